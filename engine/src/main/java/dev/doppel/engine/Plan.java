@@ -1,0 +1,47 @@
+package dev.doppel.engine;
+
+import dev.doppel.engine.catalog.TableInfo;
+import dev.doppel.engine.plan.AlterChange;
+import dev.doppel.engine.plan.ColumnMapping;
+import dev.doppel.engine.shadow.DeferredObject;
+import dev.doppel.engine.shadow.ForeignKey;
+import dev.doppel.engine.shadow.ShadowTable;
+
+import java.util.List;
+
+/**
+ * What {@code run()} would do, found without changing anything: the table, its key, how each target column is
+ * filled, what is built after the copy, and warnings about the database's current state.
+ */
+public record Plan(TableInfo source, AlterChange change, ShadowTable shadow, List<String> warnings) {
+
+    public ColumnMapping mapping() {
+        return shadow.mapping();
+    }
+
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("table        ").append(source.display()).append(" (oid ").append(source.oid()).append(", about ")
+                .append(String.format("%,d", source.estimatedRows())).append(" rows, ")
+                .append(String.format("%,d", source.totalBytes() / (1024 * 1024))).append(" MB with indexes)\n");
+        sb.append("change       ").append(change.text()).append('\n');
+        sb.append("key          ").append(mapping().sourceKey()).append(" -> ").append(mapping().targetKey()).append('\n');
+        sb.append("columns\n");
+        for (ColumnMapping.Target t : mapping().targets()) {
+            String from = t.generated() ? "(generated, recomputed)" : t.expression() == null ? "(new: default)"
+                    : t.expression();
+            sb.append("  ").append(t.name()).append(' ').append(t.type()).append("  <-  ").append(from).append('\n');
+        }
+        sb.append("built after the copy\n");
+        for (DeferredObject d : shadow.deferred()) {
+            sb.append("  ").append(d.name()).append(d.key() ? " (key)" : "").append('\n');
+        }
+        for (ForeignKey fk : shadow.foreignKeys()) {
+            sb.append("  foreign key ").append(fk.name()).append(" (NOT VALID at the swap, validated after)\n");
+        }
+        for (String w : warnings) {
+            sb.append("warning      ").append(w).append('\n');
+        }
+        return sb.toString();
+    }
+}

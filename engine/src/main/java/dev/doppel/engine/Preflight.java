@@ -1,0 +1,116 @@
+package dev.doppel.engine;
+
+import dev.doppel.engine.catalog.CatalogReader;
+import dev.doppel.engine.catalog.DependentObjects;
+import dev.doppel.engine.catalog.TableInfo;
+import dev.doppel.engine.plan.AlterChange;
+import dev.doppel.engine.plan.AlterParser;
+import dev.doppel.engine.plan.QualifiedName;
+import dev.doppel.engine.shadow.DeferredObject;
+import dev.doppel.engine.shadow.ShadowTable;
+import dev.doppel.engine.shadow.ShadowTableBuilder;
+import dev.doppel.engine.sql.MigrationSql;
+import dev.doppel.engine.sql.ObjectNames;
+import dev.doppel.engine.sql.Session;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The read-only checks before anything is created: the change parses; the table exists, has a usable key that
+ * survives the change, and carries nothing a swap would break; no earlier migration left work behind; and the
+ * whole shadow build plus every generated statement runs cleanly inside a transaction that is rolled back.
+ */
+final class Preflight {
+
+    private final Session session;
+    private final String tableName;
+    private final String alter;
+
+    Preflight(Session session, String tableName, String alter) {
+        this.session = session;
+        this.tableName = tableName;
+        this.alter = alter;
+    }
+
+    Plan plan() throws SQLException {
+        AlterChange change = AlterParser.parse(alter);
+        TableInfo source = new CatalogReader(session).read(tableName);
+        change.tableName().ifPresent(named -> checkSameTable(named, source));
+        ObjectNames names = new ObjectNames(source.oid());
+        List<String> blockers = DependentObjects.blockers(session, source, names.rowTrigger());
+        if (!blockers.isEmpty()) {
+            throw new DoppelException("unsupported_dependents", "doppel cannot migrate " + source.display()
+                    + " yet:\n  - " + String.join("\n  - ", blockers));
+        }
+        checkNoLeftovers(source, names);
+        ShadowTable shadow = session.rolledBack(s -> {
+            s.execute("SET LOCAL lock_timeout = '2s'");
+            ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
+            dryRun(s, source, built, new MigrationSql(source, names, built.mapping()));
+            return built;
+        });
+        return new Plan(source, change, shadow, warnings(source));
+    }
+
+    /** Every statement the migration generates, run once against empty tables, so PostgreSQL checks them now. */
+    private static void dryRun(Session s, TableInfo source, ShadowTable shadow, MigrationSql sql) throws SQLException {
+        Long[] none = new Long[0];
+        s.execute(sql.createLog());
+        s.execute(sql.createCaptureFunction());
+        s.execute("EXPLAIN " + sql.copyChunk(true).replace("LIMIT ?", "LIMIT 0"));
+        for (DeferredObject d : shadow.deferred()) {
+            s.execute(d.create());
+        }
+        s.update(sql.resyncUpsert(), (Object) none);
+        try {
+            s.update(sql.resyncDelete(), (Object) none);
+        } catch (SQLException e) {
+            throw new DoppelException("unsupported_key_change", "the change transforms the key of " + source.display()
+                    + " in a way doppel cannot follow: " + e.getMessage() + ". A USING expression on a key column may"
+                    + " refer only to key columns", e);
+        }
+        s.execute("EXPLAIN " + sql.digest(true, 2));
+        s.execute("EXPLAIN " + sql.digest(false, 2));
+    }
+
+    private static void checkSameTable(QualifiedName named, TableInfo source) {
+        boolean same = named.name().equals(source.name())
+                && (named.schema() == null || named.schema().equals(source.schema()));
+        if (!same) {
+            throw new DoppelException("table_mismatch", "the ALTER names table "
+                    + (named.schema() == null ? "" : named.schema() + ".") + named.name() + " but the migration is"
+                    + " for " + source.display() + "; give the subcommands only, or name the same table");
+        }
+    }
+
+    private void checkNoLeftovers(TableInfo source, ObjectNames names) throws SQLException {
+        String holder = session.text("SELECT string_agg(pid::text, ', ') FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND granted AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1",
+                names.advisoryKey() >>> 32, names.advisoryKey() & 0xffffffffL);
+        if (holder != null) {
+            throw new DoppelException("already_running", "another doppel migration of " + source.display()
+                    + " is running (backend pid " + holder + "); wait for it to finish, or stop it first");
+        }
+        for (String leftover : List.of(names.shadow(), names.log())) {
+            if (session.text("SELECT to_regclass(?)::text", leftover) != null) {
+                throw new DoppelException("leftover", "an earlier doppel migration of " + source.display() + " left "
+                        + leftover + " behind; drop it (and doppel's trigger on the table, if any) before running again");
+            }
+        }
+    }
+
+    private List<String> warnings(TableInfo source) throws SQLException {
+        List<String> out = new ArrayList<>();
+        out.addAll(session.query("SELECT 'transaction of backend ' || pid || ' has been open for '"
+                + " || date_trunc('second', now() - xact_start) || '; it holds back vacuum and a lock on the table"
+                + " would wait for it' FROM pg_stat_activity WHERE xact_start < now() - interval '1 minute'"
+                + " AND pid <> pg_backend_pid() AND datname = current_database()", rs -> rs.getString(1)));
+        out.addAll(session.query("SELECT 'backend ' || a.pid || ' holds ' || l.mode || ' on the table' FROM pg_locks l"
+                + " JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.relation = ? AND l.granted"
+                + " AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')",
+                rs -> rs.getString(1), source.oid()));
+        return out;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.doppel.engine.catalog;
+
+import dev.doppel.engine.sql.Identifiers;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What doppel knows of a table from pg_catalog at one moment. */
+public record TableInfo(long oid, String schema, String name, char persistence, String owner, String comment,
+                        List<String> reloptions, List<Column> columns, List<IndexInfo> indexes,
+                        List<ConstraintInfo> constraints, List<OwnedSequence> ownedSequences,
+                        long estimatedRows, long totalBytes, String fingerprint) {
+
+    /** A sequence owned by (serial) a column; identity sequences are not listed here. */
+    public record OwnedSequence(String schema, String name, String column) {
+        public String qualified() {
+            return Identifiers.qualified(schema, name);
+        }
+    }
+
+    public String qualified() {
+        return Identifiers.qualified(schema, name);
+    }
+
+    /** Human form for messages: schema.name without quotes unless needed. */
+    public String display() {
+        return schema + "." + name;
+    }
+
+    public Optional<Column> column(String columnName) {
+        return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
+    }
+
+    public Optional<Column> columnByAttnum(int attnum) {
+        return columns.stream().filter(c -> c.attnum() == attnum).findFirst();
+    }
+
+    /** Usable keys: the primary key first, then non-null, non-partial, plain-column unique indexes, fewest columns first. */
+    public List<IndexInfo> usableKeys() {
+        return indexes.stream().filter(IndexInfo::usableAsKey)
+                .sorted((a, b) -> a.constraintType() == 'p' ? -1 : b.constraintType() == 'p' ? 1
+                        : Integer.compare(a.columns().size(), b.columns().size()))
+                .toList();
+    }
+}

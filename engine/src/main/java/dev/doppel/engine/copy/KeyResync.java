@@ -1,0 +1,69 @@
+package dev.doppel.engine.copy;
+
+import dev.doppel.engine.sql.MigrationSql;
+import dev.doppel.engine.sql.Session;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Applies logged keys to the shadow by re-reading the source's current rows: deletes shadow rows whose key is
+ * gone, upserts the rest, and deletes exactly the log entries it read (ids commit out of order, so never a range).
+ * Idempotent and order-free, so it needs no row images and survives being repeated.
+ */
+public final class KeyResync {
+
+    private record Entry(long id, boolean truncate) {
+    }
+
+    private final Session session;
+    private final MigrationSql sql;
+    private final int batch;
+
+    public KeyResync(Session session, MigrationSql sql, int batch) {
+        this.session = session;
+        this.sql = sql;
+        this.batch = batch;
+    }
+
+    /** One batch in its own transaction; returns the entries applied. */
+    public int round() throws SQLException {
+        return session.transaction(this::applyBatch);
+    }
+
+    /** Rounds until at most {@code until} entries remain; returns the entries applied. */
+    public long drain(long until) throws SQLException {
+        long applied = 0;
+        while (session.number(sql.backlog()) > until) {
+            applied += round();
+        }
+        return applied;
+    }
+
+    /** One batch inside the caller's transaction (the cut-over's, under its lock). */
+    public int applyBatch(Session s) throws SQLException {
+        List<Entry> entries = s.query(sql.readLogBatch(), rs -> new Entry(rs.getLong(1), rs.getBoolean(2)), batch);
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        Long[] ids = entries.stream().map(Entry::id).toArray(Long[]::new);
+        if (entries.stream().anyMatch(Entry::truncate)) {
+            s.execute(sql.resyncAll());
+        }
+        s.update(sql.resyncDelete(), (Object) ids);
+        s.update(sql.resyncUpsert(), (Object) ids);
+        s.update(sql.deleteLogEntries(), (Object) ids);
+        return entries.size();
+    }
+
+    /** Applies every pending entry inside the caller's transaction. */
+    public long applyAll(Session s) throws SQLException {
+        long total = 0;
+        int n;
+        do {
+            n = applyBatch(s);
+            total += n;
+        } while (n == batch);
+        return total;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.doppel.engine.copy;
+
+import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.MigrationListener;
+import dev.doppel.engine.Options;
+import dev.doppel.engine.sql.MigrationSql;
+import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.state.MigrationStore;
+
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Copies the source into the shadow in keyset order, one chunk per short transaction that also records the
+ * checkpoint, so every chunk is copied exactly once and no long snapshot holds back vacuum.
+ */
+public final class RowCopier {
+
+    private record Chunk(long rows, String[] lastKey) {
+    }
+
+    private final Session session;
+    private final MigrationSql sql;
+    private final Options options;
+    private final long migrationId;
+    private final String table;
+
+    public RowCopier(Session session, MigrationSql sql, Options options, long migrationId, String table) {
+        this.session = session;
+        this.sql = sql;
+        this.options = options;
+        this.migrationId = migrationId;
+        this.table = table;
+    }
+
+    /** Copies every row; returns the number copied. */
+    public long copyAll(long estimatedRows, MigrationListener listener) throws SQLException {
+        ChunkSizer sizer = new ChunkSizer(options.chunkTarget(), options.initialChunkRows(), options.maxChunkRows());
+        String[] last = null;
+        long total = 0;
+        long started = System.nanoTime();
+        while (true) {
+            int limit = sizer.next();
+            long t0 = System.nanoTime();
+            String[] from = last;
+            Chunk chunk = copyChunk(from, limit);
+            long elapsed = System.nanoTime() - t0;
+            if (chunk.rows() == 0) {
+                return total;
+            }
+            sizer.record(chunk.rows(), elapsed);
+            total += chunk.rows();
+            last = chunk.lastKey();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            listener.copied(total, estimatedRows, seconds > 0 ? total / seconds : 0);
+            throttle(total, started);
+            if (chunk.rows() < limit) {
+                return total;
+            }
+        }
+    }
+
+    private Chunk copyChunk(String[] from, int limit) throws SQLException {
+        Object[] params = params(from, limit);
+        try {
+            return session.transaction(s -> {
+                Chunk c = s.one(sql.copyChunk(from == null), rs -> {
+                    String[] key = new String[rs.getMetaData().getColumnCount() - 1];
+                    for (int i = 0; i < key.length; i++) {
+                        key[i] = rs.getString(i + 2);
+                    }
+                    return new Chunk(rs.getLong(1), key);
+                }, params);
+                if (c == null) {
+                    return new Chunk(0, from);
+                }
+                s.update(MigrationStore.checkpointSql(), c.lastKey(), c.rows(), migrationId);
+                return c;
+            });
+        } catch (SQLException e) {
+            throw failedRow(from, limit, e);
+        }
+    }
+
+    /** Bisects a failed chunk (in a transaction that is rolled back) to name the row that fails and why. */
+    private DoppelException failedRow(String[] from, int limit, SQLException chunkError) throws SQLException {
+        record Found(int offset, String error) {
+        }
+        Found found = session.rolledBack(s -> {
+            int lo = 0;
+            int hi = limit;
+            String error = chunkError.getMessage();
+            while (hi - lo > 1) {
+                int mid = (lo + hi) >>> 1;
+                Savepoint sp = s.connection().setSavepoint();
+                try {
+                    s.update(sql.copyRows(from == null), withLimitOffset(from, mid - lo, lo));
+                    lo = mid;
+                } catch (SQLException e) {
+                    hi = mid;
+                    error = e.getMessage();
+                }
+                s.connection().rollback(sp);
+            }
+            return new Found(lo, error);
+        });
+        List<String> row = session.one(sql.describeRow(from == null),
+                rs -> List.of(rs.getString(1), rs.getString(2)), withOffset(from, found.offset()));
+        String where = row == null ? "a row after key " + Arrays.toString(from) : "key " + row.get(0) + " (row "
+                + abbreviate(row.get(1)) + ")";
+        return new DoppelException("copy_failed", "copying " + table + " into the new schema failed at " + where + ": "
+                + found.error() + ". The source table is untouched; fix the USING expression or the data, then run"
+                + " again", chunkError);
+    }
+
+    private static Object[] params(String[] from, int limit) {
+        List<Object> p = new ArrayList<>();
+        if (from != null) {
+            p.addAll(Arrays.asList(from));
+        }
+        p.add(limit);
+        return p.toArray();
+    }
+
+    private static Object[] withLimitOffset(String[] from, int limit, int offset) {
+        List<Object> p = new ArrayList<>(Arrays.asList(params(from, limit)));
+        p.add(offset);
+        return p.toArray();
+    }
+
+    private static Object[] withOffset(String[] from, int offset) {
+        List<Object> p = new ArrayList<>();
+        if (from != null) {
+            p.addAll(Arrays.asList(from));
+        }
+        p.add(offset);
+        return p.toArray();
+    }
+
+    private static String abbreviate(String s) {
+        return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    private void throttle(long copied, long startedNanos) {
+        if (options.maxRowsPerSecond() <= 0) {
+            return;
+        }
+        long dueNanos = copied * 1_000_000_000L / options.maxRowsPerSecond();
+        long ahead = dueNanos - (System.nanoTime() - startedNanos);
+        if (ahead > 0) {
+            try {
+                Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DoppelException("interrupted", "interrupted while throttling the copy", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.doppel.engine.cutover;
+
+import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.sql.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Takes a lock on the source in short attempts. A waiting lock request queues every later query on the table
+ * behind it, so each attempt waits at most {@code lock_timeout}, then backs off with jitter and tries again.
+ */
+public final class LockRetry {
+
+    private static final Logger log = LoggerFactory.getLogger(LockRetry.class);
+    static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    /** Work done while holding the lock; returns false to give the lock back and try again later. */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T run(Session s) throws SQLException;
+    }
+
+    /** Runs between attempts, e.g. to replay changes that queued up meanwhile. */
+    @FunctionalInterface
+    public interface Between {
+        void run() throws SQLException;
+    }
+
+    private final Session session;
+    private final Duration lockTimeout;
+    private final int attempts;
+    private int lastAttempts;
+    private long lastHeldMillis;
+
+    public LockRetry(Session session, Duration lockTimeout, int attempts) {
+        this.session = session;
+        this.lockTimeout = lockTimeout;
+        this.attempts = attempts;
+    }
+
+    /**
+     * Runs {@code attempt} in a transaction whose statements wait at most the lock timeout for locks. A lock
+     * timeout rolls back and retries; the attempt returning null also retries (it chose to give the lock back).
+     */
+    public <T> T run(String what, Attempt<T> attempt, Between between) throws SQLException {
+        for (int i = 1; i <= attempts; i++) {
+            long started = System.nanoTime();
+            try {
+                T result = session.transaction(s -> {
+                    s.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+                    T r = attempt.run(s);
+                    if (r == null) {
+                        throw new GiveBack();
+                    }
+                    return r;
+                });
+                if (i > 1) {
+                    log.info("{}: lock taken on attempt {}", what, i);
+                }
+                lastAttempts = i;
+                lastHeldMillis = (System.nanoTime() - started) / 1_000_000;
+                return result;
+            } catch (SQLException e) {
+                if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw e;
+                }
+                log.info("{}: attempt {}/{} timed out after {} ms waiting for a lock", what, i, attempts,
+                        lockTimeout.toMillis());
+            } catch (GiveBack e) {
+                log.info("{}: attempt {}/{} gave the lock back", what, i, attempts);
+            }
+            between.run();
+            sleep(backoff(i));
+        }
+        throw new DoppelException("lock_timeout", what + ": could not take the lock in " + attempts + " attempts of "
+                + lockTimeout.toMillis() + " ms; a long transaction or a busy table holds it. Look at pg_locks and"
+                + " pg_stat_activity for the holder, then retry (raise --lock-attempts or --lock-timeout to wait longer)");
+    }
+
+    /** Attempts the last successful {@link #run} needed. */
+    public int lastAttempts() {
+        return lastAttempts;
+    }
+
+    /** Duration of the last successful attempt's transaction: an upper bound of how long it held the lock. */
+    public long lastHeldMillis() {
+        return lastHeldMillis;
+    }
+
+    private static Duration backoff(int attempt) {
+        long base = Math.min(2_000, 50L * (1L << Math.min(attempt, 6)));
+        return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DoppelException("interrupted", "interrupted while waiting to retry a lock", e);
+        }
+    }
+
+    /** Signals that an attempt chose to roll back and release its lock. */
+    private static final class GiveBack extends RuntimeException {
+        GiveBack() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.doppel.engine.cutover;
+
+import dev.doppel.engine.catalog.IndexInfo;
+import dev.doppel.engine.catalog.TableInfo;
+import dev.doppel.engine.plan.ColumnMapping;
+import dev.doppel.engine.shadow.ForeignKey;
+import dev.doppel.engine.shadow.ShadowTable;
+import dev.doppel.engine.sql.Identifiers;
+import dev.doppel.engine.sql.MigrationSql;
+import dev.doppel.engine.sql.ObjectNames;
+import dev.doppel.engine.sql.Session;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.doppel.engine.sql.Identifiers.quote;
+
+/**
+ * The renames that put the shadow in the source's place, run under the cut-over's ACCESS EXCLUSIVE lock. The old
+ * table moves to the doppel schema with its indexes renamed out of the way; the new table takes the original
+ * name, index and constraint names, sequences, owner, grants, comment and replica identity.
+ */
+public final class Swap {
+
+    private final TableInfo source;
+    private final ShadowTable shadow;
+    private final MigrationSql sql;
+    private final String oldName;
+
+    public Swap(TableInfo source, ShadowTable shadow, MigrationSql sql, String oldName) {
+        this.source = source;
+        this.shadow = shadow;
+        this.sql = sql;
+        this.oldName = oldName;
+    }
+
+    public String oldTable() {
+        return Identifiers.qualified(ObjectNames.SCHEMA, oldName);
+    }
+
+    public void run(Session s) throws SQLException {
+        ObjectNames names = sql.names();
+        String schema = quote(source.schema());
+        String newTable = source.qualified();
+        ColumnMapping mapping = shadow.mapping();
+
+        for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
+            if (target(mapping, seq.column()).isPresent()) {
+                s.execute("ALTER SEQUENCE " + seq.qualified() + " OWNED BY NONE");
+            }
+        }
+        List<IndexInfo> indexes = source.indexes();
+        for (int i = 0; i < indexes.size(); i++) {
+            s.execute("ALTER INDEX " + schema + "." + quote(indexes.get(i).name()) + " RENAME TO "
+                    + quote(names.oldIndexName(i)));
+        }
+        String replicaIdentity = replicaIdentity(s);
+        s.execute("ALTER TABLE " + source.qualified() + " RENAME TO " + quote(oldName));
+        s.execute("ALTER TABLE " + schema + "." + quote(oldName) + " SET SCHEMA " + quote(ObjectNames.SCHEMA));
+        s.execute("ALTER TABLE " + names.shadow() + " SET SCHEMA " + schema);
+        s.execute("ALTER TABLE " + schema + "." + quote(names.shadowName()) + " RENAME TO " + quote(source.name()));
+        renameGenerated(s, schema, newTable);
+
+        for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
+            Optional<ColumnMapping.Target> column = target(mapping, seq.column());
+            if (column.isPresent()) {
+                s.execute("ALTER SEQUENCE " + seq.qualified() + " OWNED BY " + newTable + "." + quote(column.get().name()));
+            }
+        }
+        continueIdentities(s, newTable);
+        if (source.comment() != null) {
+            s.execute("COMMENT ON TABLE " + newTable + " IS " + Identifiers.literal(source.comment()));
+        }
+        if (!source.owner().equals(s.text("SELECT current_user"))) {
+            s.execute("ALTER TABLE " + newTable + " OWNER TO " + quote(source.owner()));
+        }
+        for (String grant : s.query("SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+                        + " ELSE quote_ident(pg_get_userbyid(a.grantee)) END, a.is_grantable"
+                        + " FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = ?",
+                rs -> "GRANT " + rs.getString(1) + " ON " + newTable + " TO " + rs.getString(2)
+                        + (rs.getBoolean(3) ? " WITH GRANT OPTION" : ""), source.oid())) {
+            s.execute(grant);
+        }
+        if (replicaIdentity != null) {
+            s.execute("ALTER TABLE " + newTable + " REPLICA IDENTITY " + replicaIdentity);
+        }
+        for (ForeignKey fk : shadow.foreignKeys()) {
+            s.execute("ALTER TABLE " + newTable + " ADD CONSTRAINT " + quote(fk.name()) + " " + fk.definition()
+                    + " NOT VALID");
+        }
+        for (String statement : sql.dropCapture(oldTable())) {
+            s.execute(statement);
+        }
+    }
+
+    private static Optional<ColumnMapping.Target> target(ColumnMapping mapping, String sourceColumn) {
+        return mapping.targets().stream().filter(t -> sourceColumn.equals(t.source())).findFirst();
+    }
+
+    /** The source's REPLICA IDENTITY clause when it is not the default. */
+    private String replicaIdentity(Session s) throws SQLException {
+        String kind = s.text("SELECT relreplident::text FROM pg_class WHERE oid = ?", source.oid());
+        return switch (kind) {
+            case "f" -> "FULL";
+            case "n" -> "NOTHING";
+            case "i" -> "USING INDEX " + quote(s.text("SELECT c.relname FROM pg_index x JOIN pg_class c ON"
+                    + " c.oid = x.indexrelid WHERE x.indrelid = ? AND x.indisreplident", source.oid()));
+            default -> null;
+        };
+    }
+
+    /** Names PostgreSQL generated after the shadow ("shadow_123_email_key") become the table's ("orders_email_key"). */
+    private void renameGenerated(Session s, String schema, String newTable) throws SQLException {
+        String prefix = sql.names().generatedPrefix();
+        String newPrefix = source.name() + "_";
+        long oid = s.number("SELECT to_regclass(?)::oid", newTable);
+        for (String index : s.query("SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
+                + " WHERE x.indrelid = ? AND left(c.relname, ?) = ?", rs -> rs.getString(1), oid, prefix.length(), prefix)) {
+            s.execute("ALTER INDEX " + schema + "." + quote(index) + " RENAME TO "
+                    + quote(newPrefix + index.substring(prefix.length())));
+        }
+        for (String constraint : s.query("SELECT conname FROM pg_constraint WHERE conrelid = ? AND contype NOT IN"
+                + " ('p', 'u', 'x') AND left(conname, ?) = ?", rs -> rs.getString(1), oid, prefix.length(), prefix)) {
+            s.execute("ALTER TABLE " + newTable + " RENAME CONSTRAINT " + quote(constraint) + " TO "
+                    + quote(newPrefix + constraint.substring(prefix.length())));
+        }
+        for (String seq : s.query("SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.objid"
+                + " AND c.relkind = 'S' WHERE d.refobjid = ? AND d.classid = 'pg_class'::regclass"
+                + " AND left(c.relname, ?) = ?", rs -> rs.getString(1), oid, prefix.length(), prefix)) {
+            s.execute("ALTER SEQUENCE " + schema + "." + quote(seq) + " RENAME TO "
+                    + quote(newPrefix + seq.substring(prefix.length())));
+        }
+    }
+
+    /** Identity columns continue from the old sequence's position, not from 1 or max(key). */
+    private void continueIdentities(Session s, String newTable) throws SQLException {
+        for (ColumnMapping.Target t : shadow.mapping().targets()) {
+            if (t.source() == null) {
+                continue;
+            }
+            String oldSeq = s.text("SELECT pg_get_serial_sequence(?, ?)", oldTable(), t.source());
+            String newSeq = s.text("SELECT pg_get_serial_sequence(?, ?)", newTable, t.name());
+            boolean identity = s.number("SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(?)"
+                    + " AND attname = ? AND attidentity <> ''", newTable, t.name()) > 0;
+            if (identity && oldSeq != null && newSeq != null && !oldSeq.equals(newSeq)) {
+                s.execute("SELECT setval(" + Identifiers.literal(newSeq) + ", last_value, is_called) FROM " + oldSeq);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.doppel.engine.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The user's ALTER TABLE, parsed: its subcommands in order, and the table it named if it named one. */
+public final class AlterChange {
+
+    private final List<Subcommand> subcommands;
+    private final QualifiedName tableName;
+
+    AlterChange(List<Subcommand> subcommands, QualifiedName tableName) {
+        this.subcommands = List.copyOf(subcommands);
+        this.tableName = tableName;
+    }
+
+    public List<Subcommand> subcommands() {
+        return subcommands;
+    }
+
+    public List<Subcommand> subcommands(Subcommand.Kind kind) {
+        return subcommands.stream().filter(s -> s.kind() == kind).toList();
+    }
+
+    /** The table of an "ALTER TABLE name ..." prefix, so the caller can check it is the table being changed. */
+    public Optional<QualifiedName> tableName() {
+        return Optional.ofNullable(tableName);
+    }
+
+    public boolean renames() {
+        return subcommands.stream().anyMatch(Subcommand::isRename);
+    }
+
+    /** The subcommands joined by ", ": the same change always gives the same text, whatever prefix or ';' it had. */
+    public String text() {
+        return String.join(", ", subcommands.stream().map(Subcommand::text).toList());
+    }
+
+    /**
+     * The statements that apply this change to {@code quotedQualifiedTable}, in order. Renames cannot share a
+     * statement, so each gets its own; the subcommands between them share one.
+     */
+    public List<String> statementsFor(String quotedQualifiedTable) {
+        String prefix = "ALTER TABLE " + quotedQualifiedTable + " ";
+        List<String> statements = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        for (Subcommand subcommand : subcommands) {
+            if (subcommand.isRename()) {
+                flush(prefix, batch, statements);
+                statements.add(prefix + subcommand.text());
+            } else {
+                batch.add(subcommand.text());
+            }
+        }
+        flush(prefix, batch, statements);
+        return List.copyOf(statements);
+    }
+
+    private static void flush(String prefix, List<String> batch, List<String> statements) {
+        if (!batch.isEmpty()) {
+            statements.add(prefix + String.join(", ", batch));
+            batch.clear();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return text();
+    }
+}

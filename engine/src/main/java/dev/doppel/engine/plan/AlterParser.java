@@ -1,0 +1,117 @@
+package dev.doppel.engine.plan;
+
+import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.plan.Token.Kind;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Parses the user's ALTER: the subcommands of one ALTER TABLE, optionally preceded by "ALTER TABLE [IF EXISTS]
+ * [ONLY] name" and followed by one ';'.
+ */
+public final class AlterParser {
+
+    private AlterParser() {
+    }
+
+    /**
+     * @throws DoppelException "unparsable_alter" for text that is not a well-formed ALTER TABLE, "unsupported_alter"
+     *                         for one doppel cannot carry out (another statement, an unsupported subcommand)
+     */
+    public static AlterChange parse(String alterText) {
+        List<Token> tokens = withoutFinalSemicolon(SqlTokenizer.tokenize(alterText));
+        if (tokens.isEmpty()) {
+            throw new DoppelException("unparsable_alter",
+                    "the ALTER is empty; give the subcommands of an ALTER TABLE, e.g. \"ADD COLUMN note text\"");
+        }
+        TokenCursor in = new TokenCursor(alterText, tokens);
+        QualifiedName table = in.accept("alter", "table") ? tableName(in) : null;
+        if (in.atEnd() || in.at(Kind.DOT)) {
+            throw in.expected("a subcommand after the table name");
+        }
+        List<Subcommand> subcommands = new ArrayList<>();
+        for (List<Token> part : splitAtTopLevelCommas(tokens.subList(in.index(), tokens.size()))) {
+            subcommands.add(SubcommandParser.parse(alterText, part));
+        }
+        return new AlterChange(subcommands, table);
+    }
+
+    /** A ';' may end the ALTER, but nothing may follow one: that would be a second statement. */
+    private static List<Token> withoutFinalSemicolon(List<Token> tokens) {
+        for (int i = 0; i < tokens.size() - 1; i++) {
+            Token token = tokens.get(i);
+            if (token.kind() == Kind.SEMICOLON) {
+                throw new DoppelException("unsupported_alter", "the ALTER contains more than one statement: text"
+                        + " follows the ';' at character " + (token.start() + 1) + ". Give the subcommands of a"
+                        + " single ALTER TABLE, separated by commas.");
+            }
+        }
+        boolean finalSemicolon = !tokens.isEmpty() && tokens.get(tokens.size() - 1).kind() == Kind.SEMICOLON;
+        return finalSemicolon ? tokens.subList(0, tokens.size() - 1) : tokens;
+    }
+
+    /** ALTER TABLE [IF EXISTS] [ONLY] [schema.]name [*], after "ALTER TABLE". */
+    private static QualifiedName tableName(TokenCursor in) {
+        in.accept("if", "exists");
+        in.accept("only");
+        String first = in.name("a table name");
+        QualifiedName name = in.accept(Kind.DOT)
+                ? new QualifiedName(first, in.name("a table name after the schema name"))
+                : new QualifiedName(null, first);
+        // "name *" is the old spelling of "name and its descendants", the default.
+        Token star = in.peek(0);
+        if (star != null && star.kind() == Kind.OPERATOR && star.text().equals("*")) {
+            in.skip();
+        }
+        return name;
+    }
+
+    /** Commas inside brackets separate arguments, not subcommands; strings and comments are already single tokens. */
+    private static List<List<Token>> splitAtTopLevelCommas(List<Token> tokens) {
+        List<List<Token>> parts = new ArrayList<>();
+        Deque<Token> open = new ArrayDeque<>();
+        int from = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            switch (token.kind()) {
+                case LPAREN, LBRACKET -> open.push(token);
+                case RPAREN, RBRACKET -> {
+                    Kind opening = token.kind() == Kind.RPAREN ? Kind.LPAREN : Kind.LBRACKET;
+                    if (open.isEmpty() || open.peek().kind() != opening) {
+                        throw unparsable("'" + token.text() + "' at character " + (token.start() + 1)
+                                + " has no matching opening bracket");
+                    }
+                    open.pop();
+                }
+                case COMMA -> {
+                    if (open.isEmpty()) {
+                        parts.add(part(tokens, from, i, token));
+                        from = i + 1;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (!open.isEmpty()) {
+            Token unclosed = open.peek();
+            throw unparsable("'" + unclosed.text() + "' at character " + (unclosed.start() + 1) + " is never closed");
+        }
+        parts.add(part(tokens, from, tokens.size(), tokens.get(tokens.size() - 1)));
+        return parts;
+    }
+
+    private static List<Token> part(List<Token> tokens, int from, int to, Token comma) {
+        if (from == to) {
+            throw unparsable("empty subcommand at the ',' at character " + (comma.start() + 1));
+        }
+        return tokens.subList(from, to);
+    }
+
+    private static DoppelException unparsable(String message) {
+        return new DoppelException("unparsable_alter", message);
+    }
+}

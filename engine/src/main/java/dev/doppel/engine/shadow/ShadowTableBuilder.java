@@ -1,0 +1,194 @@
+package dev.doppel.engine.shadow;
+
+import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.catalog.CatalogReader;
+import dev.doppel.engine.catalog.Column;
+import dev.doppel.engine.catalog.ConstraintInfo;
+import dev.doppel.engine.catalog.IndexInfo;
+import dev.doppel.engine.catalog.TableInfo;
+import dev.doppel.engine.plan.AlterChange;
+import dev.doppel.engine.plan.ColumnMapping;
+import dev.doppel.engine.plan.Subcommand;
+import dev.doppel.engine.sql.Identifiers;
+import dev.doppel.engine.sql.ObjectNames;
+import dev.doppel.engine.sql.Session;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.doppel.engine.sql.Identifiers.quote;
+
+/**
+ * Builds {@code doppel.shadow_<oid>}: a LIKE copy of the source with its index names restored, the user's ALTER
+ * applied by PostgreSQL itself, and then stripped to a bare heap (indexes and foreign keys deferred) for the copy.
+ * Columns map by position: LIKE numbers the live source columns 1..n and ALTER keeps attnums, so renames and type
+ * changes map themselves and added columns come after n.
+ */
+public final class ShadowTableBuilder {
+
+    private final Session session;
+    private final ObjectNames names;
+
+    public ShadowTableBuilder(Session session, ObjectNames names) {
+        this.session = session;
+        this.names = names;
+    }
+
+    public ShadowTable build(TableInfo source, AlterChange change) throws SQLException {
+        session.execute("CREATE SCHEMA IF NOT EXISTS " + quote(ObjectNames.SCHEMA));
+        session.execute("CREATE " + (source.persistence() == 'u' ? "UNLOGGED " : "") + "TABLE " + names.shadow()
+                + " (LIKE " + source.qualified() + " INCLUDING ALL)");
+        if (!source.reloptions().isEmpty()) {
+            session.execute("ALTER TABLE " + names.shadow() + " SET (" + String.join(", ", source.reloptions()) + ")");
+        }
+        CatalogReader catalog = new CatalogReader(session);
+        long shadowOid = session.number("SELECT to_regclass(?)::oid", names.shadow());
+        restoreIndexNames(catalog.read(shadowOid), source);
+        for (ConstraintInfo fk : source.constraints()) {
+            if (fk.type() == 'f') {
+                session.execute("ALTER TABLE " + names.shadow() + " ADD CONSTRAINT " + quote(fk.name()) + " "
+                        + withoutNotValid(fk.definition()) + " NOT VALID");
+            }
+        }
+        for (String statement : change.statementsFor(names.shadow())) {
+            try {
+                session.execute(statement);
+            } catch (SQLException e) {
+                throw new DoppelException("invalid_alter", "PostgreSQL rejects the change on an empty copy of "
+                        + source.display() + ": " + e.getMessage() + " (statement: " + statement + ")", e);
+            }
+        }
+        TableInfo target = catalog.read(shadowOid);
+        ColumnMapping mapping = map(source, target, change);
+        List<DeferredObject> deferred = deferIndexes(target, mapping.targetKey());
+        List<ForeignKey> foreignKeys = deferForeignKeys(target);
+        return new ShadowTable(target, mapping, deferred, foreignKeys);
+    }
+
+    /** LIKE names copied indexes after the shadow; give each the name of the source index it copies. */
+    private void restoreIndexNames(TableInfo shadow, TableInfo source) throws SQLException {
+        List<IndexInfo> unmatched = new ArrayList<>(shadow.indexes());
+        for (IndexInfo original : source.indexes()) {
+            IndexInfo copy = unmatched.stream().filter(i -> i.shape().equals(original.shape())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("LIKE ... INCLUDING INDEXES did not copy index "
+                            + original.name() + " of " + source.display()));
+            unmatched.remove(copy);
+            session.execute("ALTER INDEX " + Identifiers.qualified(ObjectNames.SCHEMA, copy.name()) + " RENAME TO "
+                    + quote(original.name()));
+        }
+    }
+
+    private List<DeferredObject> deferIndexes(TableInfo target, List<String> targetKey) throws SQLException {
+        List<DeferredObject> deferred = new ArrayList<>();
+        for (IndexInfo index : target.indexes()) {
+            boolean key = index.usableAsKey() && Set.copyOf(index.columns()).equals(Set.copyOf(targetKey))
+                    && deferred.stream().noneMatch(DeferredObject::key);
+            if (index.ownedByConstraint()) {
+                session.execute("ALTER TABLE " + names.shadow() + " DROP CONSTRAINT " + quote(index.constraintName()));
+                deferred.add(new DeferredObject(index.constraintName(), "ALTER TABLE " + names.shadow()
+                        + " ADD CONSTRAINT " + quote(index.constraintName()) + " " + index.constraintDefinition(), key));
+            } else {
+                session.execute("DROP INDEX " + Identifiers.qualified(ObjectNames.SCHEMA, index.name()));
+                deferred.add(new DeferredObject(index.name(), index.definition(), key));
+            }
+        }
+        deferred.sort((a, b) -> Boolean.compare(b.key(), a.key()));
+        return deferred;
+    }
+
+    private List<ForeignKey> deferForeignKeys(TableInfo target) throws SQLException {
+        List<ForeignKey> out = new ArrayList<>();
+        for (ConstraintInfo c : target.constraints()) {
+            if (c.type() == 'f') {
+                session.execute("ALTER TABLE " + names.shadow() + " DROP CONSTRAINT " + quote(c.name()));
+                boolean wasValid = !c.definition().endsWith(" NOT VALID");
+                out.add(new ForeignKey(c.name(), withoutNotValid(c.definition()), wasValid));
+            }
+        }
+        return out;
+    }
+
+    private static String withoutNotValid(String definition) {
+        return definition.endsWith(" NOT VALID") ? definition.substring(0, definition.length() - 10) : definition;
+    }
+
+    private static ColumnMapping map(TableInfo source, TableInfo target, AlterChange change) {
+        List<Column> live = source.columns();
+        List<String> current = new ArrayList<>(live.stream().map(Column::name).toList());
+        Map<Integer, String> using = new HashMap<>();
+        for (Subcommand sub : change.subcommands()) {
+            int position = sub.column() == null ? -1 : current.indexOf(sub.column());
+            if (position < 0) {
+                continue;
+            }
+            switch (sub.kind()) {
+                case RENAME_COLUMN -> current.set(position, sub.newName());
+                case ALTER_COLUMN_TYPE -> {
+                    if (sub.using() != null) {
+                        using.put(position, sub.using());
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        List<ColumnMapping.Target> targets = new ArrayList<>();
+        boolean overriding = false;
+        for (Column c : target.columns()) {
+            if (c.attnum() > live.size()) {
+                targets.add(new ColumnMapping.Target(c.name(), c.type(), null, null, null, c.isGenerated()));
+                continue;
+            }
+            Column from = live.get(c.attnum() - 1);
+            String usingExpression = using.get(c.attnum() - 1);
+            String expression = usingExpression != null ? "(" + usingExpression + ")" : quote(from.name());
+            String typed = usingExpression == null && from.type().equals(c.type()) ? quote(from.name())
+                    : "CAST(" + expression + " AS " + c.type() + ")";
+            targets.add(new ColumnMapping.Target(c.name(), c.type(), from.name(), expression, typed, c.isGenerated()));
+            overriding |= c.isIdentityAlways() && !c.isGenerated();
+        }
+        return chooseKey(source, target, targets, overriding);
+    }
+
+    /** The first usable source key whose columns are still a usable unique key of the target. */
+    private static ColumnMapping chooseKey(TableInfo source, TableInfo target, List<ColumnMapping.Target> targets,
+                                           boolean overriding) {
+        List<IndexInfo> sourceKeys = source.usableKeys();
+        if (sourceKeys.isEmpty()) {
+            throw new DoppelException("no_usable_key", "table " + source.display() + " has no primary key or non-null"
+                    + " unique index; doppel needs one to copy in keyset order (add a primary key, or a unique index on"
+                    + " NOT NULL columns)");
+        }
+        for (IndexInfo key : sourceKeys) {
+            List<String> mapped = new ArrayList<>();
+            for (String col : key.columns()) {
+                targets.stream().filter(t -> col.equals(t.source()) && t.copied()).findFirst()
+                        .ifPresent(t -> mapped.add(t.name()));
+            }
+            if (mapped.size() != key.columns().size()) {
+                continue;
+            }
+            Set<String> wanted = new HashSet<>(mapped);
+            boolean unique = target.usableKeys().stream().anyMatch(i -> Set.copyOf(i.columns()).equals(wanted));
+            if (unique) {
+                List<String> types = key.columns().stream()
+                        .map(col -> source.column(col).orElseThrow().type()).toList();
+                for (String col : key.columns()) {
+                    if (col.equals("doppel_id") || col.equals("doppel_op")) {
+                        throw new DoppelException("reserved_column", "key column " + source.display() + "." + col
+                                + " collides with doppel's change-log columns (doppel_id, doppel_op); rename it first");
+                    }
+                }
+                return new ColumnMapping(targets, key.columns(), types, mapped, overriding);
+            }
+        }
+        throw new DoppelException("key_lost", "after the change, " + source.display() + " would have no unique key"
+                + " matching its current key " + sourceKeys.get(0).columns() + "; doppel copies and re-syncs rows by"
+                + " that key, so keep a primary key or a unique index on NOT NULL columns over the same columns");
+    }
+}

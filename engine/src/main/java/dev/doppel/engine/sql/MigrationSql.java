@@ -1,0 +1,242 @@
+package dev.doppel.engine.sql;
+
+import dev.doppel.engine.catalog.TableInfo;
+import dev.doppel.engine.plan.ColumnMapping;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static dev.doppel.engine.sql.Identifiers.quote;
+
+/**
+ * Every statement a migration runs, generated in one place from the source table, the names doppel owns and the
+ * column mapping. Identifiers go through {@link Identifiers}; user text enters only as the ALTER's own subcommands
+ * and USING expressions, which PostgreSQL validated on an empty copy first.
+ */
+public final class MigrationSql {
+
+    public static final String LOG_ID = "doppel_id";
+    public static final String LOG_OP = "doppel_op";
+
+    private final TableInfo source;
+    private final ObjectNames names;
+    private final ColumnMapping mapping;
+
+    public MigrationSql(TableInfo source, ObjectNames names, ColumnMapping mapping) {
+        this.source = source;
+        this.names = names;
+        this.mapping = mapping;
+    }
+
+    public ObjectNames names() {
+        return names;
+    }
+
+    public String src() {
+        return source.qualified();
+    }
+
+    private List<String> key() {
+        return mapping.sourceKey();
+    }
+
+    private String keyList(String prefix) {
+        return prefix == null ? Identifiers.list(key()) : Identifiers.list(prefix, key());
+    }
+
+    private String row(String prefix) {
+        return "(" + keyList(prefix) + ")";
+    }
+
+    // ---- change capture -------------------------------------------------------------------------------------
+
+    public String createLog() {
+        String cols = IntStream.range(0, key().size())
+                .mapToObj(i -> quote(key().get(i)) + " " + mapping.sourceKeyTypes().get(i))
+                .collect(Collectors.joining(", "));
+        return "CREATE TABLE " + names.log() + " (" + quote(LOG_ID) + " bigserial PRIMARY KEY, " + quote(LOG_OP)
+                + " \"char\" NOT NULL, " + cols + ")";
+    }
+
+    /** The trigger function: logs keys only, so an application write never evaluates a transformation. */
+    public String createCaptureFunction() {
+        String insert = "INSERT INTO " + names.log() + " (" + quote(LOG_OP) + ", " + keyList(null) + ") VALUES ";
+        return "CREATE FUNCTION " + names.captureFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+                + " SET search_path = pg_catalog, pg_temp AS $doppel_capture$\nBEGIN\n"
+                + "  IF TG_OP = 'TRUNCATE' THEN\n"
+                + "    INSERT INTO " + names.log() + " (" + quote(LOG_OP) + ") VALUES ('T');\n"
+                + "  ELSIF TG_OP = 'INSERT' THEN\n"
+                + "    " + insert + "('+', " + keyList("NEW") + ");\n"
+                + "  ELSIF TG_OP = 'DELETE' THEN\n"
+                + "    " + insert + "('-', " + keyList("OLD") + ");\n"
+                + "  ELSE\n"
+                + "    " + insert + "('~', " + keyList("OLD") + ");\n"
+                + "    IF " + row("NEW") + " IS DISTINCT FROM " + row("OLD") + " THEN\n"
+                + "      " + insert + "('+', " + keyList("NEW") + ");\n"
+                + "    END IF;\n"
+                + "  END IF;\n"
+                + "  RETURN NULL;\nEND\n$doppel_capture$";
+    }
+
+    public List<String> createTriggers() {
+        return List.of(
+                "CREATE TRIGGER " + quote(names.rowTrigger()) + " AFTER INSERT OR UPDATE OR DELETE ON " + src()
+                        + " FOR EACH ROW EXECUTE FUNCTION " + names.captureFunction() + "()",
+                "CREATE TRIGGER " + quote(names.truncateTrigger()) + " AFTER TRUNCATE ON " + src()
+                        + " FOR EACH STATEMENT EXECUTE FUNCTION " + names.captureFunction() + "()",
+                // Writes applied by logical replication or with session_replication_role = replica are changes too.
+                "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(names.rowTrigger()),
+                "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(names.truncateTrigger()));
+    }
+
+    /** Drops the capture from whatever table now carries it (the source, or the old table after the swap). */
+    public List<String> dropCapture(String table) {
+        return List.of(
+                "DROP TRIGGER IF EXISTS " + quote(names.rowTrigger()) + " ON " + table,
+                "DROP TRIGGER IF EXISTS " + quote(names.truncateTrigger()) + " ON " + table,
+                "DROP FUNCTION IF EXISTS " + names.captureFunction() + "()",
+                "DROP TABLE IF EXISTS " + names.log());
+    }
+
+    public String backlog() {
+        return "SELECT count(*) FROM " + names.log();
+    }
+
+    // ---- copy -----------------------------------------------------------------------------------------------
+
+    private String insertInto() {
+        return "INSERT INTO " + names.shadow() + " (" + Identifiers.list(mapping.copied().stream()
+                .map(ColumnMapping.Target::name).toList()) + ")"
+                + (mapping.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "");
+    }
+
+    private String copiedExpressions() {
+        return mapping.copied().stream().map(ColumnMapping.Target::expression).collect(Collectors.joining(", "));
+    }
+
+    private String keyParams() {
+        return IntStream.range(0, key().size()).mapToObj(i -> "CAST(? AS " + mapping.sourceKeyTypes().get(i) + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Copies the next chunk after the given key (or from the start) and returns the row count and the chunk's
+     * last key as text. Parameters: the previous key's columns (if {@code first} is false), then the limit.
+     */
+    public String copyChunk(boolean first) {
+        String where = first ? "" : " WHERE " + row(null) + " > (" + keyParams() + ")";
+        String lastKey = key().stream().map(k -> quote(k) + "::text").collect(Collectors.joining(", "));
+        String order = Identifiers.list(key());
+        // Qualified, so ORDER BY reads the key and not the same-named text output column.
+        String orderDesc = key().stream().map(k -> "chunk." + quote(k) + " DESC").collect(Collectors.joining(", "));
+        return "WITH chunk AS MATERIALIZED (SELECT * FROM " + src() + where + " ORDER BY " + order + " LIMIT ?),"
+                + " copied AS (" + insertInto() + " SELECT " + copiedExpressions() + " FROM chunk)"
+                + " SELECT (SELECT count(*) FROM chunk), " + lastKey
+                + " FROM chunk ORDER BY " + orderDesc + " LIMIT 1";
+    }
+
+    /** The same chunk as a plain INSERT, for finding the row that makes a chunk fail. */
+    public String copyRows(boolean first) {
+        String where = first ? "" : " WHERE " + row(null) + " > (" + keyParams() + ")";
+        return insertInto() + " SELECT " + copiedExpressions() + " FROM (SELECT * FROM " + src() + where
+                + " ORDER BY " + Identifiers.list(key()) + " LIMIT ? OFFSET ?) chunk";
+    }
+
+    /** The key and whole row at an offset past the given key, to name the row a transformation failed on. */
+    public String describeRow(boolean first) {
+        String where = first ? "" : " WHERE " + row(null) + " > (" + keyParams() + ")";
+        String keyText = key().stream().map(k -> "'" + k.replace("'", "''") + "=' || " + quote(k) + "::text")
+                .collect(Collectors.joining(" || ', ' || "));
+        return "SELECT " + keyText + ", s::text FROM " + src() + " s" + where + " ORDER BY " + Identifiers.list(key())
+                + " LIMIT 1 OFFSET ?";
+    }
+
+    // ---- replay ---------------------------------------------------------------------------------------------
+
+    public String readLogBatch() {
+        return "SELECT " + quote(LOG_ID) + ", " + quote(LOG_OP) + " = 'T' FROM " + names.log()
+                + " ORDER BY " + quote(LOG_ID) + " LIMIT ?";
+    }
+
+    /** The target key computed from source key columns, unqualified: it reads whichever relation is in scope. */
+    private String mappedKey() {
+        return mapping.targetKeyTargets().stream().map(ColumnMapping.Target::typedExpression)
+                .collect(Collectors.joining(", "));
+    }
+
+    private String targetKeyRow(String prefix) {
+        return "(" + Identifiers.list(prefix, mapping.targetKey()) + ")";
+    }
+
+    /** Deletes shadow rows whose logged key no longer exists in the source. Parameter: the log ids (bigint[]). */
+    public String resyncDelete() {
+        return "DELETE FROM " + names.shadow() + " t USING (SELECT DISTINCT " + mappedKey() + " FROM "
+                + names.log() + " l WHERE l." + quote(LOG_ID) + " = ANY(?) AND l." + quote(LOG_OP) + " <> 'T'"
+                + " AND NOT EXISTS (SELECT 1 FROM " + src() + " s WHERE " + row("s") + " = " + row("l") + ")) d ("
+                + Identifiers.list(mapping.targetKey()) + ") WHERE " + targetKeyRow("t") + " = " + targetKeyRow("d");
+    }
+
+    /** After a TRUNCATE: deletes every shadow row whose key is gone from the source. */
+    public String resyncAll() {
+        return "DELETE FROM " + names.shadow() + " t WHERE NOT EXISTS (SELECT 1 FROM " + src() + " s WHERE "
+                + targetKeyRow("t") + " = (" + mappedKey() + "))";
+    }
+
+    /** Upserts the logged keys' current source rows. Parameter: the log ids (bigint[]). */
+    public String resyncUpsert() {
+        List<String> updates = new ArrayList<>();
+        for (ColumnMapping.Target t : mapping.copied()) {
+            if (!mapping.targetKey().contains(t.name())) {
+                updates.add(quote(t.name()) + " = EXCLUDED." + quote(t.name()));
+            }
+        }
+        return insertInto() + " SELECT " + copiedExpressions() + " FROM " + src() + " WHERE " + row(null)
+                + " IN (SELECT " + keyList("l") + " FROM " + names.log() + " l WHERE l." + quote(LOG_ID)
+                + " = ANY(?) AND l." + quote(LOG_OP) + " <> 'T') ON CONFLICT (" + Identifiers.list(mapping.targetKey())
+                + ") DO " + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates));
+    }
+
+    public String deleteLogEntries() {
+        return "DELETE FROM " + names.log() + " WHERE " + quote(LOG_ID) + " = ANY(?)";
+    }
+
+    // ---- verify ---------------------------------------------------------------------------------------------
+
+    private String comparedRow() {
+        return "ROW(" + mapping.copied().stream().map(ColumnMapping.Target::typedExpression)
+                .collect(Collectors.joining(", ")) + ")::text";
+    }
+
+    private String comparedShadowRow() {
+        return "ROW(" + Identifiers.list("t", mapping.copied().stream().map(ColumnMapping.Target::name).toList())
+                + ")::text";
+    }
+
+    private String sourceSide() {
+        return "SELECT ROW(" + mappedKey() + ")::text AS k, hashtextextended(" + comparedRow()
+                + ", 0) AS h FROM " + src() + " s WHERE NOT EXISTS (SELECT 1 FROM " + names.log() + " l WHERE "
+                + row("l") + " = " + row("s") + ")";
+    }
+
+    private String shadowSide() {
+        return "SELECT ROW(" + Identifiers.list("t", mapping.targetKey()) + ")::text AS k, hashtextextended("
+                + comparedShadowRow() + ", 0) AS h FROM " + names.shadow() + " t WHERE NOT EXISTS (SELECT 1 FROM "
+                + names.log() + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))";
+    }
+
+    /** Per-bucket row counts and digests, buckets by a hash of the target key; run once per side. */
+    public String digest(boolean sourceSide, int buckets) {
+        return "SELECT (hashtext(k) & 2147483647) % " + buckets + " AS bucket, count(*), sum(h::numeric)::text FROM ("
+                + (sourceSide ? sourceSide() : shadowSide()) + ") x GROUP BY 1";
+    }
+
+    /** Keys that differ in the given buckets (int[] parameter), at most {@code limit}. */
+    public String differingKeys(int buckets, int limit) {
+        return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM (" + sourceSide()
+                + ") x WHERE (hashtext(k) & 2147483647) % " + buckets + " = ANY(?)) s FULL JOIN (SELECT * FROM (" + shadowSide()
+                + ") y WHERE (hashtext(k) & 2147483647) % " + buckets + " = ANY(?)) t ON s.k = t.k"
+                + " WHERE s.h IS DISTINCT FROM t.h LIMIT " + limit;
+    }
+}

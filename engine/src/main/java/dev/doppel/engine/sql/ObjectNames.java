@@ -1,0 +1,60 @@
+package dev.doppel.engine.sql;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Names of everything doppel creates for one source table. All of it lives in the {@code doppel} schema and is
+ * named after the source's OID, so two migrations never collide and leftovers are easy to attribute.
+ */
+public record ObjectNames(long oid) {
+
+    public static final String SCHEMA = "doppel";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+
+    public String shadowName() {
+        return "shadow_" + oid;
+    }
+
+    public String shadow() {
+        return Identifiers.qualified(SCHEMA, shadowName());
+    }
+
+    public String log() {
+        return Identifiers.qualified(SCHEMA, "log_" + oid);
+    }
+
+    public String captureFunction() {
+        return Identifiers.qualified(SCHEMA, "capture_" + oid);
+    }
+
+    /** Row trigger name on the source; the TRUNCATE trigger adds "_truncate". */
+    public String rowTrigger() {
+        return "doppel_capture_" + oid;
+    }
+
+    public String truncateTrigger() {
+        return "doppel_capture_" + oid + "_truncate";
+    }
+
+    /** Prefix PostgreSQL gives to names it generates for the shadow's objects (indexes, constraints). */
+    public String generatedPrefix() {
+        return shadowName() + "_";
+    }
+
+    /** Name the old table keeps after the swap. */
+    public String oldTableName(Instant at) {
+        return "old_" + oid + "_" + STAMP.format(at);
+    }
+
+    /** Temporary name for an old index or constraint, freeing the original name for the new table's. */
+    public String oldIndexName(int n) {
+        return "doppel_old_" + oid + "_" + n;
+    }
+
+    /** Advisory lock key: one migration per table, across every doppel process. */
+    public long advisoryKey() {
+        return (0x646f70L << 32) | oid;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.doppel.engine.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One JDBC connection with the few helpers doppel needs: statements, typed queries and transactions. */
+public final class Session implements AutoCloseable {
+
+    /** Reads one row. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Work done inside a transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Session s) throws SQLException;
+    }
+
+    private final Connection connection;
+
+    public Session(Connection connection) throws SQLException {
+        this.connection = connection;
+        connection.setAutoCommit(true);
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public void execute(String sql, Object... params) throws SQLException {
+        if (params.length == 0) {
+            try (Statement st = connection.createStatement()) {
+                st.execute(sql);
+            }
+            return;
+        }
+        try (PreparedStatement ps = prepare(sql, params)) {
+            ps.execute();
+        }
+    }
+
+    public int update(String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    public <T> List<T> query(String sql, RowReader<T> reader, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(reader.read(rs));
+            }
+            return out;
+        }
+    }
+
+    public <T> T one(String sql, RowReader<T> reader, Object... params) throws SQLException {
+        List<T> rows = query(sql, reader, params);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    public String text(String sql, Object... params) throws SQLException {
+        return one(sql, rs -> rs.getString(1), params);
+    }
+
+    public long number(String sql, Object... params) throws SQLException {
+        Long v = one(sql, rs -> rs.getLong(1), params);
+        return v == null ? 0 : v;
+    }
+
+    /** Runs {@code work} in one transaction at the given isolation; rolls back on any failure. */
+    public <T> T transaction(int isolation, Work<T> work) throws SQLException {
+        int before = connection.getTransactionIsolation();
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(isolation);
+        try {
+            T result = work.run(this);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(e);
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+            connection.setTransactionIsolation(before);
+        }
+    }
+
+    public <T> T transaction(Work<T> work) throws SQLException {
+        return transaction(Connection.TRANSACTION_READ_COMMITTED, work);
+    }
+
+    /** Runs {@code work} in a transaction that is always rolled back: a dry run PostgreSQL itself checks. */
+    public <T> T rolledBack(Work<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            return work.run(this);
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private void rollbackQuietly(Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object[] params) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p instanceof String[] strings) {
+                ps.setArray(i + 1, connection.createArrayOf("text", strings));
+            } else if (p instanceof Long[] longs) {
+                ps.setArray(i + 1, connection.createArrayOf("bigint", longs));
+            } else {
+                ps.setObject(i + 1, p);
+            }
+        }
+        return ps;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

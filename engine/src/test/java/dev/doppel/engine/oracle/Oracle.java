@@ -1,0 +1,71 @@
+package dev.doppel.engine.oracle;
+
+import dev.doppel.engine.plan.AlterParser;
+import dev.doppel.engine.testing.TestDatabase;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sets up a table and its mirror, and checks the migrated table against the mirror after a blocking ALTER. */
+public final class Oracle {
+
+    private Oracle() {
+    }
+
+    /** Creates {@code table} and {@code mirror} with the same definition and the same {@code rows} rows. */
+    public static void create(TestDatabase db, TableShape shape, String table, String mirror, long rows, long seed) {
+        db.execute("DROP TABLE IF EXISTS " + table, "DROP TABLE IF EXISTS " + mirror, shape.createTable(table),
+                shape.createTable(mirror));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            Random r = new Random(seed);
+            for (long n = 1; n <= rows; n++) {
+                st.addBatch(shape.insert(table, n, r));
+                if (n % 1000 == 0) {
+                    st.executeBatch();
+                }
+            }
+            st.executeBatch();
+            st.execute("INSERT INTO " + mirror + " SELECT * FROM " + table);
+            c.commit();
+            st.execute("ANALYZE " + table);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not fill " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies the change to the mirror the blocking way, as PostgreSQL itself would. */
+    public static void blockingAlter(TestDatabase db, String mirror, String alter) {
+        db.execute(AlterParser.parse(alter).statementsFor(mirror).toArray(String[]::new));
+    }
+
+    public static void assertSameRows(TestDatabase db, String migrated, String mirror) {
+        long missing = db.count("SELECT count(*) FROM (SELECT * FROM " + mirror + " EXCEPT ALL SELECT * FROM "
+                + migrated + ") x");
+        long extra = db.count("SELECT count(*) FROM (SELECT * FROM " + migrated + " EXCEPT ALL SELECT * FROM "
+                + mirror + ") x");
+        long rows = db.count("SELECT count(*) FROM " + mirror);
+        assertEquals(0, missing + extra, migrated + " differs from the blocking-ALTER oracle: " + missing
+                + " rows missing, " + extra + " rows extra, of " + rows);
+        assertEquals(rows, db.count("SELECT count(*) FROM " + migrated));
+    }
+
+    /** Column names and types, in order: the migrated table must have the oracle's shape too. */
+    public static void assertSameShape(TestDatabase db, String migrated, String mirror) {
+        String q = "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || CASE WHEN attnotnull"
+                + " THEN ' not null' ELSE '' END || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), ''),"
+                + " ', ' ORDER BY attnum) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND"
+                + " d.adnum = a.attnum WHERE attrelid = '%s'::regclass AND attnum > 0 AND NOT attisdropped";
+        assertEquals(db.scalar(String.format(q, mirror)), db.scalar(String.format(q, migrated)));
+    }
+
+    public static void assertNoFailures(OracleWriters writers) {
+        assertTrue(writers.failures().isEmpty(), "application writes failed: " + writers.failures());
+        assertTrue(writers.committed() > 0, "the writers committed nothing; the test proved nothing");
+    }
+}

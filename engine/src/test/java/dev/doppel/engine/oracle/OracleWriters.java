@@ -1,0 +1,130 @@
+package dev.doppel.engine.oracle;
+
+import dev.doppel.engine.testing.TestDatabase;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The application, for tests: writer threads that apply random inserts, updates, key updates and deletes, each in
+ * one transaction to the migrated table and to a mirror of the same definition. At the end the mirror gets a
+ * plain blocking ALTER, and the migrated table must equal it row for row.
+ */
+public final class OracleWriters implements AutoCloseable {
+
+    private final TestDatabase db;
+    private final TableShape shape;
+    private final String source;
+    private final String mirror;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean paused = new AtomicBoolean(false);
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong nextKey;
+    private final AtomicLong ok = new AtomicLong();
+    private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    public OracleWriters(TestDatabase db, TableShape shape, String source, String mirror, long firstFreeKey) {
+        this.db = db;
+        this.shape = shape;
+        this.source = source;
+        this.mirror = mirror;
+        this.nextKey = new AtomicLong(firstFreeKey);
+    }
+
+    public OracleWriters start(int threadCount, long seed, long pauseMillis) {
+        for (int t = 0; t < threadCount; t++) {
+            Random random = new Random(seed * 31 + t);
+            Thread thread = new Thread(() -> write(random, pauseMillis), "oracle-writer-" + t);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        return this;
+    }
+
+    private void write(Random random, long pauseMillis) {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            while (running.get()) {
+                if (paused.get()) {
+                    Thread.sleep(5);
+                    continue;
+                }
+                inFlight.incrementAndGet();
+                if (paused.get()) {
+                    inFlight.decrementAndGet();
+                    continue;
+                }
+                List<String> ops = operation(random);
+                try {
+                    for (String op : ops) {
+                        st.execute(op.replace("%T", source));
+                        st.execute(op.replace("%T", mirror));
+                    }
+                    c.commit();
+                    ok.incrementAndGet();
+                } catch (SQLException e) {
+                    failures.add(e.getMessage());
+                    c.rollback();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+                if (pauseMillis > 0) {
+                    Thread.sleep(pauseMillis);
+                }
+            }
+        } catch (SQLException | InterruptedException e) {
+            failures.add("writer stopped: " + e);
+        }
+    }
+
+    private List<String> operation(Random random) {
+        long maxKey = nextKey.get();
+        long existing = Math.max(1, (long) (random.nextDouble() * maxKey));
+        int pick = random.nextInt(100);
+        if (pick < 40) {
+            return List.of(shape.insert("%T", nextKey.getAndIncrement(), random));
+        } else if (pick < 75) {
+            return List.of(shape.update("%T", existing, random));
+        } else if (pick < 85) {
+            return List.of(shape.updateKey("%T", existing, nextKey.getAndIncrement()));
+        } else {
+            return List.of(shape.delete("%T", existing));
+        }
+    }
+
+    /**
+     * Stops writing and waits until no write is in flight. For changes whose USING transforms values, the writes
+     * that land after the swap mean something else to the new table than to the mirror, so the oracle stops there.
+     */
+    public void pause() {
+        paused.set(true);
+        while (inFlight.get() > 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    public long committed() {
+        return ok.get();
+    }
+
+    public List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+    }
+}
