@@ -101,7 +101,7 @@ final class EscapeStringDecoder {
 
     private void unicode(long codePoint) {
         if (pendingHighSurrogate >= 0) {
-            if (!Character.isLowSurrogate((char) codePoint) || codePoint > Character.MAX_VALUE) {
+            if (codePoint > Character.MAX_VALUE || !Character.isLowSurrogate((char) codePoint)) {
                 throw error("invalid Unicode surrogate pair");
             }
             int combined = Character.toCodePoint((char) pendingHighSurrogate, (char) codePoint);

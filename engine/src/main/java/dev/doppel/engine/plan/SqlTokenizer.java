@@ -91,39 +91,34 @@ public final class SqlTokenizer {
         if (isDigit(c) || c == '.' && isDigitAt(pos + 1)) {
             return number(start);
         }
-        switch (c) {
-            case '\'':
-                return quotedString(start, start + 1, false);
-            case '"':
-                return quotedIdentifier(start);
-            case '$':
-                return dollar(start);
-            case '(':
-                return single(Kind.LPAREN);
-            case ')':
-                return single(Kind.RPAREN);
-            case '[':
-                return single(Kind.LBRACKET);
-            case ']':
-                return single(Kind.RBRACKET);
-            case ',':
-                return single(Kind.COMMA);
-            case ';':
-                return single(Kind.SEMICOLON);
-            case '.':
-                return single(Kind.DOT);
-            case ':':
-                if (sql.startsWith("::", pos) || sql.startsWith(":=", pos)) {
-                    pos += 2;
-                    return token(Kind.OPERATOR, start, sql.substring(start, pos));
+        return switch (c) {
+            case '\'' -> quotedString(start, start + 1, false);
+            case '"' -> quotedIdentifier(start);
+            case '$' -> dollar(start);
+            case '(' -> single(Kind.LPAREN);
+            case ')' -> single(Kind.RPAREN);
+            case '[' -> single(Kind.LBRACKET);
+            case ']' -> single(Kind.RBRACKET);
+            case ',' -> single(Kind.COMMA);
+            case ';' -> single(Kind.SEMICOLON);
+            case '.' -> single(Kind.DOT);
+            case ':' -> colon(start);
+            default -> {
+                if (OPERATOR_CHARS.indexOf(c) < 0) {
+                    throw error("unexpected character '" + c + "' at character " + (start + 1));
                 }
-                return single(Kind.COLON);
-            default:
-                if (OPERATOR_CHARS.indexOf(c) >= 0) {
-                    return operator(start);
-                }
-                throw error("unexpected character '" + c + "' at character " + (start + 1));
+                yield operator(start);
+            }
+        };
+    }
+
+    /** "::" (cast) and ":=" are operators; a lone ':' separates array slice bounds. */
+    private Token colon(int start) {
+        if (sql.startsWith("::", pos) || sql.startsWith(":=", pos)) {
+            pos += 2;
+            return token(Kind.OPERATOR, start, sql.substring(start, pos));
         }
+        return single(Kind.COLON);
     }
 
     private Token prefixedStringOrIdentifier(int start, char c) {

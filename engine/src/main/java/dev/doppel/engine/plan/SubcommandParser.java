@@ -298,6 +298,7 @@ final class SubcommandParser {
                 : new Subcommand(Kind.RENAME_COLUMN, from, to, null, null, null, null, null, false, text);
     }
 
+    /** SET ( ... ) or RESET ( ... ): PostgreSQL checks the parameters themselves. */
     private Subcommand storageParameters(Kind kind) {
         in.skip();
         in.skip();

@@ -39,6 +39,14 @@ public final class Oracle {
         }
     }
 
+    /** A mirror of an existing table: same definition, same rows (generated columns recompute themselves). */
+    public static void mirror(TestDatabase db, String table, String mirror) {
+        String columns = db.scalar("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute"
+                + " WHERE attrelid = '" + table + "'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''");
+        db.execute("CREATE TABLE " + mirror + " (LIKE " + table + " INCLUDING ALL)",
+                "INSERT INTO " + mirror + " (" + columns + ") OVERRIDING SYSTEM VALUE SELECT " + columns + " FROM " + table);
+    }
+
     /** Applies the change to the mirror the blocking way, as PostgreSQL itself would. */
     public static void blockingAlter(TestDatabase db, String mirror, String alter) {
         db.execute(AlterParser.parse(alter).statementsFor(mirror).toArray(String[]::new));
