@@ -1,0 +1,150 @@
+package dev.doppel.engine;
+
+import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input gets a clear, specific error and changes nothing. */
+@PostgresTest
+class RefusalsTest {
+
+    /** Everything outside the doppel schema's state tables: relations, triggers, functions, and their shapes. */
+    private static String databaseState(TestDatabase db) {
+        return db.scalar("SELECT string_agg(x, E'\\n' ORDER BY x) FROM ("
+                + " SELECT n.nspname || '.' || c.relname || ' ' || c.relkind::text || ' ' || coalesce(("
+                + "   SELECT string_agg(attname || ':' || format_type(atttypid, atttypmod), ',' ORDER BY attnum)"
+                + "   FROM pg_attribute WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped), '') AS x"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')"
+                + "   AND c.relname NOT IN ('migrations', 'migration_events', 'migrations_id_seq', 'migrations_pkey')"
+                + " UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE NOT tgisinternal"
+                + " UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace"
+                + "   OR pronamespace::regnamespace::text = 'doppel') s");
+    }
+
+    private static DoppelException refused(TestDatabase db, String table, String alter) {
+        String before = databaseState(db);
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table(table).alter(alter).build().run());
+        assertEquals(before, databaseState(db), "a refused migration must leave the database as it was");
+        return e;
+    }
+
+    @Test
+    void missingTable(TestDatabase db) {
+        DoppelException e = refused(db, "public.nowhere", "ADD COLUMN x int");
+        assertEquals("table_not_found", e.reason());
+        assertTrue(e.getMessage().contains("public.nowhere"), e.getMessage());
+    }
+
+    @Test
+    void tableWithoutAKey(TestDatabase db) {
+        db.execute("CREATE TABLE heap_only (a int, b text)", "CREATE UNIQUE INDEX ON heap_only (a)",
+                "INSERT INTO heap_only VALUES (1, 'x')");
+        DoppelException e = refused(db, "heap_only", "ADD COLUMN x int");
+        assertEquals("no_usable_key", e.reason());
+        assertTrue(e.getMessage().contains("public.heap_only has no primary key or non-null unique index"), e.getMessage());
+    }
+
+    @Test
+    void unsupportedAlter(TestDatabase db) {
+        db.execute("CREATE TABLE plain (id int PRIMARY KEY)");
+        DoppelException e = refused(db, "plain", "OWNER TO postgres");
+        assertEquals("unsupported_alter", e.reason());
+        assertTrue(e.getMessage().contains("ALTER [COLUMN] name [SET DATA] TYPE"), "lists what is supported: " + e.getMessage());
+    }
+
+    @Test
+    void alterThatPostgresRejects(TestDatabase db) {
+        db.execute("CREATE TABLE plain2 (id int PRIMARY KEY, v int)");
+        DoppelException e = refused(db, "plain2", "ALTER COLUMN missing TYPE bigint");
+        assertEquals("invalid_alter", e.reason());
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @Test
+    void injectedSecondStatement(TestDatabase db) {
+        db.execute("CREATE TABLE victim (id int PRIMARY KEY, v int)");
+        DoppelException e = refused(db, "victim", "ADD COLUMN x int; DROP TABLE victim");
+        assertEquals("unsupported_alter", e.reason());
+    }
+
+    @Test
+    void changeThatDropsTheKey(TestDatabase db) {
+        db.execute("CREATE TABLE keyed (id int PRIMARY KEY, v int)");
+        DoppelException e = refused(db, "keyed", "DROP CONSTRAINT keyed_pkey");
+        assertEquals("key_lost", e.reason());
+    }
+
+    @Test
+    void keyTransformThatReadsOtherColumns(TestDatabase db) {
+        db.execute("CREATE TABLE keyed2 (id int PRIMARY KEY, v int)");
+        DoppelException e = refused(db, "keyed2", "ALTER COLUMN id TYPE bigint USING (id + v)");
+        assertEquals("unsupported_key_change", e.reason());
+    }
+
+    @Test
+    void dependentObjectsNotCarriedYet(TestDatabase db) {
+        db.execute("CREATE TABLE parent (id int PRIMARY KEY)", "CREATE TABLE child (id int PRIMARY KEY,"
+                + " parent_id int REFERENCES parent)", "CREATE VIEW parent_view AS SELECT * FROM child");
+        DoppelException fk = refused(db, "parent", "ADD COLUMN x int");
+        assertEquals("unsupported_dependents", fk.reason());
+        assertTrue(fk.getMessage().contains("child_parent_id_fkey"), fk.getMessage());
+        DoppelException view = refused(db, "child", "ADD COLUMN x int");
+        assertTrue(view.getMessage().contains("parent_view"), view.getMessage());
+    }
+
+    @Test
+    void theAlterNamesAnotherTable(TestDatabase db) {
+        db.execute("CREATE TABLE mine (id int PRIMARY KEY)");
+        DoppelException e = refused(db, "mine", "ALTER TABLE theirs ADD COLUMN x int");
+        assertEquals("table_mismatch", e.reason());
+    }
+
+    @Test
+    void secondRunnerOnTheSameTable(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE busy (id int PRIMARY KEY)");
+        long oid = Long.parseLong(db.scalar("SELECT 'busy'::regclass::oid"));
+        try (Connection other = db.connect(); Statement st = other.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + new dev.doppel.engine.sql.ObjectNames(oid).advisoryKey() + ")");
+            DoppelException e = refused(db, "busy", "ADD COLUMN x int");
+            assertEquals("already_running", e.reason());
+            assertTrue(e.getMessage().contains("public.busy"), e.getMessage());
+        }
+    }
+
+    @Test
+    void hostileIdentifiersAreQuotedEverywhere(TestDatabase db) {
+        db.execute("CREATE SCHEMA \"Odd Schema\"",
+                "CREATE TABLE \"Odd Schema\".\"Robert'); DROP TABLE x;--\" (\"Key \"\"Col\"\"\" int PRIMARY KEY,"
+                        + " \"select\" numeric, \"ünï\" text)",
+                "INSERT INTO \"Odd Schema\".\"Robert'); DROP TABLE x;--\" SELECT g, g, 'v' FROM generate_series(1, 500) g");
+        Result r = OnlineSchemaChange.builder().dataSource(db.dataSource())
+                .table("\"Odd Schema\".\"Robert'); DROP TABLE x;--\"")
+                .alter("ALTER COLUMN \"Key \"\"Col\"\"\" TYPE bigint, ALTER COLUMN \"select\" TYPE bigint USING"
+                        + " (\"select\" * 2)::bigint, RENAME COLUMN \"ünï\" TO \"Über\"").build().run();
+        assertEquals(500, r.rowsCopied());
+        assertEquals("1000", db.scalar("SELECT \"select\" FROM \"Odd Schema\".\"Robert'); DROP TABLE x;--\""
+                + " WHERE \"Key \"\"Col\"\"\" = 500"));
+    }
+
+    @Test
+    void failingUsingExpressionNamesTheRowAndLeavesTheSourceUntouched(TestDatabase db) {
+        db.execute("CREATE TABLE amounts (id int PRIMARY KEY, amount numeric)",
+                "INSERT INTO amounts SELECT g, g FROM generate_series(1, 5000) g",
+                "UPDATE amounts SET amount = 1e30 WHERE id = 3777");
+        DoppelException e = refused(db, "amounts", "ALTER COLUMN amount TYPE bigint USING (amount * 100)::bigint");
+        assertEquals("copy_failed", e.reason());
+        assertTrue(e.getMessage().contains("id=3777"), e.getMessage());
+        assertTrue(e.getMessage().contains("bigint out of range"), e.getMessage());
+        assertEquals("failed", db.scalar("SELECT outcome FROM doppel.migrations ORDER BY id DESC LIMIT 1"));
+        assertEquals(5000, db.count("SELECT count(*) FROM amounts"));
+    }
+}
