@@ -1,0 +1,32 @@
+package dev.doppel.cli;
+
+import dev.doppel.engine.DoppelException;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reports the engine's refusal or failure, as a line on stderr or as JSON on stdout, and picks the exit code. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    static int report(DoppelException e, boolean json, CommandSpec spec) {
+        int code = ExitCodes.of(e);
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("outcome", "failed");
+            m.put("reason", e.reason());
+            m.put("error", e.getMessage());
+            spec.commandLine().getOut().println(Json.write(m));
+            spec.commandLine().getOut().flush();
+        } else {
+            String what = code == ExitCodes.REFUSED ? "refused" : "failed";
+            spec.commandLine().getErr().println("doppel " + spec.name() + " " + what + " (" + e.reason() + "): "
+                    + e.getMessage());
+            spec.commandLine().getErr().flush();
+        }
+        return code;
+    }
+}

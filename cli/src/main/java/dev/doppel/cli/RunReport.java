@@ -1,0 +1,94 @@
+package dev.doppel.cli;
+
+import dev.doppel.engine.Phase;
+import dev.doppel.engine.Result;
+import dev.doppel.engine.verify.VerifyResult;
+
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A finished migration's summary, as text for people and as a JSON object for scripts. */
+final class RunReport {
+
+    private RunReport() {
+    }
+
+    static String text(Result r) {
+        StringBuilder sb = new StringBuilder();
+        row(sb, "outcome", r.outcome() + " (migration " + r.migrationId() + " of " + r.table() + ")");
+        row(sb, "rows copied", String.format(Locale.ROOT, "%,d at %,d rows/s; %,d changes replayed", r.rowsCopied(),
+                Math.round(r.rowsPerSecond()), r.changesReplayed()));
+        List<String> phases = new ArrayList<>();
+        r.phaseMillis().forEach((p, ms) -> phases.add(name(p) + " " + millis(ms)));
+        row(sb, "phases", String.join(", ", phases) + "; total " + millis(r.totalMillis()));
+        for (Result.LockHeld lock : r.locks()) {
+            row(sb, "lock held", String.format(Locale.ROOT, "%s: %d ms (%d attempt%s)", lock.what(), lock.millis(),
+                    lock.attempts(), lock.attempts() == 1 ? "" : "s"));
+        }
+        VerifyResult v = r.verify();
+        row(sb, "verified", v == null ? "NO: verification was turned off (--no-verify)"
+                : String.format(Locale.ROOT, "%,d source rows, %,d shadow rows, %d digest buckets equal; %,d keys with"
+                        + " pending changes left out; %s", v.sourceRows(), v.shadowRows(), v.buckets(),
+                v.pendingKeysExcluded(), millis(v.millis())));
+        row(sb, "old table", r.oldTable() == null ? "dropped"
+                : r.oldTable() + " kept; drop it with DROP TABLE " + r.oldTable() + " after " + r.dropAfter().truncatedTo(ChronoUnit.SECONDS));
+        for (String w : r.warnings()) {
+            row(sb, "warning", w);
+        }
+        return sb.toString();
+    }
+
+    static Map<String, Object> json(Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("outcome", r.outcome());
+        m.put("migration_id", r.migrationId());
+        m.put("table", r.table());
+        m.put("rows_copied", r.rowsCopied());
+        m.put("rows_per_second", Math.round(r.rowsPerSecond()));
+        m.put("changes_replayed", r.changesReplayed());
+        m.put("total_ms", r.totalMillis());
+        Map<String, Object> phases = new LinkedHashMap<>();
+        r.phaseMillis().forEach((p, ms) -> phases.put(name(p), ms));
+        m.put("phase_ms", phases);
+        m.put("locks", r.locks().stream().map(l -> {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("what", l.what());
+            o.put("held_ms", l.millis());
+            o.put("attempts", l.attempts());
+            return o;
+        }).toList());
+        VerifyResult v = r.verify();
+        if (v == null) {
+            m.put("verify", null);
+        } else {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("source_rows", v.sourceRows());
+            o.put("shadow_rows", v.shadowRows());
+            o.put("buckets", v.buckets());
+            o.put("pending_keys_excluded", v.pendingKeysExcluded());
+            o.put("ms", v.millis());
+            m.put("verify", o);
+        }
+        m.put("old_table", r.oldTable());
+        m.put("drop_after", r.dropAfter() == null ? null : r.dropAfter().toString());
+        m.put("warnings", r.warnings());
+        return m;
+    }
+
+    /** Two columns, the label padded so the values line up. */
+    static void row(StringBuilder sb, String label, String value) {
+        sb.append(String.format(Locale.ROOT, "%-15s%s%n", label, value));
+    }
+
+    private static String name(Phase p) {
+        return p.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String millis(long ms) {
+        return ms < 10_000 ? ms + " ms" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+}
