@@ -18,8 +18,8 @@ final class ConnectionOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = "--url", paramLabel = "<jdbc-url>", description = "PgJDBC URL instead of -h, -p and -d, e.g."
-            + " jdbc:postgresql://db.internal:5432/shop?sslmode=require")
+    @Option(names = "--url", paramLabel = "<jdbc-url>", description = {"PgJDBC URL instead of -h, -p and -d, e.g.",
+            "jdbc:postgresql://db:5432/shop?sslmode=require"})
     String url;
 
     @Option(names = {"-h", "--host"}, paramLabel = "<host>", description = "Server host (default: $PGHOST, else"

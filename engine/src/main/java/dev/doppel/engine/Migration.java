@@ -77,7 +77,8 @@ final class Migration {
             long id = store.start(source, plan.change().text(), plan.source().fingerprint(), options.toString(),
                     OnlineSchemaChange.version());
             configure(worker);
-            LockRetry lockRetry = new LockRetry(control, options.lockTimeout(), options.lockAttempts());
+            LockRetry lockRetry = new LockRetry(control, options.lockTimeout(), options.lockAttempts(),
+                    options.maxLockHeld());
             ShadowTable shadow = null;
             ChangeSource capture = null;
             MigrationSql sql = null;

@@ -1,6 +1,8 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.metrics.MigrationMetrics;
 import dev.doppel.engine.sql.Session;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
@@ -25,6 +27,7 @@ public final class OnlineSchemaChange {
     private final String alter;
     private final Options options;
     private final MigrationListener listener;
+    private final MeterRegistry meterRegistry;
 
     private OnlineSchemaChange(Builder b) {
         this.dataSource = Objects.requireNonNull(b.dataSource, "dataSource");
@@ -32,6 +35,7 @@ public final class OnlineSchemaChange {
         this.alter = Objects.requireNonNull(b.alter, "alter");
         this.options = b.options;
         this.listener = b.listener;
+        this.meterRegistry = b.meterRegistry;
     }
 
     public static Builder builder() {
@@ -57,12 +61,34 @@ public final class OnlineSchemaChange {
     /** Runs the migration to the end; throws {@link DoppelException} when it refuses or fails. */
     public Result run() {
         try {
-            return new Migration(dataSource, table, alter, options, listener).run();
+            if (meterRegistry == null) {
+                return new Migration(dataSource, table, alter, options, listener).run();
+            }
+            MigrationMetrics metrics = new MigrationMetrics(meterRegistry, table);
+            Result result = new Migration(dataSource, table, alter, options, both(listener, metrics)).run();
+            result.locks().forEach(l -> metrics.lockHeld(l.what(), l.millis()));
+            return result;
         } catch (SQLException e) {
             throw new DoppelException("database_error", "migrating " + table + " failed: " + e.getMessage()
                     + " (SQLSTATE " + e.getSQLState() + "); doppel removed what it had created and the table is"
                     + " unchanged", e);
         }
+    }
+
+    private static MigrationListener both(MigrationListener a, MigrationListener b) {
+        return new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                a.phase(phase, detail);
+                b.phase(phase, detail);
+            }
+
+            @Override
+            public void copied(long rows, long estimatedTotal, double rowsPerSecond) {
+                a.copied(rows, estimatedTotal, rowsPerSecond);
+                b.copied(rows, estimatedTotal, rowsPerSecond);
+            }
+        };
     }
 
     /** Builds an {@link OnlineSchemaChange}; table and alter are required. */
@@ -72,6 +98,7 @@ public final class OnlineSchemaChange {
         private String alter;
         private Options options = Options.defaults();
         private MigrationListener listener = MigrationListener.NONE;
+        private MeterRegistry meterRegistry;
 
         public Builder dataSource(DataSource ds) {
             this.dataSource = ds;
@@ -97,6 +124,12 @@ public final class OnlineSchemaChange {
 
         public Builder listener(MigrationListener l) {
             this.listener = Objects.requireNonNull(l);
+            return this;
+        }
+
+        /** Where to record metrics (rows copied, copy rate, phase durations, lock-held time); none by default. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry);
             return this;
         }
 

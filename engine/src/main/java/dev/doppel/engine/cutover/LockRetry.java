@@ -17,6 +17,7 @@ public final class LockRetry {
 
     private static final Logger log = LoggerFactory.getLogger(LockRetry.class);
     static final String LOCK_NOT_AVAILABLE = "55P03";
+    static final String QUERY_CANCELED = "57014";
 
     /** Work done while holding the lock; returns false to give the lock back and try again later. */
     @FunctionalInterface
@@ -33,13 +34,19 @@ public final class LockRetry {
     private final Session session;
     private final Duration lockTimeout;
     private final int attempts;
+    private final Duration statementTimeout;
     private int lastAttempts;
     private long lastHeldMillis;
 
-    public LockRetry(Session session, Duration lockTimeout, int attempts) {
+    /**
+     * @param statementTimeout bound on each statement of an attempt; one that runs longer is cancelled and the
+     *                         attempt retried, so a lock is never held by a runaway statement
+     */
+    public LockRetry(Session session, Duration lockTimeout, int attempts, Duration statementTimeout) {
         this.session = session;
         this.lockTimeout = lockTimeout;
         this.attempts = attempts;
+        this.statementTimeout = statementTimeout;
     }
 
     /**
@@ -52,6 +59,7 @@ public final class LockRetry {
             try {
                 T result = session.transaction(s -> {
                     s.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+                    s.execute("SET LOCAL statement_timeout = '" + statementTimeout.toMillis() + "ms'");
                     T r = attempt.run(s);
                     if (r == null) {
                         throw new GiveBack();
@@ -65,11 +73,15 @@ public final class LockRetry {
                 lastHeldMillis = (System.nanoTime() - started) / 1_000_000;
                 return result;
             } catch (SQLException e) {
-                if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                if (QUERY_CANCELED.equals(e.getSQLState())) {
+                    log.info("{}: attempt {}/{} ran past {} ms and was rolled back", what, i, attempts,
+                            statementTimeout.toMillis());
+                } else if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    log.info("{}: attempt {}/{} timed out after {} ms waiting for a lock", what, i, attempts,
+                            lockTimeout.toMillis());
+                } else {
                     throw e;
                 }
-                log.info("{}: attempt {}/{} timed out after {} ms waiting for a lock", what, i, attempts,
-                        lockTimeout.toMillis());
             } catch (GiveBack e) {
                 log.info("{}: attempt {}/{} gave the lock back", what, i, attempts);
             }

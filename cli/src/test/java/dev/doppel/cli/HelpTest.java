@@ -1,0 +1,39 @@
+package dev.doppel.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HelpTest {
+
+    @Test
+    void everyCommandHasHelpWithExamples() {
+        for (String[] args : new String[][] {{"--help"}, {"plan", "--help"}, {"run", "--help"}, {"demo", "--help"},
+                {"plan", "-?"}, {"help", "run"}}) {
+            Cli cli = Cli.run(args);
+            assertEquals(0, cli.exitCode(), cli::toString);
+            assertTrue(cli.out().startsWith("Usage: doppel"), cli::toString);
+            assertTrue(cli.out().contains("Examples:"), cli::toString);
+            assertTrue(cli.out().contains("Exit codes:"), cli::toString);
+        }
+    }
+
+    @Test
+    void runHelpDocumentsExitCodesAndShowsTheEnginesDefaults() {
+        String help = Cli.run("run", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("3 refused by the preflight checks"), help);
+        assertTrue(help.contains("(default: 100ms)"), help);
+        assertTrue(help.contains("(default: 24h)"), help);
+    }
+
+    @Test
+    void versionAndMissingCommand() {
+        Cli version = Cli.run("--version");
+        assertEquals(0, version.exitCode(), version::toString);
+        assertTrue(version.out().startsWith("doppel "), version::toString);
+        Cli none = Cli.run();
+        assertEquals(2, none.exitCode(), none::toString);
+        assertTrue(none.err().contains("give a command"), none::toString);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.doppel.cli;
+
+import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@PostgresTest
+class RunCommandTest {
+
+    private static void orders(TestDatabase db, String table, int rows) {
+        db.execute("CREATE TABLE " + table + " (id bigserial PRIMARY KEY, total numeric(12,2) NOT NULL, note text)",
+                "INSERT INTO " + table + " (total, note) SELECT g / 100.0, 'n' || g FROM generate_series(1, " + rows
+                        + ") g",
+                "ANALYZE " + table);
+    }
+
+    private static String type(TestDatabase db, String table, String column) {
+        return db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '" + table
+                + "'::regclass AND attname = '" + column + "'");
+    }
+
+    @Test
+    void migratesTheTableAndSummarizes(TestDatabase db) {
+        orders(db, "orders_text", 5_000);
+        Cli cli = Cli.against(db, "run", "--table", "orders_text", "--alter",
+                "ALTER COLUMN total TYPE bigint USING (total*100)::bigint", "--lock-timeout", "200ms",
+                "--chunk-time", "50ms", "--keep-old", "1h");
+        assertEquals(0, cli.exitCode(), cli::toString);
+        assertEquals("bigint", type(db, "orders_text", "total"));
+        assertEquals(5_000, db.count("SELECT count(*) FROM orders_text"));
+        assertEquals(1 + 10 + 100 + 1000 + 4999,
+                db.count("SELECT sum(total) FROM orders_text WHERE id IN (1, 10, 100, 1000, 4999)"));
+        assertTrue(cli.out().contains("outcome        succeeded"), cli::toString);
+        assertTrue(cli.out().contains("5,000 source rows, 5,000 shadow rows"), cli::toString);
+        assertTrue(cli.out().contains("cut-over (ACCESS EXCLUSIVE)"), cli::toString);
+        assertTrue(cli.out().contains("kept; drop it with DROP TABLE"), cli::toString);
+        assertTrue(cli.err().contains("copy") && cli.err().contains("done"), cli::toString);
+    }
+
+    @Test
+    void jsonReportWithTheOldTableDropped(TestDatabase db) {
+        orders(db, "orders_json", 5_000);
+        Cli cli = Cli.against(db, "run", "--table", "orders_json", "--alter",
+                "ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'USD'", "--drop-old", "--json");
+        assertEquals(0, cli.exitCode(), cli::toString);
+        String json = cli.out().strip();
+        assertEquals("succeeded", JsonField.at(db, json, "{outcome}"));
+        assertEquals("5000", JsonField.at(db, json, "{rows_copied}"));
+        assertEquals("5000", JsonField.at(db, json, "{verify,source_rows}"));
+        assertNotNull(JsonField.at(db, json, "{phase_ms,copy}"), json);
+        assertNull(JsonField.at(db, json, "{old_table}"));
+        assertTrue(JsonField.at(db, json, "{locks}").contains("cut-over"), json);
+        assertEquals("character varying(3)", type(db, "orders_json", "currency"));
+    }
+
+    @Test
+    void noVerifyWarnsLoudlyAndReportsItWasSkipped(TestDatabase db) {
+        orders(db, "orders_unverified", 500);
+        Cli cli = Cli.against(db, "run", "--table", "orders_unverified", "--alter", "ALTER COLUMN note SET NOT NULL",
+                "--no-verify", "--drop-old");
+        assertEquals(0, cli.exitCode(), cli::toString);
+        assertTrue(cli.err().startsWith("WARNING: --no-verify"), cli::toString);
+        assertTrue(cli.out().contains("verified       NO"), cli::toString);
+    }
+
+    @Test
+    void refusalLeavesTheTableAsItWas(TestDatabase db) {
+        orders(db, "orders_refused", 100);
+        Cli cli = Cli.against(db, "run", "--table", "orders_refused", "--alter", "OWNER TO nobody");
+        assertEquals(3, cli.exitCode(), cli::toString);
+        assertTrue(cli.err().contains("refused"), cli::toString);
+        assertEquals("numeric(12,2)", type(db, "orders_refused", "total"));
+    }
+
+    @Test
+    void contradictoryOrMalformedOptionsAreUsageErrors() {
+        Cli both = Cli.run("run", "--table", "t", "--alter", "DROP COLUMN c", "--keep-old", "2h", "--drop-old");
+        assertEquals(2, both.exitCode(), both::toString);
+        assertTrue(both.err().contains("--keep-old and --drop-old"), both::toString);
+
+        Cli duration = Cli.run("run", "--table", "t", "--alter", "DROP COLUMN c", "--lock-timeout", "100");
+        assertEquals(2, duration.exitCode(), duration::toString);
+        assertTrue(duration.err().contains("'100' is not a duration"), duration::toString);
+
+        Cli zero = Cli.run("run", "--table", "t", "--alter", "DROP COLUMN c", "--lock-timeout", "0ms");
+        assertEquals(2, zero.exitCode(), zero::toString);
+        assertTrue(zero.err().contains("--lock-timeout 0"), zero::toString);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.doppel.engine.metrics;
+
+import dev.doppel.engine.MigrationListener;
+import dev.doppel.engine.Phase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Records a migration's progress in a Micrometer registry: rows copied, the copy rate, time per phase and the
+ * current phase. Meters are tagged with the table so several migrations can share one registry.
+ */
+public final class MigrationMetrics implements MigrationListener {
+
+    private final MeterRegistry registry;
+    private final String table;
+    private final Counter rowsCopied;
+    private final AtomicLong rowsPerSecond = new AtomicLong();
+    private final AtomicLong phaseOrdinal = new AtomicLong(-1);
+    private long lastRows;
+    private Phase phase;
+    private long phaseStarted;
+
+    public MigrationMetrics(MeterRegistry registry, String table) {
+        this.registry = registry;
+        this.table = table;
+        this.rowsCopied = Counter.builder("doppel.rows.copied").tag("table", table)
+                .description("rows copied from the source into the shadow").register(registry);
+        Gauge.builder("doppel.copy.rate", rowsPerSecond, AtomicLong::get).tag("table", table)
+                .description("copy rate, rows per second").baseUnit("rows/s").register(registry);
+        Gauge.builder("doppel.phase", phaseOrdinal, AtomicLong::get).tag("table", table)
+                .description("current phase, as its position in dev.doppel.engine.Phase").register(registry);
+    }
+
+    @Override
+    public void phase(Phase next, String detail) {
+        long now = System.nanoTime();
+        if (phase != null) {
+            Timer.builder("doppel.phase.duration").tag("table", table).tag("phase", phase.name().toLowerCase())
+                    .register(registry).record(Duration.ofNanos(now - phaseStarted));
+        }
+        phase = next;
+        phaseStarted = now;
+        phaseOrdinal.set(next.ordinal());
+    }
+
+    @Override
+    public void copied(long rows, long estimatedTotal, double rate) {
+        rowsCopied.increment(rows - lastRows);
+        lastRows = rows;
+        rowsPerSecond.set(Math.round(rate));
+    }
+
+    /** Records how long the migration held a lock on the source. */
+    public void lockHeld(String what, long millis) {
+        Timer.builder("doppel.lock.held").tag("table", table).tag("lock", what).register(registry)
+                .record(Duration.ofMillis(millis));
+    }
+}
