@@ -2,6 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.OnlineSchemaChange;
+import dev.doppel.engine.Options;
 import dev.doppel.engine.Result;
 import dev.doppel.engine.server.EmbeddedPostgresServer;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,16 +56,16 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(EmbeddedPostgresServer.baseSettings())) {
             out.println("  " + server.version());
             createOrders(server, out);
-            finish = migrate(dataSource(server), out);
+            finish = migrate(dataSource(server));
         }
         out.println("Embedded PostgreSQL stopped; nothing left behind.");
-        out.print(finish.lines());
+        out.print(finish.report());
         out.flush();
         return finish.code();
     }
 
-    /** The closing lines, printed once the server is gone so that they end the output, and the exit code. */
-    private record Finish(String lines, int code) {
+    /** The report, printed once the server is gone so that it ends the output, and the exit code. */
+    private record Finish(String report, int code) {
     }
 
     private void createOrders(EmbeddedPostgresServer server, PrintWriter out) throws SQLException {
@@ -83,13 +85,15 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private Finish migrate(PGSimpleDataSource dataSource, PrintWriter out) throws InterruptedException {
+    private Finish migrate(PGSimpleDataSource dataSource) throws InterruptedException {
         Result result;
         long elapsed;
         DemoWriters writers = DemoWriters.start(dataSource, WRITERS, rows);
         try {
             long start = System.nanoTime();
+            // The server is thrown away at the end: a kept old table would only suggest a cleanup to do.
             result = OnlineSchemaChange.builder().dataSource(dataSource).table("public.orders").alter(CHANGE)
+                    .options(Options.defaults().withKeepOld(Duration.ZERO))
                     .listener(Progress.on(spec.commandLine().getErr())).build().run();
             elapsed = (System.nanoTime() - start) / 1_000_000;
         } catch (DoppelException e) {
@@ -97,8 +101,7 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             writers.close();
         }
-        out.print("\n" + RunReport.text(result));
-        StringBuilder sb = new StringBuilder("\n");
+        StringBuilder sb = new StringBuilder("\n").append(RunReport.text(result)).append('\n');
         RunReport.row(sb, "migration", String.format(Locale.ROOT, "%.1f s from start to finish", elapsed / 1000.0));
         RunReport.row(sb, "rows verified", String.format(Locale.ROOT, "%,d", result.verify().sourceRows()));
         RunReport.row(sb, "cut-over lock", result.locks().stream().filter(l -> l.what().startsWith("cut-over"))

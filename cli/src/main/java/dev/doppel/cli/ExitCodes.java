@@ -9,7 +9,7 @@ final class ExitCodes {
 
     static final int OK = 0;
     static final int FAILED = 1;
-    static final int USAGE = 2;
+    /** 2, a usage error, is picocli's own: it returns it for every option it cannot parse or we reject. */
     static final int REFUSED = 3;
 
     static final String HEADING = "%nExit codes:%n";

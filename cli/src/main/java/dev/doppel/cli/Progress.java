@@ -35,8 +35,8 @@ final class Progress implements MigrationListener {
         closeLine();
         // A failure's message follows in the error report; printing it here too would say it twice.
         String text = phase == Phase.FAILED ? "" : detail;
-        err.println(String.format(Locale.ROOT, "%7.1fs  %-9s %s", elapsedSeconds(), phase.name().toLowerCase(Locale.ROOT),
-                text).stripTrailing());
+        String name = phase.name().toLowerCase(Locale.ROOT);
+        err.println(String.format(Locale.ROOT, "%7.1fs  %-9s %s", elapsedSeconds(), name, text).stripTrailing());
         err.flush();
         lastPlainLine = System.nanoTime();
     }
@@ -73,7 +73,8 @@ final class Progress implements MigrationListener {
         long h = seconds / 3600;
         long m = seconds / 60 % 60;
         long s = seconds % 60;
-        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s) : String.format(Locale.ROOT, "%d:%02d", m, s);
+        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s)
+                : String.format(Locale.ROOT, "%d:%02d", m, s);
     }
 
     private void closeLine() {

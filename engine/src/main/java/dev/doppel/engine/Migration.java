@@ -72,6 +72,8 @@ final class Migration {
                 throw new DoppelException("already_running", "another doppel migration of " + source.display()
                         + " started just now; wait for it to finish, or stop it first");
             }
+            control.execute("SET lock_timeout = " + Identifiers.literal(options.lockTimeout().toMillis() + "ms"));
+            control.execute("SET statement_timeout = '1min'");
             MigrationStore store = new MigrationStore(control);
             store.ensureSchema();
             long id = store.start(source, plan.change().text(), plan.source().fingerprint(), options.toString(),
@@ -99,9 +101,12 @@ final class Migration {
                         .copyAll(source.estimatedRows(), listener);
 
                 enter(store, id, Phase.INDEX, "building " + shadow.deferred().size() + " indexes and constraints");
+                // Index builds read only the shadow, which nothing else touches: no time limit there.
+                worker.execute("SET statement_timeout = 0");
                 for (DeferredObject d : shadow.deferred()) {
                     worker.execute(d.create());
                 }
+                worker.execute("SET statement_timeout = '10min'");
 
                 enter(store, id, Phase.REPLAY, capture.backlog() + " changes logged during the copy");
                 KeyResync resync = new KeyResync(worker, sql, REPLAY_BATCH);
@@ -204,8 +209,9 @@ final class Migration {
     private void configure(Session worker) throws SQLException {
         // Each chunk commits with its checkpoint: losing the last few to a crash loses nothing but time.
         worker.execute("SET synchronous_commit = off");
+        // A safety net for runaway statements; chunks and replay batches are sized to take well under a second.
         worker.execute("SET lock_timeout = '5s'");
-        worker.execute("SET statement_timeout = 0");
+        worker.execute("SET statement_timeout = '10min'");
         worker.execute("SET maintenance_work_mem = " + Identifiers.literal(options.maintenanceWorkMem()));
     }
 
