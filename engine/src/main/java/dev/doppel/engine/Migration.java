@@ -115,7 +115,9 @@ final class Migration {
                 VerifyResult verify = null;
                 if (options.verify()) {
                     enter(store, id, Phase.VERIFY, "comparing source and shadow");
-                    verify = new Checksummer(worker, sql, source.display()).verify();
+                    try (Session helper = new Session(dataSource.getConnection())) {
+                        verify = new Checksummer(worker, helper, sql, source.display()).verify();
+                    }
                 }
 
                 enter(store, id, Phase.CUTOVER, "swapping");

@@ -204,39 +204,51 @@ public final class MigrationSql {
 
     // ---- verify ---------------------------------------------------------------------------------------------
 
-    private String comparedRow() {
-        return "ROW(" + mapping.copied().stream().map(ColumnMapping.Target::typedExpression)
-                .collect(Collectors.joining(", ")) + ")::text";
+    /**
+     * How rows are hashed for verification. BINARY uses the types' own hash functions and is about twice as fast;
+     * TEXT hashes the rows' text form and works for every type, including those without a hash function.
+     */
+    public enum Digest {
+        BINARY, TEXT
     }
 
-    private String comparedShadowRow() {
-        return "ROW(" + Identifiers.list("t", mapping.copied().stream().map(ColumnMapping.Target::name).toList())
-                + ")::text";
+    private static String hashRow(Digest digest, String values) {
+        return digest == Digest.BINARY ? "hash_record_extended(ROW(" + values + "), 0)"
+                : "hashtextextended(ROW(" + values + ")::text, 0)";
     }
 
-    private String sourceSide() {
-        return "SELECT ROW(" + mappedKey() + ")::text AS k, hashtextextended(" + comparedRow()
-                + ", 0) AS h FROM " + src() + " s WHERE NOT EXISTS (SELECT 1 FROM " + names.log() + " l WHERE "
-                + row("l") + " = " + row("s") + ")";
+    private static String bucket(Digest digest, String keyValues, int buckets) {
+        String hash = digest == Digest.BINARY ? "hash_record(ROW(" + keyValues + "))"
+                : "hashtext(ROW(" + keyValues + ")::text)";
+        return "(" + hash + " & 2147483647) % " + buckets;
     }
 
-    private String shadowSide() {
-        return "SELECT ROW(" + Identifiers.list("t", mapping.targetKey()) + ")::text AS k, hashtextextended("
-                + comparedShadowRow() + ", 0) AS h FROM " + names.shadow() + " t WHERE NOT EXISTS (SELECT 1 FROM "
-                + names.log() + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))";
+    /** One side's rows: bucket, row hash and (for naming differing keys) the key as text. */
+    private String side(boolean sourceSide, Digest digest, int buckets) {
+        if (sourceSide) {
+            String values = mapping.copied().stream().map(ColumnMapping.Target::typedExpression)
+                    .collect(Collectors.joining(", "));
+            return "SELECT " + bucket(digest, mappedKey(), buckets) + " AS b, " + hashRow(digest, values) + " AS h,"
+                    + " ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s WHERE NOT EXISTS (SELECT 1 FROM "
+                    + names.log() + " l WHERE " + row("l") + " = " + row("s") + ")";
+        }
+        String values = Identifiers.list("t", mapping.copied().stream().map(ColumnMapping.Target::name).toList());
+        String key = Identifiers.list("t", mapping.targetKey());
+        return "SELECT " + bucket(digest, key, buckets) + " AS b, " + hashRow(digest, values) + " AS h, ROW(" + key
+                + ")::text AS k FROM " + names.shadow() + " t WHERE NOT EXISTS (SELECT 1 FROM " + names.log()
+                + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))";
     }
 
     /** Per-bucket row counts and digests, buckets by a hash of the target key; run once per side. */
-    public String digest(boolean sourceSide, int buckets) {
-        return "SELECT (hashtext(k) & 2147483647) % " + buckets + " AS bucket, count(*), sum(h::numeric)::text FROM ("
-                + (sourceSide ? sourceSide() : shadowSide()) + ") x GROUP BY 1";
+    public String digest(boolean sourceSide, Digest digest, int buckets) {
+        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, buckets) + ") x GROUP BY b";
     }
 
-    /** Keys that differ in the given buckets (int[] parameter), at most {@code limit}. */
-    public String differingKeys(int buckets, int limit) {
-        return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM (" + sourceSide()
-                + ") x WHERE (hashtext(k) & 2147483647) % " + buckets + " = ANY(?)) s FULL JOIN (SELECT * FROM (" + shadowSide()
-                + ") y WHERE (hashtext(k) & 2147483647) % " + buckets + " = ANY(?)) t ON s.k = t.k"
+    /** Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. */
+    public String differingKeys(Digest digest, int buckets, int limit) {
+        return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM ("
+                + side(true, digest, buckets) + ") x WHERE b = ANY(?)) s FULL JOIN (SELECT * FROM ("
+                + side(false, digest, buckets) + ") y WHERE b = ANY(?)) t ON s.k = t.k"
                 + " WHERE s.h IS DISTINCT FROM t.h LIMIT " + limit;
     }
 }

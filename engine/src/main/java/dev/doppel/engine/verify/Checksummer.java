@@ -2,35 +2,44 @@ package dev.doppel.engine.verify;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.sql.MigrationSql;
+import dev.doppel.engine.sql.MigrationSql.Digest;
 import dev.doppel.engine.sql.Session;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Compares source (through the column mapping) and shadow in one REPEATABLE READ snapshot: per-bucket row counts
- * and digest sums, buckets by a hash of the target key, keys with pending log entries left out on both sides. A
- * mismatch names the differing keys and stops the migration before any swap.
+ * Compares source (through the column mapping) and shadow in one snapshot: per-bucket row counts and digest sums,
+ * buckets by a hash of the target key, keys with pending log entries left out on both sides. The two sides are
+ * read at the same time on two connections sharing an exported snapshot. A mismatch names the differing keys and
+ * stops the migration before any swap.
  */
 public final class Checksummer {
 
     private static final int BUCKETS = 256;
     private static final int KEYS_SHOWN = 10;
+    private static final String UNDEFINED_FUNCTION = "42883";
 
     private record Bucket(long rows, String digest) {
     }
 
     private final Session session;
+    private final Session helper;
     private final MigrationSql sql;
     private final String table;
 
-    public Checksummer(Session session, MigrationSql sql, String table) {
+    /** {@code helper} reads the shadow side in parallel; it must be a different connection than {@code session}. */
+    public Checksummer(Session session, Session helper, MigrationSql sql, String table) {
         this.session = session;
+        this.helper = helper;
         this.sql = sql;
         this.table = table;
     }
@@ -40,8 +49,26 @@ public final class Checksummer {
         return session.transaction(Connection.TRANSACTION_REPEATABLE_READ, s -> {
             s.execute("SET TRANSACTION READ ONLY");
             long pending = s.number(sql.backlog());
-            Map<Integer, Bucket> source = digest(s, true);
-            Map<Integer, Bucket> shadow = digest(s, false);
+            String snapshot = s.text("SELECT pg_export_snapshot()");
+            Digest digest = Digest.BINARY;
+            Map<Integer, Bucket> source;
+            Map<Integer, Bucket> shadow;
+            Savepoint sp = s.connection().setSavepoint();
+            try {
+                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest);
+                source = sides.get(0);
+                shadow = sides.get(1);
+            } catch (SQLException e) {
+                if (!UNDEFINED_FUNCTION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                // A column type without a hash function: compare the rows' text instead.
+                s.connection().rollback(sp);
+                digest = Digest.TEXT;
+                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest);
+                source = sides.get(0);
+                shadow = sides.get(1);
+            }
             List<Integer> differing = new ArrayList<>();
             for (int b = 0; b < BUCKETS; b++) {
                 if (!Objects.equals(source.get(b), shadow.get(b))) {
@@ -52,10 +79,10 @@ public final class Checksummer {
             long shadowRows = shadow.values().stream().mapToLong(Bucket::rows).sum();
             if (!differing.isEmpty()) {
                 Integer[] buckets = differing.toArray(Integer[]::new);
-                List<String> keys = s.query(sql.differingKeys(BUCKETS, KEYS_SHOWN), rs -> rs.getString(1)
-                        + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3) ? " (missing from the shadow)"
-                        : " (values differ)"), s.connection().createArrayOf("int", buckets),
-                        s.connection().createArrayOf("int", buckets));
+                List<String> keys = s.query(sql.differingKeys(digest, BUCKETS, KEYS_SHOWN), rs -> rs.getString(1)
+                                + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
+                                ? " (missing from the shadow)" : " (values differ)"),
+                        s.connection().createArrayOf("int", buckets), s.connection().createArrayOf("int", buckets));
                 throw new DoppelException("verify_mismatch", "verification failed for " + table + ": source has "
                         + sourceRows + " rows, shadow " + shadowRows + " (outside " + pending + " pending changes); "
                         + "differing keys: " + String.join(", ", keys) + ". Nothing was swapped; the source is"
@@ -65,9 +92,42 @@ public final class Checksummer {
         });
     }
 
-    private Map<Integer, Bucket> digest(Session s, boolean sourceSide) throws SQLException {
+    /** The source side on this transaction, the shadow side on the helper in the same snapshot, concurrently. */
+    private List<Map<Integer, Bucket>> bothSides(Session s, String snapshot, Digest digest) throws SQLException {
+        CompletableFuture<Map<Integer, Bucket>> shadowSide = CompletableFuture.supplyAsync(() -> {
+            try {
+                return helper.transaction(Connection.TRANSACTION_REPEATABLE_READ, h -> {
+                    h.execute("SET TRANSACTION READ ONLY");
+                    h.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
+                    return digest(h, false, digest);
+                });
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+        Map<Integer, Bucket> sourceSide;
+        try {
+            sourceSide = digest(s, true, digest);
+        } finally {
+            try {
+                shadowSide.join();
+            } catch (CompletionException ignored) {
+                // Reported below, or superseded by the source side's own failure.
+            }
+        }
+        try {
+            return List.of(sourceSide, shadowSide.join());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sqlException) {
+                throw sqlException;
+            }
+            throw e;
+        }
+    }
+
+    private Map<Integer, Bucket> digest(Session s, boolean sourceSide, Digest digest) throws SQLException {
         Map<Integer, Bucket> out = new HashMap<>();
-        for (Object[] row : s.query(sql.digest(sourceSide, BUCKETS),
+        for (Object[] row : s.query(sql.digest(sourceSide, digest, BUCKETS),
                 rs -> new Object[] {rs.getInt(1), new Bucket(rs.getLong(2), rs.getString(3))})) {
             out.put((Integer) row[0], (Bucket) row[1]);
         }
