@@ -1,10 +1,17 @@
 package dev.doppel.engine;
 
+import java.util.Set;
+
 /**
  * Something doppel refuses or cannot do. The message names the object and the fix; {@link #reason()} is a stable
  * machine-readable code for scripts (e.g. "no_usable_key", "unsupported_alter").
  */
 public class DoppelException extends RuntimeException {
+
+    /** Reasons found by the preflight checks, before doppel created anything: the database is as it was. */
+    private static final Set<String> REFUSALS = Set.of("table_not_found", "no_usable_key",
+            "unsupported_alter", "unparsable_alter", "invalid_alter", "unsupported_dependents", "leftover",
+            "already_running", "key_lost", "table_mismatch", "unsupported_key_change", "reserved_column");
 
     private final String reason;
 
@@ -20,5 +27,10 @@ public class DoppelException extends RuntimeException {
 
     public String reason() {
         return reason;
+    }
+
+    /** True when doppel refused before creating anything; false when a started migration failed. */
+    public boolean isRefusal() {
+        return REFUSALS.contains(reason);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param locks      every lock doppel took on the source, and how long it held each
  * @param verify     the verification figures, or null when verification was turned off
  * @param oldTable   where the old table was kept, or null when it was dropped
- * @param dropAfter  when {@code doppel cleanup} may drop the old table
+ * @param dropAfter  when the old table may be dropped; nothing depends on it from then on
  */
 public record Result(long migrationId, String table, String outcome, long rowsCopied, long changesReplayed,
                      Map<Phase, Long> phaseMillis, List<LockHeld> locks, VerifyResult verify, String oldTable,

@@ -30,7 +30,7 @@ public final class SnapshotWait {
         while (true) {
             List<String> old = session.query("SELECT pid || ' (' || coalesce(usename, '?') || ', ' || state || ', '"
                             + " || left(regexp_replace(query, '\\s+', ' ', 'g'), 60) || ')' FROM pg_stat_activity"
-                            + " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                            + " WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND datname = current_database()"
                             + " AND backend_xmin IS NOT NULL AND age(backend_xmin) > age(?::xid)",
                     rs -> rs.getString(1), xid);
             if (old.isEmpty() || System.nanoTime() > deadline) {

@@ -48,6 +48,8 @@ public final class Checksummer {
         long t0 = System.nanoTime();
         return session.transaction(Connection.TRANSACTION_REPEATABLE_READ, s -> {
             s.execute("SET TRANSACTION READ ONLY");
+            // Reads only, under ACCESS SHARE: on a very large table it may take long, and it blocks no writer.
+            s.execute("SET LOCAL statement_timeout = 0");
             long pending = s.number(sql.backlog());
             String snapshot = s.text("SELECT pg_export_snapshot()");
             Digest digest = Digest.BINARY;
@@ -99,6 +101,7 @@ public final class Checksummer {
                 return helper.transaction(Connection.TRANSACTION_REPEATABLE_READ, h -> {
                     h.execute("SET TRANSACTION READ ONLY");
                     h.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
+                    h.execute("SET LOCAL statement_timeout = 0");
                     return digest(h, false, digest);
                 });
             } catch (SQLException e) {
