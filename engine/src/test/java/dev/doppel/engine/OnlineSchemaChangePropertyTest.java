@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Failing seeds are kept by jqwik (.jqwik-database) and tried first on the next run.
  */
 @Tag("matrix")
-class OnlineSchemaChangeProperties {
+class OnlineSchemaChangePropertyTest {
 
     private static TestDatabase db;
     private static final AtomicInteger TRY = new AtomicInteger();
