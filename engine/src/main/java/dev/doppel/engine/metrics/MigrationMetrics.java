@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records a migration's progress in a Micrometer registry: rows copied, the copy rate, time per phase and the
- * current phase. Meters are tagged with the table so several migrations can share one registry.
+ * current phase. Meters are tagged with the table so several migrations can share one registry. Gauges hold
+ * their values strongly: the registry outlives the migration, and a collected value would read as NaN.
  */
 public final class MigrationMetrics implements MigrationListener {
 
@@ -31,9 +32,10 @@ public final class MigrationMetrics implements MigrationListener {
         this.rowsCopied = Counter.builder("doppel.rows.copied").tag("table", table)
                 .description("rows copied from the source into the shadow").register(registry);
         Gauge.builder("doppel.copy.rate", rowsPerSecond, AtomicLong::get).tag("table", table)
-                .description("copy rate, rows per second").baseUnit("rows/s").register(registry);
+                .description("copy rate, rows per second").baseUnit("rows/s").strongReference(true).register(registry);
         Gauge.builder("doppel.phase", phaseOrdinal, AtomicLong::get).tag("table", table)
-                .description("current phase, as its position in dev.doppel.engine.Phase").register(registry);
+                .description("current phase, as its position in dev.doppel.engine.Phase").strongReference(true)
+                .register(registry);
     }
 
     @Override
