@@ -171,18 +171,25 @@ final class Migration {
             throws SQLException {
         resync.drain(options.cutoverBacklog());
         new SnapshotWait(control).await(options.snapshotWait());
+        // The wait let changes queue up; what is left for the lock should be one small batch.
+        resync.drain(options.cutoverBacklog());
         long[] lockedAt = new long[1];
         long applied = lockRetry.run("cut-over of " + source.display(), s -> {
             s.execute("LOCK TABLE " + source.qualified() + " IN ACCESS EXCLUSIVE MODE");
             lockedAt[0] = System.nanoTime();
             long n = resync.applyAll(s);
+            long replayed = System.nanoTime();
             TableInfo now = new CatalogReader(s).read(source.oid());
             if (!now.fingerprint().equals(source.fingerprint())) {
                 throw new DoppelException("source_changed", "the definition of " + source.display() + " changed"
                         + " while doppel was migrating it (someone ran DDL on it); nothing was swapped. Run the"
                         + " migration again against the new definition");
             }
+            long checked = System.nanoTime();
             swap.run(s);
+            log.info("cut-over under lock: {} changes replayed in {} ms, definition checked in {} ms, swapped in {} ms",
+                    n, (replayed - lockedAt[0]) / 1_000_000, (checked - replayed) / 1_000_000,
+                    (System.nanoTime() - checked) / 1_000_000);
             if (System.nanoTime() - lockedAt[0] > options.maxLockHeld().toNanos()) {
                 log.info("cut-over would hold its lock longer than {}; giving it back", options.maxLockHeld());
                 return null;

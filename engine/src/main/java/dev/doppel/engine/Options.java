@@ -21,7 +21,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem) {
 
     public static Options defaults() {
-        return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 2_000,
+        return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB");
     }
 

@@ -135,16 +135,16 @@ public final class Swap {
 
     /** Identity columns continue from the old sequence's position, not from 1 or max(key). */
     private void continueIdentities(Session s, String newTable) throws SQLException {
+        List<String> identities = s.query("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?)"
+                + " AND attnum > 0 AND NOT attisdropped AND attidentity <> ''", rs -> rs.getString(1), newTable);
         for (ColumnMapping.Target t : shadow.mapping().targets()) {
-            if (t.source() == null) {
+            if (t.source() == null || !identities.contains(t.name())) {
                 continue;
             }
             String oldSeq = s.text("SELECT pg_get_serial_sequence(?, ?)", oldTable(), t.source());
-            String newSeq = s.text("SELECT pg_get_serial_sequence(?, ?)", newTable, t.name());
-            boolean identity = s.number("SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(?)"
-                    + " AND attname = ? AND attidentity <> ''", newTable, t.name()) > 0;
-            if (identity && oldSeq != null && newSeq != null && !oldSeq.equals(newSeq)) {
-                s.execute("SELECT setval(" + Identifiers.literal(newSeq) + ", last_value, is_called) FROM " + oldSeq);
+            if (oldSeq != null) {
+                s.execute("SELECT setval(pg_get_serial_sequence(" + Identifiers.literal(newTable) + ", "
+                        + Identifiers.literal(t.name()) + "), last_value, is_called) FROM " + oldSeq);
             }
         }
     }
