@@ -1,6 +1,5 @@
 package dev.doppel.engine;
 
-import dev.doppel.engine.capture.ChangeSource;
 import dev.doppel.engine.capture.TriggerLogSource;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.TableInfo;
@@ -9,6 +8,8 @@ import dev.doppel.engine.copy.RowCopier;
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.cutover.SnapshotWait;
 import dev.doppel.engine.cutover.Swap;
+import dev.doppel.engine.plan.AlterChange;
+import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
@@ -17,6 +18,7 @@ import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.verify.Checksummer;
 import dev.doppel.engine.verify.VerifyResult;
@@ -30,21 +32,26 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.doppel.engine.sql.Identifiers.quote;
 
 /**
- * The orchestrator. It reads like the algorithm: preflight, shadow, capture, copy, indexes, replay, verify,
- * cut-over, after. Until the swap commits, any failure removes what doppel created and leaves the source as it was.
+ * The orchestrator. {@link #proceed} reads like the algorithm: shadow, capture, copy, indexes, replay, verify,
+ * cut-over, after — starting wherever a fresh run or a resume begins. A failure that makes the shadow worthless
+ * (bad data for the change, a verification mismatch, changed DDL) removes what doppel created and leaves the
+ * source as it was; any other stop (a lost connection, a lock not obtained, a killed process) leaves the
+ * migration resumable, its capture still recording.
  */
 final class Migration {
 
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
     private static final int REPLAY_BATCH = 5_000;
+    /** Failures after which the shadow cannot be trusted or reused: clean up rather than keep for a resume. */
+    private static final Set<String> DESTRUCTIVE = Set.of("copy_failed", "verify_mismatch", "source_changed",
+            "invalid_alter");
 
     private final DataSource dataSource;
-    private final String tableName;
-    private final String alter;
     private final Options options;
     private final MigrationListener listener;
     private final Map<Phase, Long> phaseMillis = new EnumMap<>(Phase.class);
@@ -52,141 +59,244 @@ final class Migration {
     private Phase phase;
     private long phaseStarted;
 
-    Migration(DataSource dataSource, String tableName, String alter, Options options, MigrationListener listener) {
+    /** What the phases share. */
+    private static final class Context {
+        Session control;
+        Session worker;
+        MigrationStore store;
+        LockRetry lockRetry;
+        long id;
+        TableInfo source;
+        ObjectNames names;
+        AlterChange change;
+        ShadowTable shadow;
+        MigrationSql sql;
+        String[] checkpoint;
+        long copied;
+        List<String> warnings = List.of();
+    }
+
+    Migration(DataSource dataSource, Options options, MigrationListener listener) {
         this.dataSource = dataSource;
-        this.tableName = tableName;
-        this.alter = alter;
         this.options = options;
         this.listener = listener;
     }
 
-    Result run() throws SQLException {
+    Result run(String tableName, String alter) throws SQLException {
         try (Session control = new Session(dataSource.getConnection());
              Session worker = new Session(dataSource.getConnection())) {
             enter(Phase.PREFLIGHT, "checking " + tableName);
             Plan plan = new Preflight(control, tableName, alter).plan();
-            TableInfo source = plan.source();
-            ObjectNames names = new ObjectNames(source.oid());
-            if (!Boolean.TRUE.equals(control.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1),
-                    names.advisoryKey()))) {
-                throw new DoppelException("already_running", "another doppel migration of " + source.display()
-                        + " started just now; wait for it to finish, or stop it first");
-            }
-            control.execute("SET lock_timeout = " + Identifiers.literal(options.lockTimeout().toMillis() + "ms"));
-            control.execute("SET statement_timeout = '1min'");
-            MigrationStore store = new MigrationStore(control);
-            store.ensureSchema();
-            long id = store.start(source, plan.change().text(), plan.source().fingerprint(), options.toString(),
-                    OnlineSchemaChange.version());
-            configure(worker);
-            LockRetry lockRetry = new LockRetry(control, options.lockTimeout(), options.lockAttempts(),
-                    options.maxLockHeld());
-            ShadowTable shadow = null;
-            ChangeSource capture = null;
-            MigrationSql sql = null;
-            boolean swapped = false;
+            Context c = context(control, worker, plan.source());
+            c.change = plan.change();
+            c.warnings = plan.warnings();
+            lock(c);
             try {
-                enter(store, id, Phase.SHADOW, "building " + names.shadow());
-                shadow = worker.transaction(s -> new ShadowTableBuilder(s, names).build(source, plan.change()));
-                sql = new MigrationSql(source, names, shadow.mapping());
-
-                enter(store, id, Phase.CAPTURE, "installing the capture trigger");
-                capture = new TriggerLogSource(control, sql, lockRetry);
-                capture.install();
-                locks.add(new Result.LockHeld("capture trigger install (SHARE ROW EXCLUSIVE)", lockRetry.lastHeldMillis(),
-                        lockRetry.lastAttempts()));
-
-                enter(store, id, Phase.COPY, "copying about " + source.estimatedRows() + " rows");
-                long copied = new RowCopier(worker, sql, options, id, source.display())
-                        .copyAll(source.estimatedRows(), listener);
-
-                enter(store, id, Phase.INDEX, "building " + shadow.deferred().size() + " indexes and constraints");
-                // Index builds read only the shadow, which nothing else touches: no time limit there.
-                worker.execute("SET statement_timeout = 0");
-                for (DeferredObject d : shadow.deferred()) {
-                    worker.execute(d.create());
-                }
-                worker.execute("SET statement_timeout = '10min'");
-
-                enter(store, id, Phase.REPLAY, capture.backlog() + " changes logged during the copy");
-                KeyResync resync = new KeyResync(worker, sql, REPLAY_BATCH);
-                long replayed = resync.drain(options.cutoverBacklog());
-
-                VerifyResult verify = null;
-                if (options.verify()) {
-                    enter(store, id, Phase.VERIFY, "comparing source and shadow");
-                    try (Session helper = new Session(dataSource.getConnection())) {
-                        verify = new Checksummer(worker, helper, sql, source.display()).verify();
-                    }
-                }
-
-                enter(store, id, Phase.CUTOVER, "swapping");
-                String oldName = names.oldTableName(Instant.now());
-                Swap swap = new Swap(source, shadow, sql, oldName);
-                replayed += cutover(control, lockRetry, resync, swap, source);
-                swapped = true;
-
-                enter(store, id, Phase.AFTER, "validating and analyzing");
-                String newTable = source.qualified();
-                for (ForeignKey fk : shadow.foreignKeys()) {
-                    if (fk.validate()) {
-                        worker.execute("ALTER TABLE " + newTable + " VALIDATE CONSTRAINT " + quote(fk.name()));
-                    }
-                }
-                worker.execute("ANALYZE " + newTable);
-                String oldTable = swap.oldTable();
-                Instant dropAfter = Instant.now().plus(options.keepOld());
-                if (options.keepOld().isZero()) {
-                    lockRetry.run("dropping the old table " + oldTable, s -> {
-                        s.execute("DROP TABLE " + swap.oldTable());
-                        return Boolean.TRUE;
-                    }, () -> { });
-                    oldTable = null;
-                    dropAfter = null;
-                }
-                store.finish(id, "succeeded", null, oldTable, dropAfter);
-                leave();
-                listener.phase(Phase.DONE, "done");
-                return new Result(id, source.display(), "succeeded", copied, replayed, phaseMillis, locks, verify,
-                        oldTable, dropAfter, plan.warnings());
-            } catch (SQLException | RuntimeException e) {
-                if (!swapped) {
-                    undo(control, names, capture, source);
-                }
-                store.finish(id, "failed", e.getMessage(), null, null);
-                listener.phase(Phase.FAILED, e.getMessage());
-                throw e;
+                c.store.ensureSchema();
+                c.id = c.store.start(c.source, c.change.text(), changeHash(c.change.text()), options.toString(),
+                        OnlineSchemaChange.version());
+                return proceed(c, Phase.SHADOW);
             } finally {
-                control.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());
+                unlock(c);
             }
         }
     }
 
+    Result resume(long id) throws SQLException {
+        try (Session control = new Session(dataSource.getConnection());
+             Session worker = new Session(dataSource.getConnection())) {
+            enter(Phase.PREFLIGHT, "resuming migration " + id);
+            MigrationStore store = new MigrationStore(control);
+            MigrationRecord r = store.load(id);
+            if (r.finished()) {
+                throw new DoppelException("not_resumable", "migration " + id + " of " + r.tableName() + " already "
+                        + r.outcome() + "; there is nothing to resume" + (r.swapped() ? "" : ": run the change again"));
+            }
+            if (!changeHash(r.change()).equals(r.changeHash())) {
+                throw new DoppelException("not_resumable", "the recorded change of migration " + id + " does not"
+                        + " match its hash; the state was edited. Abort it and run the change again");
+            }
+            ObjectNames names = new ObjectNames(r.tableOid());
+            Context c = context(control, worker, null);
+            c.names = names;
+            c.id = id;
+            lock(c);
+            try {
+                c.source = r.swapped() ? null : new CatalogReader(control).read(r.tableOid());
+                if (c.source != null && !c.source.fingerprint().equals(r.sourceFingerprint())) {
+                    throw new DoppelException("not_resumable", "the definition of " + r.tableName() + " changed since"
+                            + " migration " + id + " started (someone ran DDL on it); abort it and run the change again");
+                }
+                c.change = AlterParser.parse(r.change());
+                Phase from = resumePoint(c, r);
+                log.info("resuming migration {} of {} at {}", id, r.tableName(), from);
+                return proceed(c, from);
+            } finally {
+                unlock(c);
+            }
+        }
+    }
+
+    /** Where a stopped migration goes on: phases before the copy are cheap and may be half done, so they restart. */
+    private Phase resumePoint(Context c, MigrationRecord r) throws SQLException {
+        if (r.swapped()) {
+            c.source = new CatalogReader(c.control).read(r.tableName());
+            c.shadow = c.store.loadShadow(c.id);
+            return Phase.AFTER;
+        }
+        if (r.phase().compareTo(Phase.COPY) < 0 || c.control.text("SELECT to_regclass(?)::text", c.names.log()) == null
+                || c.control.text("SELECT to_regclass(?)::text", c.names.shadow()) == null) {
+            removeObjects(c);
+            c.control.execute("DELETE FROM doppel.migration_columns WHERE migration_id = " + c.id);
+            c.control.execute("DELETE FROM doppel.migration_objects WHERE migration_id = " + c.id);
+            return Phase.SHADOW;
+        }
+        c.shadow = c.store.loadShadow(c.id);
+        c.sql = new MigrationSql(c.source, c.names, c.shadow.mapping());
+        c.checkpoint = r.checkpoint() == null ? null : r.checkpoint().toArray(String[]::new);
+        c.copied = r.rowsCopied();
+        return r.phase();
+    }
+
+    private Result proceed(Context c, Phase from) throws SQLException {
+        boolean swapped = from == Phase.AFTER;
+        try {
+            VerifyResult verify = null;
+            long replayed = 0;
+            if (from.compareTo(Phase.SHADOW) <= 0) {
+                enter(c, Phase.SHADOW, "building " + c.names.shadow());
+                c.shadow = c.worker.transaction(s -> {
+                    ShadowTable built = new ShadowTableBuilder(s, c.names).build(c.source, c.change);
+                    MigrationStore.saveShadow(s, c.id, built);
+                    return built;
+                });
+                c.sql = new MigrationSql(c.source, c.names, c.shadow.mapping());
+            }
+            if (from.compareTo(Phase.CAPTURE) <= 0) {
+                enter(c, Phase.CAPTURE, "installing the capture trigger");
+                new TriggerLogSource(c.control, c.sql, c.lockRetry).install();
+                locks.add(new Result.LockHeld("capture trigger install (SHARE ROW EXCLUSIVE)",
+                        c.lockRetry.lastHeldMillis(), c.lockRetry.lastAttempts()));
+            }
+            if (from.compareTo(Phase.COPY) <= 0) {
+                enter(c, Phase.COPY, c.checkpoint == null ? "copying about " + c.source.estimatedRows() + " rows"
+                        : "copying on after " + String.join(", ", c.checkpoint) + " (" + c.copied + " rows done)");
+                c.copied += new RowCopier(c.worker, c.sql, options, c.id, c.source.display())
+                        .copyAll(c.checkpoint, c.copied, c.source.estimatedRows(), listener);
+            }
+            if (from.compareTo(Phase.INDEX) <= 0) {
+                enter(c, Phase.INDEX, "building " + c.shadow.deferred().size() + " indexes and constraints");
+                buildDeferred(c);
+            }
+            KeyResync resync = swapped ? null : new KeyResync(c.worker, c.sql, REPLAY_BATCH);
+            if (from.compareTo(Phase.REPLAY) <= 0) {
+                enter(c, Phase.REPLAY, c.worker.number(c.sql.backlog()) + " changes logged during the copy");
+                replayed += resync.drain(options.cutoverBacklog());
+            }
+            if (from.compareTo(Phase.VERIFY) <= 0 && options.verify()) {
+                enter(c, Phase.VERIFY, "comparing source and shadow");
+                try (Session helper = new Session(dataSource.getConnection())) {
+                    verify = new Checksummer(c.worker, helper, c.sql, c.source.display()).verify();
+                }
+            }
+            if (from.compareTo(Phase.CUTOVER) <= 0) {
+                enter(c, Phase.CUTOVER, "swapping");
+                Swap swap = new Swap(c.source, c.shadow, c.sql, c.names.oldTableName(Instant.now()));
+                replayed += cutover(c, resync, swap);
+                swapped = true;
+            }
+            enter(c, Phase.AFTER, "validating and analyzing");
+            String oldTable = after(c);
+            Instant dropAfter = oldTable == null ? null : Instant.now().plus(options.keepOld());
+            c.store.finish(c.id, "succeeded", null, oldTable, dropAfter);
+            leave();
+            listener.phase(Phase.DONE, "done");
+            return new Result(c.id, c.source.display(), "succeeded", c.copied, replayed, phaseMillis, locks, verify,
+                    oldTable, dropAfter, c.warnings);
+        } catch (SQLException | RuntimeException e) {
+            Phase failedIn = phase;
+            if (!swapped && e instanceof DoppelException d && DESTRUCTIVE.contains(d.reason())) {
+                removeObjects(c);
+                c.store.finish(c.id, "failed", e.getMessage(), null, null);
+                listener.phase(Phase.FAILED, e.getMessage());
+                throw e;
+            }
+            try {
+                c.store.stopped(c.id, failedIn, e.getMessage());
+            } catch (SQLException | RuntimeException recording) {
+                e.addSuppressed(recording);
+            }
+            listener.phase(Phase.FAILED, e.getMessage());
+            throw new DoppelException("stopped", "migration " + c.id + " of " + c.source.display() + " stopped in "
+                    + (failedIn == null ? "its first phase" : failedIn.name().toLowerCase()) + ": " + e.getMessage()
+                    + ". " + (swapped ? "The new table is in place; `doppel resume " + c.id + "` finishes the"
+                    + " validation and analysis" : "Nothing was swapped and the capture trigger keeps recording"
+                    + " changes; run `doppel resume " + c.id + "` to go on or `doppel abort " + c.id
+                    + "` to remove everything doppel created"), e);
+        }
+    }
+
+    /** Builds the deferred indexes and constraints a resume has not found built yet. */
+    private void buildDeferred(Context c) throws SQLException {
+        // Index builds read only the shadow, which nothing else touches: no time limit there.
+        c.worker.execute("SET statement_timeout = 0");
+        for (DeferredObject d : c.shadow.deferred()) {
+            boolean built = c.worker.text("SELECT relname FROM pg_class WHERE relnamespace = ?::regnamespace"
+                    + " AND relname = ?", ObjectNames.SCHEMA, d.name()) != null;
+            if (!built) {
+                c.worker.execute(d.create());
+            }
+        }
+        c.worker.execute("SET statement_timeout = '10min'");
+    }
+
+    /** Validates the foreign keys added NOT VALID at the swap, analyzes, and keeps or drops the old table. */
+    private String after(Context c) throws SQLException {
+        String newTable = c.source.qualified();
+        for (ForeignKey fk : c.shadow.foreignKeys()) {
+            boolean pending = c.worker.number("SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass(?)"
+                    + " AND conname = ? AND NOT convalidated", newTable, fk.name()) > 0;
+            if (fk.validate() && pending) {
+                c.worker.execute("ALTER TABLE " + newTable + " VALIDATE CONSTRAINT " + quote(fk.name()));
+            }
+        }
+        c.worker.execute("ANALYZE " + newTable);
+        String oldTable = c.store.load(c.id).oldTable();
+        if (options.keepOld().isZero()) {
+            c.lockRetry.run("dropping the old table " + oldTable, s -> {
+                s.execute("DROP TABLE IF EXISTS " + oldTable);
+                return Boolean.TRUE;
+            }, () -> { });
+            return null;
+        }
+        return oldTable;
+    }
+
     /**
      * Waits out older snapshots, then takes ACCESS EXCLUSIVE in short attempts; under the lock it applies the last
-     * log entries, checks that the source's definition did not change since planning, and swaps. It gives the lock
-     * back instead of holding it past {@link Options#maxLockHeld()}.
+     * log entries, checks that the source's definition did not change since planning, swaps, and records the swap
+     * in the same transaction. It gives the lock back instead of holding it past {@link Options#maxLockHeld()}.
      */
-    private long cutover(Session control, LockRetry lockRetry, KeyResync resync, Swap swap, TableInfo source)
-            throws SQLException {
+    private long cutover(Context c, KeyResync resync, Swap swap) throws SQLException {
         resync.drain(options.cutoverBacklog());
-        new SnapshotWait(control).await(options.snapshotWait());
+        new SnapshotWait(c.control).await(options.snapshotWait());
         // The wait let changes queue up; what is left for the lock should be one small batch.
         resync.drain(options.cutoverBacklog());
         long[] lockedAt = new long[1];
-        long applied = lockRetry.run("cut-over of " + source.display(), s -> {
-            s.execute("LOCK TABLE " + source.qualified() + " IN ACCESS EXCLUSIVE MODE");
+        long applied = c.lockRetry.run("cut-over of " + c.source.display(), s -> {
+            s.execute("LOCK TABLE " + c.source.qualified() + " IN ACCESS EXCLUSIVE MODE");
             lockedAt[0] = System.nanoTime();
             long n = resync.applyAll(s);
             long replayed = System.nanoTime();
-            TableInfo now = new CatalogReader(s).read(source.oid());
-            if (!now.fingerprint().equals(source.fingerprint())) {
-                throw new DoppelException("source_changed", "the definition of " + source.display() + " changed"
+            TableInfo now = new CatalogReader(s).read(c.source.oid());
+            if (!now.fingerprint().equals(c.source.fingerprint())) {
+                throw new DoppelException("source_changed", "the definition of " + c.source.display() + " changed"
                         + " while doppel was migrating it (someone ran DDL on it); nothing was swapped. Run the"
                         + " migration again against the new definition");
             }
             long checked = System.nanoTime();
             swap.run(s);
+            MigrationStore.recordSwap(s, c.id, swap.oldTable());
             log.info("cut-over under lock: {} changes replayed in {} ms, definition checked in {} ms, swapped in {} ms",
                     n, (replayed - lockedAt[0]) / 1_000_000, (checked - replayed) / 1_000_000,
                     (System.nanoTime() - checked) / 1_000_000);
@@ -197,22 +307,64 @@ final class Migration {
             return n;
         }, () -> resync.drain(options.cutoverBacklog()));
         long heldMillis = (System.nanoTime() - lockedAt[0]) / 1_000_000;
-        locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, lockRetry.lastAttempts()));
-        log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", source.display(), heldMillis);
+        locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
+        log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);
         return applied;
     }
 
     /** Removes the trigger, the log and the shadow: the source is left exactly as before. */
-    private void undo(Session control, ObjectNames names, ChangeSource capture, TableInfo source) {
-        try {
-            if (capture != null) {
-                capture.remove(source.qualified());
-            }
-            control.execute("DROP TABLE IF EXISTS " + names.shadow());
-        } catch (SQLException | RuntimeException e) {
-            log.error("could not remove doppel's objects for {} after a failure: {}; drop {} and the trigger {} by"
-                    + " hand", source.display(), e.getMessage(), names.shadow(), names.rowTrigger());
+    static void removeObjects(Session control, LockRetry lockRetry, ObjectNames names, long sourceOid)
+            throws SQLException {
+        String source = control.text("SELECT relname FROM pg_class WHERE oid = ?", sourceOid) == null ? null
+                : control.text("SELECT ?::oid::regclass::text", sourceOid);
+        if (source != null) {
+            lockRetry.run("removing the capture trigger from " + source, s -> {
+                for (String statement : MigrationSql.dropCapture(names, source)) {
+                    s.execute(statement);
+                }
+                return Boolean.TRUE;
+            }, () -> { });
         }
+        control.execute("DROP FUNCTION IF EXISTS " + names.captureFunction() + "()");
+        control.execute("DROP TABLE IF EXISTS " + names.log());
+        control.execute("DROP TABLE IF EXISTS " + names.shadow());
+    }
+
+    private void removeObjects(Context c) {
+        try {
+            removeObjects(c.control, c.lockRetry, c.names, c.names.oid());
+        } catch (SQLException | RuntimeException e) {
+            log.error("could not remove doppel's objects for table oid {}: {}; run `doppel abort {}` once the database"
+                    + " is reachable", c.names.oid(), e.getMessage(), c.id);
+        }
+    }
+
+    private Context context(Session control, Session worker, TableInfo source) throws SQLException {
+        Context c = new Context();
+        c.control = control;
+        c.worker = worker;
+        c.source = source;
+        c.names = source == null ? null : new ObjectNames(source.oid());
+        c.store = new MigrationStore(control);
+        c.lockRetry = new LockRetry(control, options.lockTimeout(), options.lockAttempts(), options.maxLockHeld());
+        control.execute("SET statement_timeout = '1min'");
+        configure(worker);
+        return c;
+    }
+
+    private void lock(Context c) throws SQLException {
+        if (!Boolean.TRUE.equals(c.control.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1),
+                c.names.advisoryKey()))) {
+            throw new DoppelException("already_running", "another doppel process is migrating table oid "
+                    + c.names.oid() + " (" + (c.source == null ? "see `doppel status`" : c.source.display()) + ");"
+                    + " wait for it to finish, or stop it first");
+        }
+        // From here on every lock doppel asks for on the source is a short attempt.
+        c.control.execute("SET lock_timeout = " + Identifiers.literal(options.lockTimeout().toMillis() + "ms"));
+    }
+
+    private static void unlock(Context c) throws SQLException {
+        c.control.execute("SELECT pg_advisory_unlock(?)", c.names.advisoryKey());
     }
 
     private void configure(Session worker) throws SQLException {
@@ -224,6 +376,16 @@ final class Migration {
         worker.execute("SET maintenance_work_mem = " + Identifiers.literal(options.maintenanceWorkMem()));
     }
 
+    static String changeHash(String change) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(change.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
     private void enter(Phase next, String detail) {
         leave();
         phase = next;
@@ -232,9 +394,10 @@ final class Migration {
         listener.phase(next, detail);
     }
 
-    private void enter(MigrationStore store, long id, Phase next, String detail) throws SQLException {
+    /** Records the phase before announcing it, so a process killed in a phase leaves that phase recorded. */
+    private void enter(Context c, Phase next, String detail) throws SQLException {
+        c.store.phase(c.id, next, detail);
         enter(next, detail);
-        store.phase(id, next, detail);
     }
 
     private void leave() {

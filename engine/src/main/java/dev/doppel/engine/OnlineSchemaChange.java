@@ -62,20 +62,19 @@ public final class OnlineSchemaChange {
     public Result run() {
         try {
             if (meterRegistry == null) {
-                return new Migration(dataSource, table, alter, options, listener).run();
+                return new Migration(dataSource, options, listener).run(table, alter);
             }
             MigrationMetrics metrics = new MigrationMetrics(meterRegistry, table);
-            Result result = new Migration(dataSource, table, alter, options, both(listener, metrics)).run();
+            Result result = new Migration(dataSource, options, both(listener, metrics)).run(table, alter);
             result.locks().forEach(l -> metrics.lockHeld(l.what(), l.millis()));
             return result;
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "migrating " + table + " failed: " + e.getMessage()
-                    + " (SQLSTATE " + e.getSQLState() + "); doppel removed what it had created and the table is"
-                    + " unchanged", e);
+            throw new DoppelException("database_error", "migrating " + table + " failed before it started: "
+                    + e.getMessage() + " (SQLSTATE " + e.getSQLState() + "); nothing was created", e);
         }
     }
 
-    private static MigrationListener both(MigrationListener a, MigrationListener b) {
+    static MigrationListener both(MigrationListener a, MigrationListener b) {
         return new MigrationListener() {
             @Override
             public void phase(Phase phase, String detail) {

@@ -36,10 +36,14 @@ public final class RowCopier {
         this.table = table;
     }
 
-    /** Copies every row; returns the number copied. */
-    public long copyAll(long estimatedRows, MigrationListener listener) throws SQLException {
+    /**
+     * Copies every row after {@code checkpoint} (from the start when null); returns the number copied now.
+     * {@code alreadyCopied} rows from an earlier run only count toward the progress reported.
+     */
+    public long copyAll(String[] checkpoint, long alreadyCopied, long estimatedRows, MigrationListener listener)
+            throws SQLException {
         ChunkSizer sizer = new ChunkSizer(options.chunkTarget(), options.initialChunkRows(), options.maxChunkRows());
-        String[] last = null;
+        String[] last = checkpoint;
         long total = 0;
         long started = System.nanoTime();
         while (true) {
@@ -55,7 +59,7 @@ public final class RowCopier {
             total += chunk.rows();
             last = chunk.lastKey();
             double seconds = (System.nanoTime() - started) / 1e9;
-            listener.copied(total, estimatedRows, seconds > 0 ? total / seconds : 0);
+            listener.copied(alreadyCopied + total, estimatedRows, seconds > 0 ? total / seconds : 0);
             throttle(total, started);
             if (chunk.rows() < limit) {
                 return total;

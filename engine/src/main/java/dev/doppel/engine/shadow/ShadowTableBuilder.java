@@ -67,7 +67,7 @@ public final class ShadowTableBuilder {
         ColumnMapping mapping = map(source, target, change);
         List<DeferredObject> deferred = deferIndexes(target, mapping.targetKey());
         List<ForeignKey> foreignKeys = deferForeignKeys(target);
-        return new ShadowTable(target, mapping, deferred, foreignKeys);
+        return new ShadowTable(mapping, deferred, foreignKeys);
     }
 
     /** LIKE names copied indexes after the shadow; give each the name of the source index it copies. */

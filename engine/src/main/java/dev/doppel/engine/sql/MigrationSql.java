@@ -93,6 +93,11 @@ public final class MigrationSql {
 
     /** Drops the capture from whatever table now carries it (the source, or the old table after the swap). */
     public List<String> dropCapture(String table) {
+        return dropCapture(names, table);
+    }
+
+    /** The same, knowing only the names: what abort and cleanup need when no mapping is at hand. */
+    public static List<String> dropCapture(ObjectNames names, String table) {
         return List.of(
                 "DROP TRIGGER IF EXISTS " + quote(names.rowTrigger()) + " ON " + table,
                 "DROP TRIGGER IF EXISTS " + quote(names.truncateTrigger()) + " ON " + table,

@@ -1,24 +1,38 @@
 package dev.doppel.engine.state;
 
+import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.catalog.TableInfo;
+import dev.doppel.engine.plan.ColumnMapping;
+import dev.doppel.engine.shadow.DeferredObject;
+import dev.doppel.engine.shadow.ForeignKey;
+import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
 
+import java.sql.Array;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 
 import static dev.doppel.engine.sql.Identifiers.quote;
 
 /**
- * The {@code doppel.migrations} table: one row per migration with its phase, copy checkpoint and outcome, and a
- * history of phase events. The copy checkpoint is written in the same transaction as the chunk it describes.
+ * The {@code doppel} schema's state: one row per migration (phase, copy checkpoint, outcome), a history of phase
+ * events, and the migration's plan (column mapping, deferred indexes, foreign keys) so that a resume continues
+ * exactly the migration that was started. The copy checkpoint is written in the same transaction as its chunk,
+ * and the old table's name in the same transaction as the swap.
  */
 public final class MigrationStore {
 
-    private static final String MIGRATIONS = quote(ObjectNames.SCHEMA) + ".migrations";
-    private static final String EVENTS = quote(ObjectNames.SCHEMA) + ".migration_events";
+    private static final String SCHEMA = quote(ObjectNames.SCHEMA);
+    private static final String MIGRATIONS = SCHEMA + ".migrations";
+    private static final String EVENTS = SCHEMA + ".migration_events";
+    private static final String COLUMNS = SCHEMA + ".migration_columns";
+    private static final String OBJECTS = SCHEMA + ".migration_objects";
 
     private final Session session;
 
@@ -30,31 +44,121 @@ public final class MigrationStore {
         session.transaction(s -> {
             // Two first runs at once would race on CREATE ... IF NOT EXISTS; serialise them.
             s.execute("SELECT pg_advisory_xact_lock(6582128)");
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(ObjectNames.SCHEMA));
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
             s.execute("CREATE TABLE IF NOT EXISTS " + MIGRATIONS + " (id bigserial PRIMARY KEY, table_oid oid NOT NULL,"
                     + " table_name text NOT NULL, change text NOT NULL, change_hash text NOT NULL,"
-                    + " options text NOT NULL, phase text NOT NULL, checkpoint text[], rows_copied bigint NOT NULL DEFAULT 0,"
+                    + " source_fingerprint text NOT NULL, options text NOT NULL, phase text NOT NULL,"
+                    + " checkpoint text[], rows_copied bigint NOT NULL DEFAULT 0, source_key text[], source_key_types text[],"
+                    + " target_key text[], overriding_system_value boolean NOT NULL DEFAULT false,"
                     + " started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),"
                     + " finished_at timestamptz, outcome text, error text, old_table text, drop_after timestamptz,"
                     + " doppel_version text NOT NULL, pid int NOT NULL DEFAULT pg_backend_pid())");
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
                     + " ON DELETE CASCADE, at timestamptz NOT NULL DEFAULT clock_timestamp(), phase text NOT NULL,"
                     + " message text)");
+            s.execute("CREATE TABLE IF NOT EXISTS " + COLUMNS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
+                    + " ON DELETE CASCADE, position int NOT NULL, name text NOT NULL, type text NOT NULL, source text,"
+                    + " expression text, typed_expression text, generated boolean NOT NULL,"
+                    + " PRIMARY KEY (migration_id, position))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + OBJECTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
+                    + " ON DELETE CASCADE, position int NOT NULL, kind text NOT NULL, name text NOT NULL,"
+                    + " definition text NOT NULL, flag boolean NOT NULL, PRIMARY KEY (migration_id, position))");
             return null;
         });
     }
 
     public long start(TableInfo table, String change, String changeHash, String options, String version)
             throws SQLException {
-        long id = session.number("INSERT INTO " + MIGRATIONS + " (table_oid, table_name, change, change_hash, options,"
-                        + " phase, doppel_version) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", table.oid(), table.display(),
-                change, changeHash, options, Phase.PREFLIGHT.name(), version);
+        long id = session.number("INSERT INTO " + MIGRATIONS + " (table_oid, table_name, change, change_hash,"
+                        + " source_fingerprint, options, phase, doppel_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                table.oid(), table.qualified(), change, changeHash, table.fingerprint(), options, Phase.PREFLIGHT.name(),
+                version);
         event(id, Phase.PREFLIGHT, "started on " + table.display());
         return id;
     }
 
+    /** Records the shadow's plan; done once, in the transaction that builds the shadow. */
+    public static void saveShadow(Session s, long id, ShadowTable shadow) throws SQLException {
+        ColumnMapping m = shadow.mapping();
+        s.update("UPDATE " + MIGRATIONS + " SET source_key = ?, source_key_types = ?, target_key = ?,"
+                        + " overriding_system_value = ? WHERE id = ?", m.sourceKey().toArray(String[]::new),
+                m.sourceKeyTypes().toArray(String[]::new), m.targetKey().toArray(String[]::new),
+                m.overridingSystemValue(), id);
+        int position = 0;
+        for (ColumnMapping.Target t : m.targets()) {
+            s.update("INSERT INTO " + COLUMNS + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, position++, t.name(), t.type(),
+                    t.source(), t.expression(), t.typedExpression(), t.generated());
+        }
+        position = 0;
+        for (DeferredObject d : shadow.deferred()) {
+            s.update("INSERT INTO " + OBJECTS + " VALUES (?, ?, 'deferred', ?, ?, ?)", id, position++, d.name(),
+                    d.create(), d.key());
+        }
+        for (ForeignKey fk : shadow.foreignKeys()) {
+            s.update("INSERT INTO " + OBJECTS + " VALUES (?, ?, 'foreign_key', ?, ?, ?)", id, position++, fk.name(),
+                    fk.definition(), fk.validate());
+        }
+    }
+
+    public ShadowTable loadShadow(long id) throws SQLException {
+        record Keys(List<String> source, List<String> types, List<String> target, boolean overriding) {
+        }
+        Keys keys = session.one("SELECT source_key, source_key_types, target_key, overriding_system_value FROM "
+                + MIGRATIONS + " WHERE id = ?", rs -> new Keys(strings(rs.getArray(1)), strings(rs.getArray(2)),
+                strings(rs.getArray(3)), rs.getBoolean(4)), id);
+        if (keys == null || keys.source().isEmpty()) {
+            throw new DoppelException("not_resumable", "migration " + id + " stopped before its shadow table was"
+                    + " recorded; abort it and run the change again");
+        }
+        List<ColumnMapping.Target> targets = session.query("SELECT name, type, source, expression, typed_expression,"
+                        + " generated FROM " + COLUMNS + " WHERE migration_id = ? ORDER BY position",
+                rs -> new ColumnMapping.Target(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getBoolean(6)), id);
+        List<DeferredObject> deferred = session.query("SELECT name, definition, flag FROM " + OBJECTS
+                        + " WHERE migration_id = ? AND kind = 'deferred' ORDER BY position",
+                rs -> new DeferredObject(rs.getString(1), rs.getString(2), rs.getBoolean(3)), id);
+        List<ForeignKey> fks = session.query("SELECT name, definition, flag FROM " + OBJECTS
+                        + " WHERE migration_id = ? AND kind = 'foreign_key' ORDER BY position",
+                rs -> new ForeignKey(rs.getString(1), rs.getString(2), rs.getBoolean(3)), id);
+        return new ShadowTable(new ColumnMapping(targets, keys.source(), keys.types(), keys.target(),
+                keys.overriding()), deferred, fks);
+    }
+
+    public MigrationRecord load(long id) throws SQLException {
+        if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
+            throw new DoppelException("migration_not_found", "there is no migration " + id + ": this database has"
+                    + " no doppel state (schema doppel) at all");
+        }
+        MigrationRecord r = session.one(SELECT + " WHERE id = ?", MigrationStore::record, id);
+        if (r == null) {
+            throw new DoppelException("migration_not_found", "there is no migration " + id + " in this database;"
+                    + " `doppel status` lists them");
+        }
+        return r;
+    }
+
+    /** Every migration, newest first; empty when doppel never ran here. */
+    public List<MigrationRecord> all() throws SQLException {
+        if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
+            return List.of();
+        }
+        return session.query(SELECT + " ORDER BY id DESC", MigrationStore::record);
+    }
+
+    private static final String SELECT = "SELECT id, table_oid, table_name, change, change_hash, source_fingerprint,"
+            + " phase, checkpoint, rows_copied, outcome, error, old_table, drop_after, started_at, updated_at, pid FROM "
+            + MIGRATIONS;
+
+    private static MigrationRecord record(ResultSet rs) throws SQLException {
+        return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), Phase.valueOf(rs.getString(7)), rs.getArray(8) == null ? null : strings(rs.getArray(8)),
+                rs.getLong(9), rs.getString(10), rs.getString(11), rs.getString(12), instant(rs.getTimestamp(13)),
+                instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)), rs.getInt(16));
+    }
+
     public void phase(long id, Phase phase, String message) throws SQLException {
-        session.update("UPDATE " + MIGRATIONS + " SET phase = ?, updated_at = now() WHERE id = ?", phase.name(), id);
+        session.update("UPDATE " + MIGRATIONS + " SET phase = ?, updated_at = now(), pid = pg_backend_pid()"
+                + " WHERE id = ?", phase.name(), id);
         event(id, phase, message);
     }
 
@@ -69,11 +173,37 @@ public final class MigrationStore {
                 + " WHERE id = ?";
     }
 
+    /** Run inside the swap's transaction: the old table's name commits exactly when the swap does. */
+    public static void recordSwap(Session s, long id, String oldTable) throws SQLException {
+        s.update("UPDATE " + MIGRATIONS + " SET old_table = ?, updated_at = now() WHERE id = ?", oldTable, id);
+    }
+
+    /** A stop that leaves the migration resumable: the error is recorded, the outcome stays open. */
+    public void stopped(long id, Phase phase, String error) throws SQLException {
+        session.update("UPDATE " + MIGRATIONS + " SET error = ?, updated_at = now() WHERE id = ?", error, id);
+        event(id, phase, "stopped: " + error);
+    }
+
     public void finish(long id, String outcome, String error, String oldTable, Instant dropAfter) throws SQLException {
-        Phase phase = error == null ? Phase.DONE : Phase.FAILED;
+        Phase phase = "succeeded".equals(outcome) ? Phase.DONE : Phase.FAILED;
         session.update("UPDATE " + MIGRATIONS + " SET phase = ?, outcome = ?, error = ?, old_table = ?, drop_after = ?,"
                         + " finished_at = now(), updated_at = now() WHERE id = ?", phase.name(), outcome, error, oldTable,
                 dropAfter == null ? null : Timestamp.from(dropAfter), id);
-        event(id, phase, error == null ? outcome : error);
+        event(id, phase, error == null ? outcome : outcome + ": " + error);
+    }
+
+    /** Marks a retained old table as dropped. */
+    public void oldTableDropped(long id) throws SQLException {
+        session.update("UPDATE " + MIGRATIONS + " SET old_table = NULL, drop_after = NULL, updated_at = now()"
+                + " WHERE id = ?", id);
+        event(id, Phase.DONE, "old table dropped");
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 }

@@ -1,0 +1,165 @@
+package dev.doppel.engine;
+
+import dev.doppel.engine.cutover.LockRetry;
+import dev.doppel.engine.sql.ObjectNames;
+import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.state.MigrationStore;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Operations on migrations that already exist in a database: list them, resume one that stopped, abort one, and
+ * clean up old tables and debris. None of them touches a migration that a live doppel process holds.
+ */
+public final class Migrations {
+
+    private final DataSource dataSource;
+    private final Options options;
+    private final MigrationListener listener;
+
+    private Migrations(DataSource dataSource, Options options, MigrationListener listener) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.options = options;
+        this.listener = listener;
+    }
+
+    public static Migrations on(DataSource dataSource) {
+        return new Migrations(dataSource, Options.defaults(), MigrationListener.NONE);
+    }
+
+    public Migrations options(Options o) {
+        return new Migrations(dataSource, Objects.requireNonNull(o), listener);
+    }
+
+    public Migrations listener(MigrationListener l) {
+        return new Migrations(dataSource, options, Objects.requireNonNull(l));
+    }
+
+    /** Every migration recorded in this database, newest first. */
+    public List<MigrationRecord> list() {
+        return withSession("listing migrations", s -> new MigrationStore(s).all());
+    }
+
+    public MigrationRecord get(long id) {
+        return withSession("reading migration " + id, s -> new MigrationStore(s).load(id));
+    }
+
+    /** Continues a stopped migration (a killed process, a lost connection, a lock not obtained) where it stopped. */
+    public Result resume(long id) {
+        try {
+            return new Migration(dataSource, options, listener).resume(id);
+        } catch (SQLException e) {
+            throw new DoppelException("database_error", "resuming migration " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes everything a migration created (trigger, log, shadow) and leaves the source as it was before the
+     * run, plus the writes made meanwhile. Refused after the swap: the new table is in place by then.
+     */
+    public void abort(long id) {
+        withSession("aborting migration " + id, s -> {
+            MigrationStore store = new MigrationStore(s);
+            MigrationRecord r = store.load(id);
+            if (r.swapped()) {
+                throw new DoppelException("already_swapped", "migration " + id + " of " + r.tableName() + " has"
+                        + " already swapped in the new table (the old one is " + r.oldTable() + "); there is nothing"
+                        + " to abort" + (r.outcome() == null ? ": `doppel resume " + id + "` finishes it" : ""));
+            }
+            ObjectNames names = new ObjectNames(r.tableOid());
+            holdOrRefuse(s, names, r);
+            try {
+                LockRetry lockRetry = new LockRetry(s, options.lockTimeout(), options.lockAttempts(),
+                        options.maxLockHeld());
+                Migration.removeObjects(s, lockRetry, names, r.tableOid());
+                if (!r.finished()) {
+                    store.finish(id, "aborted", "aborted by request in phase " + r.phase().name().toLowerCase(),
+                            null, null);
+                }
+            } finally {
+                s.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Drops retained old tables whose drop time has passed, and removes what failed or aborted migrations left
+     * behind. Migrations that stopped without an outcome are only reported: they can still be resumed.
+     *
+     * @return one line per thing done or found
+     */
+    public List<String> cleanup() {
+        return withSession("cleaning up", s -> {
+            List<String> report = new ArrayList<>();
+            MigrationStore store = new MigrationStore(s);
+            LockRetry lockRetry = new LockRetry(s, options.lockTimeout(), options.lockAttempts(), options.maxLockHeld());
+            for (MigrationRecord r : store.all()) {
+                ObjectNames names = new ObjectNames(r.tableOid());
+                if (!tryHold(s, names)) {
+                    report.add("migration " + r.id() + " of " + r.tableName() + " is running; left alone");
+                    continue;
+                }
+                try {
+                    if ("succeeded".equals(r.outcome()) && r.oldTable() != null && r.dropAfter() != null
+                            && r.dropAfter().isBefore(Instant.now())) {
+                        lockRetry.run("dropping " + r.oldTable(), t -> {
+                            t.execute("DROP TABLE IF EXISTS " + r.oldTable());
+                            return Boolean.TRUE;
+                        }, () -> { });
+                        store.oldTableDropped(r.id());
+                        report.add("dropped " + r.oldTable() + ", kept since migration " + r.id() + " of "
+                                + r.tableName());
+                    } else if (r.finished() && !r.swapped() && leftovers(s, names)) {
+                        Migration.removeObjects(s, lockRetry, names, r.tableOid());
+                        report.add("removed what " + r.outcome() + " migration " + r.id() + " of " + r.tableName()
+                                + " left behind");
+                    } else if (!r.finished()) {
+                        report.add("migration " + r.id() + " of " + r.tableName() + " stopped in phase "
+                                + r.phase().name().toLowerCase() + " and is not running: `doppel resume " + r.id()
+                                + "` or `doppel abort " + r.id() + "`");
+                    }
+                } finally {
+                    s.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());
+                }
+            }
+            return report;
+        });
+    }
+
+    private static boolean leftovers(Session s, ObjectNames names) throws SQLException {
+        return s.text("SELECT to_regclass(?)::text", names.shadow()) != null
+                || s.text("SELECT to_regclass(?)::text", names.log()) != null;
+    }
+
+    private static boolean tryHold(Session s, ObjectNames names) throws SQLException {
+        return Boolean.TRUE.equals(s.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1),
+                names.advisoryKey()));
+    }
+
+    private static void holdOrRefuse(Session s, ObjectNames names, MigrationRecord r) throws SQLException {
+        if (!tryHold(s, names)) {
+            throw new DoppelException("already_running", "migration " + r.id() + " of " + r.tableName() + " is"
+                    + " running in another doppel process (backend pid " + r.pid() + "); stop that process first");
+        }
+    }
+
+    private interface Work<T> {
+        T run(Session s) throws SQLException;
+    }
+
+    private <T> T withSession(String what, Work<T> work) {
+        try (Session s = new Session(dataSource.getConnection())) {
+            s.execute("SET statement_timeout = '1min'");
+            return work.run(s);
+        } catch (SQLException e) {
+            throw new DoppelException("database_error", what + " failed: " + e.getMessage(), e);
+        }
+    }
+}
