@@ -196,7 +196,15 @@ final class Migration {
             if (from.compareTo(Phase.VERIFY) <= 0 && options.verify()) {
                 enter(c, Phase.VERIFY, "comparing source and shadow");
                 try (Session helper = new Session(dataSource.getConnection())) {
-                    verify = new Checksummer(c.worker, helper, c.sql, c.source.display()).verify();
+                    Checksummer checksummer = new Checksummer(c.worker, helper, c.sql, c.source.display());
+                    for (int attempt = 0; verify == null; attempt++) {
+                        if (attempt == 10) {
+                            throw new DoppelException("verify_starved", "the source of " + c.source.display()
+                                    + " was truncated again during each of 10 verification attempts");
+                        }
+                        replayed += resync.drain(options.cutoverBacklog());
+                        verify = checksummer.verify();
+                    }
                 }
             }
             if (from.compareTo(Phase.CUTOVER) <= 0) {

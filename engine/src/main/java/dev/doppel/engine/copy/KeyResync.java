@@ -31,10 +31,10 @@ public final class KeyResync {
         return session.transaction(this::applyBatch);
     }
 
-    /** Rounds until at most {@code until} entries remain; returns the entries applied. */
+    /** Rounds until at most {@code until} entries remain and no TRUNCATE is pending; returns the entries applied. */
     public long drain(long until) throws SQLException {
         long applied = 0;
-        while (session.number(sql.backlog()) > until) {
+        while (session.number(sql.backlog()) > until || session.number(sql.truncatePending()) > 0) {
             applied += round();
         }
         return applied;

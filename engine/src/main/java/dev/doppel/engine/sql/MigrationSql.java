@@ -109,6 +109,11 @@ public final class MigrationSql {
         return "SELECT count(*) FROM " + names.log();
     }
 
+    /** Whether a TRUNCATE is waiting to be applied: until it is, no key-by-key comparison means anything. */
+    public String truncatePending() {
+        return "SELECT count(*) FROM " + names.log() + " WHERE " + quote(LOG_OP) + " = 'T'";
+    }
+
     // ---- copy -----------------------------------------------------------------------------------------------
 
     private String insertInto() {

@@ -44,6 +44,7 @@ public final class Checksummer {
         this.table = table;
     }
 
+    /** Compares both sides; returns null when a TRUNCATE is pending in the snapshot, so it must drain and retry. */
     public VerifyResult verify() throws SQLException {
         long t0 = System.nanoTime();
         return session.transaction(Connection.TRANSACTION_REPEATABLE_READ, s -> {
@@ -51,6 +52,9 @@ public final class Checksummer {
             // Reads only, under ACCESS SHARE: on a very large table it may take long, and it blocks no writer.
             s.execute("SET LOCAL statement_timeout = 0");
             long pending = s.number(sql.backlog());
+            if (s.number(sql.truncatePending()) > 0) {
+                return null;
+            }
             String snapshot = s.text("SELECT pg_export_snapshot()");
             Digest digest = Digest.BINARY;
             Map<Integer, Bucket> source;

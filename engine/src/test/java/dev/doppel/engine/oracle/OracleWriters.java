@@ -28,6 +28,7 @@ public final class OracleWriters implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong nextKey;
     private final AtomicLong ok = new AtomicLong();
+    private final AtomicLong slowestNanos = new AtomicLong();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
 
@@ -64,6 +65,7 @@ public final class OracleWriters implements AutoCloseable {
                     continue;
                 }
                 List<String> ops = operation(random);
+                long started = System.nanoTime();
                 try {
                     for (String op : ops) {
                         // A row another writer committed between the two statements must not be touched in the
@@ -74,6 +76,7 @@ public final class OracleWriters implements AutoCloseable {
                     }
                     c.commit();
                     ok.incrementAndGet();
+                    slowestNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                 } catch (SQLException e) {
                     failures.add(e.getMessage());
                     c.rollback();
@@ -113,6 +116,11 @@ public final class OracleWriters implements AutoCloseable {
         while (inFlight.get() > 0) {
             Thread.onSpinWait();
         }
+    }
+
+    /** The longest any committed write took, in milliseconds: how long doppel ever held writers up. */
+    public long slowestWriteMillis() {
+        return slowestNanos.get() / 1_000_000;
     }
 
     public long committed() {
