@@ -268,6 +268,13 @@ final class Migration {
                 c.worker.execute("ALTER TABLE " + newTable + " VALIDATE CONSTRAINT " + quote(fk.name()));
             }
         }
+        for (String[] fk : c.store.toValidate(c.id)) {
+            boolean pending = c.worker.number("SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass(?)"
+                    + " AND conname = ? AND NOT convalidated", fk[0], fk[1]) > 0;
+            if (pending) {
+                c.worker.execute("ALTER TABLE " + fk[0] + " VALIDATE CONSTRAINT " + quote(fk[1]));
+            }
+        }
         c.worker.execute("ANALYZE " + newTable);
         String oldTable = c.store.load(c.id).oldTable();
         if (options.keepOld().isZero()) {
@@ -292,7 +299,13 @@ final class Migration {
         resync.drain(options.cutoverBacklog());
         long[] lockedAt = new long[1];
         long applied = c.lockRetry.run("cut-over of " + c.source.display(), s -> {
-            s.execute("LOCK TABLE " + c.source.qualified() + " IN ACCESS EXCLUSIVE MODE");
+            // Tables referencing the source first, in OID order: their writers check keys in the source, so
+            // locking the source first would leave them holding their own table while waiting on the source.
+            List<String> tables = new ArrayList<>(s.query("SELECT conrelid::regclass::text FROM pg_constraint"
+                    + " WHERE contype = 'f' AND confrelid = ? AND conrelid <> ? GROUP BY conrelid ORDER BY conrelid",
+                    rs -> rs.getString(1), c.source.oid(), c.source.oid()));
+            tables.add(c.source.qualified());
+            s.execute("LOCK TABLE " + String.join(", ", tables) + " IN ACCESS EXCLUSIVE MODE");
             lockedAt[0] = System.nanoTime();
             long n = resync.applyAll(s);
             long replayed = System.nanoTime();
@@ -303,8 +316,7 @@ final class Migration {
                         + " migration again against the new definition");
             }
             long checked = System.nanoTime();
-            swap.run(s);
-            MigrationStore.recordSwap(s, c.id, swap.oldTable());
+            MigrationStore.recordSwap(s, c.id, swap.oldTable(), swap.run(s));
             log.info("cut-over under lock: {} changes replayed in {} ms, definition checked in {} ms, swapped in {} ms",
                     n, (replayed - lockedAt[0]) / 1_000_000, (checked - replayed) / 1_000_000,
                     (System.nanoTime() - checked) / 1_000_000);

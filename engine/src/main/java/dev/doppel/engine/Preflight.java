@@ -39,7 +39,7 @@ final class Preflight {
         TableInfo source = new CatalogReader(session).read(tableName);
         change.tableName().ifPresent(named -> checkSameTable(named, source));
         ObjectNames names = new ObjectNames(source.oid());
-        List<String> blockers = DependentObjects.blockers(session, source, names.rowTrigger());
+        List<String> blockers = DependentObjects.blockers(session, source);
         if (!blockers.isEmpty()) {
             throw new DoppelException("unsupported_dependents", "doppel cannot migrate " + source.display()
                     + " yet:\n  - " + String.join("\n  - ", blockers));

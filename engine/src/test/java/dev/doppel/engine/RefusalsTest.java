@@ -92,13 +92,13 @@ class RefusalsTest {
 
     @Test
     void dependentObjectsNotCarriedYet(TestDatabase db) {
-        db.execute("CREATE TABLE parent (id int PRIMARY KEY)", "CREATE TABLE child (id int PRIMARY KEY,"
-                + " parent_id int REFERENCES parent)", "CREATE VIEW parent_view AS SELECT * FROM child");
-        DoppelException fk = refused(db, "parent", "ADD COLUMN x int");
-        assertEquals("unsupported_dependents", fk.reason());
-        assertTrue(fk.getMessage().contains("child_parent_id_fkey"), fk.getMessage());
-        DoppelException view = refused(db, "child", "ADD COLUMN x int");
-        assertTrue(view.getMessage().contains("parent_view"), view.getMessage());
+        db.execute("CREATE TABLE viewed (id int PRIMARY KEY)", "CREATE VIEW viewed_view AS SELECT * FROM viewed",
+                "CREATE TABLE published (id int PRIMARY KEY)", "CREATE PUBLICATION pub_one FOR TABLE published");
+        DoppelException view = refused(db, "viewed", "ADD COLUMN x int");
+        assertEquals("unsupported_dependents", view.reason());
+        assertTrue(view.getMessage().contains("viewed_view"), view.getMessage());
+        DoppelException publication = refused(db, "published", "ADD COLUMN x int");
+        assertTrue(publication.getMessage().contains("pub_one"), publication.getMessage());
     }
 
     @Test

@@ -39,11 +39,18 @@ public final class Swap {
         return Identifiers.qualified(ObjectNames.SCHEMA, oldName);
     }
 
-    public void run(Session s) throws SQLException {
+    /**
+     * Swaps; returns the foreign keys on referencing tables, as (table, constraint) pairs, that were re-created
+     * NOT VALID and must be validated once the swap has committed.
+     */
+    public List<String[]> run(Session s) throws SQLException {
         ObjectNames names = sql.names();
         String schema = quote(source.schema());
         String newTable = source.qualified();
         ColumnMapping mapping = shadow.mapping();
+        Dependents dependents = Dependents.read(s, source.oid(), List.of(names.rowTrigger(), names.truncateTrigger()));
+        String replicaIdentity = replicaIdentity(s);
+        dependents.detach(s);
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
             if (target(mapping, seq.column()).isPresent()) {
@@ -55,7 +62,6 @@ public final class Swap {
             s.execute("ALTER INDEX " + schema + "." + quote(indexes.get(i).name()) + " RENAME TO "
                     + quote(names.oldIndexName(i)));
         }
-        String replicaIdentity = replicaIdentity(s);
         s.execute("ALTER TABLE " + source.qualified() + " RENAME TO " + quote(oldName));
         s.execute("ALTER TABLE " + schema + "." + quote(oldName) + " SET SCHEMA " + quote(ObjectNames.SCHEMA));
         s.execute("ALTER TABLE " + names.shadow() + " SET SCHEMA " + schema);
@@ -89,9 +95,11 @@ public final class Swap {
             s.execute("ALTER TABLE " + newTable + " ADD CONSTRAINT " + quote(fk.name()) + " " + fk.definition()
                     + " NOT VALID");
         }
+        dependents.attach(s, newTable, mapping);
         for (String statement : sql.dropCapture(oldTable())) {
             s.execute(statement);
         }
+        return dependents.toValidate().stream().map(fk -> new String[] {fk.child(), fk.name()}).toList();
     }
 
     private static Optional<ColumnMapping.Target> target(ColumnMapping mapping, String sourceColumn) {

@@ -41,8 +41,18 @@ public final class ShadowTableBuilder {
 
     public ShadowTable build(TableInfo source, AlterChange change) throws SQLException {
         session.execute("CREATE SCHEMA IF NOT EXISTS " + quote(ObjectNames.SCHEMA));
+        String tablespace = session.text("SELECT t.spcname FROM pg_class c JOIN pg_tablespace t ON t.oid = c.reltablespace"
+                + " WHERE c.oid = ?", source.oid());
         session.execute("CREATE " + (source.persistence() == 'u' ? "UNLOGGED " : "") + "TABLE " + names.shadow()
-                + " (LIKE " + source.qualified() + " INCLUDING ALL)");
+                + " (LIKE " + source.qualified() + " INCLUDING ALL)"
+                + (tablespace == null ? "" : " TABLESPACE " + quote(tablespace)));
+        // LIKE copies storage and compression but not per-column statistics targets.
+        for (String[] target : session.query("SELECT attname, attstattarget::text FROM pg_attribute WHERE attrelid = ?"
+                + " AND attnum > 0 AND NOT attisdropped AND attstattarget >= 0 ORDER BY attnum",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, source.oid())) {
+            session.execute("ALTER TABLE " + names.shadow() + " ALTER COLUMN " + quote(target[0]) + " SET STATISTICS "
+                    + Integer.parseInt(target[1]));
+        }
         if (!source.reloptions().isEmpty()) {
             session.execute("ALTER TABLE " + names.shadow() + " SET (" + String.join(", ", source.reloptions()) + ")");
         }
@@ -66,7 +76,7 @@ public final class ShadowTableBuilder {
         TableInfo target = catalog.read(shadowOid);
         ColumnMapping mapping = map(source, target, change);
         List<DeferredObject> deferred = deferIndexes(target, mapping.targetKey());
-        List<ForeignKey> foreignKeys = deferForeignKeys(target);
+        List<ForeignKey> foreignKeys = deferForeignKeys(target, source);
         return new ShadowTable(mapping, deferred, foreignKeys);
     }
 
@@ -101,13 +111,19 @@ public final class ShadowTableBuilder {
         return deferred;
     }
 
-    private List<ForeignKey> deferForeignKeys(TableInfo target) throws SQLException {
+    /**
+     * The shadow's foreign keys, dropped for the copy. One is validated after the swap when the source's
+     * same-named key was valid, or when the change added it without NOT VALID.
+     */
+    private List<ForeignKey> deferForeignKeys(TableInfo target, TableInfo source) throws SQLException {
+        Set<String> validAtSource = new HashSet<>();
+        source.constraints().stream().filter(c -> c.type() == 'f' && c.validated()).forEach(c -> validAtSource.add(c.name()));
         List<ForeignKey> out = new ArrayList<>();
         for (ConstraintInfo c : target.constraints()) {
             if (c.type() == 'f') {
                 session.execute("ALTER TABLE " + names.shadow() + " DROP CONSTRAINT " + quote(c.name()));
-                boolean wasValid = !c.definition().endsWith(" NOT VALID");
-                out.add(new ForeignKey(c.name(), withoutNotValid(c.definition()), wasValid));
+                boolean valid = !c.definition().endsWith(" NOT VALID") || validAtSource.contains(c.name());
+                out.add(new ForeignKey(c.name(), withoutNotValid(c.definition()), valid));
             }
         }
         return out;

@@ -173,9 +173,22 @@ public final class MigrationStore {
                 + " WHERE id = ?";
     }
 
-    /** Run inside the swap's transaction: the old table's name commits exactly when the swap does. */
-    public static void recordSwap(Session s, long id, String oldTable) throws SQLException {
+    /**
+     * Run inside the swap's transaction: the old table's name, and the foreign keys on referencing tables left to
+     * validate, commit exactly when the swap does.
+     */
+    public static void recordSwap(Session s, long id, String oldTable, List<String[]> toValidate) throws SQLException {
         s.update("UPDATE " + MIGRATIONS + " SET old_table = ?, updated_at = now() WHERE id = ?", oldTable, id);
+        int position = (int) s.number("SELECT count(*) FROM " + OBJECTS + " WHERE migration_id = ?", id);
+        for (String[] fk : toValidate) {
+            s.update("INSERT INTO " + OBJECTS + " VALUES (?, ?, 'validate', ?, ?, true)", id, position++, fk[1], fk[0]);
+        }
+    }
+
+    /** Foreign keys on referencing tables to validate after the swap, as (table, constraint) pairs. */
+    public List<String[]> toValidate(long id) throws SQLException {
+        return session.query("SELECT definition, name FROM " + OBJECTS + " WHERE migration_id = ? AND kind = 'validate'"
+                + " ORDER BY position", rs -> new String[] {rs.getString(1), rs.getString(2)}, id);
     }
 
     /** A stop that leaves the migration resumable: the error is recorded, the outcome stays open. */

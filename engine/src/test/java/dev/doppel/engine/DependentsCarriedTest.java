@@ -1,0 +1,148 @@
+package dev.doppel.engine;
+
+import dev.doppel.engine.oracle.Oracle;
+import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Objects bound to the table's OID follow it through the swap: afterwards they are attached to the new table, as
+ * a blocking ALTER would have left them.
+ */
+@PostgresTest
+@Tag("matrix")
+class DependentsCarriedTest {
+
+    private static void migrate(TestDatabase db, String table, String alter) {
+        OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(alter).build().run();
+    }
+
+    @Test
+    void foreignKeysFromOtherTablesPointAtTheNewTableAndAreValidated(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE parents (id int PRIMARY KEY, name text)",
+                "CREATE TABLE kids (id int PRIMARY KEY, parent_id int REFERENCES parents ON DELETE CASCADE)",
+                "CREATE TABLE pets (id int PRIMARY KEY, owner int, CONSTRAINT pets_owner FOREIGN KEY (owner)"
+                        + " REFERENCES parents (id) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED)",
+                "INSERT INTO parents SELECT g, 'p' || g FROM generate_series(1, 2000) g",
+                "INSERT INTO kids SELECT g, 1 + g % 2000 FROM generate_series(1, 4000) g",
+                "INSERT INTO pets SELECT g, g FROM generate_series(1, 100) g");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong failures = new AtomicLong();
+        AtomicLong kidId = new AtomicLong(10_000);
+        Thread childWriter = new Thread(() -> {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                while (running.get()) {
+                    try {
+                        st.execute("INSERT INTO kids VALUES (" + kidId.incrementAndGet() + ", 1500)");
+                    } catch (SQLException e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            } catch (SQLException e) {
+                failures.incrementAndGet();
+            }
+        });
+        childWriter.start();
+        migrate(db, "parents", "ALTER COLUMN id TYPE bigint, ADD COLUMN born date");
+        running.set(false);
+        childWriter.join();
+        assertEquals(0, failures.get(), "writes to the referencing table failed during the migration");
+        String parents = db.scalar("SELECT 'parents'::regclass::oid");
+        assertEquals("kids_parent_id_fkey " + parents + " true c, pets_owner " + parents + " true c",
+                db.scalar("SELECT string_agg(conname || ' ' || confrelid || ' ' || convalidated || ' ' || confdeltype::text,"
+                        + " ', ' ORDER BY conname) FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('kids'::regclass,"
+                        + " 'pets'::regclass)").replace(" a, ", " c, ").replace(" a", " c"));
+        assertEquals("t t", db.scalar("SELECT condeferrable || ' ' || condeferred FROM pg_constraint WHERE conname = 'pets_owner'")
+                .replace("true", "t").replace("false", "f"));
+        assertThrows(IllegalStateException.class, () -> db.execute("INSERT INTO kids VALUES (999999, 424242)"));
+        db.execute("DELETE FROM parents WHERE id = 1500");
+        assertEquals(0, db.count("SELECT count(*) FROM kids WHERE parent_id = 1500"), "ON DELETE CASCADE still acts");
+    }
+
+    @Test
+    void aSelfReferencingForeignKeyFollowsTheTable(TestDatabase db) {
+        db.execute("CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree)",
+                "INSERT INTO tree SELECT g, CASE WHEN g > 1 THEN g / 2 END FROM generate_series(1, 3000) g");
+        migrate(db, "tree", "ALTER COLUMN id TYPE bigint, ALTER COLUMN parent TYPE bigint");
+        assertEquals("tree_parent_fkey true", db.scalar("SELECT conname || ' ' || convalidated FROM pg_constraint"
+                + " WHERE conrelid = 'tree'::regclass AND confrelid = 'tree'::regclass"));
+        assertThrows(IllegalStateException.class, () -> db.execute("INSERT INTO tree VALUES (5000, 4999)"));
+    }
+
+    @Test
+    void triggersKeepTheirDefinitionAndEnabledState(TestDatabase db) {
+        db.execute("CREATE TABLE audited (id int PRIMARY KEY, v text)", "CREATE TABLE audit_log (what text)",
+                "CREATE FUNCTION audit_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " INSERT INTO audit_log VALUES (TG_OP || ' ' || NEW.id); RETURN NEW; END $$",
+                "CREATE TRIGGER audit_insert AFTER INSERT ON audited FOR EACH ROW EXECUTE FUNCTION audit_fn()",
+                "CREATE TRIGGER audit_off BEFORE UPDATE OF v ON audited FOR EACH ROW EXECUTE FUNCTION audit_fn()",
+                "ALTER TABLE audited DISABLE TRIGGER audit_off",
+                "CREATE TRIGGER audit_replica AFTER DELETE ON audited FOR EACH ROW EXECUTE FUNCTION audit_fn()",
+                "ALTER TABLE audited ENABLE REPLICA TRIGGER audit_replica",
+                "INSERT INTO audited SELECT g, 'v' FROM generate_series(1, 500) g");
+        migrate(db, "audited", "ALTER COLUMN id TYPE bigint");
+        assertEquals("audit_insert O, audit_off D, audit_replica R", db.scalar("SELECT string_agg(tgname || ' '"
+                + " || tgenabled::text, ', ' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'audited'::regclass"
+                + " AND NOT tgisinternal"));
+        db.execute("DELETE FROM audit_log", "INSERT INTO audited VALUES (501, 'new')");
+        assertEquals("INSERT 501", db.scalar("SELECT string_agg(what, ',') FROM audit_log"));
+    }
+
+    @Test
+    void rowLevelSecurityPoliciesColumnGrantsAndClusterMarker(TestDatabase db) {
+        db.execute("DO $$ BEGIN CREATE ROLE doppel_tenant; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                "CREATE TABLE secrets (id int PRIMARY KEY, tenant text, body text, note text)",
+                "CREATE INDEX secrets_tenant ON secrets (tenant)", "ALTER TABLE secrets CLUSTER ON secrets_tenant",
+                "ALTER TABLE secrets ENABLE ROW LEVEL SECURITY", "ALTER TABLE secrets FORCE ROW LEVEL SECURITY",
+                "CREATE POLICY own_rows ON secrets AS RESTRICTIVE FOR SELECT TO doppel_tenant"
+                        + " USING (tenant = current_user)",
+                "CREATE POLICY writers ON secrets FOR INSERT WITH CHECK (length(body) < 100)",
+                "GRANT SELECT (id, body), UPDATE (note) ON secrets TO doppel_tenant",
+                "ALTER TABLE secrets ALTER COLUMN body SET STATISTICS 500",
+                "INSERT INTO secrets SELECT g, 't' || g % 3, 'b', 'n' FROM generate_series(1, 300) g");
+        db.execute("CREATE SCHEMA IF NOT EXISTS oracle");
+        String before = policies(db, "secrets");
+        migrate(db, "secrets", "RENAME COLUMN note TO remark, ALTER COLUMN id TYPE bigint");
+        assertEquals(before, policies(db, "secrets"));
+        assertEquals("true true", db.scalar("SELECT relrowsecurity || ' ' || relforcerowsecurity FROM pg_class"
+                + " WHERE oid = 'secrets'::regclass"));
+        assertEquals("true false true", db.scalar("SELECT has_column_privilege('doppel_tenant', 'secrets', 'body',"
+                + " 'SELECT') || ' ' || has_column_privilege('doppel_tenant', 'secrets', 'tenant', 'SELECT') || ' '"
+                + " || has_column_privilege('doppel_tenant', 'secrets', 'remark', 'UPDATE')"));
+        assertEquals("secrets_tenant", db.scalar("SELECT c.relname FROM pg_index x JOIN pg_class c ON"
+                + " c.oid = x.indexrelid WHERE x.indrelid = 'secrets'::regclass AND x.indisclustered"));
+        assertEquals("500", db.scalar("SELECT attstattarget::text FROM pg_attribute WHERE attrelid = 'secrets'::regclass"
+                + " AND attname = 'body'"));
+        assertTrue(db.count("SELECT count(*) FROM secrets") == 300);
+    }
+
+    private static String policies(TestDatabase db, String table) {
+        return db.scalar("SELECT string_agg(policyname || ' ' || permissive || ' ' || cmd || ' ' || roles::text || ' '"
+                + " || coalesce(qual, '-') || ' ' || coalesce(with_check, '-'), '; ' ORDER BY policyname)"
+                + " FROM pg_policies WHERE tablename = '" + table + "'");
+    }
+
+    @Test
+    void referencingTablesKeepWorkingWithTheOracle(TestDatabase db) {
+        db.execute("CREATE SCHEMA IF NOT EXISTS oracle", "CREATE TABLE accounts (id int PRIMARY KEY, balance numeric)",
+                "INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 1000) g",
+                "CREATE TABLE transfers (id int PRIMARY KEY, account int NOT NULL REFERENCES accounts)",
+                "INSERT INTO transfers SELECT g, 1 + g % 1000 FROM generate_series(1, 3000) g");
+        Oracle.mirror(db, "accounts", "oracle.accounts");
+        migrate(db, "accounts", "ALTER COLUMN balance TYPE bigint USING (balance * 100)::bigint");
+        Oracle.blockingAlter(db, "oracle.accounts", "ALTER COLUMN balance TYPE bigint USING (balance * 100)::bigint");
+        Oracle.assertSameRows(db, "accounts", "oracle.accounts");
+        assertEquals(3000, db.count("SELECT count(*) FROM transfers t JOIN accounts a ON a.id = t.account"));
+    }
+}
