@@ -11,7 +11,8 @@ public class DoppelException extends RuntimeException {
     /** Reasons found by the preflight checks, before doppel created anything: the database is as it was. */
     private static final Set<String> REFUSALS = Set.of("table_not_found", "no_usable_key",
             "unsupported_alter", "unparsable_alter", "invalid_alter", "unsupported_dependents", "leftover",
-            "already_running", "key_lost", "table_mismatch", "unsupported_key_change", "reserved_column");
+            "already_running", "key_lost", "table_mismatch", "unsupported_key_change", "reserved_column",
+            "view_breaks");
 
     private final String reason;
 

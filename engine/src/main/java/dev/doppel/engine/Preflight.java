@@ -51,6 +51,7 @@ final class Preflight {
             dryRun(s, source, built, new MigrationSql(source, names, built.mapping()));
             return built;
         });
+        checkViews(source, shadow);
         return new Plan(source, change, shadow, warnings(source));
     }
 
@@ -73,6 +74,31 @@ final class Preflight {
         }
         s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, 2));
         s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, 2));
+    }
+
+    /**
+     * Views are recreated from their text at the swap, and that text names columns: a view using a column the change
+     * drops or renames would no longer compile, so refuse now, naming it.
+     */
+    private void checkViews(TableInfo source, ShadowTable shadow) throws SQLException {
+        List<String> broken = new ArrayList<>();
+        for (String[] use : session.query("SELECT DISTINCT r.ev_class::regclass::text, a.attname FROM pg_depend d"
+                + " JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_attribute a ON a.attrelid = d.refobjid"
+                + " AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_rewrite'::regclass"
+                + " AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND r.ev_class <> ? ORDER BY 1, 2",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, source.oid(), source.oid())) {
+            String target = shadow.mapping().targets().stream().filter(t -> use[1].equals(t.source()))
+                    .map(t -> t.name()).findFirst().orElse(null);
+            if (!use[1].equals(target)) {
+                broken.add("view " + use[0] + " uses column " + use[1] + ", which the change "
+                        + (target == null ? "drops" : "renames to " + target));
+            }
+        }
+        if (!broken.isEmpty()) {
+            throw new DoppelException("view_breaks", "doppel recreates dependent views from their definitions at the"
+                    + " swap, and these would no longer compile:\n  - " + String.join("\n  - ", broken)
+                    + "\nChange or drop the views first, or keep the columns they use");
+        }
     }
 
     private static void checkSameTable(QualifiedName named, TableInfo source) {

@@ -127,6 +127,34 @@ class DependentsCarriedTest {
         assertTrue(db.count("SELECT count(*) FROM secrets") == 300);
     }
 
+    @Test
+    void viewsAndViewsOnViewsAreRecreatedWithTheirOptionsOwnersGrantsAndComments(TestDatabase db) {
+        db.execute("DO $$ BEGIN CREATE ROLE doppel_viewer; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+                "CREATE TABLE sales (id int PRIMARY KEY, total numeric(10,2), region text, internal text)",
+                "INSERT INTO sales SELECT g, g * 1.5, 'r' || g % 4, 'x' FROM generate_series(1, 1000) g",
+                "CREATE VIEW sales_public WITH (security_barrier) AS SELECT id, total, region FROM sales WHERE id > 10",
+                "CREATE VIEW sales_by_region AS SELECT region, sum(total) AS total FROM sales_public GROUP BY region",
+                "CREATE VIEW sales_updatable AS SELECT id, region FROM sales WHERE region = 'r1' WITH CASCADED CHECK OPTION",
+                "GRANT SELECT ON sales_by_region, sales_public TO doppel_viewer",
+                "ALTER VIEW sales_by_region OWNER TO doppel_viewer",
+                "COMMENT ON VIEW sales_public IS 'what everyone may see'",
+                "COMMENT ON COLUMN sales_public.total IS 'in cents after the change'");
+        String regionTotals = db.scalar("SELECT string_agg(region || '=' || (total * 100)::bigint, ',' ORDER BY region)"
+                + " FROM sales_by_region");
+        migrate(db, "sales", "ALTER COLUMN total TYPE bigint USING (total * 100)::bigint, DROP COLUMN internal");
+        assertEquals("bigint", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = 'sales_public'::regclass AND attname = 'total'"));
+        assertEquals(regionTotals, db.scalar("SELECT string_agg(region || '=' || total, ',' ORDER BY region)"
+                + " FROM sales_by_region"));
+        assertEquals("{security_barrier=true}", db.scalar("SELECT reloptions::text FROM pg_class WHERE oid = 'sales_public'::regclass"));
+        assertEquals("{check_option=cascaded}", db.scalar("SELECT reloptions::text FROM pg_class WHERE oid = 'sales_updatable'::regclass"));
+        assertEquals("doppel_viewer", db.scalar("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'sales_by_region'::regclass"));
+        assertEquals("what everyone may see", db.scalar("SELECT obj_description('sales_public'::regclass, 'pg_class')"));
+        assertEquals("in cents after the change", db.scalar("SELECT col_description('sales_public'::regclass, 2)"));
+        assertEquals(db.scalar("SELECT 'sales'::regclass::oid"), db.scalar("SELECT DISTINCT d.refobjid::text FROM pg_depend d"
+                + " JOIN pg_rewrite r ON r.oid = d.objid WHERE r.ev_class = 'sales_public'::regclass AND d.refobjid <> r.ev_class"));
+    }
+
     private static String policies(TestDatabase db, String table) {
         return db.scalar("SELECT string_agg(policyname || ' ' || permissive || ' ' || cmd || ' ' || roles::text || ' '"
                 + " || coalesce(qual, '-') || ' ' || coalesce(with_check, '-'), '; ' ORDER BY policyname)"

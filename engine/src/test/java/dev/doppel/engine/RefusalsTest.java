@@ -92,13 +92,26 @@ class RefusalsTest {
 
     @Test
     void dependentObjectsNotCarriedYet(TestDatabase db) {
-        db.execute("CREATE TABLE viewed (id int PRIMARY KEY)", "CREATE VIEW viewed_view AS SELECT * FROM viewed",
+        db.execute("CREATE TABLE viewed (id int PRIMARY KEY)",
+                "CREATE MATERIALIZED VIEW viewed_view AS SELECT * FROM viewed",
                 "CREATE TABLE published (id int PRIMARY KEY)", "CREATE PUBLICATION pub_one FOR TABLE published");
         DoppelException view = refused(db, "viewed", "ADD COLUMN x int");
         assertEquals("unsupported_dependents", view.reason());
         assertTrue(view.getMessage().contains("viewed_view"), view.getMessage());
         DoppelException publication = refused(db, "published", "ADD COLUMN x int");
         assertTrue(publication.getMessage().contains("pub_one"), publication.getMessage());
+    }
+
+    @Test
+    void aViewThatWouldNoLongerCompile(TestDatabase db) {
+        db.execute("CREATE TABLE shown (id int PRIMARY KEY, secret text, other text)",
+                "CREATE VIEW shown_public AS SELECT id, secret FROM shown");
+        DoppelException dropped = refused(db, "shown", "DROP COLUMN secret");
+        assertEquals("view_breaks", dropped.reason());
+        assertTrue(dropped.getMessage().contains("view shown_public uses column secret, which the change drops"),
+                dropped.getMessage());
+        DoppelException renamed = refused(db, "shown", "RENAME COLUMN secret TO hidden");
+        assertTrue(renamed.getMessage().contains("renames to hidden"), renamed.getMessage());
     }
 
     @Test

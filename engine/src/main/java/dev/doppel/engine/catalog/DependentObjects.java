@@ -37,11 +37,12 @@ public final class DependentObjects {
                     + " take it back NOT VALID; drop it before the migration and re-add it after");
         }
         for (String view : s.query("SELECT DISTINCT r.ev_class::regclass::text FROM pg_depend d"
-                + " JOIN pg_rewrite r ON r.oid = d.objid WHERE d.classid = 'pg_rewrite'::regclass"
-                + " AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND r.ev_class <> ? ORDER BY 1",
+                + " JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class"
+                + " WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
+                + " AND d.refobjid = ? AND r.ev_class <> ? AND v.relkind = 'm' ORDER BY 1",
                 rs -> rs.getString(1), t.oid(), t.oid())) {
-            out.add("view " + view + " depends on " + t.display() + "; dependent views are not carried across the"
-                    + " swap yet: drop the view and recreate it after the migration");
+            out.add("materialized view " + view + " depends on " + t.display() + "; materialized views are not"
+                    + " carried across the swap yet: drop it and recreate it after the migration");
         }
         for (String pub : s.query("SELECT p.pubname || CASE WHEN p.puballtables THEN ' (FOR ALL TABLES)' ELSE '' END"
                 + " FROM pg_publication p WHERE p.puballtables OR EXISTS (SELECT 1 FROM pg_publication_tables pt"

@@ -49,7 +49,9 @@ public final class Swap {
         String newTable = source.qualified();
         ColumnMapping mapping = shadow.mapping();
         Dependents dependents = Dependents.read(s, source.oid(), List.of(names.rowTrigger(), names.truncateTrigger()));
+        DependentViews views = DependentViews.read(s, source.oid());
         String replicaIdentity = replicaIdentity(s);
+        views.drop(s);
         dependents.detach(s);
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
@@ -96,6 +98,7 @@ public final class Swap {
                     + " NOT VALID");
         }
         dependents.attach(s, newTable, mapping);
+        views.recreate(s);
         for (String statement : sql.dropCapture(oldTable())) {
             s.execute(statement);
         }
