@@ -11,9 +11,11 @@ import java.util.List;
 
 /**
  * What {@code run()} would do, found without changing anything: the table, its key, how each target column is
- * filled, what is built after the copy, and warnings about the database's current state.
+ * filled, what is built after the copy, the dependent objects the swap carries and how, and warnings about the
+ * database's current state.
  */
-public record Plan(TableInfo source, AlterChange change, ShadowTable shadow, List<String> warnings) {
+public record Plan(TableInfo source, AlterChange change, ShadowTable shadow, List<String> carried,
+                   List<String> warnings) {
 
     public ColumnMapping mapping() {
         return shadow.mapping();
@@ -38,6 +40,9 @@ public record Plan(TableInfo source, AlterChange change, ShadowTable shadow, Lis
         }
         for (ForeignKey fk : shadow.foreignKeys()) {
             sb.append("  foreign key ").append(fk.name()).append(" (NOT VALID at the swap, validated after)\n");
+        }
+        for (String c : carried) {
+            sb.append("carried      ").append(c).append('\n');
         }
         for (String w : warnings) {
             sb.append("warning      ").append(w).append('\n');

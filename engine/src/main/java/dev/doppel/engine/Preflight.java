@@ -3,6 +3,8 @@ package dev.doppel.engine;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.TableInfo;
+import dev.doppel.engine.cutover.DependentViews;
+import dev.doppel.engine.cutover.Dependents;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.plan.QualifiedName;
@@ -52,7 +54,10 @@ final class Preflight {
             return built;
         });
         checkViews(source, shadow);
-        return new Plan(source, change, shadow, warnings(source));
+        List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
+                List.of(names.rowTrigger(), names.truncateTrigger())).describe());
+        carried.addAll(DependentViews.read(session, source.oid()).describe());
+        return new Plan(source, change, shadow, carried, warnings(source));
     }
 
     /** Every statement the migration generates, run once against empty tables, so PostgreSQL checks them now. */

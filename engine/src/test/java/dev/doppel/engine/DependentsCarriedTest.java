@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -153,6 +154,22 @@ class DependentsCarriedTest {
         assertEquals("in cents after the change", db.scalar("SELECT col_description('sales_public'::regclass, 2)"));
         assertEquals(db.scalar("SELECT 'sales'::regclass::oid"), db.scalar("SELECT DISTINCT d.refobjid::text FROM pg_depend d"
                 + " JOIN pg_rewrite r ON r.oid = d.objid WHERE r.ev_class = 'sales_public'::regclass AND d.refobjid <> r.ev_class"));
+    }
+
+    @Test
+    void planListsWhatTheSwapWillCarry(TestDatabase db) {
+        db.execute("CREATE TABLE listed (id int PRIMARY KEY, v int)",
+                "CREATE TABLE listed_child (id int PRIMARY KEY, l int REFERENCES listed)",
+                "CREATE VIEW listed_view AS SELECT * FROM listed",
+                "CREATE FUNCTION listed_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+                "CREATE TRIGGER listed_trigger BEFORE INSERT ON listed FOR EACH ROW EXECUTE FUNCTION listed_fn()");
+        Plan plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("listed")
+                .alter("ALTER COLUMN v TYPE bigint").build().plan();
+        assertEquals(List.of("foreign key listed_child_l_fkey on listed_child: re-created inside the swap NOT VALID,"
+                        + " validated after", "trigger listed_trigger: re-created with its enabled state (O)",
+                "view listed_view: recreated from its definition with its options, owner, grants and comments"),
+                plan.carried());
+        assertTrue(plan.toText().contains("carried      view listed_view"), plan.toText());
     }
 
     private static String policies(TestDatabase db, String table) {

@@ -14,7 +14,7 @@ import java.util.List;
  * them and recreates each from its definition, which names the table and resolves to the new one: with its
  * options (security_barrier, security_invoker, check_option), owner, grants and comments, in dependency order.
  */
-final class DependentViews {
+public final class DependentViews {
 
     /** One view, as the catalog describes it before the swap. */
     record View(String name, String definition, List<String> options, String owner, List<String> grants,
@@ -28,7 +28,7 @@ final class DependentViews {
     }
 
     /** The views that depend on table {@code oid}, directly or through other views, creation order first. */
-    static DependentViews read(Session s, long oid) throws SQLException {
+    public static DependentViews read(Session s, long oid) throws SQLException {
         List<Long> oids = s.query("WITH RECURSIVE deps(oid, level) AS ("
                 + " SELECT r.ev_class, 1 FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
                 + "  WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
@@ -51,6 +51,12 @@ final class DependentViews {
                             + " ORDER BY attnum", r -> new String[] {r.getString(1), r.getString(2)}, view)), view));
         }
         return new DependentViews(views);
+    }
+
+    /** One line per view the swap will recreate. */
+    public List<String> describe() {
+        return views.stream().map(v -> "view " + v.name() + ": recreated from its definition with its options, owner,"
+                + " grants and comments").toList();
     }
 
     /** Before the renames: the views still read the old table; drop them, dependents first. */

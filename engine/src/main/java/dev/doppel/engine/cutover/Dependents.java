@@ -18,7 +18,7 @@ import static dev.doppel.engine.sql.Identifiers.quote;
  * privileges and the CLUSTER marker. Read from the catalog inside the swap's transaction, under its lock, so what
  * is carried is exactly what exists at the swap.
  */
-final class Dependents {
+public final class Dependents {
 
     /** A foreign key on another table (or this one) that references the source. */
     record InboundForeignKey(String child, String name, List<String> childColumns, List<String> parentColumns,
@@ -46,7 +46,7 @@ final class Dependents {
     }
 
     /** Reads the dependents of table {@code oid}, leaving out doppel's own capture triggers. */
-    static Dependents read(Session s, long oid, List<String> ownTriggers) throws SQLException {
+    public static Dependents read(Session s, long oid, List<String> ownTriggers) throws SQLException {
         List<InboundForeignKey> inbound = s.query("SELECT c.conrelid::regclass::text, c.conname,"
                         + " ARRAY(SELECT attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a"
                         + "   ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o),"
@@ -139,6 +139,23 @@ final class Dependents {
         if (clusterIndex != null) {
             s.execute("ALTER TABLE " + newTable + " CLUSTER ON " + quote(clusterIndex));
         }
+    }
+
+    /** One line per object the swap will carry, saying how. */
+    public List<String> describe() {
+        List<String> out = new ArrayList<>();
+        inbound.forEach(fk -> out.add("foreign key " + fk.name() + " on " + fk.child() + ": re-created inside the swap"
+                + " NOT VALID" + (fk.validated() ? ", validated after" : "")));
+        triggers.forEach(t -> out.add("trigger " + t[0] + ": re-created with its enabled state (" + t[2] + ")"));
+        if (rowSecurity || forceRowSecurity) {
+            out.add("row-level security: " + (rowSecurity ? "enabled" : "") + (forceRowSecurity ? ", forced" : ""));
+        }
+        policies.forEach(p -> out.add("policy " + p[0] + ": re-created"));
+        columnGrants.forEach(g -> out.add("column privilege " + g[1] + " (" + g[0] + ") to " + g[2] + ": re-granted"));
+        if (clusterIndex != null) {
+            out.add("CLUSTER ON " + clusterIndex + ": kept");
+        }
+        return out;
     }
 
     /** The referencing tables' foreign keys that were valid before, to validate once the swap has committed. */
