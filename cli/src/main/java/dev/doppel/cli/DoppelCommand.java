@@ -10,14 +10,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "doppel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Online schema changes for PostgreSQL: a shadow table kept in sync, copied in throttled "
                 + "keyset batches, verified, and swapped in under a short bounded lock.",
-        subcommands = {PlanCommand.class, RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, ResumeCommand.class,
+                AbortCommand.class, CleanupCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REFUSED_LINE},
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
+                ExitCodes.REFUSED_UNCHANGED_LINE},
         footerHeading = "%nExamples:%n",
         footer = {"  doppel demo            try it on an embedded PostgreSQL",
                 "  doppel plan --help     connection flags as in psql (-h -p -d -U) or --url",
                 "  doppel plan -d shop --table orders --alter 'ALTER COLUMN id TYPE bigint'",
-                "  doppel run  -d shop --table orders --alter 'ALTER COLUMN id TYPE bigint'"})
+                "  doppel run  -d shop --table orders --alter 'ALTER COLUMN id TYPE bigint'",
+                "  doppel status -d shop      every migration; resume or abort a stopped one",
+                "  doppel resume -d shop 42",
+                "  doppel abort  -d shop 42",
+                "  doppel cleanup -d shop     drop old tables whose --keep-old time is up"})
 public final class DoppelCommand implements Runnable {
 
     @Spec
@@ -25,7 +31,8 @@ public final class DoppelCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "give a command: plan, run or demo");
+        throw new ParameterException(spec.commandLine(),
+                "give a command: plan, run, status, resume, abort, cleanup or demo");
     }
 
     public static void main(String[] args) {

@@ -7,7 +7,10 @@ import picocli.CommandLine.Model.OptionSpec;
 
 import java.util.Map;
 
-/** Takes run's defaults from {@link Options#defaults()}, so the help shows the engine's values and never drifts. */
+/**
+ * Takes the lock and copy options' defaults from {@link Options#defaults()}, so the help shows the engine's values
+ * and never drifts.
+ */
 final class EngineDefaults implements IDefaultValueProvider {
 
     private static final Options DEFAULTS = Options.defaults();

@@ -16,6 +16,9 @@ final class ExitCodes {
     static final String USAGE_LINE = "2:usage error: an unknown, missing or invalid option";
     static final String REFUSED_LINE = "3:refused by the preflight checks, before anything was created; the message"
             + " names the object and the fix";
+    /** Also covers refusals outside the preflight checks, e.g. a migration another doppel process holds. */
+    static final String REFUSED_UNCHANGED_LINE = "3:refused, nothing was changed; the message names the reason and"
+            + " the fix";
 
     private ExitCodes() {
     }

@@ -51,6 +51,7 @@ final class PlanReport {
             o.put("validate_after_swap", fk.validate());
             return o;
         }).toList());
+        m.put("carried", plan.carried());
         m.put("warnings", plan.warnings());
         return m;
     }

@@ -18,6 +18,11 @@ final class RunReport {
     }
 
     static String text(Result r) {
+        return text(r, "NO: verification was turned off (--no-verify)");
+    }
+
+    /** @param unverified what to say when the result has no verification: why it may be missing */
+    static String text(Result r, String unverified) {
         StringBuilder sb = new StringBuilder();
         row(sb, "outcome", r.outcome() + " (migration " + r.migrationId() + " of " + r.table() + ")");
         row(sb, "rows copied", String.format(Locale.ROOT, "%,d at %,d rows/s; %,d changes replayed", r.rowsCopied(),
@@ -30,7 +35,7 @@ final class RunReport {
                     lock.attempts(), lock.attempts() == 1 ? "" : "s"));
         }
         VerifyResult v = r.verify();
-        row(sb, "verified", v == null ? "NO: verification was turned off (--no-verify)"
+        row(sb, "verified", v == null ? unverified
                 : String.format(Locale.ROOT, "%,d source rows, %,d shadow rows, %d digest buckets equal; %,d keys with"
                         + " pending changes left out; %s", v.sourceRows(), v.shadowRows(), v.buckets(),
                 v.pendingKeysExcluded(), millis(v.millis())));

@@ -1,5 +1,6 @@
 package dev.doppel.cli;
 
+import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.testing.TestDatabase;
 import picocli.CommandLine;
 
@@ -28,6 +29,11 @@ record Cli(int exitCode, String out, String err) {
         }
         all.addAll(Arrays.asList(args));
         return run(all.toArray(String[]::new));
+    }
+
+    /** The exit code the engine's failure with {@code reason} gives: the engine decides what is a refusal. */
+    static int exitFor(String reason) {
+        return ExitCodes.of(new DoppelException(reason, reason));
     }
 
     @Override

@@ -10,7 +10,8 @@ class HelpTest {
     @Test
     void everyCommandHasHelpWithExamples() {
         for (String[] args : new String[][] {{"--help"}, {"plan", "--help"}, {"run", "--help"}, {"demo", "--help"},
-                {"plan", "-?"}, {"help", "run"}}) {
+                {"plan", "-?"}, {"help", "run"}, {"status", "--help"}, {"resume", "-?"}, {"abort", "--help"},
+                {"cleanup", "--help"}}) {
             Cli cli = Cli.run(args);
             assertEquals(0, cli.exitCode(), cli::toString);
             assertTrue(cli.out().startsWith("Usage: doppel"), cli::toString);
@@ -28,12 +29,23 @@ class HelpTest {
     }
 
     @Test
+    void commandsOnExistingMigrationsNameTheirReasonsAndShareRunsOptions() {
+        String resume = Cli.run("resume", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(resume.contains("not_resumable") && resume.contains("already_running"), resume);
+        assertTrue(resume.contains("--max-rows-per-second") && resume.contains("(default: 100ms)"), resume);
+        String abort = Cli.run("abort", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(abort.contains("already_swapped") && abort.contains("(default: 100ms)"), abort);
+        Cli status = Cli.run("status", "--help");
+        assertTrue(status.out().contains("migration_not_found"), status::toString);
+    }
+
+    @Test
     void versionAndMissingCommand() {
         Cli version = Cli.run("--version");
         assertEquals(0, version.exitCode(), version::toString);
         assertTrue(version.out().startsWith("doppel "), version::toString);
         Cli none = Cli.run();
         assertEquals(2, none.exitCode(), none::toString);
-        assertTrue(none.err().contains("give a command"), none::toString);
+        assertTrue(none.err().contains("give a command") && none.err().contains("resume"), none::toString);
     }
 }

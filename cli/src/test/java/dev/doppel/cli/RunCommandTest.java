@@ -12,26 +12,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @PostgresTest
 class RunCommandTest {
 
-    private static void orders(TestDatabase db, String table, int rows) {
-        db.execute("CREATE TABLE " + table + " (id bigserial PRIMARY KEY, total numeric(12,2) NOT NULL, note text)",
-                "INSERT INTO " + table + " (total, note) SELECT g / 100.0, 'n' || g FROM generate_series(1, " + rows
-                        + ") g",
-                "ANALYZE " + table);
-    }
-
-    private static String type(TestDatabase db, String table, String column) {
-        return db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '" + table
-                + "'::regclass AND attname = '" + column + "'");
-    }
-
     @Test
     void migratesTheTableAndSummarizes(TestDatabase db) {
-        orders(db, "orders_text", 5_000);
-        Cli cli = Cli.against(db, "run", "--table", "orders_text", "--alter",
-                "ALTER COLUMN total TYPE bigint USING (total*100)::bigint", "--lock-timeout", "200ms",
-                "--chunk-time", "50ms", "--keep-old", "1h");
+        Tables.orders(db, "orders_text", 5_000);
+        Cli cli = Cli.against(db, "run", "--table", "orders_text", "--alter", Tables.TO_CENTS, "--lock-timeout",
+                "200ms", "--chunk-time", "50ms", "--keep-old", "1h");
         assertEquals(0, cli.exitCode(), cli::toString);
-        assertEquals("bigint", type(db, "orders_text", "total"));
+        assertEquals("bigint", Tables.type(db, "orders_text", "total"));
         assertEquals(5_000, db.count("SELECT count(*) FROM orders_text"));
         assertEquals(1 + 10 + 100 + 1000 + 4999,
                 db.count("SELECT sum(total) FROM orders_text WHERE id IN (1, 10, 100, 1000, 4999)"));
@@ -44,7 +31,7 @@ class RunCommandTest {
 
     @Test
     void jsonReportWithTheOldTableDropped(TestDatabase db) {
-        orders(db, "orders_json", 5_000);
+        Tables.orders(db, "orders_json", 5_000);
         Cli cli = Cli.against(db, "run", "--table", "orders_json", "--alter",
                 "ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'USD'", "--drop-old", "--json");
         assertEquals(0, cli.exitCode(), cli::toString);
@@ -55,12 +42,12 @@ class RunCommandTest {
         assertNotNull(JsonField.at(db, json, "{phase_ms,copy}"), json);
         assertNull(JsonField.at(db, json, "{old_table}"));
         assertTrue(JsonField.at(db, json, "{locks}").contains("cut-over"), json);
-        assertEquals("character varying(3)", type(db, "orders_json", "currency"));
+        assertEquals("character varying(3)", Tables.type(db, "orders_json", "currency"));
     }
 
     @Test
     void noVerifyWarnsLoudlyAndReportsItWasSkipped(TestDatabase db) {
-        orders(db, "orders_unverified", 500);
+        Tables.orders(db, "orders_unverified", 500);
         Cli cli = Cli.against(db, "run", "--table", "orders_unverified", "--alter", "ALTER COLUMN note SET NOT NULL",
                 "--no-verify", "--drop-old");
         assertEquals(0, cli.exitCode(), cli::toString);
@@ -70,11 +57,11 @@ class RunCommandTest {
 
     @Test
     void refusalLeavesTheTableAsItWas(TestDatabase db) {
-        orders(db, "orders_refused", 100);
+        Tables.orders(db, "orders_refused", 100);
         Cli cli = Cli.against(db, "run", "--table", "orders_refused", "--alter", "OWNER TO nobody");
         assertEquals(3, cli.exitCode(), cli::toString);
         assertTrue(cli.err().contains("refused"), cli::toString);
-        assertEquals("numeric(12,2)", type(db, "orders_refused", "total"));
+        assertEquals("numeric(12,2)", Tables.type(db, "orders_refused", "total"));
     }
 
     @Test

@@ -8,11 +8,11 @@ import java.util.Set;
  */
 public class DoppelException extends RuntimeException {
 
-    /** Reasons found by the preflight checks, before doppel created anything: the database is as it was. */
+    /** Reasons for refusing before changing anything: the database is exactly as it was. */
     private static final Set<String> REFUSALS = Set.of("table_not_found", "no_usable_key",
             "unsupported_alter", "unparsable_alter", "invalid_alter", "unsupported_dependents", "leftover",
             "already_running", "key_lost", "table_mismatch", "unsupported_key_change", "reserved_column",
-            "view_breaks");
+            "view_breaks", "migration_not_found", "not_resumable", "already_swapped");
 
     private final String reason;
 
@@ -30,7 +30,7 @@ public class DoppelException extends RuntimeException {
         return reason;
     }
 
-    /** True when doppel refused before creating anything; false when a started migration failed. */
+    /** True when doppel refused and changed nothing; false when a started migration failed or stopped. */
     public boolean isRefusal() {
         return REFUSALS.contains(reason);
     }

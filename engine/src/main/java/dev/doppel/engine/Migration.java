@@ -140,7 +140,7 @@ final class Migration {
     /** Where a stopped migration goes on: phases before the copy are cheap and may be half done, so they restart. */
     private Phase resumePoint(Context c, MigrationRecord r) throws SQLException {
         if (r.swapped()) {
-            c.source = new CatalogReader(c.control).read(r.tableName());
+            c.source = new CatalogReader(c.control).read(r.tableSql());
             c.shadow = c.store.loadShadow(c.id);
             return Phase.AFTER;
         }

@@ -46,6 +46,16 @@ public final class Migrations {
         return withSession("listing migrations", s -> new MigrationStore(s).all());
     }
 
+    /**
+     * Whether a live doppel process holds this migration's table now (its advisory lock, in this database). A
+     * migration with no outcome that nobody holds has stopped and can be resumed or aborted.
+     */
+    public boolean running(MigrationRecord r) {
+        ObjectNames names = new ObjectNames(r.tableOid());
+        return !r.finished() && withSession("checking migration " + r.id(), s -> !s.query(
+                ObjectNames.advisoryHoldersQuery(), rs -> rs.getInt(1), names.advisoryLockParts()).isEmpty());
+    }
+
     public MigrationRecord get(long id) {
         return withSession("reading migration " + id, s -> new MigrationStore(s).load(id));
     }

@@ -117,9 +117,8 @@ final class Preflight {
     }
 
     private void checkNoLeftovers(TableInfo source, ObjectNames names) throws SQLException {
-        String holder = session.text("SELECT string_agg(pid::text, ', ') FROM pg_locks WHERE locktype = 'advisory'"
-                + " AND granted AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1",
-                names.advisoryKey() >>> 32, names.advisoryKey() & 0xffffffffL);
+        String holder = session.text("SELECT string_agg(pid::text, ', ') FROM (" + ObjectNames.advisoryHoldersQuery()
+                + ") h", names.advisoryLockParts());
         if (holder != null) {
             throw new DoppelException("already_running", "another doppel migration of " + source.display()
                     + " is running (backend pid " + holder + "); wait for it to finish, or stop it first");
@@ -127,7 +126,7 @@ final class Preflight {
         for (String leftover : List.of(names.shadow(), names.log())) {
             if (session.text("SELECT to_regclass(?)::text", leftover) != null) {
                 throw new DoppelException("leftover", "an earlier doppel migration of " + source.display() + " left "
-                        + leftover + " behind; drop it (and doppel's trigger on the table, if any) before running again");
+                        + leftover + " behind; `doppel status` lists it: resume it, or abort it to start over");
             }
         }
     }

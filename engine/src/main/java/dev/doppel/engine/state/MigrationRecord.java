@@ -8,17 +8,19 @@ import java.util.List;
 /**
  * One row of {@code doppel.migrations}.
  *
+ * @param tableName  the table as people read it (public.orders); {@code tableSql} is the same, quoted for SQL
  * @param checkpoint the last key the copy committed, or null before the first chunk
  * @param outcome    null while the migration is running or stopped (resumable); "succeeded", "failed", "aborted"
  * @param oldTable   set in the swap's own transaction: non-null means the swap committed
  */
-public record MigrationRecord(long id, long tableOid, String tableName, String change, String changeHash,
+public record MigrationRecord(long id, long tableOid, String tableName, String tableSql, String change, String changeHash,
                               String sourceFingerprint, Phase phase, List<String> checkpoint, long rowsCopied,
                               String outcome, String error, String oldTable, Instant dropAfter, Instant startedAt,
                               Instant updatedAt, int pid) {
 
+    /** True once the swap committed: the old table was recorded with it, and may since have been dropped. */
     public boolean swapped() {
-        return oldTable != null && !"aborted".equals(outcome);
+        return "succeeded".equals(outcome) || oldTable != null && !"aborted".equals(outcome);
     }
 
     public boolean finished() {

@@ -46,7 +46,7 @@ public final class MigrationStore {
             s.execute("SELECT pg_advisory_xact_lock(6582128)");
             s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
             s.execute("CREATE TABLE IF NOT EXISTS " + MIGRATIONS + " (id bigserial PRIMARY KEY, table_oid oid NOT NULL,"
-                    + " table_name text NOT NULL, change text NOT NULL, change_hash text NOT NULL,"
+                    + " table_name text NOT NULL, table_sql text NOT NULL, change text NOT NULL, change_hash text NOT NULL,"
                     + " source_fingerprint text NOT NULL, options text NOT NULL, phase text NOT NULL,"
                     + " checkpoint text[], rows_copied bigint NOT NULL DEFAULT 0, source_key text[], source_key_types text[],"
                     + " target_key text[], overriding_system_value boolean NOT NULL DEFAULT false,"
@@ -69,9 +69,9 @@ public final class MigrationStore {
 
     public long start(TableInfo table, String change, String changeHash, String options, String version)
             throws SQLException {
-        long id = session.number("INSERT INTO " + MIGRATIONS + " (table_oid, table_name, change, change_hash,"
-                        + " source_fingerprint, options, phase, doppel_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                table.oid(), table.qualified(), change, changeHash, table.fingerprint(), options, Phase.PREFLIGHT.name(),
+        long id = session.number("INSERT INTO " + MIGRATIONS + " (table_oid, table_name, table_sql, change, change_hash,"
+                        + " source_fingerprint, options, phase, doppel_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " RETURNING id", table.oid(), table.display(), table.qualified(), change, changeHash, table.fingerprint(), options, Phase.PREFLIGHT.name(),
                 version);
         event(id, Phase.PREFLIGHT, "started on " + table.display());
         return id;
@@ -145,15 +145,16 @@ public final class MigrationStore {
         return session.query(SELECT + " ORDER BY id DESC", MigrationStore::record);
     }
 
-    private static final String SELECT = "SELECT id, table_oid, table_name, change, change_hash, source_fingerprint,"
+    private static final String SELECT = "SELECT id, table_oid, table_name, table_sql, change, change_hash, source_fingerprint,"
             + " phase, checkpoint, rows_copied, outcome, error, old_table, drop_after, started_at, updated_at, pid FROM "
             + MIGRATIONS;
 
     private static MigrationRecord record(ResultSet rs) throws SQLException {
         return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), Phase.valueOf(rs.getString(7)), rs.getArray(8) == null ? null : strings(rs.getArray(8)),
-                rs.getLong(9), rs.getString(10), rs.getString(11), rs.getString(12), instant(rs.getTimestamp(13)),
-                instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)), rs.getInt(16));
+                rs.getString(6), rs.getString(7), Phase.valueOf(rs.getString(8)),
+                rs.getArray(9) == null ? null : strings(rs.getArray(9)), rs.getLong(10), rs.getString(11),
+                rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
+                instant(rs.getTimestamp(16)), rs.getInt(17));
     }
 
     public void phase(long id, Phase phase, String message) throws SQLException {

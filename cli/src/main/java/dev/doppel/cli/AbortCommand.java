@@ -1,0 +1,80 @@
+package dev.doppel.cli;
+
+import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Migrations;
+import dev.doppel.engine.Options;
+import dev.doppel.engine.state.MigrationRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code doppel abort}: the engine removes what a migration created, and this says what became of it. */
+@Command(name = "abort", versionProvider = VersionProvider.class, sortOptions = false,
+        defaultValueProvider = EngineDefaults.class,
+        description = {"Give up a migration that has not swapped: remove its capture trigger, change log and shadow"
+                + " table. The table keeps its definition and every write made meanwhile. Dropping the trigger locks"
+                + " the table briefly, in short attempts (--lock-timeout, --lock-attempts).",
+                "%nErrors name a reason: migration_not_found (no migration with that id), already_swapped (the new"
+                        + " table is in place; there is nothing to abort), already_running (a doppel process holds"
+                        + " it; stop that process first), lock_timeout (the table stayed locked by others)."},
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
+                ExitCodes.REFUSED_UNCHANGED_LINE},
+        footerHeading = "%nExamples:%n",
+        footer = {"  doppel abort -h db.internal -d shop -U app 42",
+                "  doppel abort -d shop 42 --lock-timeout 200ms --json"})
+final class AbortCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "<id>", description = "The migration's id, as `doppel status` lists it.")
+    long id;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Mixin
+    LockOptions locks;
+
+    @Option(names = "--json", description = "Print the migration's id, table and outcome, or the error, as one JSON"
+            + " object on stdout.")
+    boolean json;
+
+    @Mixin
+    PsqlStyleHelp help;
+
+    @Override
+    public Integer call() {
+        Options options = locks.applyTo(Options.defaults());
+        try {
+            Migrations migrations = Migrations.on(connection.dataSource()).options(options);
+            migrations.abort(id);
+            // Read back rather than assume "aborted": a migration that had already failed keeps that outcome.
+            MigrationRecord r = migrations.get(id);
+            spec.commandLine().getOut().print(json ? Json.write(json(r)) + "\n"
+                    : "migration " + r.id() + " of " + r.tableName() + " is " + r.outcome() + ": doppel's capture"
+                            + " trigger, change log and shadow table are gone; " + r.tableName() + " keeps its"
+                            + " definition and every write made meanwhile\n");
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        } catch (DoppelException e) {
+            return Failures.report(e, json, spec);
+        }
+    }
+
+    private static Map<String, Object> json(MigrationRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("migration_id", r.id());
+        m.put("table", r.tableName());
+        m.put("outcome", r.outcome());
+        return m;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.doppel.cli;
+
+import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Migrations;
+import dev.doppel.engine.Options;
+import dev.doppel.engine.Result;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code doppel resume}: the engine goes on with a stopped migration; output as {@code run}'s. */
+@Command(name = "resume", versionProvider = VersionProvider.class, sortOptions = false,
+        defaultValueProvider = EngineDefaults.class,
+        description = {"Go on with a stopped migration (a killed process, a lost connection, a lock not obtained)"
+                + " where it stopped: the capture trigger kept recording meanwhile, so no write is lost. The options"
+                + " below apply to this resume; the first run's are not reused. Progress goes to stderr, the summary"
+                + " to stdout.",
+                "%nErrors name a reason: migration_not_found (no migration with that id), not_resumable (it already"
+                        + " finished, or the table's definition changed since: abort it), already_running (a doppel"
+                        + " process holds it), stopped (stopped again; resume again)."},
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
+                ExitCodes.REFUSED_UNCHANGED_LINE},
+        footerHeading = "%nExamples:%n",
+        footer = {"  doppel resume -h db.internal -d shop -U app 42",
+                "  doppel resume -d shop 42 --lock-attempts 120 --drop-old --json"})
+final class ResumeCommand implements Callable<Integer> {
+
+    /** Resuming after the verification, the engine goes on without verifying again: say so, not "--no-verify". */
+    private static final String UNVERIFIED = "NO, not in this resume: it went on after the verification, or"
+            + " --no-verify was given";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "<id>", description = "The migration's id, as `doppel status` lists it.")
+    long id;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Mixin
+    LockOptions locks;
+
+    @Mixin
+    CopyOptions copy;
+
+    @Option(names = "--json", description = "Print the final report, or the error, as one JSON object on stdout.")
+    boolean json;
+
+    @Mixin
+    PsqlStyleHelp help;
+
+    @Override
+    public Integer call() {
+        Options options = copy.applyTo(locks.applyTo(Options.defaults()));
+        PrintWriter err = spec.commandLine().getErr();
+        copy.warnIfUnverified(err);
+        try {
+            Result result = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err))
+                    .resume(id);
+            spec.commandLine().getOut().print(json ? Json.write(RunReport.json(result)) + "\n"
+                    : RunReport.text(result, UNVERIFIED));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        } catch (DoppelException e) {
+            return Failures.report(e, json, spec);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.doppel.cli;
+
+import dev.doppel.engine.state.MigrationRecord;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Recorded migrations as a table, one in detail, or as JSON objects. */
+final class StatusReport {
+
+    private static final String[] HEADER = {"ID", "TABLE", "PHASE", "STATE", "ROWS", "STARTED", "UPDATED",
+            "OLD TABLE", "DROP AFTER"};
+
+    private StatusReport() {
+    }
+
+    /** One line per migration, aligned; a stopped or failed one's error on the line below it. */
+    static String table(List<MigrationStatus> migrations) {
+        if (migrations.isEmpty()) {
+            return "no migrations recorded in this database\n";
+        }
+        List<String[]> rows = new ArrayList<>();
+        for (MigrationStatus m : migrations) {
+            MigrationRecord r = m.record();
+            rows.add(new String[] {String.valueOf(r.id()), r.tableName(), phase(r), m.state(),
+                    String.format(Locale.ROOT, "%,d", r.rowsCopied()), time(r.startedAt()), time(r.updatedAt()),
+                    orDash(r.oldTable()), orDash(time(r.dropAfter()))});
+        }
+        int[] widths = new int[HEADER.length];
+        for (String[] row : rows) {
+            for (int c = 0; c < row.length; c++) {
+                widths[c] = Math.max(Math.max(widths[c], HEADER[c].length()), row[c].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        line(sb, HEADER, widths);
+        for (int i = 0; i < rows.size(); i++) {
+            line(sb, rows.get(i), widths);
+            String error = shownError(migrations.get(i));
+            if (error != null) {
+                sb.append(" ".repeat(widths[0] + 2)).append("error: ").append(error).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String[] cells, int[] widths) {
+        StringBuilder line = new StringBuilder();
+        for (int c = 0; c < cells.length; c++) {
+            line.append(String.format(Locale.ROOT, "%-" + widths[c] + "s  ", cells[c]));
+        }
+        sb.append(line.toString().stripTrailing()).append('\n');
+    }
+
+    static String detail(MigrationStatus m) {
+        MigrationRecord r = m.record();
+        StringBuilder sb = new StringBuilder();
+        RunReport.row(sb, "migration", r.id() + " of " + r.tableName());
+        RunReport.row(sb, "change", r.change());
+        RunReport.row(sb, "state", m.state() + switch (m.state()) {
+            case "running" -> " (backend pid " + r.pid() + ")";
+            case "stopped" -> ": no doppel process holds it; `doppel resume " + r.id() + "` goes on, `doppel abort "
+                    + r.id() + "` removes what it created";
+            default -> "";
+        });
+        RunReport.row(sb, "phase", phase(r));
+        RunReport.row(sb, "rows copied", String.format(Locale.ROOT, "%,d", r.rowsCopied()));
+        RunReport.row(sb, "started", time(r.startedAt()));
+        RunReport.row(sb, "updated", time(r.updatedAt()));
+        if (r.oldTable() != null) {
+            RunReport.row(sb, "old table", r.oldTable() + (r.dropAfter() == null ? ""
+                    : " kept; `doppel cleanup` drops it after " + time(r.dropAfter())));
+        }
+        if (shownError(m) != null) {
+            RunReport.row(sb, "error", r.error());
+        }
+        return sb.toString();
+    }
+
+    static Map<String, Object> json(MigrationStatus m) {
+        MigrationRecord r = m.record();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("id", r.id());
+        o.put("table", r.tableName());
+        o.put("change", r.change());
+        o.put("phase", phase(r));
+        o.put("state", m.state());
+        o.put("outcome", r.outcome());
+        o.put("rows_copied", r.rowsCopied());
+        o.put("started_at", instant(r.startedAt()));
+        o.put("updated_at", instant(r.updatedAt()));
+        o.put("old_table", r.oldTable());
+        o.put("drop_after", instant(r.dropAfter()));
+        o.put("error", r.error());
+        o.put("pid", r.pid());
+        return o;
+    }
+
+    /** A running migration's error, if any, is from an earlier stop it is being resumed from: stale, so not shown. */
+    private static String shownError(MigrationStatus m) {
+        return m.running() && !m.record().finished() ? null : m.record().error();
+    }
+
+    private static String phase(MigrationRecord r) {
+        return r.phase().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String time(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static String instant(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+}
