@@ -40,7 +40,7 @@ final class RunReport {
                         + " pending changes left out; %s", v.sourceRows(), v.shadowRows(), v.buckets(),
                 v.pendingKeysExcluded(), millis(v.millis())));
         row(sb, "old table", r.oldTable() == null ? "dropped"
-                : r.oldTable() + " kept; drop it with DROP TABLE " + r.oldTable() + " after "
+                : r.oldTable() + " kept; `doppel cleanup` drops it after "
                         + r.dropAfter().truncatedTo(ChronoUnit.SECONDS));
         for (String w : r.warnings()) {
             row(sb, "warning", w);

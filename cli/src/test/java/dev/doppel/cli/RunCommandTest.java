@@ -25,7 +25,7 @@ class RunCommandTest {
         assertTrue(cli.out().contains("outcome        succeeded"), cli::toString);
         assertTrue(cli.out().contains("5,000 source rows, 5,000 shadow rows"), cli::toString);
         assertTrue(cli.out().contains("cut-over (ACCESS EXCLUSIVE)"), cli::toString);
-        assertTrue(cli.out().contains("kept; drop it with DROP TABLE"), cli::toString);
+        assertTrue(cli.out().contains("kept; `doppel cleanup` drops it after"), cli::toString);
         assertTrue(cli.err().contains("copy") && cli.err().contains("done"), cli::toString);
     }
 

@@ -48,8 +48,8 @@ final class Migration {
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
     private static final int REPLAY_BATCH = 5_000;
     /** Failures after which the shadow cannot be trusted or reused: clean up rather than keep for a resume. */
-    private static final Set<String> DESTRUCTIVE = Set.of("copy_failed", "verify_mismatch", "source_changed",
-            "invalid_alter");
+    private static final Set<String> DESTRUCTIVE = Set.of("copy_failed", "index_failed", "verify_mismatch",
+            "source_changed", "invalid_alter");
 
     private final DataSource dataSource;
     private final Options options;
@@ -252,7 +252,16 @@ final class Migration {
             boolean built = c.worker.text("SELECT relname FROM pg_class WHERE relnamespace = ?::regnamespace"
                     + " AND relname = ?", ObjectNames.SCHEMA, d.name()) != null;
             if (!built) {
-                c.worker.execute(d.create());
+                try {
+                    c.worker.execute(d.create());
+                } catch (SQLException e) {
+                    if (RowCopier.dataError(e)) {
+                        throw new DoppelException("index_failed", "building " + d.name() + " for the new schema of "
+                                + c.source.display() + " failed: " + e.getMessage() + ". The rows do not satisfy the"
+                                + " change (a new unique key over duplicates?); the source is untouched", e);
+                    }
+                    throw e;
+                }
             }
         }
         c.worker.execute("SET statement_timeout = '10min'");

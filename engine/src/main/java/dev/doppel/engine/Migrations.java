@@ -133,7 +133,8 @@ public final class Migrations {
                     } else if (!r.finished()) {
                         report.add("migration " + r.id() + " of " + r.tableName() + " stopped in phase "
                                 + r.phase().name().toLowerCase() + " and is not running: `doppel resume " + r.id()
-                                + "` or `doppel abort " + r.id() + "`");
+                                + "`" + (r.swapped() ? " finishes it (the new table is in place)"
+                                : " or `doppel abort " + r.id() + "`"));
                     }
                 } finally {
                     s.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());

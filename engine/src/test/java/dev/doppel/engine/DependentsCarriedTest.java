@@ -72,6 +72,19 @@ class DependentsCarriedTest {
     }
 
     @Test
+    void theKeptOldTableNoLongerHoldsItsParentsBack(TestDatabase db) {
+        db.execute("CREATE TABLE customers (id int PRIMARY KEY)", "INSERT INTO customers SELECT generate_series(1, 10)",
+                "CREATE TABLE invoices (id int PRIMARY KEY, customer int REFERENCES customers)",
+                "INSERT INTO invoices SELECT g, 1 + g % 10 FROM generate_series(1, 100) g");
+        migrate(db, "invoices", "ALTER COLUMN id TYPE bigint");
+        db.execute("DELETE FROM invoices WHERE customer = 3", "DELETE FROM customers WHERE id = 3");
+        assertEquals(1, db.count("SELECT count(*) FROM pg_constraint WHERE conrelid = 'invoices'::regclass"
+                + " AND contype = 'f' AND convalidated"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
+                + " WHERE t.relnamespace = 'doppel'::regnamespace AND c.contype = 'f' AND t.relname LIKE 'old%'"));
+    }
+
+    @Test
     void aSelfReferencingForeignKeyFollowsTheTable(TestDatabase db) {
         db.execute("CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree)",
                 "INSERT INTO tree SELECT g, CASE WHEN g > 1 THEN g / 2 END FROM generate_series(1, 3000) g");

@@ -85,8 +85,18 @@ public final class RowCopier {
                 return c;
             });
         } catch (SQLException e) {
+            if (!dataError(e)) {
+                // A lock wait, a timeout, a full disk, a lost connection: nothing wrong with the data; stop resumable.
+                throw e;
+            }
             throw failedRow(from, limit, e);
         }
+    }
+
+    /** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the rows do not fit the change. */
+    public static boolean dataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     /** Bisects a failed chunk (in a transaction that is rolled back) to name the row that fails and why. */

@@ -99,6 +99,12 @@ public final class Swap {
         }
         dependents.attach(s, newTable, mapping);
         views.recreate(s);
+        // The old table is kept only as a snapshot: its own foreign keys would still check (and cascade from)
+        // the parents, and could block a parent's delete over a row the new table no longer has.
+        for (String fk : s.query("SELECT quote_ident(conname) FROM pg_constraint WHERE conrelid = to_regclass(?)"
+                + " AND contype = 'f'", rs -> rs.getString(1), oldTable())) {
+            s.execute("ALTER TABLE " + oldTable() + " DROP CONSTRAINT " + fk);
+        }
         for (String statement : sql.dropCapture(oldTable())) {
             s.execute(statement);
         }
