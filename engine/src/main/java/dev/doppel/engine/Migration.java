@@ -83,8 +83,8 @@ final class Migration {
     }
 
     Result run(String tableName, String alter) throws SQLException {
-        try (Session control = new Session(dataSource.getConnection());
-             Session worker = new Session(dataSource.getConnection())) {
+        try (Session control = Session.open(dataSource, "control");
+             Session worker = Session.open(dataSource, "worker")) {
             enter(Phase.PREFLIGHT, "checking " + tableName);
             Plan plan = new Preflight(control, tableName, alter).plan();
             Context c = context(control, worker, plan.source());
@@ -103,8 +103,8 @@ final class Migration {
     }
 
     Result resume(long id) throws SQLException {
-        try (Session control = new Session(dataSource.getConnection());
-             Session worker = new Session(dataSource.getConnection())) {
+        try (Session control = Session.open(dataSource, "control");
+             Session worker = Session.open(dataSource, "worker")) {
             enter(Phase.PREFLIGHT, "resuming migration " + id);
             MigrationStore store = new MigrationStore(control);
             MigrationRecord r = store.load(id);
@@ -195,7 +195,7 @@ final class Migration {
             }
             if (from.compareTo(Phase.VERIFY) <= 0 && options.verify()) {
                 enter(c, Phase.VERIFY, "comparing source and shadow");
-                try (Session helper = new Session(dataSource.getConnection())) {
+                try (Session helper = Session.open(dataSource, "verifier")) {
                     Checksummer checksummer = new Checksummer(c.worker, helper, c.sql, c.source.display());
                     for (int attempt = 0; verify == null; attempt++) {
                         if (attempt == 10) {
@@ -376,7 +376,6 @@ final class Migration {
         c.names = source == null ? null : new ObjectNames(source.oid());
         c.store = new MigrationStore(control);
         c.lockRetry = new LockRetry(control, options.lockTimeout(), options.lockAttempts(), options.maxLockHeld());
-        control.execute("SET statement_timeout = '1min'");
         configure(worker);
         return c;
     }

@@ -166,8 +166,7 @@ public final class Migrations {
     }
 
     private <T> T withSession(String what, Work<T> work) {
-        try (Session s = new Session(dataSource.getConnection())) {
-            s.execute("SET statement_timeout = '1min'");
+        try (Session s = Session.open(dataSource, "control")) {
             return work.run(s);
         } catch (SQLException e) {
             throw new DoppelException("database_error", what + " failed: " + e.getMessage(), e);

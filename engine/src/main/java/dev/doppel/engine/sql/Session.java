@@ -1,5 +1,6 @@
 package dev.doppel.engine.sql;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +29,23 @@ public final class Session implements AutoCloseable {
     public Session(Connection connection) throws SQLException {
         this.connection = connection;
         connection.setAutoCommit(true);
+    }
+
+    /**
+     * A doppel connection: named in pg_stat_activity ("doppel worker", ...) so a DBA can tell doppel's backends
+     * apart, and with its own timeouts, so a server's low defaults cannot cancel a checked, bounded step midway.
+     */
+    public static Session open(DataSource dataSource, String role) throws SQLException {
+        Session s = new Session(dataSource.getConnection());
+        try {
+            s.execute("SET application_name = " + Identifiers.literal("doppel " + role));
+            s.execute("SET statement_timeout = '1min'");
+            s.execute("SET idle_in_transaction_session_timeout = 0");
+            return s;
+        } catch (SQLException e) {
+            s.close();
+            throw e;
+        }
     }
 
     public Connection connection() {

@@ -76,6 +76,52 @@ class InterferenceTest {
     }
 
     @Test
+    void lowServerTimeoutsDoNotCancelDoppelsSteps(TestDatabase db) throws Exception {
+        prepare(db, "strict");
+        db.execute("ALTER DATABASE " + db.name() + " SET statement_timeout = '20ms'",
+                "ALTER DATABASE " + db.name() + " SET idle_in_transaction_session_timeout = '20ms'",
+                "ALTER DATABASE " + db.name() + " SET lock_timeout = '10ms'");
+        try {
+            OnlineSchemaChange.builder().dataSource(db.dataSource()).table("strict").alter(CHANGE)
+                    .options(FaultMatrixTest.smallChunks()).build().run();
+        } finally {
+            db.execute("ALTER DATABASE " + db.name() + " RESET statement_timeout",
+                    "ALTER DATABASE " + db.name() + " RESET idle_in_transaction_session_timeout",
+                    "ALTER DATABASE " + db.name() + " RESET lock_timeout");
+        }
+        Oracle.blockingAlter(db, "oracle.strict", CHANGE);
+        Oracle.assertSameRows(db, "strict", "oracle.strict");
+    }
+
+    @Test
+    void aDroppedConnectionMidCopyStopsResumably(TestDatabase db) throws Exception {
+        prepare(db, "dropped");
+        AtomicBoolean killed = new AtomicBoolean();
+        try (OracleWriters writers = new OracleWriters(db, SHAPE, "dropped", "oracle.dropped", 5_001).start(2, 9, 2)) {
+            MigrationListener dropWorker = new MigrationListener() {
+                @Override
+                public void copied(long rows, long estimatedTotal, double rowsPerSecond) {
+                    if (rows > 1_000 && killed.compareAndSet(false, true)) {
+                        db.scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                + " WHERE application_name = 'doppel worker' AND datname = current_database()");
+                    }
+                }
+            };
+            DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                    .dataSource(db.dataSource()).table("dropped").alter(CHANGE).options(FaultMatrixTest.smallChunks())
+                    .listener(dropWorker).build().run());
+            assertEquals("stopped", e.reason(), e.getMessage());
+            long id = Migrations.on(db.dataSource()).list().get(0).id();
+            assertNull(Migrations.on(db.dataSource()).get(id).outcome());
+            Migrations.on(db.dataSource()).options(FaultMatrixTest.smallChunks()).resume(id);
+            writers.close();
+            Oracle.assertNoFailures(writers);
+        }
+        Oracle.blockingAlter(db, "oracle.dropped", CHANGE);
+        Oracle.assertSameRows(db, "dropped", "oracle.dropped");
+    }
+
+    @Test
     void truncateDuringTheCopy(TestDatabase db) throws Exception {
         prepare(db, "emptied");
         AtomicBoolean done = new AtomicBoolean();
