@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -47,6 +48,8 @@ final class Migration {
 
     private static final Logger log = LoggerFactory.getLogger(Migration.class);
     private static final int REPLAY_BATCH = 5_000;
+    /** How long a drain may go without the backlog shrinking before the cut-over tries its bounded lock anyway. */
+    private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(30);
     /** Failures after which the shadow cannot be trusted or reused: clean up rather than keep for a resume. */
     private static final Set<String> DESTRUCTIVE = Set.of("copy_failed", "index_failed", "verify_mismatch",
             "source_changed", "invalid_alter");
@@ -191,7 +194,7 @@ final class Migration {
             KeyResync resync = swapped ? null : new KeyResync(c.worker, c.sql, REPLAY_BATCH);
             if (from.compareTo(Phase.REPLAY) <= 0) {
                 enter(c, Phase.REPLAY, c.worker.number(c.sql.backlog()) + " changes logged during the copy");
-                replayed += resync.drain(options.cutoverBacklog());
+                replayed += resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
             }
             if (from.compareTo(Phase.VERIFY) <= 0 && options.verify()) {
                 enter(c, Phase.VERIFY, "comparing source and shadow");
@@ -202,7 +205,7 @@ final class Migration {
                             throw new DoppelException("verify_starved", "the source of " + c.source.display()
                                     + " was truncated again during each of 10 verification attempts");
                         }
-                        replayed += resync.drain(options.cutoverBacklog());
+                        replayed += resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
                         verify = checksummer.verify();
                     }
                 }
@@ -302,10 +305,10 @@ final class Migration {
      * in the same transaction. It gives the lock back instead of holding it past {@link Options#maxLockHeld()}.
      */
     private long cutover(Context c, KeyResync resync, Swap swap) throws SQLException {
-        resync.drain(options.cutoverBacklog());
+        resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
         new SnapshotWait(c.control).await(options.snapshotWait());
         // The wait let changes queue up; what is left for the lock should be one small batch.
-        resync.drain(options.cutoverBacklog());
+        resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
         long[] lockedAt = new long[1];
         long applied = c.lockRetry.run("cut-over of " + c.source.display(), s -> {
             // Tables referencing the source first, in OID order: their writers check keys in the source, so
@@ -334,7 +337,7 @@ final class Migration {
                 return null;
             }
             return n;
-        }, () -> resync.drain(options.cutoverBacklog()));
+        }, () -> resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE));
         long heldMillis = (System.nanoTime() - lockedAt[0]) / 1_000_000;
         locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
         log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);

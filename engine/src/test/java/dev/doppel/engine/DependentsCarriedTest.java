@@ -85,6 +85,21 @@ class DependentsCarriedTest {
     }
 
     @Test
+    void extendedStatisticsAndCommentsOnIndexesAndConstraintsKeepTheirNames(TestDatabase db) {
+        db.execute("CREATE TABLE measured (id int PRIMARY KEY, a int, b int, c text)",
+                "CREATE STATISTICS measured_ab (dependencies, ndistinct) ON a, b FROM measured",
+                "CREATE INDEX measured_c ON measured (c)", "COMMENT ON INDEX measured_c IS 'for lookups by c'",
+                "COMMENT ON CONSTRAINT measured_pkey ON measured IS 'the key'",
+                "INSERT INTO measured SELECT g, g % 10, g % 7, 'c' || g FROM generate_series(1, 500) g");
+        migrate(db, "measured", "ALTER COLUMN id TYPE bigint");
+        assertEquals("public.measured_ab", db.scalar("SELECT stxnamespace::regnamespace || '.' || stxname"
+                + " FROM pg_statistic_ext WHERE stxrelid = 'measured'::regclass"));
+        assertEquals("for lookups by c", db.scalar("SELECT obj_description('measured_c'::regclass, 'pg_class')"));
+        assertEquals("the key", db.scalar("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint"
+                + " WHERE conrelid = 'measured'::regclass AND conname = 'measured_pkey'"));
+    }
+
+    @Test
     void aSelfReferencingForeignKeyFollowsTheTable(TestDatabase db) {
         db.execute("CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree)",
                 "INSERT INTO tree SELECT g, CASE WHEN g > 1 THEN g / 2 END FROM generate_series(1, 3000) g");

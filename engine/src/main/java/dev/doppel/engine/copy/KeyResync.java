@@ -3,7 +3,11 @@ package dev.doppel.engine.copy;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,6 +16,8 @@ import java.util.List;
  * Idempotent and order-free, so it needs no row images and survives being repeated.
  */
 public final class KeyResync {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyResync.class);
 
     private record Entry(long id, boolean truncate) {
     }
@@ -31,13 +37,30 @@ public final class KeyResync {
         return session.transaction(this::applyBatch);
     }
 
-    /** Rounds until at most {@code until} entries remain and no TRUNCATE is pending; returns the entries applied. */
-    public long drain(long until) throws SQLException {
+    /**
+     * Rounds until at most {@code until} entries remain and no TRUNCATE is pending, or until {@code patience}
+     * passes without the backlog shrinking (writers outpacing the re-sync: the caller decides what then); returns
+     * the entries applied.
+     */
+    public long drain(long until, Duration patience) throws SQLException {
         long applied = 0;
-        while (session.number(sql.backlog()) > until || session.number(sql.truncatePending()) > 0) {
+        long best = Long.MAX_VALUE;
+        long lastProgress = System.nanoTime();
+        while (true) {
+            long backlog = session.number(sql.backlog());
+            if (backlog <= until && session.number(sql.truncatePending()) == 0) {
+                return applied;
+            }
+            if (backlog < best) {
+                best = backlog;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > patience.toNanos()) {
+                log.warn("the change log of {} holds {} entries and is not shrinking: writes outpace the re-sync",
+                        sql.src(), backlog);
+                return applied;
+            }
             applied += round();
         }
-        return applied;
     }
 
     /** One batch inside the caller's transaction (the cut-over's, under its lock). */

@@ -11,6 +11,7 @@ import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -64,11 +65,20 @@ public final class Swap {
             s.execute("ALTER INDEX " + schema + "." + quote(indexes.get(i).name()) + " RENAME TO "
                     + quote(names.oldIndexName(i)));
         }
+        List<String[]> statistics = s.query("SELECT quote_ident(n.nspname), quote_ident(x.stxname),"
+                + " pg_get_statisticsobjdef_columns(x.oid) FROM pg_statistic_ext x JOIN pg_namespace n"
+                + " ON n.oid = x.stxnamespace WHERE x.stxrelid = ? ORDER BY x.oid",
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, source.oid());
+        for (int i = 0; i < statistics.size(); i++) {
+            s.execute("ALTER STATISTICS " + statistics.get(i)[0] + "." + statistics.get(i)[1] + " RENAME TO "
+                    + quote(names.oldIndexName(i) + "_stat"));
+        }
         s.execute("ALTER TABLE " + source.qualified() + " RENAME TO " + quote(oldName));
         s.execute("ALTER TABLE " + schema + "." + quote(oldName) + " SET SCHEMA " + quote(ObjectNames.SCHEMA));
         s.execute("ALTER TABLE " + names.shadow() + " SET SCHEMA " + schema);
         s.execute("ALTER TABLE " + schema + "." + quote(names.shadowName()) + " RENAME TO " + quote(source.name()));
         renameGenerated(s, schema, newTable);
+        restoreStatistics(s, newTable, statistics);
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
             Optional<ColumnMapping.Target> column = target(mapping, seq.column());
@@ -147,6 +157,27 @@ public final class Swap {
                 + " AND left(c.relname, ?) = ?", rs -> rs.getString(1), oid, prefix.length(), prefix)) {
             s.execute("ALTER SEQUENCE " + schema + "." + quote(seq) + " RENAME TO "
                     + quote(newPrefix + seq.substring(prefix.length())));
+        }
+    }
+
+    /**
+     * Extended statistics do not move with SET SCHEMA and LIKE named the shadow's after it: give each the schema and
+     * name of the source's statistics object over the same columns.
+     */
+    private static void restoreStatistics(Session s, String newTable, List<String[]> original) throws SQLException {
+        List<String[]> copies = s.query("SELECT quote_ident(n.nspname), quote_ident(x.stxname),"
+                + " pg_get_statisticsobjdef_columns(x.oid) FROM pg_statistic_ext x JOIN pg_namespace n"
+                + " ON n.oid = x.stxnamespace WHERE x.stxrelid = to_regclass(?) ORDER BY x.oid",
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, newTable);
+        List<String[]> unmatched = new ArrayList<>(original);
+        for (String[] copy : copies) {
+            String[] match = unmatched.stream().filter(o -> o[2].equals(copy[2])).findFirst().orElse(null);
+            if (match == null) {
+                continue;
+            }
+            unmatched.remove(match);
+            s.execute("ALTER STATISTICS " + copy[0] + "." + copy[1] + " SET SCHEMA " + match[0]);
+            s.execute("ALTER STATISTICS " + match[0] + "." + copy[1] + " RENAME TO " + match[1]);
         }
     }
 

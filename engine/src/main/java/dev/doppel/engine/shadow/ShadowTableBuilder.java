@@ -75,7 +75,7 @@ public final class ShadowTableBuilder {
         }
         TableInfo target = catalog.read(shadowOid);
         ColumnMapping mapping = map(source, target, change);
-        List<DeferredObject> deferred = deferIndexes(target, mapping.targetKey());
+        List<DeferredObject> deferred = deferIndexes(target, source, mapping.targetKey());
         List<ForeignKey> foreignKeys = deferForeignKeys(target, source);
         return new ShadowTable(mapping, deferred, foreignKeys);
     }
@@ -93,18 +93,28 @@ public final class ShadowTableBuilder {
         }
     }
 
-    private List<DeferredObject> deferIndexes(TableInfo target, List<String> targetKey) throws SQLException {
+    private List<DeferredObject> deferIndexes(TableInfo target, TableInfo source, List<String> targetKey)
+            throws SQLException {
         List<DeferredObject> deferred = new ArrayList<>();
         for (IndexInfo index : target.indexes()) {
             boolean key = index.usableAsKey() && Set.copyOf(index.columns()).equals(Set.copyOf(targetKey))
                     && deferred.stream().noneMatch(DeferredObject::key);
+            // Comments go with the object, so the rebuilt one carries them too.
+            String indexComment = commentOn("ON INDEX " + Identifiers.qualified(ObjectNames.SCHEMA, index.name()),
+                    session.text("SELECT obj_description(to_regclass(?), 'pg_class')",
+                            Identifiers.qualified(ObjectNames.SCHEMA, index.name())));
             if (index.ownedByConstraint()) {
+                String constraintComment = commentOn("ON CONSTRAINT " + quote(index.constraintName()) + " ON "
+                        + names.shadow(), session.text("SELECT max(obj_description(oid, 'pg_constraint'))"
+                        + " FROM pg_constraint WHERE conrelid IN (to_regclass(?), ?) AND conname = ?",
+                        names.shadow(), source.oid(), index.constraintName()));
                 session.execute("ALTER TABLE " + names.shadow() + " DROP CONSTRAINT " + quote(index.constraintName()));
                 deferred.add(new DeferredObject(index.constraintName(), "ALTER TABLE " + names.shadow()
-                        + " ADD CONSTRAINT " + quote(index.constraintName()) + " " + index.constraintDefinition(), key));
+                        + " ADD CONSTRAINT " + quote(index.constraintName()) + " " + index.constraintDefinition()
+                        + constraintComment + indexComment, key));
             } else {
                 session.execute("DROP INDEX " + Identifiers.qualified(ObjectNames.SCHEMA, index.name()));
-                deferred.add(new DeferredObject(index.name(), index.definition(), key));
+                deferred.add(new DeferredObject(index.name(), index.definition() + indexComment, key));
             }
         }
         deferred.sort((a, b) -> Boolean.compare(b.key(), a.key()));
@@ -127,6 +137,11 @@ public final class ShadowTableBuilder {
             }
         }
         return out;
+    }
+
+    /** "; COMMENT ON <what> IS '...'" to append to the statement that rebuilds the object, or "" for none. */
+    private static String commentOn(String what, String comment) {
+        return comment == null ? "" : "; COMMENT " + what + " IS " + Identifiers.literal(comment);
     }
 
     private static String withoutNotValid(String definition) {
