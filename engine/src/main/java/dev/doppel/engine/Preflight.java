@@ -53,7 +53,7 @@ final class Preflight {
             dryRun(s, source, built, new MigrationSql(source, names, built.mapping()));
             return built;
         });
-        checkViews(source, shadow);
+        checkColumnUsers(source, shadow);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger())).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
@@ -82,27 +82,32 @@ final class Preflight {
     }
 
     /**
-     * Views are recreated from their text at the swap, and that text names columns: a view using a column the change
-     * drops or renames would no longer compile, so refuse now, naming it.
+     * Views, policies, triggers and publication filters are recreated from their text at the swap, and that text
+     * names columns: one using a column the change drops or renames would no longer compile, so refuse now, naming it.
      */
-    private void checkViews(TableInfo source, ShadowTable shadow) throws SQLException {
+    private void checkColumnUsers(TableInfo source, ShadowTable shadow) throws SQLException {
         List<String> broken = new ArrayList<>();
-        for (String[] use : session.query("SELECT DISTINCT r.ev_class::regclass::text, a.attname FROM pg_depend d"
-                + " JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_attribute a ON a.attrelid = d.refobjid"
-                + " AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_rewrite'::regclass"
-                + " AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND r.ev_class <> ? ORDER BY 1, 2",
+        for (String[] use : session.query("SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass"
+                + " THEN 'view ' || (SELECT ev_class::regclass::text FROM pg_rewrite WHERE oid = d.objid)"
+                + " ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END, a.attname FROM pg_depend d"
+                + " JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+                + " WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND d.refobjsubid > 0"
+                + " AND d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass,"
+                + " 'pg_publication_rel'::regclass)"
+                + " AND NOT (d.classid = 'pg_rewrite'::regclass AND d.objid IN (SELECT oid FROM pg_rewrite"
+                + " WHERE ev_class = ?)) ORDER BY 1, 2",
                 rs -> new String[] {rs.getString(1), rs.getString(2)}, source.oid(), source.oid())) {
             String target = shadow.mapping().targets().stream().filter(t -> use[1].equals(t.source()))
                     .map(t -> t.name()).findFirst().orElse(null);
             if (!use[1].equals(target)) {
-                broken.add("view " + use[0] + " uses column " + use[1] + ", which the change "
+                broken.add(use[0] + " uses column " + use[1] + ", which the change "
                         + (target == null ? "drops" : "renames to " + target));
             }
         }
         if (!broken.isEmpty()) {
-            throw new DoppelException("view_breaks", "doppel recreates dependent views from their definitions at the"
-                    + " swap, and these would no longer compile:\n  - " + String.join("\n  - ", broken)
-                    + "\nChange or drop the views first, or keep the columns they use");
+            throw new DoppelException("view_breaks", "doppel recreates these objects from their definitions at the"
+                    + " swap, and they would no longer compile:\n  - " + String.join("\n  - ", broken)
+                    + "\nChange or drop them first, or keep the columns they use");
         }
     }
 

@@ -100,6 +100,24 @@ class DependentsCarriedTest {
     }
 
     @Test
+    void publicationMembershipWithColumnListAndRowFilterFollowsTheTable(TestDatabase db) {
+        boolean filters = Integer.parseInt(db.scalar("SHOW server_version_num")) >= 150000;
+        db.execute("CREATE TABLE shipped (id int PRIMARY KEY, status text, secret text)",
+                "INSERT INTO shipped SELECT g, 's' || g % 3, 'x' FROM generate_series(1, 300) g",
+                "CREATE PUBLICATION pub_plain FOR TABLE shipped",
+                filters ? "CREATE PUBLICATION pub_filtered FOR TABLE shipped (id, status) WHERE (status <> 's0')"
+                        : "CREATE PUBLICATION pub_filtered FOR TABLE shipped");
+        migrate(db, "shipped", "ALTER COLUMN id TYPE bigint, DROP COLUMN secret");
+        assertEquals("pub_filtered, pub_plain", db.scalar("SELECT string_agg(pubname, ', ' ORDER BY pubname)"
+                + " FROM pg_publication_tables WHERE schemaname = 'public' AND tablename = 'shipped'"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_publication_tables WHERE schemaname = 'doppel'"));
+        if (filters) {
+            assertEquals("{id,status} (status <> 's0'::text)", db.scalar("SELECT attnames::text || ' ' || rowfilter"
+                    + " FROM pg_publication_tables WHERE pubname = 'pub_filtered'"));
+        }
+    }
+
+    @Test
     void aSelfReferencingForeignKeyFollowsTheTable(TestDatabase db) {
         db.execute("CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree)",
                 "INSERT INTO tree SELECT g, CASE WHEN g > 1 THEN g / 2 END FROM generate_series(1, 3000) g");

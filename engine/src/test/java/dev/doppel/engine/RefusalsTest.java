@@ -93,13 +93,17 @@ class RefusalsTest {
     @Test
     void dependentObjectsNotCarriedYet(TestDatabase db) {
         db.execute("CREATE TABLE viewed (id int PRIMARY KEY)",
-                "CREATE MATERIALIZED VIEW viewed_view AS SELECT * FROM viewed",
-                "CREATE TABLE published (id int PRIMARY KEY)", "CREATE PUBLICATION pub_one FOR TABLE published");
+                "CREATE MATERIALIZED VIEW viewed_view AS SELECT * FROM viewed");
         DoppelException view = refused(db, "viewed", "ADD COLUMN x int");
         assertEquals("unsupported_dependents", view.reason());
         assertTrue(view.getMessage().contains("viewed_view"), view.getMessage());
-        DoppelException publication = refused(db, "published", "ADD COLUMN x int");
-        assertTrue(publication.getMessage().contains("pub_one"), publication.getMessage());
+        db.execute("CREATE TABLE published (id int PRIMARY KEY)", "CREATE PUBLICATION pub_all FOR ALL TABLES");
+        try {
+            DoppelException publication = refused(db, "published", "ADD COLUMN x int");
+            assertTrue(publication.getMessage().contains("pub_all is FOR ALL TABLES"), publication.getMessage());
+        } finally {
+            db.execute("DROP PUBLICATION pub_all");
+        }
     }
 
     @Test
@@ -112,6 +116,10 @@ class RefusalsTest {
                 dropped.getMessage());
         DoppelException renamed = refused(db, "shown", "RENAME COLUMN secret TO hidden");
         assertTrue(renamed.getMessage().contains("renames to hidden"), renamed.getMessage());
+        db.execute("CREATE TABLE guarded (id int PRIMARY KEY, owner text)", "ALTER TABLE guarded ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY mine ON guarded USING (owner = current_user)");
+        DoppelException policy = refused(db, "guarded", "RENAME COLUMN owner TO holder");
+        assertTrue(policy.getMessage().contains("policy mine on table guarded uses column owner"), policy.getMessage());
     }
 
     @Test

@@ -33,9 +33,11 @@ public final class Dependents {
     private final boolean forceRowSecurity;
     private final List<String[]> columnGrants;
     private final String clusterIndex;
+    private final List<String[]> publications;
 
     private Dependents(List<InboundForeignKey> inbound, List<String[]> triggers, List<String[]> policies,
-                       boolean rowSecurity, boolean forceRowSecurity, List<String[]> columnGrants, String clusterIndex) {
+                       boolean rowSecurity, boolean forceRowSecurity, List<String[]> columnGrants, String clusterIndex,
+                       List<String[]> publications) {
         this.inbound = inbound;
         this.triggers = triggers;
         this.policies = policies;
@@ -43,6 +45,7 @@ public final class Dependents {
         this.forceRowSecurity = forceRowSecurity;
         this.columnGrants = columnGrants;
         this.clusterIndex = clusterIndex;
+        this.publications = publications;
     }
 
     /** Reads the dependents of table {@code oid}, leaving out doppel's own capture triggers. */
@@ -81,7 +84,15 @@ public final class Dependents {
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, oid);
         String cluster = s.text("SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
                 + " WHERE x.indrelid = ? AND x.indisclustered", oid);
-        return new Dependents(inbound, triggers, policies, rls[0], rls[1], columnGrants, cluster);
+        // Column lists and row filters exist from PostgreSQL 15 on.
+        boolean filters = s.number("SELECT current_setting('server_version_num')::int") >= 150000;
+        List<String[]> publications = s.query("SELECT quote_ident(p.pubname), "
+                + (filters ? "array_to_string(ARRAY(SELECT a.attname FROM unnest(r.prattrs) k(n) JOIN pg_attribute a"
+                + " ON a.attrelid = r.prrelid AND a.attnum = k.n ORDER BY a.attnum), E'\\x1f'),"
+                + " pg_get_expr(r.prqual, r.prrelid)" : "NULL, NULL")
+                + " FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid WHERE r.prrelid = ?"
+                + " ORDER BY p.pubname", rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, oid);
+        return new Dependents(inbound, triggers, policies, rls[0], rls[1], columnGrants, cluster, publications);
     }
 
     /**
@@ -139,6 +150,24 @@ public final class Dependents {
         if (clusterIndex != null) {
             s.execute("ALTER TABLE " + newTable + " CLUSTER ON " + quote(clusterIndex));
         }
+        for (String[] publication : publications) {
+            String columns = "";
+            if (publication[1] != null && !publication[1].isEmpty()) {
+                columns = " (" + String.join(", ", Arrays.stream(publication[1].split("\u001f"))
+                        .map(c -> mapping.targets().stream().filter(t -> c.equals(t.source())).map(t -> t.name())
+                                .findFirst().orElse(null))
+                        .filter(java.util.Objects::nonNull).map(c -> quote(c)).toList()) + ")";
+            }
+            s.execute("ALTER PUBLICATION " + publication[0] + " ADD TABLE " + newTable + columns
+                    + (publication[2] == null ? "" : " WHERE (" + publication[2] + ")"));
+        }
+    }
+
+    /** Before the old table leaves: take it out of the publications the new table joins in its place. */
+    void leavePublications(Session s, String oldTable) throws SQLException {
+        for (String[] publication : publications) {
+            s.execute("ALTER PUBLICATION " + publication[0] + " DROP TABLE " + oldTable);
+        }
     }
 
     /** One line per object the swap will carry, saying how. */
@@ -155,6 +184,9 @@ public final class Dependents {
         if (clusterIndex != null) {
             out.add("CLUSTER ON " + clusterIndex + ": kept");
         }
+        publications.forEach(p -> out.add("publication " + p[0] + ": the new table joins it in the old one's place"
+                + (p[1] == null || p[1].isEmpty() ? "" : ", with its column list")
+                + (p[2] == null ? "" : ", with its row filter")));
         return out;
     }
 

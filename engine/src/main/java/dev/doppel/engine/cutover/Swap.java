@@ -54,6 +54,7 @@ public final class Swap {
         String replicaIdentity = replicaIdentity(s);
         views.drop(s);
         dependents.detach(s);
+        dependents.leavePublications(s, source.qualified());
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
             if (target(mapping, seq.column()).isPresent()) {
