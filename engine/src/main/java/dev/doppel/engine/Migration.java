@@ -2,6 +2,7 @@ package dev.doppel.engine;
 
 import dev.doppel.engine.capture.TriggerLogSource;
 import dev.doppel.engine.catalog.CatalogReader;
+import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.copy.KeyResync;
 import dev.doppel.engine.copy.RowCopier;
@@ -129,6 +130,9 @@ final class Migration {
                 if (c.source != null && !c.source.fingerprint().equals(r.sourceFingerprint())) {
                     throw new DoppelException("not_resumable", "the definition of " + r.tableName() + " changed since"
                             + " migration " + id + " started (someone ran DDL on it); abort it and run the change again");
+                }
+                if (c.source != null) {
+                    refuseBlockers(c);
                 }
                 c.change = AlterParser.parse(r.change());
                 Phase from = resumePoint(c, r);
@@ -305,6 +309,8 @@ final class Migration {
      * in the same transaction. It gives the lock back instead of holding it past {@link Options#maxLockHeld()}.
      */
     private long cutover(Context c, KeyResync resync, Swap swap) throws SQLException {
+        // Something added since the start (a materialized view, a rule, a FOR ALL TABLES publication) would be lost.
+        refuseBlockers(c);
         resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
         new SnapshotWait(c.control).await(options.snapshotWait());
         // The wait let changes queue up; what is left for the lock should be one small batch.
@@ -342,6 +348,15 @@ final class Migration {
         locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
         log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);
         return applied;
+    }
+
+    private static void refuseBlockers(Context c) throws SQLException {
+        List<String> blockers = DependentObjects.blockers(c.control, c.source);
+        if (!blockers.isEmpty()) {
+            throw new DoppelException("unsupported_dependents", "since migration " + c.id + " started, objects"
+                    + " doppel cannot carry appeared on " + c.source.display() + ":\n  - " + String.join("\n  - ",
+                    blockers) + "\nNothing was swapped; remove them and resume, or abort");
+        }
     }
 
     /** Removes the trigger, the log and the shadow: the source is left exactly as before. */

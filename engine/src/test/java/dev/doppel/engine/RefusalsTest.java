@@ -107,6 +107,20 @@ class RefusalsTest {
     }
 
     @Test
+    void viewsWithWhatARecreatedViewWouldLose(TestDatabase db) {
+        db.execute("CREATE TABLE based (id int PRIMARY KEY, v text)", "CREATE VIEW based_v AS SELECT * FROM based",
+                "CREATE MATERIALIZED VIEW based_m AS SELECT * FROM based_v");
+        DoppelException matview = refused(db, "based", "ADD COLUMN x int");
+        assertTrue(matview.getMessage().contains("materialized view based_m depends on public.based"),
+                matview.getMessage());
+        db.execute("DROP MATERIALIZED VIEW based_m", "CREATE FUNCTION based_ins() RETURNS trigger LANGUAGE plpgsql"
+                + " AS $$ BEGIN RETURN NEW; END $$", "CREATE TRIGGER based_v_ins INSTEAD OF INSERT ON based_v"
+                + " FOR EACH ROW EXECUTE FUNCTION based_ins()");
+        DoppelException trigger = refused(db, "based", "ADD COLUMN x int");
+        assertTrue(trigger.getMessage().contains("view with triggers based_v"), trigger.getMessage());
+    }
+
+    @Test
     void aViewThatWouldNoLongerCompile(TestDatabase db) {
         db.execute("CREATE TABLE shown (id int PRIMARY KEY, secret text, other text)",
                 "CREATE VIEW shown_public AS SELECT id, secret FROM shown");

@@ -36,13 +36,26 @@ public final class DependentObjects {
             out.add("foreign key " + fk + " references " + t.display() + " from a partitioned table, which cannot"
                     + " take it back NOT VALID; drop it before the migration and re-add it after");
         }
-        for (String view : s.query("SELECT DISTINCT r.ev_class::regclass::text FROM pg_depend d"
-                + " JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class"
-                + " WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
-                + " AND d.refobjid = ? AND r.ev_class <> ? AND v.relkind = 'm' ORDER BY 1",
-                rs -> rs.getString(1), t.oid(), t.oid())) {
-            out.add("materialized view " + view + " depends on " + t.display() + "; materialized views are not"
-                    + " carried across the swap yet: drop it and recreate it after the migration");
+        // Views are recreated at the swap; anything hanging off them that is not a plain view would be lost.
+        for (String[] dependent : s.query("WITH RECURSIVE deps(oid) AS ("
+                + " SELECT r.ev_class FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
+                + "  WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
+                + "  AND d.refobjid = ? AND r.ev_class <> ?"
+                + " UNION SELECT r.ev_class FROM deps JOIN pg_class c ON c.oid = deps.oid AND c.relkind = 'v'"
+                + "  JOIN pg_depend d ON d.refobjid = deps.oid AND d.refclassid = 'pg_class'::regclass"
+                + "  AND d.classid = 'pg_rewrite'::regclass JOIN pg_rewrite r ON r.oid = d.objid WHERE r.ev_class <> deps.oid)"
+                + " SELECT c.oid::regclass::text, CASE WHEN c.relkind = 'm' THEN 'materialized view'"
+                + "   WHEN EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid) THEN 'view with triggers'"
+                + "   WHEN EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.rulename <> '_RETURN')"
+                + "     THEN 'view with rules'"
+                + "   WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL)"
+                + "     THEN 'view with column privileges' END FROM deps JOIN pg_class c ON c.oid = deps.oid ORDER BY 1",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, t.oid(), t.oid())) {
+            if (dependent[1] != null) {
+                out.add(dependent[1] + " " + dependent[0] + " depends on " + t.display() + "; doppel recreates plain"
+                        + " dependent views at the swap but cannot carry this one yet: drop it before the migration"
+                        + " and recreate it after");
+            }
         }
         for (String pub : s.query("SELECT pubname FROM pg_publication WHERE puballtables ORDER BY 1",
                 rs -> rs.getString(1))) {

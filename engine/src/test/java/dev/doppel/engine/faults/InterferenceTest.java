@@ -122,6 +122,28 @@ class InterferenceTest {
     }
 
     @Test
+    void somethingThatCannotBeCarriedAppearingMidMigrationStopsItBeforeTheSwap(TestDatabase db) {
+        prepare(db, "grown");
+        MigrationListener addRule = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.VERIFY) {
+                    db.execute("CREATE RULE grown_no_delete AS ON DELETE TO grown DO INSTEAD NOTHING");
+                }
+            }
+        };
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("grown").alter(CHANGE).options(FaultMatrixTest.smallChunks())
+                .listener(addRule).build().run());
+        assertEquals("stopped", e.reason());
+        assertTrue(e.getMessage().contains("rule grown_no_delete"), e.getMessage());
+        assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = 'grown'::regclass AND attname = 'k0'"));
+        Migrations.on(db.dataSource()).abort(Migrations.on(db.dataSource()).list().get(0).id());
+        assertEquals(1, db.count("SELECT count(*) FROM pg_rules WHERE rulename = 'grown_no_delete'"));
+    }
+
+    @Test
     void truncateDuringTheCopy(TestDatabase db) throws Exception {
         prepare(db, "emptied");
         AtomicBoolean done = new AtomicBoolean();
