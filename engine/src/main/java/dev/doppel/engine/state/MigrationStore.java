@@ -53,6 +53,12 @@ public final class MigrationStore {
                     + " started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),"
                     + " finished_at timestamptz, outcome text, error text, old_table text, drop_after timestamptz,"
                     + " doppel_version text NOT NULL, pid int NOT NULL DEFAULT pg_backend_pid())");
+            // State tables made by an earlier doppel lack columns added since; add them rather than fail.
+            for (String column : List.of("table_sql text", "source_fingerprint text", "source_key text[]",
+                    "source_key_types text[]", "target_key text[]",
+                    "overriding_system_value boolean NOT NULL DEFAULT false")) {
+                s.execute("ALTER TABLE " + MIGRATIONS + " ADD COLUMN IF NOT EXISTS " + column);
+            }
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
                     + " ON DELETE CASCADE, at timestamptz NOT NULL DEFAULT clock_timestamp(), phase text NOT NULL,"
                     + " message text)");
