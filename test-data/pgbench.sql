@@ -9,6 +9,7 @@
 -- inserts take keys above the generated ones from a sequence of the harness's own.
 --
 -- @migrate pgbench_accounts
+-- @keys    :scale * 100000
 -- @change  ALTER COLUMN abalance TYPE bigint
 -- @insert  INSERT INTO pgbench_accounts (aid, bid, abalance, filler) VALUES (nextval('bench_new_aid'), 1, 0, '')
 -- @update  UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :key
@@ -26,4 +27,5 @@ VACUUM (ANALYZE) pgbench_branches, pgbench_tellers, pgbench_accounts, pgbench_hi
 ALTER TABLE pgbench_branches ADD PRIMARY KEY (bid);
 ALTER TABLE pgbench_tellers ADD PRIMARY KEY (tid);
 ALTER TABLE pgbench_accounts ADD PRIMARY KEY (aid);
-CREATE SEQUENCE bench_new_aid START WITH :rows + 1;
+CREATE SEQUENCE bench_new_aid;
+SELECT setval('bench_new_aid', :scale * 100000);

@@ -1,46 +1,101 @@
 package dev.doppel.benchmarks;
 
-import dev.doppel.engine.Options;
 import dev.doppel.engine.server.EmbeddedPostgresServer;
 import dev.doppel.engine.server.PostgresServer;
-import org.postgresql.ds.PGSimpleDataSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Runs the scenarios side by side on one server and prints one table of numbers. */
-@Command(name = "doppel-benchmarks", mixinStandardHelpOptions = true,
-        description = "Side-by-side benchmark: a blocking ALTER TABLE, an INSERT ... SELECT copy and doppel, each on"
-                + " the same fixture in the same server with the same write workload running.",
-        footer = {"", "Example: java -jar benchmarks/target/doppel-benchmarks.jar --rows 1000000 --rate 500"})
+/** The benchmark's command line: options to {@link Settings}, a server, the run, and the results written out. */
+@Command(name = "doppel-benchmarks", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
+        description = {"Makes one schema change on the same fixture in the same server several ways, with the same"
+                + " open-loop write workload running, and compares wall time, copy rate, WAL, extra disk, lock-held"
+                + " time, the workload's latency and failed writes, and heap.",
+                "Scenarios: baseline (workload alone), alter (blocking ALTER TABLE), copy (one INSERT ... SELECT, no"
+                        + " workload), doppel, doppel-throttled, pg_repack (when installed)."},
+        footer = {"", "Examples:",
+                "  java -jar benchmarks/target/doppel-benchmarks.jar",
+                "  java -jar benchmarks/target/doppel-benchmarks.jar --rows 10000000 --repeat 3",
+                "  java -jar benchmarks/target/doppel-benchmarks.jar --fixture pgbench --scale 50 --scenarios alter,doppel",
+                "  java -jar benchmarks/target/doppel-benchmarks.jar --fixture wide --rows 200000 --rate 200",
+                "  java -jar benchmarks/target/doppel-benchmarks.jar --url jdbc:postgresql://db:5432/bench --user postgres"})
 public final class BenchmarkCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--fixture", defaultValue = "orders",
+            description = "orders, pgbench, wide, uuid or composite (default ${DEFAULT-VALUE}); see test-data/.")
+    String fixture;
 
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the fixture (default ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--rate", defaultValue = "500", description = "Workload writes per second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", description = "pgbench scale: 100,000 accounts each (default: --rows / 100,000).")
+    Integer scale;
+
+    @Option(names = "--seed", defaultValue = "0.42",
+            description = "Fixture seed in [-1, 1]; the same seed gives the same rows (default ${DEFAULT-VALUE}).")
+    double seed;
+
+    @Option(names = "--change", description = "The ALTER TABLE subcommands (default: the fixture's own).")
+    String change;
+
+    @Option(names = "--scenarios", split = ",", defaultValue = "baseline,alter,copy,doppel,doppel-throttled,pg_repack",
+            description = "Which to run, in order (default ${DEFAULT-VALUE}).")
+    List<String> scenarios;
+
+    @Option(names = "--repeat", defaultValue = "1",
+            description = "Runs of each scenario; the table shows medians and the wall time's spread (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Workload writes per second (default ${DEFAULT-VALUE}).")
     int rate;
 
     @Option(names = "--connections", defaultValue = "8", description = "Workload connections (default ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--change", defaultValue = "ALTER COLUMN total TYPE bigint USING (total * 100)::bigint,"
-            + " ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'USD'", description = "The ALTER subcommands.")
-    String change;
-
-    @Option(names = "--seed", defaultValue = "0.42", description = "Fixture seed in [-1, 1] (default ${DEFAULT-VALUE}).")
-    double seed;
-
-    @Option(names = "--baseline-seconds", defaultValue = "10", description = "How long the workload-alone baseline runs.")
+    @Option(names = "--baseline-seconds", defaultValue = "10",
+            description = "How long the baseline runs the workload alone (default ${DEFAULT-VALUE}).")
     double baselineSeconds;
 
-    @Option(names = "--url", description = "JDBC URL of a server to use instead of an embedded one (with user and"
-            + " password parameters).")
+    @Option(names = "--margin-seconds", defaultValue = "2",
+            description = "Workload before and after each change, in the latency series (default ${DEFAULT-VALUE}).")
+    double marginSeconds;
+
+    @Option(names = "--max-rows-per-second", defaultValue = "100000",
+            description = "Copy-rate cap of the doppel-throttled scenario (default ${DEFAULT-VALUE}).")
+    long throttle;
+
+    @Option(names = "--pg-repack", defaultValue = "pg_repack",
+            description = "The pg_repack program (default: ${DEFAULT-VALUE} on the PATH); skipped when absent.")
+    String pgRepack;
+
+    @Option(names = "--url", description = "PgJDBC URL of a server to use instead of an embedded one; the user needs"
+            + " superuser (CHECKPOINT, pg_repack). Only the schema doppel_bench is created and dropped.")
     String url;
+
+    @Option(names = "--user", description = "User for --url (or put user= in the URL).")
+    String user;
+
+    @Option(names = "--password", description = "Password for --url (or put password= in the URL).")
+    String password;
+
+    @Option(names = "--out", description = "Results file, JSON; the chart (.svg) and table (.md) go beside it"
+            + " (default: benchmarks/target/results/<timestamp>.json).")
+    Path out;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchmarkCommand()).execute(args));
@@ -48,44 +103,62 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PostgresServer embedded = url == null ? EmbeddedPostgresServer.start(EmbeddedPostgresServer.baseSettings()) : null;
-        try {
-            PGSimpleDataSource ds = new PGSimpleDataSource();
-            if (embedded != null) {
-                ds.setURL(embedded.jdbcUrl("postgres"));
-                ds.setUser(embedded.user());
-                System.out.println("server: embedded " + embedded.version());
-            } else {
-                ds.setURL(url);
-            }
-            System.out.printf("fixture: orders, %,d rows; workload %d writes/s over %d connections%nchange: %s%n%n",
-                    rows, rate, connections, change);
-            Scenarios scenarios = new Scenarios(ds, Fixture.load("orders"), rows, seed, change, rate, connections,
-                    baselineSeconds);
-            List<ScenarioResult> results = new ArrayList<>();
-            results.add(print(scenarios.baseline()));
-            results.add(print(scenarios.blockingAlter()));
-            results.add(print(scenarios.insertSelect()));
-            results.add(print(scenarios.doppel("doppel (trigger capture, defaults)", Options.defaults())));
-            System.out.println();
-            System.out.println(ScenarioResult.markdownHeader());
-            results.forEach(r -> System.out.println(r.markdownRow()));
-            System.out.println("\npg_repack: not run (not installed here; it cannot change a column type either).");
-            return 0;
-        } finally {
-            if (embedded != null) {
-                embedded.close();
-            }
+        settings();
+        if (url != null) {
+            return exitCode(execute(new Target(url, user, password)));
+        }
+        try (PostgresServer server = EmbeddedPostgresServer.start(EmbeddedPostgresServer.baseSettings())) {
+            System.out.println("server: embedded, " + server.version());
+            return exitCode(execute(new Target(server.jdbcUrl("postgres"), server.user(), server.password())));
         }
     }
 
-    private static ScenarioResult print(ScenarioResult r) {
-        System.out.printf("%-40s %8.2f s%s%n", r.scenario(), r.seconds(),
-                r.workload() == null ? "" : String.format("  writes ok %,d failed %,d p99 %.1f ms max %.0f ms",
-                        r.workload().ok(), r.workload().failed(), r.workload().p99Millis(), r.workload().maxMillis()));
-        if (r.workload() != null && !r.workload().errors().isEmpty()) {
-            System.out.println("    errors: " + r.workload().errors());
+    /** Runs on {@code target}, prints the table and writes the results; the test calls this with its own server. */
+    Report execute(Target target) throws Exception {
+        Settings settings = settings();
+        Report report = new Benchmark(target, settings, System.out).run();
+        String table = MarkdownTable.render(report);
+        System.out.println();
+        System.out.print(table);
+        report.skipped().forEach((id, why) -> System.out.println("\n" + id + ": skipped: " + why));
+        Path json = out != null ? out : defaultOut();
+        String stem = json.getFileName().toString().replaceFirst("\\.json$", "");
+        JsonReport.write(report, json);
+        Files.writeString(json.resolveSibling(stem + ".md"), table);
+        LatencyChart.write(report, json.resolveSibling(stem + ".svg"));
+        System.out.println("\nresults: " + json.toAbsolutePath() + " (chart " + stem + ".svg, table " + stem + ".md)");
+        return report;
+    }
+
+    /** The options as settings; a usage error (exit 2) for values no run could use. */
+    Settings settings() {
+        if (!Fixture.NAMES.contains(fixture)) {
+            throw new ParameterException(spec.commandLine(), "unknown fixture '" + fixture + "'; fixtures: "
+                    + Fixture.NAMES);
         }
-        return r;
+        List<String> unknown = scenarios.stream().filter(id -> !Benchmark.SCENARIOS.contains(id)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "unknown scenarios " + unknown + "; scenarios: "
+                    + Benchmark.SCENARIOS);
+        }
+        if (rows < 1 || repeat < 1 || rate < 1 || connections < 1 || throttle < 1) {
+            throw new ParameterException(spec.commandLine(), "--rows, --repeat, --rate, --connections and"
+                    + " --max-rows-per-second must be at least 1");
+        }
+        int s = scale != null ? scale : (int) Math.max(1, rows / 100_000);
+        long r = fixture.equals("pgbench") ? s * 100_000L : rows;
+        return new Settings(fixture, r, s, seed, change, rate, connections, baselineSeconds, marginSeconds, throttle,
+                List.copyOf(scenarios), repeat, pgRepack);
+    }
+
+    private static int exitCode(Report report) {
+        return report.runs().stream().anyMatch(r -> r.error() != null) ? 1 : 0;
+    }
+
+    /** Next to the jar (or the classes directory): benchmarks/target/results. */
+    private static Path defaultOut() throws URISyntaxException, IOException {
+        Path code = Path.of(BenchmarkCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return code.getParent().resolve("results").resolve(stamp + ".json");
     }
 }

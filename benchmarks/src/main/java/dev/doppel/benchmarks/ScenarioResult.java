@@ -1,21 +1,32 @@
 package dev.doppel.benchmarks;
 
-/**
- * One scenario's numbers. Lock-held is the longest time the scenario blocked the table's writers (for a blocking
- * ALTER, its whole duration).
- */
-record ScenarioResult(String scenario, long rows, double seconds, double rowsPerSecond, double megabytesPerSecond,
-                      long walBytes, double lockHeldMillis, Workload.Summary workload, String note) {
+import java.util.List;
+import java.util.Map;
 
-    String markdownRow() {
-        String w = workload == null ? "| - | - | - | - | - " : String.format("| %,d | %,d | %.1f | %.1f | %.0f ",
-                workload.ok(), workload.failed(), workload.p50Millis(), workload.p99Millis(), workload.maxMillis());
-        return String.format("| %s | %.2f | %,.0f | %.1f | %,.1f | %.1f %s| %s |", scenario, seconds, rowsPerSecond,
-                megabytesPerSecond, walBytes / 1048576.0, lockHeldMillis, w, note == null ? "" : note);
+/**
+ * One run of one scenario. Sizes and rates are over the change only (the workload's lead-in and tail excluded);
+ * WAL counts everything the server wrote meanwhile, the workload's writes included.
+ *
+ * @param tableBytes      the changed table's heap and TOAST before the change, what MB/s is computed from
+ * @param extraDiskBytes  database growth at its sampled peak during the change
+ * @param heapPeakBytes   this JVM's sampled peak heap during the change: workload and harness included
+ * @param workload        null for an offline scenario
+ * @param error           why the scenario failed, or null; its numbers are then partial
+ */
+record ScenarioResult(String id, String title, int repetition, long rows, long tableBytes, double seconds,
+                      long rowsCopied, long walBytes, long extraDiskBytes, long heapPeakBytes, double lockHeldMillis,
+                      List<Scenario.Lock> locks, Map<String, Long> phaseMillis, WorkloadResult workload, String note,
+                      String error) {
+
+    boolean copies() {
+        return rowsCopied > 0;
     }
 
-    static String markdownHeader() {
-        return "| scenario | wall s | rows/s | MB/s | WAL MB | lock held ms | writes ok | writes failed | p50 ms"
-                + " | p99 ms | max ms | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
+    double rowsPerSecond() {
+        return copies() ? rowsCopied / seconds : Double.NaN;
+    }
+
+    double megabytesPerSecond() {
+        return copies() ? tableBytes / 1048576.0 / seconds : Double.NaN;
     }
 }

@@ -1,72 +1,90 @@
 package dev.doppel.benchmarks;
 
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The application during a scenario: writes at a fixed target rate (open loop: each operation has an intended
- * start time, and its latency counts from then, so a stall is not hidden by the writers slowing down), spread
- * over a pool of connections. Writes are valid before and after the benchmark's change (total stays integral).
+ * The application during a scenario: writes at a fixed target rate, 60% updates, 30% inserts and 10% deletes,
+ * over a pool of connections. Open loop: a pacer gives each operation an intended start time whether or not the
+ * database keeps up, and its latency counts from then, so a stall shows in full instead of being hidden by
+ * writers that slow down (coordinated omission).
  */
-final class Workload implements AutoCloseable {
+final class Workload implements Timeline {
 
-    record Summary(long ok, long failed, double p50Millis, double p99Millis, double maxMillis,
-                   Map<String, Long> errors) {
+    private record Due(long nanos, LatencyLog.Window window) {
     }
 
     private final DataSource dataSource;
-    private final String table;
+    private final Fixture.Op insert;
+    private final Fixture.Op update;
+    private final Fixture.Op delete;
+    private final long keys;
     private final int ratePerSecond;
-    private final long maxId;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final BlockingQueue<Long> intended = new ArrayBlockingQueue<>(100_000);
+    private final BlockingQueue<Due> due;
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong maxNanos = new AtomicLong();
     private final Map<String, Long> errors = new ConcurrentHashMap<>();
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final Timer latency;
-    private final Thread[] threads;
+    private final Thread[] workers;
     private final Thread pacer;
+    private volatile LatencyLog.Window window = LatencyLog.Window.BEFORE;
+    private volatile long changeStart;
+    private volatile long changeEnd;
+    private long startNanos;
+    private LatencyLog log;
 
-    Workload(DataSource dataSource, String table, int ratePerSecond, int connections, long maxId) {
+    /** @param keys the workload updates and deletes keys 1 to this; the fixture decides what a key names */
+    Workload(DataSource dataSource, Fixture fixture, Fixture.Size size, long keys, int ratePerSecond, int connections) {
         this.dataSource = dataSource;
-        this.table = table;
+        this.insert = fixture.statement("insert", size);
+        this.update = fixture.statement("update", size);
+        this.delete = fixture.statement("delete", size);
+        this.keys = keys;
         this.ratePerSecond = ratePerSecond;
-        this.maxId = maxId;
-        // One window for the whole scenario: percentiles must not decay away a stall that happened early on.
-        this.latency = Timer.builder("workload.latency").publishPercentiles(0.5, 0.99).percentilePrecision(2)
-                .distributionStatisticExpiry(java.time.Duration.ofDays(1)).distributionStatisticBufferLength(1)
-                .register(registry);
-        this.threads = new Thread[connections];
+        // Ten minutes of backlog: beyond that the database has stalled so long that more queueing measures nothing.
+        this.due = new LinkedBlockingQueue<>(Math.max(1, ratePerSecond) * 600);
+        this.workers = new Thread[connections];
         for (int i = 0; i < connections; i++) {
-            threads[i] = new Thread(this::work, "workload-" + i);
-            threads[i].setDaemon(true);
+            workers[i] = new Thread(this::work, "workload-" + i);
+            workers[i].setDaemon(true);
         }
         this.pacer = new Thread(this::pace, "workload-pacer");
         pacer.setDaemon(true);
     }
 
     Workload start() {
-        for (Thread t : threads) {
+        startNanos = System.nanoTime();
+        log = new LatencyLog(startNanos);
+        for (Thread t : workers) {
             t.start();
         }
         pacer.start();
         return this;
+    }
+
+    @Override
+    public void mark(String label) {
+        log.mark(System.nanoTime(), label);
+    }
+
+    @Override
+    public void window(LatencyLog.Window w) {
+        if (w == LatencyLog.Window.DURING && changeStart == 0) {
+            changeStart = System.nanoTime();
+        } else if (w == LatencyLog.Window.AFTER) {
+            changeEnd = System.nanoTime();
+        }
+        window = w;
     }
 
     private void pace() {
@@ -76,80 +94,80 @@ final class Workload implements AutoCloseable {
             next += interval;
             long wait = next - System.nanoTime();
             if (wait > 0) {
-                sleepNanos(wait);
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
-            if (!intended.offer(next)) {
+            if (!due.offer(new Due(next, window))) {
                 failed.incrementAndGet();
-                errors.merge("workload queue overflow (the database stalled)", 1L, Long::sum);
+                errors.merge("not sent: ten minutes of operations already queued behind a stalled database", 1L,
+                        Long::sum);
             }
         }
     }
 
     private void work() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET total = total + 1,"
-                     + " status = 'paid' WHERE id = ?");
-             PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (customer_id, total, status,"
-                     + " created_at) VALUES (?, 100, 'new', now())");
-             PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
-            while (running.get() || !intended.isEmpty()) {
-                Long start = intended.poll(50, TimeUnit.MILLISECONDS);
-                if (start == null) {
-                    continue;
+             PreparedStatement up = c.prepareStatement(update.sql());
+             PreparedStatement in = c.prepareStatement(insert.sql());
+             PreparedStatement del = c.prepareStatement(delete.sql())) {
+            while (running.get() || !due.isEmpty()) {
+                Due d = due.poll(50, TimeUnit.MILLISECONDS);
+                if (d != null) {
+                    run(d, up, in, del);
                 }
-                ThreadLocalRandom r = ThreadLocalRandom.current();
-                int op = r.nextInt(10);
-                try {
-                    PreparedStatement ps = op < 6 ? update : op < 9 ? insert : delete;
-                    ps.setLong(1, op < 6 || op == 9 ? 1 + r.nextLong(maxId) : r.nextInt(100_000));
-                    ps.executeUpdate();
-                    ok.incrementAndGet();
-                } catch (SQLException e) {
-                    failed.incrementAndGet();
-                    errors.merge(e.getSQLState() + " " + e.getMessage(), 1L, Long::sum);
-                }
-                long took = System.nanoTime() - start;
-                latency.record(took, TimeUnit.NANOSECONDS);
-                maxNanos.accumulateAndGet(took, Math::max);
             }
         } catch (SQLException e) {
-            errors.merge("connection: " + e.getMessage(), 1L, Long::sum);
+            errors.merge("connection: " + mask(e.getMessage()), 1L, Long::sum);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static void sleepNanos(long nanos) {
+    private void run(Due d, PreparedStatement up, PreparedStatement in, PreparedStatement del) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        int op = r.nextInt(10);
+        PreparedStatement ps = op < 6 ? up : op < 9 ? in : del;
+        int parameters = (op < 6 ? update : op < 9 ? insert : delete).keyParameters();
+        boolean failure = false;
         try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    Summary stop() throws InterruptedException {
-        running.set(false);
-        pacer.join();
-        for (Thread t : threads) {
-            t.join(60_000);
-        }
-        var snapshot = latency.takeSnapshot();
-        double p50 = 0;
-        double p99 = 0;
-        for (ValueAtPercentile v : snapshot.percentileValues()) {
-            if (v.percentile() == 0.5) {
-                p50 = v.value(TimeUnit.MILLISECONDS);
-            } else if (v.percentile() == 0.99) {
-                p99 = v.value(TimeUnit.MILLISECONDS);
+            long key = 1 + r.nextLong(keys);
+            for (int i = 1; i <= parameters; i++) {
+                ps.setLong(i, key);
             }
+            ps.executeUpdate();
+            ok.incrementAndGet();
+        } catch (SQLException e) {
+            failure = true;
+            failed.incrementAndGet();
+            errors.merge(e.getSQLState() + " " + mask(e.getMessage()), 1L, Long::sum);
         }
-        return new Summary(ok.get(), failed.get(), p50, p99, maxNanos.get() / 1e6, Map.copyOf(errors));
+        log.record(d.nanos(), d.window(), System.nanoTime(), failure);
     }
 
-    @Override
-    public void close() throws InterruptedException {
-        if (running.get()) {
-            stop();
+    /** Numbers masked, so errors that differ only by key or oid count as one. */
+    private static String mask(String message) {
+        return String.valueOf(message).replaceAll("\\d+", "N");
+    }
+
+    /** Stops at the next whole second of the run, so every second of the latency series is complete. */
+    WorkloadResult stop() throws InterruptedException {
+        long elapsed = System.nanoTime() - startNanos;
+        TimeUnit.NANOSECONDS.sleep(1_000_000_000L - elapsed % 1_000_000_000L);
+        int wholeSeconds = (int) (elapsed / 1_000_000_000L) + 1;
+        running.set(false);
+        pacer.interrupt();
+        pacer.join();
+        for (Thread t : workers) {
+            t.join();
         }
+        LatencySummary during = log.summary(LatencyLog.Window.DURING, LatencyLog.Window.CUTOVER);
+        return new WorkloadResult(ok.get(), failed.get(), Map.copyOf(errors),
+                log.fewestCompleted(changeStart, changeEnd),
+                log.summary(LatencyLog.Window.BEFORE), during,
+                log.summary(LatencyLog.Window.CUTOVER), log.summary(LatencyLog.Window.AFTER), log.series(wholeSeconds),
+                log.marks());
     }
 }

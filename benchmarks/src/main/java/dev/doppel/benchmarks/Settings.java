@@ -1,0 +1,24 @@
+package dev.doppel.benchmarks;
+
+import java.util.List;
+
+/**
+ * One benchmark run's choices, as the command line resolved them.
+ *
+ * @param change             the ALTER subcommands, or null for the fixture's own
+ * @param scale              pgbench's scale; the pgbench fixture has 100,000 accounts per unit of it
+ * @param throttleRowsPerSecond the copy-rate cap of the throttled doppel scenario
+ * @param marginSeconds      how long the workload runs before and after each change
+ */
+record Settings(String fixture, long rows, int scale, double seed, String change, int rate, int connections,
+                double baselineSeconds, double marginSeconds, long throttleRowsPerSecond, List<String> scenarios,
+                int repeat, String pgRepack) {
+
+    Fixture.Size size() {
+        return new Fixture.Size(rows, scale, seed);
+    }
+
+    String change(Fixture f) {
+        return change != null ? change : f.defaultChange();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.doppel.benchmarks;
+
+import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole harness on a tiny fixture against a real server: every scenario reports numbers, doppel loses no write. */
+@PostgresTest
+class BenchmarkEndToEndTest {
+
+    @Test
+    void everyScenarioProducesNumbersAndDoppelFailsNoWrite(TestDatabase db, @TempDir Path dir) throws Exception {
+        Path out = dir.resolve("results.json");
+        BenchmarkCommand command = CommandLine.populateCommand(new BenchmarkCommand(), "--rows", "20000",
+                "--baseline-seconds", "1", "--margin-seconds", "0.5", "--rate", "200", "--connections", "4",
+                "--max-rows-per-second", "50000", "--out", out.toString());
+
+        Report report = command.execute(new Target(db.jdbcUrl(), db.server().user(), db.server().password()));
+
+        List<String> ran = report.runs().stream().map(ScenarioResult::id).toList();
+        assertEquals(List.of("baseline", "alter", "copy", "doppel", "doppel-throttled"),
+                ran.stream().filter(id -> !id.equals("pg_repack")).toList());
+        assertTrue(ran.contains("pg_repack") || report.skipped().containsKey("pg_repack"),
+                "pg_repack either ran or was skipped with a reason");
+        for (ScenarioResult r : report.runs()) {
+            assertNull(r.error(), r.id() + " failed");
+            assertEquals(20_000, r.rows());
+            assertTrue(r.seconds() > 0 && r.heapPeakBytes() > 0, r.id() + " has no wall time or heap");
+            if (!r.id().equals("baseline")) {
+                assertTrue(r.rowsPerSecond() > 0 && r.megabytesPerSecond() > 0 && r.walBytes() > 0,
+                        r.id() + " has no copy rate or WAL");
+            }
+            if (r.workload() != null) {
+                assertTrue(r.workload().ok() > 0 && r.workload().during().count() > 0
+                        && r.workload().during().p99() > 0, r.id() + " has no workload latency");
+                assertFalse(r.workload().series().isEmpty(), r.id() + " has no latency series");
+            }
+        }
+        for (ScenarioResult doppel : report.runs().stream().filter(r -> r.id().startsWith("doppel")).toList()) {
+            assertEquals(0, doppel.workload().failed(), "doppel failed writes: " + doppel.workload().errors());
+            assertTrue(doppel.lockHeldMillis() >= 0
+                    && doppel.locks().stream().anyMatch(l -> l.what().startsWith("cut-over")), "the cut-over lock");
+            assertTrue(doppel.workload().marks().stream().anyMatch(m -> m.label().equals("cutover")));
+        }
+        assertTrue(Files.readString(out).contains("\"summaries\""));
+        assertTrue(Files.readString(dir.resolve("results.svg")).startsWith("<svg"));
+        assertTrue(Files.readString(dir.resolve("results.md")).contains("| doppel, defaults |"));
+    }
+}
