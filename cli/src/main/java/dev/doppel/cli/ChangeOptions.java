@@ -1,12 +1,19 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.OnlineSchemaChange;
+import dev.doppel.engine.Options;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import javax.sql.DataSource;
 
 /** The table to change and the change, shared by plan and run. */
 final class ChangeOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     @Option(names = "--table", required = true, paramLabel = "<table>",
             description = "The table as SQL names it: orders, public.orders, '\"Order Items\"'.")
@@ -16,7 +23,24 @@ final class ChangeOptions {
             description = "The ALTER TABLE subcommands, comma-separated, e.g. 'ALTER COLUMN id TYPE bigint'.")
     String alter;
 
+    @Option(names = "--rewrite", description = "Rewrite through a shadow table even when PostgreSQL could make"
+            + " the change in place (to remove bloat along the way, say).")
+    boolean rewrite;
+
+    @Option(names = "--no-rewrite", description = "Refuse, in plan, a change that would need a rewrite.")
+    boolean noRewrite;
+
     OnlineSchemaChange.Builder builder(DataSource dataSource) {
         return OnlineSchemaChange.builder().dataSource(dataSource).table(table).alter(alter);
+    }
+
+    /** The rewrite choice these options make, on top of {@code options}. */
+    Options applyTo(Options options) {
+        if (rewrite && noRewrite) {
+            throw new ParameterException(mixee.commandLine(), "--rewrite and --no-rewrite contradict each other;"
+                    + " give one");
+        }
+        return options.withRewrite(rewrite ? Options.Rewrite.ALWAYS
+                : noRewrite ? Options.Rewrite.NEVER : Options.Rewrite.WHEN_NEEDED);
     }
 }

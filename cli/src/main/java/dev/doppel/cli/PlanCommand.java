@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Options;
 import dev.doppel.engine.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +43,8 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Plan plan = change.builder(connection.dataSource()).build().plan();
+            Plan plan = change.builder(connection.dataSource()).options(change.applyTo(Options.defaults())).build()
+                    .plan();
             spec.commandLine().getOut().print(json ? Json.write(PlanReport.json(plan)) + "\n" : plan.toText());
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;

@@ -23,6 +23,13 @@ final class PlanReport {
         m.put("estimated_rows", source.estimatedRows());
         m.put("total_bytes", source.totalBytes());
         m.put("change", plan.change().text());
+        m.put("strategy", plan.strategy().name().toLowerCase());
+        m.put("why", plan.why());
+        if (mapping == null) {
+            m.put("statements", plan.change().statementsFor(source.qualified()));
+            m.put("warnings", plan.warnings());
+            return m;
+        }
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("source", mapping.sourceKey());
         key.put("source_types", mapping.sourceKeyTypes());

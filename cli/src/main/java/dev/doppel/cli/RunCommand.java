@@ -51,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options options = copy.applyTo(locks.applyTo(Options.defaults()));
+        Options options = change.applyTo(copy.applyTo(locks.applyTo(Options.defaults())));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
         try {

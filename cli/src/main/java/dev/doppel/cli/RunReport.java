@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.Phase;
+import dev.doppel.engine.Plan;
 import dev.doppel.engine.Result;
 import dev.doppel.engine.verify.VerifyResult;
 
@@ -25,6 +26,13 @@ final class RunReport {
     static String text(Result r, String unverified) {
         StringBuilder sb = new StringBuilder();
         row(sb, "outcome", r.outcome() + " (migration " + r.migrationId() + " of " + r.table() + ")");
+        if (r.strategy() == Plan.Strategy.IN_PLACE) {
+            row(sb, "strategy", "in place: PostgreSQL changed only the catalog; nothing was copied");
+            r.locks().forEach(lock -> row(sb, "lock held", String.format(Locale.ROOT, "%s: %d ms (%d attempt%s)",
+                    lock.what(), lock.millis(), lock.attempts(), lock.attempts() == 1 ? "" : "s")));
+            return sb.toString();
+        }
+        row(sb, "strategy", "rewrite through a shadow table");
         row(sb, "rows copied", String.format(Locale.ROOT, "%,d at %,d rows/s; %,d changes replayed", r.rowsCopied(),
                 Math.round(r.rowsPerSecond()), r.changesReplayed()));
         List<String> phases = new ArrayList<>();
@@ -53,6 +61,7 @@ final class RunReport {
         m.put("outcome", r.outcome());
         m.put("migration_id", r.migrationId());
         m.put("table", r.table());
+        m.put("strategy", r.strategy().name().toLowerCase());
         m.put("rows_copied", r.rowsCopied());
         m.put("rows_per_second", Math.round(r.rowsPerSecond()));
         m.put("changes_replayed", r.changesReplayed());

@@ -33,16 +33,31 @@ class RunCommandTest {
     void jsonReportWithTheOldTableDropped(TestDatabase db) {
         Tables.orders(db, "orders_json", 5_000);
         Cli cli = Cli.against(db, "run", "--table", "orders_json", "--alter",
-                "ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'USD'", "--drop-old", "--json");
+                "ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'USD'", "--drop-old", "--json", "--rewrite");
         assertEquals(0, cli.exitCode(), cli::toString);
         String json = cli.out().strip();
         assertEquals("succeeded", JsonField.at(db, json, "{outcome}"));
+        assertEquals("rewrite", JsonField.at(db, json, "{strategy}"));
         assertEquals("5000", JsonField.at(db, json, "{rows_copied}"));
         assertEquals("5000", JsonField.at(db, json, "{verify,source_rows}"));
         assertNotNull(JsonField.at(db, json, "{phase_ms,copy}"), json);
         assertNull(JsonField.at(db, json, "{old_table}"));
         assertTrue(JsonField.at(db, json, "{locks}").contains("cut-over"), json);
         assertEquals("character varying(3)", Tables.type(db, "orders_json", "currency"));
+    }
+
+    @Test
+    void aCatalogOnlyChangeIsMadeInPlace(TestDatabase db) {
+        Tables.orders(db, "orders_in_place", 500);
+        Cli cli = Cli.against(db, "run", "--table", "orders_in_place", "--alter",
+                "ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'USD'", "--json");
+        assertEquals(0, cli.exitCode(), cli::toString);
+        assertEquals("in_place", JsonField.at(db, cli.out().strip(), "{strategy}"));
+        assertEquals("0", JsonField.at(db, cli.out().strip(), "{rows_copied}"));
+        Cli refused = Cli.against(db, "run", "--table", "orders_in_place", "--alter",
+                "ALTER COLUMN total TYPE bigint USING (total * 100)::bigint", "--no-rewrite");
+        assertEquals(3, refused.exitCode(), refused::toString);
+        assertTrue(refused.err().contains("rewrite_needed"), refused::toString);
     }
 
     @Test

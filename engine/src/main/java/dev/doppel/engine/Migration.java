@@ -90,7 +90,7 @@ final class Migration {
         try (Session control = Session.open(dataSource, "control");
              Session worker = Session.open(dataSource, "worker")) {
             enter(Phase.PREFLIGHT, "checking " + tableName);
-            Plan plan = new Preflight(control, tableName, alter).plan();
+            Plan plan = new Preflight(control, tableName, alter, options.rewrite()).plan();
             Context c = context(control, worker, plan.source());
             c.change = plan.change();
             c.warnings = plan.warnings();
@@ -99,7 +99,7 @@ final class Migration {
                 c.store.ensureSchema();
                 c.id = c.store.start(c.source, c.change.text(), changeHash(c.change.text()), options.toString(),
                         OnlineSchemaChange.version());
-                return proceed(c, Phase.SHADOW);
+                return plan.strategy() == Plan.Strategy.IN_PLACE ? inPlace(c) : proceed(c, Phase.SHADOW);
             } finally {
                 unlock(c);
             }
@@ -226,8 +226,8 @@ final class Migration {
             c.store.finish(c.id, "succeeded", null, oldTable, dropAfter);
             leave();
             listener.phase(Phase.DONE, "done");
-            return new Result(c.id, c.source.display(), "succeeded", c.copied, replayed, phaseMillis, locks, verify,
-                    oldTable, dropAfter, c.warnings);
+            return new Result(c.id, c.source.display(), "succeeded", Plan.Strategy.REWRITE, c.copied, replayed,
+                    phaseMillis, locks, verify, oldTable, dropAfter, c.warnings);
         } catch (SQLException | RuntimeException e) {
             Phase failedIn = phase;
             if (!swapped && e instanceof DoppelException d && DESTRUCTIVE.contains(d.reason())) {
@@ -249,6 +249,36 @@ final class Migration {
                     + " changes; run `doppel resume " + c.id + "` to go on or `doppel abort " + c.id
                     + "` to remove everything doppel created"), e);
         }
+    }
+
+    /**
+     * A change PostgreSQL makes in the catalog alone: the ALTER itself, on the table, in short lock attempts so
+     * that writers never queue behind it for longer than one attempt.
+     */
+    private Result inPlace(Context c) throws SQLException {
+        enter(c, Phase.CUTOVER, "altering " + c.source.display() + " in place");
+        long[] lockedAt = new long[1];
+        try {
+            c.lockRetry.run("altering " + c.source.display() + " in place", s -> {
+                s.execute("LOCK TABLE " + c.source.qualified() + " IN ACCESS EXCLUSIVE MODE");
+                lockedAt[0] = System.nanoTime();
+                for (String statement : c.change.statementsFor(c.source.qualified())) {
+                    s.execute(statement);
+                }
+                return Boolean.TRUE;
+            }, () -> { });
+        } catch (SQLException | RuntimeException e) {
+            c.store.finish(c.id, "failed", e.getMessage(), null, null);
+            listener.phase(Phase.FAILED, e.getMessage());
+            throw e;
+        }
+        long held = (System.nanoTime() - lockedAt[0]) / 1_000_000;
+        locks.add(new Result.LockHeld("in-place ALTER (ACCESS EXCLUSIVE)", held, c.lockRetry.lastAttempts()));
+        c.store.finish(c.id, "succeeded", null, null, null);
+        leave();
+        listener.phase(Phase.DONE, "done");
+        return new Result(c.id, c.source.display(), "succeeded", Plan.Strategy.IN_PLACE, 0, 0, phaseMillis, locks,
+                null, null, null, c.warnings);
     }
 
     /** Builds the deferred indexes and constraints a resume has not found built yet. */

@@ -1,13 +1,14 @@
 package dev.doppel.engine;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * How a migration behaves. Defaults protect a busy production table: short lock attempts, sub-second chunks,
- * verification on, the old table kept for a day.
+ * verification on, the old table kept for a day, and no rewrite when PostgreSQL can make the change in place.
  *
  * @param lockTimeout      how long one attempt to take a lock on the source may wait (queued writers wait too)
- * @param lockAttempts     attempts before giving up on a lock (trigger install, cut-over)
+ * @param lockAttempts     attempts before giving up on a lock (trigger install, cut-over, in-place change)
  * @param chunkTarget      the copy aims each chunk at this duration
  * @param maxRowsPerSecond copy rate cap; 0 for none
  * @param cutoverBacklog   the cut-over locks only when at most this many change-log entries are pending
@@ -15,48 +16,100 @@ import java.time.Duration;
  * @param snapshotWait     how long the cut-over waits for older snapshots to end before swapping anyway
  * @param keepOld          how long the old table is kept after the swap; {@link Duration#ZERO} drops it at once
  * @param verify           compare source and shadow by digest before the swap
+ * @param rewrite          whether to rewrite through a shadow table: when needed, always, or never
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
-                      Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem) {
+                      Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
+                      Rewrite rewrite) {
+
+    /** When to rewrite the table through a shadow. */
+    public enum Rewrite {
+        /** Only when PostgreSQL cannot make the change in place without rewriting or scanning under its lock. */
+        WHEN_NEEDED,
+        /** Always, even for a change PostgreSQL could make in place (to remove bloat along the way, say). */
+        ALWAYS,
+        /** Never: refuse in plan a change that would need one. */
+        NEVER
+    }
 
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
-                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB");
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
+                Rewrite.WHEN_NEEDED);
+    }
+
+    /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
+    private static final class Fields {
+        Duration lockTimeout;
+        int lockAttempts;
+        Duration chunkTarget;
+        int initialChunkRows;
+        int maxChunkRows;
+        long maxRowsPerSecond;
+        long cutoverBacklog;
+        Duration maxLockHeld;
+        Duration snapshotWait;
+        Duration keepOld;
+        boolean verify;
+        String maintenanceWorkMem;
+        Rewrite rewrite;
+    }
+
+    private Options with(Consumer<Fields> change) {
+        Fields f = new Fields();
+        f.lockTimeout = lockTimeout;
+        f.lockAttempts = lockAttempts;
+        f.chunkTarget = chunkTarget;
+        f.initialChunkRows = initialChunkRows;
+        f.maxChunkRows = maxChunkRows;
+        f.maxRowsPerSecond = maxRowsPerSecond;
+        f.cutoverBacklog = cutoverBacklog;
+        f.maxLockHeld = maxLockHeld;
+        f.snapshotWait = snapshotWait;
+        f.keepOld = keepOld;
+        f.verify = verify;
+        f.maintenanceWorkMem = maintenanceWorkMem;
+        f.rewrite = rewrite;
+        change.accept(f);
+        return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
+                f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
+                f.maintenanceWorkMem, f.rewrite);
     }
 
     public Options withLockTimeout(Duration d) {
-        return new Options(d, lockAttempts, chunkTarget, initialChunkRows, maxChunkRows, maxRowsPerSecond,
-                cutoverBacklog, maxLockHeld, snapshotWait, keepOld, verify, maintenanceWorkMem);
+        return with(f -> f.lockTimeout = d);
     }
 
     public Options withLockAttempts(int n) {
-        return new Options(lockTimeout, n, chunkTarget, initialChunkRows, maxChunkRows, maxRowsPerSecond,
-                cutoverBacklog, maxLockHeld, snapshotWait, keepOld, verify, maintenanceWorkMem);
+        return with(f -> f.lockAttempts = n);
     }
 
     public Options withChunk(Duration target, int initialRows, int maxRows) {
-        return new Options(lockTimeout, lockAttempts, target, initialRows, maxRows, maxRowsPerSecond,
-                cutoverBacklog, maxLockHeld, snapshotWait, keepOld, verify, maintenanceWorkMem);
+        return with(f -> {
+            f.chunkTarget = target;
+            f.initialChunkRows = initialRows;
+            f.maxChunkRows = maxRows;
+        });
     }
 
     public Options withMaxRowsPerSecond(long n) {
-        return new Options(lockTimeout, lockAttempts, chunkTarget, initialChunkRows, maxChunkRows, n,
-                cutoverBacklog, maxLockHeld, snapshotWait, keepOld, verify, maintenanceWorkMem);
+        return with(f -> f.maxRowsPerSecond = n);
     }
 
     public Options withKeepOld(Duration d) {
-        return new Options(lockTimeout, lockAttempts, chunkTarget, initialChunkRows, maxChunkRows, maxRowsPerSecond,
-                cutoverBacklog, maxLockHeld, snapshotWait, d, verify, maintenanceWorkMem);
+        return with(f -> f.keepOld = d);
     }
 
     public Options withVerify(boolean v) {
-        return new Options(lockTimeout, lockAttempts, chunkTarget, initialChunkRows, maxChunkRows, maxRowsPerSecond,
-                cutoverBacklog, maxLockHeld, snapshotWait, keepOld, v, maintenanceWorkMem);
+        return with(f -> f.verify = v);
     }
 
     public Options withSnapshotWait(Duration d) {
-        return new Options(lockTimeout, lockAttempts, chunkTarget, initialChunkRows, maxChunkRows, maxRowsPerSecond,
-                cutoverBacklog, maxLockHeld, d, keepOld, verify, maintenanceWorkMem);
+        return with(f -> f.snapshotWait = d);
+    }
+
+    public Options withRewrite(Rewrite r) {
+        return with(f -> f.rewrite = r);
     }
 }

@@ -14,11 +14,20 @@ import java.util.List;
  * filled, what is built after the copy, the dependent objects the swap carries and how, and warnings about the
  * database's current state.
  */
-public record Plan(TableInfo source, AlterChange change, ShadowTable shadow, List<String> carried,
-                   List<String> warnings) {
+public record Plan(TableInfo source, AlterChange change, Strategy strategy, String why, ShadowTable shadow,
+                   List<String> carried, List<String> warnings) {
 
+    /** How the change is made. */
+    public enum Strategy {
+        /** The ALTER itself, on the table, under a lock taken in short attempts: PostgreSQL changes only the catalog. */
+        IN_PLACE,
+        /** A shadow table kept in sync, copied, verified and swapped in. */
+        REWRITE
+    }
+
+    /** How each new column is filled; null for a change made in place. */
     public ColumnMapping mapping() {
-        return shadow.mapping();
+        return shadow == null ? null : shadow.mapping();
     }
 
     public String toText() {
@@ -27,6 +36,13 @@ public record Plan(TableInfo source, AlterChange change, ShadowTable shadow, Lis
                 .append(String.format("%,d", source.estimatedRows())).append(" rows, ")
                 .append(String.format("%,d", source.totalBytes() / (1024 * 1024))).append(" MB with indexes)\n");
         sb.append("change       ").append(change.text()).append('\n');
+        sb.append("strategy     ").append(strategy == Strategy.IN_PLACE ? "in place" : "rewrite").append(": ")
+                .append(why).append('\n');
+        if (strategy == Strategy.IN_PLACE) {
+            change.statementsFor(source.qualified()).forEach(st -> sb.append("  ").append(st).append('\n'));
+            warnings.forEach(w -> sb.append("warning      ").append(w).append('\n'));
+            return sb.toString();
+        }
         sb.append("key          ").append(mapping().sourceKey()).append(" -> ").append(mapping().targetKey()).append('\n');
         sb.append("columns\n");
         for (ColumnMapping.Target t : mapping().targets()) {

@@ -8,6 +8,7 @@ import dev.doppel.engine.cutover.Dependents;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.plan.QualifiedName;
+import dev.doppel.engine.plan.Subcommand;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.shadow.ShadowTableBuilder;
@@ -17,6 +18,8 @@ import dev.doppel.engine.sql.Session;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -29,11 +32,13 @@ final class Preflight {
     private final Session session;
     private final String tableName;
     private final String alter;
+    private final Options.Rewrite rewrite;
 
-    Preflight(Session session, String tableName, String alter) {
+    Preflight(Session session, String tableName, String alter, Options.Rewrite rewrite) {
         this.session = session;
         this.tableName = tableName;
         this.alter = alter;
+        this.rewrite = rewrite;
     }
 
     Plan plan() throws SQLException {
@@ -41,12 +46,24 @@ final class Preflight {
         TableInfo source = new CatalogReader(session).read(tableName);
         change.tableName().ifPresent(named -> checkSameTable(named, source));
         ObjectNames names = new ObjectNames(source.oid());
+        checkNoLeftovers(source, names);
+        String rebuilds = rebuilds(source, change, names);
+        if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
+            return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change in the catalog"
+                    + " (no rewrite, no scan): doppel runs the ALTER on the table itself, taking its ACCESS EXCLUSIVE"
+                    + " lock in short attempts", null, List.of(), warnings(source));
+        }
+        String why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
+                + " under an ACCESS EXCLUSIVE lock";
+        if (rewrite == Options.Rewrite.NEVER) {
+            throw new DoppelException("rewrite_needed", "the change of " + source.display() + " needs a rewrite ("
+                    + why + ") and rewriting was forbidden; allow it, or change less at once");
+        }
         List<String> blockers = DependentObjects.blockers(session, source);
         if (!blockers.isEmpty()) {
             throw new DoppelException("unsupported_dependents", "doppel cannot migrate " + source.display()
                     + " yet:\n  - " + String.join("\n  - ", blockers));
         }
-        checkNoLeftovers(source, names);
         ShadowTable shadow = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
@@ -57,8 +74,37 @@ final class Preflight {
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger())).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
-        return new Plan(source, change, shadow, carried, warnings(source));
+        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, carried, warnings(source));
     }
+
+    /**
+     * What PostgreSQL would rebuild to make the change in place ("the table", "index x"), or null when it can make
+     * it in the catalog alone. Only subcommands that never scan the table under their lock can qualify; the rest
+     * are asked of PostgreSQL on an empty copy.
+     */
+    private String rebuilds(TableInfo source, AlterChange change, ObjectNames names) throws SQLException {
+        for (Subcommand sub : change.subcommands()) {
+            boolean noScan = IN_PLACE_KINDS.contains(sub.kind()) || sub.kind() == Subcommand.Kind.ADD_CONSTRAINT
+                    && sub.notValid() && (sub.constraintType() == Subcommand.ConstraintType.CHECK
+                    || sub.constraintType() == Subcommand.ConstraintType.FOREIGN_KEY);
+            if (!noScan) {
+                return "scan the table for " + sub.text();
+            }
+        }
+        return session.rolledBack(s -> {
+            s.execute("SET LOCAL lock_timeout = '2s'");
+            return new ShadowTableBuilder(s, names).rebuilds(source, change);
+        });
+    }
+
+    /** Subcommands that change only the catalog unless PostgreSQL finds it must rewrite (which it is asked). */
+    private static final Set<Subcommand.Kind> IN_PLACE_KINDS = EnumSet.of(Subcommand.Kind.ADD_COLUMN,
+            Subcommand.Kind.DROP_COLUMN, Subcommand.Kind.ALTER_COLUMN_TYPE, Subcommand.Kind.SET_DEFAULT,
+            Subcommand.Kind.DROP_DEFAULT, Subcommand.Kind.DROP_NOT_NULL, Subcommand.Kind.RENAME_COLUMN,
+            Subcommand.Kind.RENAME_CONSTRAINT, Subcommand.Kind.SET_STATISTICS, Subcommand.Kind.SET_COLUMN_STORAGE,
+            Subcommand.Kind.SET_COMPRESSION, Subcommand.Kind.DROP_CONSTRAINT, Subcommand.Kind.DROP_IDENTITY,
+            Subcommand.Kind.SET_IDENTITY, Subcommand.Kind.DROP_EXPRESSION, Subcommand.Kind.SET_STORAGE_PARAMETERS,
+            Subcommand.Kind.RESET_STORAGE_PARAMETERS);
 
     /** Every statement the migration generates, run once against empty tables, so PostgreSQL checks them now. */
     private static void dryRun(Session s, TableInfo source, ShadowTable shadow, MigrationSql sql) throws SQLException {

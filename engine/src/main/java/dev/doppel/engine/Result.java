@@ -9,12 +9,14 @@ import java.util.Map;
 /**
  * What a finished migration did.
  *
+ * @param strategy   in place (the ALTER itself, under a short lock) or a rewrite through a shadow table
  * @param locks      every lock doppel took on the source, and how long it held each
  * @param verify     the verification figures, or null when verification was turned off
  * @param oldTable   where the old table was kept, or null when it was dropped
  * @param dropAfter  when the old table may be dropped; nothing depends on it from then on
  */
-public record Result(long migrationId, String table, String outcome, long rowsCopied, long changesReplayed,
+public record Result(long migrationId, String table, String outcome, Plan.Strategy strategy, long rowsCopied,
+                     long changesReplayed,
                      Map<Phase, Long> phaseMillis, List<LockHeld> locks, VerifyResult verify, String oldTable,
                      Instant dropAfter, List<String> warnings) {
 

@@ -21,6 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Tag("matrix")
 class ChangeCatalogTest {
 
+    /** These cases test the rewrite machinery, also for changes PostgreSQL could make in place. */
+    static final Options REWRITE = Options.defaults().withRewrite(Options.Rewrite.ALWAYS);
+
     private static final String BASE = "CREATE TABLE %s (id int PRIMARY KEY, total numeric(12,2), status text NOT NULL,"
             + " note text, tags text[], doc jsonb);"
             + " INSERT INTO %s SELECT g, g * 1.5, 's' || (g % 5), CASE WHEN g % 7 = 0 THEN NULL"
@@ -97,7 +100,7 @@ class ChangeCatalogTest {
         String change = alter.replace("%s", table);
         Oracle.mirror(db, table, "oracle." + table);
         Result result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(change)
-                .build().run();
+                .options(REWRITE).build().run();
         Oracle.blockingAlter(db, "oracle." + table, change);
         Oracle.assertSameRows(db, table, "oracle." + table);
         Oracle.assertSameShape(db, table, "oracle." + table);
@@ -133,7 +136,7 @@ class ChangeCatalogTest {
         db.execute("CREATE TABLE tickets (id serial PRIMARY KEY, v text)",
                 "INSERT INTO tickets (v) SELECT 'v' FROM generate_series(1, 500)");
         OnlineSchemaChange.builder().dataSource(db.dataSource()).table("tickets").alter("ALTER COLUMN id TYPE bigint")
-                .build().run();
+                .options(REWRITE).build().run();
         assertEquals("501", db.scalar("INSERT INTO tickets (v) VALUES ('next') RETURNING id"));
         assertEquals("public.tickets_id_seq", db.scalar("SELECT pg_get_serial_sequence('tickets', 'id')"));
     }
@@ -144,7 +147,7 @@ class ChangeCatalogTest {
                 "INSERT INTO events (v) SELECT 'v' FROM generate_series(1, 500)",
                 "DELETE FROM events WHERE id > 400");
         OnlineSchemaChange.builder().dataSource(db.dataSource()).table("events").alter("ADD COLUMN w int")
-                .build().run();
+                .options(REWRITE).build().run();
         assertEquals("501", db.scalar("INSERT INTO events (v) VALUES ('next') RETURNING id"));
         assertEquals("public.events_id_seq", db.scalar("SELECT pg_get_serial_sequence('events', 'id')"));
     }
@@ -157,7 +160,7 @@ class ChangeCatalogTest {
                 "GRANT SELECT, UPDATE ON docs TO doppel_reader",
                 "INSERT INTO docs SELECT g, 'b' FROM generate_series(1, 100) g");
         OnlineSchemaChange.builder().dataSource(db.dataSource()).table("docs").alter("ALTER COLUMN id TYPE bigint")
-                .build().run();
+                .options(REWRITE).build().run();
         assertEquals("the documents", db.scalar("SELECT obj_description('docs'::regclass, 'pg_class')"));
         assertEquals("the body", db.scalar("SELECT col_description('docs'::regclass, 2)"));
         assertEquals("true", db.scalar("SELECT has_table_privilege('doppel_reader', 'docs', 'UPDATE')::text"));

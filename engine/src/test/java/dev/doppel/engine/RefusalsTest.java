@@ -48,7 +48,7 @@ class RefusalsTest {
     void tableWithoutAKey(TestDatabase db) {
         db.execute("CREATE TABLE heap_only (a int, b text)", "CREATE UNIQUE INDEX ON heap_only (a)",
                 "INSERT INTO heap_only VALUES (1, 'x')");
-        DoppelException e = refused(db, "heap_only", "ADD COLUMN x int");
+        DoppelException e = refused(db, "heap_only", "ALTER COLUMN a TYPE bigint");
         assertEquals("no_usable_key", e.reason());
         assertTrue(e.getMessage().contains("public.heap_only has no primary key or non-null unique index"), e.getMessage());
     }
@@ -79,7 +79,7 @@ class RefusalsTest {
     @Test
     void changeThatDropsTheKey(TestDatabase db) {
         db.execute("CREATE TABLE keyed (id int PRIMARY KEY, v int)");
-        DoppelException e = refused(db, "keyed", "DROP CONSTRAINT keyed_pkey");
+        DoppelException e = refused(db, "keyed", "DROP CONSTRAINT keyed_pkey, ALTER COLUMN v TYPE bigint");
         assertEquals("key_lost", e.reason());
     }
 
@@ -94,12 +94,12 @@ class RefusalsTest {
     void dependentObjectsNotCarriedYet(TestDatabase db) {
         db.execute("CREATE TABLE viewed (id int PRIMARY KEY)",
                 "CREATE MATERIALIZED VIEW viewed_view AS SELECT * FROM viewed");
-        DoppelException view = refused(db, "viewed", "ADD COLUMN x int");
+        DoppelException view = refused(db, "viewed", "ALTER COLUMN id TYPE bigint");
         assertEquals("unsupported_dependents", view.reason());
         assertTrue(view.getMessage().contains("viewed_view"), view.getMessage());
         db.execute("CREATE TABLE published (id int PRIMARY KEY)", "CREATE PUBLICATION pub_all FOR ALL TABLES");
         try {
-            DoppelException publication = refused(db, "published", "ADD COLUMN x int");
+            DoppelException publication = refused(db, "published", "ALTER COLUMN id TYPE bigint");
             assertTrue(publication.getMessage().contains("pub_all is FOR ALL TABLES"), publication.getMessage());
         } finally {
             db.execute("DROP PUBLICATION pub_all");
@@ -110,13 +110,13 @@ class RefusalsTest {
     void viewsWithWhatARecreatedViewWouldLose(TestDatabase db) {
         db.execute("CREATE TABLE based (id int PRIMARY KEY, v text)", "CREATE VIEW based_v AS SELECT * FROM based",
                 "CREATE MATERIALIZED VIEW based_m AS SELECT * FROM based_v");
-        DoppelException matview = refused(db, "based", "ADD COLUMN x int");
+        DoppelException matview = refused(db, "based", "ALTER COLUMN v TYPE varchar(10)");
         assertTrue(matview.getMessage().contains("materialized view based_m depends on public.based"),
                 matview.getMessage());
         db.execute("DROP MATERIALIZED VIEW based_m", "CREATE FUNCTION based_ins() RETURNS trigger LANGUAGE plpgsql"
                 + " AS $$ BEGIN RETURN NEW; END $$", "CREATE TRIGGER based_v_ins INSTEAD OF INSERT ON based_v"
                 + " FOR EACH ROW EXECUTE FUNCTION based_ins()");
-        DoppelException trigger = refused(db, "based", "ADD COLUMN x int");
+        DoppelException trigger = refused(db, "based", "ALTER COLUMN v TYPE varchar(10)");
         assertTrue(trigger.getMessage().contains("view with triggers based_v"), trigger.getMessage());
     }
 
@@ -124,15 +124,15 @@ class RefusalsTest {
     void aViewThatWouldNoLongerCompile(TestDatabase db) {
         db.execute("CREATE TABLE shown (id int PRIMARY KEY, secret text, other text)",
                 "CREATE VIEW shown_public AS SELECT id, secret FROM shown");
-        DoppelException dropped = refused(db, "shown", "DROP COLUMN secret");
+        DoppelException dropped = refused(db, "shown", "DROP COLUMN secret, ALTER COLUMN id TYPE bigint");
         assertEquals("view_breaks", dropped.reason());
         assertTrue(dropped.getMessage().contains("view shown_public uses column secret, which the change drops"),
                 dropped.getMessage());
-        DoppelException renamed = refused(db, "shown", "RENAME COLUMN secret TO hidden");
+        DoppelException renamed = refused(db, "shown", "RENAME COLUMN secret TO hidden, ALTER COLUMN id TYPE bigint");
         assertTrue(renamed.getMessage().contains("renames to hidden"), renamed.getMessage());
         db.execute("CREATE TABLE guarded (id int PRIMARY KEY, owner text)", "ALTER TABLE guarded ENABLE ROW LEVEL SECURITY",
                 "CREATE POLICY mine ON guarded USING (owner = current_user)");
-        DoppelException policy = refused(db, "guarded", "RENAME COLUMN owner TO holder");
+        DoppelException policy = refused(db, "guarded", "RENAME COLUMN owner TO holder, ALTER COLUMN id TYPE bigint");
         assertTrue(policy.getMessage().contains("policy mine on table guarded uses column owner"), policy.getMessage());
     }
 

@@ -40,6 +40,43 @@ public final class ShadowTableBuilder {
     }
 
     public ShadowTable build(TableInfo source, AlterChange change) throws SQLException {
+        long shadowOid = copyDefinition(source);
+        applyChange(source, change);
+        CatalogReader catalog = new CatalogReader(session);
+        TableInfo target = catalog.read(shadowOid);
+        ColumnMapping mapping = map(source, target, change);
+        List<DeferredObject> deferred = deferIndexes(target, source, mapping.targetKey());
+        List<ForeignKey> foreignKeys = deferForeignKeys(target, source);
+        return new ShadowTable(mapping, deferred, foreignKeys);
+    }
+
+    /**
+     * Whether PostgreSQL would rewrite the table, or rebuild one of its indexes, to make this change: asked of
+     * PostgreSQL itself by applying the change to an empty copy and comparing the copy's relfilenodes. Run it in a
+     * transaction the caller rolls back. Returns what would be rebuilt, or null when nothing would.
+     */
+    public String rebuilds(TableInfo source, AlterChange change) throws SQLException {
+        long copy = copyDefinition(source);
+        String files = "SELECT 'the table', relfilenode::bigint FROM pg_class WHERE oid = ? UNION ALL"
+                + " SELECT 'index ' || c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c"
+                + " ON c.oid = x.indexrelid WHERE x.indrelid = ?";
+        Map<String, Long> before = new HashMap<>();
+        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy)) {
+            before.put((String) f[0], (Long) f[1]);
+        }
+        applyChange(source, change);
+        List<String> rebuilt = new ArrayList<>();
+        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy)) {
+            Long was = before.get((String) f[0]);
+            if (was != null && !was.equals(f[1])) {
+                rebuilt.add((String) f[0]);
+            }
+        }
+        return rebuilt.isEmpty() ? null : String.join(", ", rebuilt);
+    }
+
+    /** LIKE the source with everything LIKE leaves out restored; returns the copy's OID. */
+    private long copyDefinition(TableInfo source) throws SQLException {
         session.execute("CREATE SCHEMA IF NOT EXISTS " + quote(ObjectNames.SCHEMA));
         String tablespace = session.text("SELECT t.spcname FROM pg_class c JOIN pg_tablespace t ON t.oid = c.reltablespace"
                 + " WHERE c.oid = ?", source.oid());
@@ -56,15 +93,19 @@ public final class ShadowTableBuilder {
         if (!source.reloptions().isEmpty()) {
             session.execute("ALTER TABLE " + names.shadow() + " SET (" + String.join(", ", source.reloptions()) + ")");
         }
-        CatalogReader catalog = new CatalogReader(session);
         long shadowOid = session.number("SELECT to_regclass(?)::oid", names.shadow());
-        restoreIndexNames(catalog.read(shadowOid), source);
+        restoreIndexNames(new CatalogReader(session).read(shadowOid), source);
         for (ConstraintInfo fk : source.constraints()) {
             if (fk.type() == 'f') {
                 session.execute("ALTER TABLE " + names.shadow() + " ADD CONSTRAINT " + quote(fk.name()) + " "
                         + withoutNotValid(fk.definition()) + " NOT VALID");
             }
         }
+        return shadowOid;
+    }
+
+    /** The user's ALTER, applied by PostgreSQL to the copy: it validates the change as it would on the table. */
+    private void applyChange(TableInfo source, AlterChange change) throws SQLException {
         for (String statement : change.statementsFor(names.shadow())) {
             try {
                 session.execute(statement);
@@ -73,11 +114,6 @@ public final class ShadowTableBuilder {
                         + source.display() + ": " + e.getMessage() + " (statement: " + statement + ")", e);
             }
         }
-        TableInfo target = catalog.read(shadowOid);
-        ColumnMapping mapping = map(source, target, change);
-        List<DeferredObject> deferred = deferIndexes(target, source, mapping.targetKey());
-        List<ForeignKey> foreignKeys = deferForeignKeys(target, source);
-        return new ShadowTable(mapping, deferred, foreignKeys);
     }
 
     /** LIKE names copied indexes after the shadow; give each the name of the source index it copies. */

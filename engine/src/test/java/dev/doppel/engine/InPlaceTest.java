@@ -1,0 +1,92 @@
+package dev.doppel.engine;
+
+import dev.doppel.engine.oracle.Oracle;
+import dev.doppel.engine.oracle.OracleWriters;
+import dev.doppel.engine.oracle.TableShape;
+import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** doppel rewrites only when it must: what PostgreSQL can change in the catalog, it changes in place. */
+@PostgresTest
+@Tag("matrix")
+class InPlaceTest {
+
+    private static final TableShape SHAPE = new TableShape(List.of(TableShape.KeyPart.INT),
+            List.of(TableShape.ColumnKind.INT, TableShape.ColumnKind.TEXT, TableShape.ColumnKind.NUMERIC));
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ADD COLUMN extra int", "ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'USD'",
+            "DROP COLUMN c1", "ALTER COLUMN c1 SET DEFAULT 'none'", "ALTER COLUMN c0 DROP DEFAULT",
+            "RENAME COLUMN c1 TO label", "ALTER COLUMN c2 SET STATISTICS 500", "SET (fillfactor = 70)",
+            "ADD CONSTRAINT c0_small CHECK (c0 < 10000000) NOT VALID",
+            "ADD COLUMN note text, ALTER COLUMN c1 SET DEFAULT 'x', ALTER COLUMN c2 TYPE numeric(14,2)"})
+    void catalogOnlyChangesAreMadeInPlaceWhileWritersRun(String change, TestDatabase db) throws Exception {
+        String table = "ip_" + Math.abs(change.hashCode());
+        db.execute("CREATE SCHEMA IF NOT EXISTS oracle");
+        Oracle.create(db, SHAPE, table, "oracle." + table, 3_000, 3);
+        String filenode = db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = '" + table + "'::regclass");
+        Result r;
+        try (OracleWriters writers = new OracleWriters(db, SHAPE, table, "oracle." + table, 3_001).start(2, 4, 1)) {
+            Thread.sleep(100);
+            // Writes naming a dropped or renamed column would fail after the change, as after a blocking ALTER.
+            boolean breaksWrites = change.startsWith("DROP COLUMN") || change.startsWith("RENAME");
+            r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(change)
+                    .listener(breaksWrites ? OnlineSchemaChangeEndToEndTest.pauseAtCutover(writers)
+                            : MigrationListener.NONE).build().run();
+            writers.pause();
+            Oracle.assertNoFailures(writers);
+            assertTrue(writers.slowestWriteMillis() < 1_000, "a write waited " + writers.slowestWriteMillis() + " ms");
+        }
+        assertEquals(Plan.Strategy.IN_PLACE, r.strategy());
+        assertEquals(filenode, db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = '" + table + "'::regclass"),
+                "no rewrite was promised");
+        assertEquals(0, r.rowsCopied());
+        Oracle.blockingAlter(db, "oracle." + table, change);
+        Oracle.assertSameRows(db, table, "oracle." + table);
+        Oracle.assertSameShape(db, table, "oracle." + table);
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
+                + " AND (relname LIKE 'shadow%' OR relname LIKE 'log%' OR relname LIKE 'old%')"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ALTER COLUMN c0 TYPE bigint", "ADD COLUMN stamp timestamptz DEFAULT clock_timestamp()",
+            "ALTER COLUMN c1 SET NOT NULL", "ADD UNIQUE (c0, k0)", "ALTER COLUMN c2 TYPE numeric(12,4)",
+            "ADD CONSTRAINT positive CHECK (k0 > 0)"})
+    void changesThatRewriteOrScanGoThroughTheShadow(String change, TestDatabase db) {
+        String table = "rw_" + Math.abs(change.hashCode());
+        db.execute("CREATE TABLE " + table + " (k0 int PRIMARY KEY, c0 int, c1 text, c2 numeric(12,2))",
+                "INSERT INTO " + table + " SELECT g, g, 't', g FROM generate_series(1, 500) g");
+        Plan plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(change).build().plan();
+        assertEquals(Plan.Strategy.REWRITE, plan.strategy(), plan.why());
+        assertTrue(plan.toText().contains("strategy     rewrite: in place, PostgreSQL would"), plan.toText());
+    }
+
+    @Test
+    void aTableWithoutAKeyCanStillBeChangedInPlace(TestDatabase db) {
+        db.execute("CREATE TABLE keyless (a int, b text)", "INSERT INTO keyless VALUES (1, 'x')");
+        Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("keyless")
+                .alter("ADD COLUMN c int DEFAULT 3").build().run();
+        assertEquals(Plan.Strategy.IN_PLACE, r.strategy());
+        assertEquals("3", db.scalar("SELECT c FROM keyless"));
+    }
+
+    @Test
+    void forbiddingARewriteRefusesAChangeThatNeedsOne(TestDatabase db) {
+        db.execute("CREATE TABLE frozen (id int PRIMARY KEY, v int)");
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("frozen").alter("ALTER COLUMN v TYPE bigint")
+                .options(Options.defaults().withRewrite(Options.Rewrite.NEVER)).build().plan());
+        assertEquals("rewrite_needed", e.reason());
+        assertTrue(e.getMessage().contains("the table"), e.getMessage());
+    }
+}
