@@ -19,6 +19,7 @@ import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.state.Control;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.verify.Checksummer;
@@ -68,6 +69,7 @@ final class Migration {
         Session control;
         Session worker;
         MigrationStore store;
+        Control operator;
         LockRetry lockRetry;
         long id;
         TableInfo source;
@@ -99,6 +101,9 @@ final class Migration {
                 c.store.ensureSchema();
                 c.id = c.store.start(c.source, c.change.text(), changeHash(c.change.text()), options.toString(),
                         OnlineSchemaChange.version());
+                if (options.postponeCutover()) {
+                    Control.postponeCutover(control, c.id, true);
+                }
                 return plan.strategy() == Plan.Strategy.IN_PLACE ? inPlace(c) : proceed(c, Phase.SHADOW);
             } finally {
                 unlock(c);
@@ -167,6 +172,7 @@ final class Migration {
 
     private Result proceed(Context c, Phase from) throws SQLException {
         boolean swapped = from == Phase.AFTER;
+        c.operator = new Control(c.worker, c.id);
         try {
             VerifyResult verify = null;
             long replayed = 0;
@@ -188,7 +194,7 @@ final class Migration {
             if (from.compareTo(Phase.COPY) <= 0) {
                 enter(c, Phase.COPY, c.checkpoint == null ? "copying about " + c.source.estimatedRows() + " rows"
                         : "copying on after " + String.join(", ", c.checkpoint) + " (" + c.copied + " rows done)");
-                c.copied += new RowCopier(c.worker, c.sql, options, c.id, c.source.display())
+                c.copied += new RowCopier(c.worker, c.sql, options, c.id, c.source.display(), c.operator)
                         .copyAll(c.checkpoint, c.copied, c.source.estimatedRows(), listener);
             }
             if (from.compareTo(Phase.INDEX) <= 0) {
@@ -339,6 +345,15 @@ final class Migration {
      * in the same transaction. It gives the lock back instead of holding it past {@link Options#maxLockHeld()}.
      */
     private long cutover(Context c, KeyResync resync, Swap swap) throws SQLException {
+        resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
+        if (c.operator.current().cutoverPostponed()) {
+            listener.phase(Phase.CUTOVER, "ready; waiting for `doppel cutover " + c.id + "` (replay goes on)");
+            log.info("migration {} is ready and waits for `doppel cutover {}`", c.id, c.id);
+            while (c.operator.current().cutoverPostponed()) {
+                resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
+                sleep(500);
+            }
+        }
         // Something added since the start (a materialized view, a rule, a FOR ALL TABLES publication) would be lost.
         refuseBlockers(c);
         resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
@@ -378,6 +393,15 @@ final class Migration {
         locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
         log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);
         return applied;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DoppelException("interrupted", "interrupted while waiting for the cut-over to be released", e);
+        }
     }
 
     private static void refuseBlockers(Context c) throws SQLException {

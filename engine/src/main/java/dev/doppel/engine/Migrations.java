@@ -2,6 +2,7 @@ package dev.doppel.engine;
 
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.sql.ObjectNames;
+import dev.doppel.engine.state.Control;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
@@ -95,6 +96,41 @@ public final class Migrations {
             } finally {
                 s.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());
             }
+            return null;
+        });
+    }
+
+    /** Holds the copy of a running migration at its next chunk, until {@link #unpause}. */
+    public void pause(long id) {
+        control(id, s -> Control.pause(s, id, true));
+    }
+
+    public void unpause(long id) {
+        control(id, s -> Control.pause(s, id, false));
+    }
+
+    /** Caps a running migration's copy rate from its next chunk on; null returns to the rate it started with. */
+    public void throttle(long id, Long maxRowsPerSecond) {
+        control(id, s -> Control.throttle(s, id, maxRowsPerSecond));
+    }
+
+    /** Releases a migration waiting at "ready" to cut over (run with a postponed cut-over). */
+    public void cutover(long id) {
+        control(id, s -> Control.postponeCutover(s, id, false));
+    }
+
+    private interface ControlChange {
+        void apply(Session s) throws SQLException;
+    }
+
+    private void control(long id, ControlChange change) {
+        withSession("changing migration " + id, s -> {
+            MigrationRecord r = new MigrationStore(s).load(id);
+            if (r.finished()) {
+                throw new DoppelException("not_resumable", "migration " + id + " of " + r.tableName() + " already "
+                        + r.outcome() + "; there is nothing to control");
+            }
+            change.apply(s);
             return null;
         });
     }

@@ -17,11 +17,12 @@ import java.util.function.Consumer;
  * @param keepOld          how long the old table is kept after the swap; {@link Duration#ZERO} drops it at once
  * @param verify           compare source and shadow by digest before the swap
  * @param rewrite          whether to rewrite through a shadow table: when needed, always, or never
+ * @param postponeCutover  wait at "ready" (replay going on) until `doppel cutover ID` releases the swap
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
-                      Rewrite rewrite) {
+                      Rewrite rewrite, boolean postponeCutover) {
 
     /** When to rewrite the table through a shadow. */
     public enum Rewrite {
@@ -36,7 +37,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
-                Rewrite.WHEN_NEEDED);
+                Rewrite.WHEN_NEEDED, false);
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -54,6 +55,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         boolean verify;
         String maintenanceWorkMem;
         Rewrite rewrite;
+        boolean postponeCutover;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -71,10 +73,11 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.verify = verify;
         f.maintenanceWorkMem = maintenanceWorkMem;
         f.rewrite = rewrite;
+        f.postponeCutover = postponeCutover;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
-                f.maintenanceWorkMem, f.rewrite);
+                f.maintenanceWorkMem, f.rewrite, f.postponeCutover);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -111,5 +114,9 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withRewrite(Rewrite r) {
         return with(f -> f.rewrite = r);
+    }
+
+    public Options withPostponedCutover(boolean postponed) {
+        return with(f -> f.postponeCutover = postponed);
     }
 }

@@ -5,6 +5,7 @@ import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.state.Control;
 import dev.doppel.engine.state.MigrationStore;
 
 import java.sql.SQLException;
@@ -27,13 +28,16 @@ public final class RowCopier {
     private final Options options;
     private final long migrationId;
     private final String table;
+    private final Control control;
 
-    public RowCopier(Session session, MigrationSql sql, Options options, long migrationId, String table) {
+    public RowCopier(Session session, MigrationSql sql, Options options, long migrationId, String table,
+                     Control control) {
         this.session = session;
         this.sql = sql;
         this.options = options;
         this.migrationId = migrationId;
         this.table = table;
+        this.control = control;
     }
 
     /**
@@ -47,6 +51,7 @@ public final class RowCopier {
         long total = 0;
         long started = System.nanoTime();
         while (true) {
+            Control.Settings settings = waitWhilePaused(listener);
             int limit = sizer.next();
             long t0 = System.nanoTime();
             String[] from = last;
@@ -60,7 +65,8 @@ public final class RowCopier {
             last = chunk.lastKey();
             double seconds = (System.nanoTime() - started) / 1e9;
             listener.copied(alreadyCopied + total, estimatedRows, seconds > 0 ? total / seconds : 0);
-            throttle(total, started);
+            pace(chunk.rows(), System.nanoTime() - t0, settings.maxRowsPerSecond() != null
+                    ? settings.maxRowsPerSecond() : options.maxRowsPerSecond());
             if (chunk.rows() < limit) {
                 return total;
             }
@@ -158,19 +164,36 @@ public final class RowCopier {
         return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
-    private void throttle(long copied, long startedNanos) {
-        if (options.maxRowsPerSecond() <= 0) {
+    /** Holds the copy while an operator has paused it; returns the settings to copy the next chunk with. */
+    private Control.Settings waitWhilePaused(MigrationListener listener) throws SQLException {
+        Control.Settings settings = control.current();
+        if (settings.paused()) {
+            listener.phase(dev.doppel.engine.Phase.COPY, "paused by the operator");
+            while (settings.paused()) {
+                sleepNanos(500_000_000L);
+                settings = control.current();
+            }
+            listener.phase(dev.doppel.engine.Phase.COPY, "unpaused");
+        }
+        return settings;
+    }
+
+    /** Sleeps long enough after a chunk that the copy stays under {@code rowsPerSecond} (0: no cap). */
+    private static void pace(long rows, long tookNanos, long rowsPerSecond) {
+        if (rowsPerSecond > 0) {
+            sleepNanos(rows * 1_000_000_000L / rowsPerSecond - tookNanos);
+        }
+    }
+
+    private static void sleepNanos(long nanos) {
+        if (nanos <= 0) {
             return;
         }
-        long dueNanos = copied * 1_000_000_000L / options.maxRowsPerSecond();
-        long ahead = dueNanos - (System.nanoTime() - startedNanos);
-        if (ahead > 0) {
-            try {
-                Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DoppelException("interrupted", "interrupted while throttling the copy", e);
-            }
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DoppelException("interrupted", "interrupted while pacing the copy", e);
         }
     }
 }

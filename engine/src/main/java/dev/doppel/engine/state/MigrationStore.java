@@ -56,7 +56,9 @@ public final class MigrationStore {
             // State tables made by an earlier doppel lack columns added since; add them rather than fail.
             for (String column : List.of("table_sql text", "source_fingerprint text", "source_key text[]",
                     "source_key_types text[]", "target_key text[]",
-                    "overriding_system_value boolean NOT NULL DEFAULT false")) {
+                    "overriding_system_value boolean NOT NULL DEFAULT false",
+                    "control_paused boolean NOT NULL DEFAULT false", "control_max_rows_per_second bigint",
+                    "control_cutover text", "control_seen_at timestamptz")) {
                 s.execute("ALTER TABLE " + MIGRATIONS + " ADD COLUMN IF NOT EXISTS " + column);
             }
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
@@ -152,7 +154,8 @@ public final class MigrationStore {
     }
 
     private static final String SELECT = "SELECT id, table_oid, table_name, table_sql, change, change_hash, source_fingerprint,"
-            + " phase, checkpoint, rows_copied, outcome, error, old_table, drop_after, started_at, updated_at, pid FROM "
+            + " phase, checkpoint, rows_copied, outcome, error, old_table, drop_after, started_at, updated_at, pid,"
+            + " control_paused, control_max_rows_per_second, control_cutover = 'postponed', control_seen_at FROM "
             + MIGRATIONS;
 
     private static MigrationRecord record(ResultSet rs) throws SQLException {
@@ -160,7 +163,9 @@ public final class MigrationStore {
                 rs.getString(6), rs.getString(7), Phase.valueOf(rs.getString(8)),
                 rs.getArray(9) == null ? null : strings(rs.getArray(9)), rs.getLong(10), rs.getString(11),
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
-                instant(rs.getTimestamp(16)), rs.getInt(17));
+                instant(rs.getTimestamp(16)), rs.getInt(17),
+                new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20)),
+                instant(rs.getTimestamp(21)));
     }
 
     public void phase(long id, Phase phase, String message) throws SQLException {

@@ -1,0 +1,59 @@
+package dev.doppel.engine.state;
+
+import dev.doppel.engine.sql.ObjectNames;
+import dev.doppel.engine.sql.Session;
+
+import java.sql.SQLException;
+
+import static dev.doppel.engine.sql.Identifiers.quote;
+
+/**
+ * An operator's live settings for a running migration, kept in its {@code doppel.migrations} row so that any
+ * session, from any host and through any pooler, can change them: pause, a copy-rate cap, and a postponed
+ * cut-over waiting to be released. The running migration reads them at most twice a second and stamps
+ * {@code control_seen_at}, which `status` shows as the acknowledgement.
+ */
+public final class Control {
+
+    private static final String MIGRATIONS = quote(ObjectNames.SCHEMA) + ".migrations";
+    private static final long READ_EVERY_NANOS = 500_000_000L;
+
+    /** What the operator asked for; a null rate means the rate the migration was started with. */
+    public record Settings(boolean paused, Long maxRowsPerSecond, boolean cutoverPostponed) {
+    }
+
+    private final Session session;
+    private final long id;
+    private Settings current;
+    private long readAt;
+
+    public Control(Session session, long id) {
+        this.session = session;
+        this.id = id;
+    }
+
+    public Settings current() throws SQLException {
+        if (current == null || System.nanoTime() - readAt > READ_EVERY_NANOS) {
+            current = session.one("UPDATE " + MIGRATIONS + " SET control_seen_at = now() WHERE id = ? RETURNING"
+                    + " control_paused, control_max_rows_per_second, control_cutover = 'postponed'",
+                    rs -> new Settings(rs.getBoolean(1), (Long) rs.getObject(2), rs.getBoolean(3)), id);
+            readAt = System.nanoTime();
+        }
+        return current;
+    }
+
+    /** Sets the operator's settings from another session. */
+    public static void pause(Session s, long id, boolean paused) throws SQLException {
+        s.update("UPDATE " + MIGRATIONS + " SET control_paused = ? WHERE id = ?", paused, id);
+    }
+
+    public static void throttle(Session s, long id, Long maxRowsPerSecond) throws SQLException {
+        s.update("UPDATE " + MIGRATIONS + " SET control_max_rows_per_second = ? WHERE id = ?", maxRowsPerSecond, id);
+    }
+
+    /** {@code postponed} holds the cut-over at "ready" until released; false releases it. */
+    public static void postponeCutover(Session s, long id, boolean postponed) throws SQLException {
+        s.update("UPDATE " + MIGRATIONS + " SET control_cutover = ? WHERE id = ?", postponed ? "postponed" : "released",
+                id);
+    }
+}
