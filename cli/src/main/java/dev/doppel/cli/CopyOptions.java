@@ -33,6 +33,10 @@ final class CopyOptions {
     @Option(names = "--no-verify", description = "Swap without comparing source and shadow first. Not recommended.")
     boolean noVerify;
 
+    @Option(names = "--postpone-cutover", description = "Wait at \"ready\", replaying changes, until `doppel cutover"
+            + " ID` releases the swap.")
+    boolean postponeCutover;
+
     Options applyTo(Options options) {
         if (dropOld && mixee.commandLine().getParseResult().hasMatchedOption("--keep-old")) {
             throw usage("--keep-old and --drop-old contradict each other; give one");
@@ -45,7 +49,7 @@ final class CopyOptions {
         }
         return options.withChunk(chunkTime, options.initialChunkRows(), options.maxChunkRows())
                 .withMaxRowsPerSecond(maxRowsPerSecond).withKeepOld(dropOld ? Duration.ZERO : keepOld)
-                .withVerify(!noVerify);
+                .withVerify(!noVerify).withPostponedCutover(postponeCutover);
     }
 
     /** Says loudly, before anything starts, that a lost or wrong row would go unnoticed. */

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
         description = "Online schema changes for PostgreSQL: a shadow table kept in sync, copied in throttled "
                 + "keyset batches, verified, and swapped in under a short bounded lock.",
         subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, ResumeCommand.class,
-                AbortCommand.class, CleanupCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                AbortCommand.class, CleanupCommand.class, DemoCommand.class, PauseCommand.class, UnpauseCommand.class,
+                ThrottleCommand.class, CutoverCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
                 ExitCodes.REFUSED_UNCHANGED_LINE},
@@ -32,7 +33,7 @@ public final class DoppelCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "give a command: plan, run, status, resume, abort, cleanup or demo");
+                "give a command: plan, run, status, pause, unpause, throttle, cutover, resume, abort, cleanup or demo");
     }
 
     public static void main(String[] args) {

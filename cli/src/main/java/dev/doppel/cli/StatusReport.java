@@ -70,6 +70,9 @@ final class StatusReport {
         });
         RunReport.row(sb, "phase", phase(r));
         RunReport.row(sb, "rows copied", String.format(Locale.ROOT, "%,d", r.rowsCopied()));
+        if (!r.finished()) {
+            RunReport.row(sb, "control", control(r));
+        }
         RunReport.row(sb, "started", time(r.startedAt()));
         RunReport.row(sb, "updated", time(r.updatedAt()));
         if (r.oldTable() != null) {
@@ -98,7 +101,24 @@ final class StatusReport {
         o.put("drop_after", instant(r.dropAfter()));
         o.put("error", r.error());
         o.put("pid", r.pid());
+        o.put("paused", r.control().paused());
+        o.put("max_rows_per_second", r.control().maxRowsPerSecond());
+        o.put("cutover_postponed", r.control().cutoverPostponed());
+        o.put("control_seen_at", instant(r.controlSeenAt()));
         return o;
+    }
+
+    /** The operator's settings, and when the running process last read them (its acknowledgement). */
+    private static String control(MigrationRecord r) {
+        List<String> parts = new ArrayList<>();
+        parts.add(r.control().paused() ? "paused" : "copying");
+        parts.add(r.control().maxRowsPerSecond() == null ? "rate as started"
+                : "rate cap " + r.control().maxRowsPerSecond() + " rows/s");
+        if (r.control().cutoverPostponed()) {
+            parts.add("cut-over postponed: `doppel cutover " + r.id() + "` releases it");
+        }
+        return String.join(", ", parts) + (r.controlSeenAt() == null ? "; not read yet"
+                : "; last read by doppel " + time(r.controlSeenAt()));
     }
 
     /** A running migration's error, if any, is from an earlier stop it is being resumed from: stale, so not shown. */
