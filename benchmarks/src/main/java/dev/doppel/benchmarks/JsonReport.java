@@ -1,5 +1,6 @@
 package dev.doppel.benchmarks;
 
+import dev.doppel.engine.report.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,6 @@ final class JsonReport {
         root.put("summaries", summaries);
         root.put("runs", report.runs());
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, Json.write(root));
+        Files.writeString(file, Json.pretty(root));
     }
 }

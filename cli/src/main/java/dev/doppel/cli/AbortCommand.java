@@ -3,6 +3,7 @@ package dev.doppel.cli;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
+import dev.doppel.engine.report.Json;
 import dev.doppel.engine.state.MigrationRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,7 +60,7 @@ final class AbortCommand implements Callable<Integer> {
             migrations.abort(id);
             // Read back rather than assume "aborted": a migration that had already failed keeps that outcome.
             MigrationRecord r = migrations.get(id);
-            spec.commandLine().getOut().print(json ? Json.write(json(r)) + "\n"
+            spec.commandLine().getOut().print(json ? Json.compact(json(r)) + "\n"
                     : "migration " + r.id() + " of " + r.tableName() + " is " + r.outcome() + ": doppel's capture"
                             + " trigger, change log and shadow table are gone; " + r.tableName() + " keeps its"
                             + " definition and every write made meanwhile\n");

@@ -3,6 +3,7 @@ package dev.doppel.cli;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
+import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +50,7 @@ final class CleanupCommand implements Callable<Integer> {
             List<String> report = Migrations.on(connection.dataSource()).options(options).cleanup();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.write(report));
+                out.println(Json.compact(report));
             } else if (report.isEmpty()) {
                 out.println("nothing to clean up");
             } else {

@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.LinkedHashMap;
@@ -19,7 +20,7 @@ final class Failures {
             m.put("outcome", "failed");
             m.put("reason", e.reason());
             m.put("error", e.getMessage());
-            spec.commandLine().getOut().println(Json.write(m));
+            spec.commandLine().getOut().println(Json.compact(m));
             spec.commandLine().getOut().flush();
         } else {
             String what = code == ExitCodes.REFUSED ? "refused" : "failed";

@@ -2,6 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
+import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,7 +45,7 @@ abstract class OperatorCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("migration_id", id);
             m.put("asked", asked);
-            spec.commandLine().getOut().print(json ? Json.write(m) + "\n" : "migration " + id + ": " + asked
+            spec.commandLine().getOut().print(json ? Json.compact(m) + "\n" : "migration " + id + ": " + asked
                     + "; the running doppel process picks it up within a second (`doppel status " + id + "`)\n");
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;

@@ -3,6 +3,7 @@ package dev.doppel.cli;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Plan;
+import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,7 +46,7 @@ final class PlanCommand implements Callable<Integer> {
         try {
             Plan plan = change.builder(connection.dataSource()).options(change.applyTo(Options.defaults())).build()
                     .plan();
-            spec.commandLine().getOut().print(json ? Json.write(PlanReport.json(plan)) + "\n" : plan.toText());
+            spec.commandLine().getOut().print(json ? Json.compact(PlanReport.json(plan)) + "\n" : plan.toText());
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         } catch (DoppelException e) {

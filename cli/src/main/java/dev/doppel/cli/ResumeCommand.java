@@ -4,6 +4,7 @@ import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Result;
+import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,7 +66,7 @@ final class ResumeCommand implements Callable<Integer> {
         try {
             Result result = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err))
                     .resume(id);
-            spec.commandLine().getOut().print(json ? Json.write(RunReport.json(result)) + "\n"
+            spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(result)) + "\n"
                     : RunReport.text(result, UNVERIFIED));
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;

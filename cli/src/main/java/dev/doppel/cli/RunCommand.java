@@ -3,6 +3,7 @@ package dev.doppel.cli;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Result;
+import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             Result result = change.builder(connection.dataSource()).options(options).listener(Progress.on(err))
                     .build().run();
-            spec.commandLine().getOut().print(json ? Json.write(RunReport.json(result)) + "\n"
+            spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(result)) + "\n"
                     : RunReport.text(result));
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;

@@ -2,6 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
+import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,11 +52,11 @@ final class StatusCommand implements Callable<Integer> {
             String shown;
             if (id == null) {
                 List<MigrationStatus> all = migrations.list().stream().map(r -> MigrationStatus.of(r, migrations)).toList();
-                shown = json ? Json.write(all.stream().map(StatusReport::json).toList()) + "\n"
+                shown = json ? Json.compact(all.stream().map(StatusReport::json).toList()) + "\n"
                         : StatusReport.table(all);
             } else {
                 MigrationStatus one = MigrationStatus.of(migrations.get(id), migrations);
-                shown = json ? Json.write(StatusReport.json(one)) + "\n" : StatusReport.detail(one);
+                shown = json ? Json.compact(StatusReport.json(one)) + "\n" : StatusReport.detail(one);
             }
             spec.commandLine().getOut().print(shown);
             spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package dev.doppel.cli;
 
+import dev.doppel.engine.report.Json;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class JsonRoundTripTest {
             awkward.append(c);
         }
         awkward.append("\u007f caf\u00e9 \u4e2d \uD83D\uDE00 \u2028 end");
-        String json = Json.write(Map.of("k", awkward.toString()));
+        String json = Json.compact(Map.of("k", awkward.toString()));
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT ?::jsonb ->> 'k'")) {
             ps.setString(1, json);
             try (ResultSet rs = ps.executeQuery()) {
