@@ -72,6 +72,21 @@ class DependentsCarriedTest {
     }
 
     @Test
+    void commentsOnForeignKeysBothWaysSurvive(TestDatabase db) {
+        db.execute("CREATE TABLE owners (id int PRIMARY KEY)", "INSERT INTO owners SELECT generate_series(1, 10)",
+                "CREATE TABLE cars (id int PRIMARY KEY, owner int CONSTRAINT cars_owner REFERENCES owners)",
+                "CREATE TABLE tickets (id int PRIMARY KEY, car int CONSTRAINT tickets_car REFERENCES cars)",
+                "COMMENT ON CONSTRAINT cars_owner ON cars IS 'who drives it'",
+                "COMMENT ON CONSTRAINT tickets_car ON tickets IS 'which car was fined'",
+                "INSERT INTO cars SELECT g, 1 + g % 10 FROM generate_series(1, 50) g");
+        migrate(db, "cars", "ALTER COLUMN id TYPE bigint");
+        assertEquals("who drives it", db.scalar("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint"
+                + " WHERE conname = 'cars_owner' AND conrelid = 'cars'::regclass"));
+        assertEquals("which car was fined", db.scalar("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint"
+                + " WHERE conname = 'tickets_car'"));
+    }
+
+    @Test
     void theKeptOldTableNoLongerHoldsItsParentsBack(TestDatabase db) {
         db.execute("CREATE TABLE customers (id int PRIMARY KEY)", "INSERT INTO customers SELECT generate_series(1, 10)",
                 "CREATE TABLE invoices (id int PRIMARY KEY, customer int REFERENCES customers)",

@@ -127,6 +127,9 @@ class DependentsOraclePropertyTest {
             sql.add("COMMENT ON TABLE " + s + ".t IS 'the table'");
             sql.add("COMMENT ON COLUMN " + s + ".t.a IS 'column a'");
             sql.add("COMMENT ON CONSTRAINT t_pkey ON " + s + ".t IS 'the key'");
+            if (web.features().contains("kid")) {
+                sql.add("COMMENT ON CONSTRAINT kid_t_id_fkey ON " + s + ".kid IS 'whose kid'");
+            }
         }
         if (web.features().contains("index")) {
             sql.add("CREATE INDEX t_b_lower ON " + s + ".t (lower(b))");

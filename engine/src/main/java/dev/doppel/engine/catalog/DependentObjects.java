@@ -66,6 +66,12 @@ public final class DependentObjects {
                 rs -> rs.getString(1), t.schema(), t.name())) {
             out.add("rule " + rule + " on " + t.display() + " would be lost by the swap; rules are not carried yet");
         }
+        for (String index : s.query("SELECT c.relname || ' (tablespace ' || ts.spcname || ')' FROM pg_index x"
+                + " JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_tablespace ts ON ts.oid = c.reltablespace"
+                + " WHERE x.indrelid = ? ORDER BY 1", rs -> rs.getString(1), t.oid())) {
+            out.add("index " + index + " of " + t.display() + " lives in its own tablespace, which the rebuilt index"
+                    + " would not keep yet; move it to the table's tablespace first, or back after the migration");
+        }
         if (t.persistence() == 't') {
             out.add(t.display() + " is a temporary table; other sessions cannot see it, so doppel cannot copy it");
         }

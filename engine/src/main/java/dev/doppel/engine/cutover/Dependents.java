@@ -2,6 +2,7 @@ package dev.doppel.engine.cutover;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.plan.ColumnMapping;
+import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.Session;
 
 import java.sql.Array;
@@ -23,7 +24,7 @@ public final class Dependents {
     /** A foreign key on another table (or this one) that references the source. */
     record InboundForeignKey(String child, String name, List<String> childColumns, List<String> parentColumns,
                              String match, String onUpdate, String onDelete, boolean deferrable, boolean deferred,
-                             boolean validated) {
+                             boolean validated, String comment) {
     }
 
     private final List<InboundForeignKey> inbound;
@@ -55,12 +56,14 @@ public final class Dependents {
                         + "   ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o),"
                         + " ARRAY(SELECT attname FROM unnest(c.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a"
                         + "   ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o),"
-                        + " c.confmatchtype, c.confupdtype, c.confdeltype, c.condeferrable, c.condeferred, c.convalidated"
+                        + " c.confmatchtype, c.confupdtype, c.confdeltype, c.condeferrable, c.condeferred, c.convalidated,"
+                        + " obj_description(c.oid, 'pg_constraint')"
                         + " FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = ? AND c.conrelid <> ?"
                         + " ORDER BY c.conrelid, c.conname",
                 rs -> new InboundForeignKey(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
                         strings(rs.getArray(4)), match(rs.getString(5)), action(rs.getString(6)),
-                        action(rs.getString(7)), rs.getBoolean(8), rs.getBoolean(9), rs.getBoolean(10)), oid, oid);
+                        action(rs.getString(7)), rs.getBoolean(8), rs.getBoolean(9), rs.getBoolean(10),
+                        rs.getString(11)), oid, oid);
         List<String[]> triggers = s.query("SELECT tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger"
                         + " WHERE tgrelid = ? AND NOT tgisinternal AND NOT tgname = ANY(?) ORDER BY tgname",
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, oid,
@@ -117,6 +120,10 @@ public final class Dependents {
                     + newTable + " (" + String.join(", ", parent) + ") " + fk.match() + " ON UPDATE " + fk.onUpdate()
                     + " ON DELETE " + fk.onDelete() + (fk.deferrable() ? " DEFERRABLE" : "")
                     + (fk.deferred() ? " INITIALLY DEFERRED" : "") + " NOT VALID");
+            if (fk.comment() != null) {
+                s.execute("COMMENT ON CONSTRAINT " + quote(fk.name()) + " ON " + fk.child() + " IS "
+                        + Identifiers.literal(fk.comment()));
+            }
         }
         for (String[] trigger : triggers) {
             s.execute(trigger[1]);

@@ -107,6 +107,12 @@ public final class Swap {
         for (ForeignKey fk : shadow.foreignKeys()) {
             s.execute("ALTER TABLE " + newTable + " ADD CONSTRAINT " + quote(fk.name()) + " " + fk.definition()
                     + " NOT VALID");
+            String comment = s.text("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint"
+                    + " WHERE conrelid = ? AND conname = ?", source.oid(), fk.name());
+            if (comment != null) {
+                s.execute("COMMENT ON CONSTRAINT " + quote(fk.name()) + " ON " + newTable + " IS "
+                        + Identifiers.literal(comment));
+            }
         }
         dependents.attach(s, newTable, mapping);
         views.recreate(s);

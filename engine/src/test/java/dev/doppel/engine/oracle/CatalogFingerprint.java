@@ -43,7 +43,7 @@ public final class CatalogFingerprint {
                         + " || coalesce((SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(relacl) x), '-')"
                         + " FROM pg_class WHERE oid = " + t,
                 "SELECT string_agg(conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' '"
-                        + " || convalidated, E'\\n' ORDER BY conrelid::regclass::text, conname) FROM pg_constraint WHERE contype = 'f' AND confrelid = " + t
+                        + " || convalidated || ' ' || coalesce(obj_description(oid, 'pg_constraint'), '-'), E'\\n' ORDER BY conrelid::regclass::text, conname) FROM pg_constraint WHERE contype = 'f' AND confrelid = " + t
                         + " AND conrelid <> " + t,
                 "SELECT string_agg(v.oid::regclass::text || ' ' || pg_get_viewdef(v.oid) || ' '"
                         + " || coalesce(v.reloptions::text, '-') || ' ' || pg_get_userbyid(v.relowner) || ' '"
