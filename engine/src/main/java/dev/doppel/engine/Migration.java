@@ -52,6 +52,8 @@ final class Migration {
     private static final int REPLAY_BATCH = 5_000;
     /** How long a drain may go without the backlog shrinking before the cut-over tries its bounded lock anyway. */
     private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(30);
+    /** Entries left for the final replay under the cut-over lock: each costs the locked writers time. */
+    private static final long LOCK_BACKLOG = 50;
     /** Failures after which the shadow cannot be trusted or reused: clean up rather than keep for a resume. */
     private static final Set<String> DESTRUCTIVE = Set.of("copy_failed", "index_failed", "verify_mismatch",
             "source_changed", "invalid_alter");
@@ -358,8 +360,8 @@ final class Migration {
         refuseBlockers(c);
         resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
         new SnapshotWait(c.control).await(options.snapshotWait());
-        // The wait let changes queue up; what is left for the lock should be one small batch.
-        resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
+        // The wait let changes queue up; what is left for the lock should be a handful, replayed in milliseconds.
+        resync.drain(LOCK_BACKLOG, DRAIN_PATIENCE);
         long[] lockedAt = new long[1];
         long applied = c.lockRetry.run("cut-over of " + c.source.display(), s -> {
             // Tables referencing the source first, in OID order: their writers check keys in the source, so
@@ -372,8 +374,7 @@ final class Migration {
             lockedAt[0] = System.nanoTime();
             long n = resync.applyAll(s);
             long replayed = System.nanoTime();
-            TableInfo now = new CatalogReader(s).read(c.source.oid());
-            if (!now.fingerprint().equals(c.source.fingerprint())) {
+            if (!new CatalogReader(s).fingerprint(c.source.oid()).equals(c.source.fingerprint())) {
                 throw new DoppelException("source_changed", "the definition of " + c.source.display() + " changed"
                         + " while doppel was migrating it (someone ran DDL on it); nothing was swapped. Run the"
                         + " migration again against the new definition");
@@ -388,7 +389,7 @@ final class Migration {
                 return null;
             }
             return n;
-        }, () -> resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE));
+        }, () -> resync.drain(LOCK_BACKLOG, DRAIN_PATIENCE));
         long heldMillis = (System.nanoTime() - lockedAt[0]) / 1_000_000;
         locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
         log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);

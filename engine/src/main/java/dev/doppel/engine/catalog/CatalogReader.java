@@ -35,12 +35,24 @@ public final class CatalogReader {
     }
 
     public TableInfo read(long oid) throws SQLException {
+        return read(oid, true);
+    }
+
+    /**
+     * The table's definition fingerprint alone: what the cut-over compares under its lock, where statting every
+     * file of a large table for its size would cost milliseconds the lock should not hold.
+     */
+    public String fingerprint(long oid) throws SQLException {
+        return read(oid, false).fingerprint();
+    }
+
+    private TableInfo read(long oid, boolean withSize) throws SQLException {
         record Rel(String schema, String name, String kind, String persistence, String owner, String comment,
                    List<String> options, long rows, long bytes) {
         }
         Rel rel = session.one("SELECT n.nspname, c.relname, c.relkind, c.relpersistence, pg_get_userbyid(c.relowner),"
                         + " obj_description(c.oid, 'pg_class'), c.reloptions, greatest(c.reltuples, 0)::bigint,"
-                        + " pg_total_relation_size(c.oid)"
+                        + (withSize ? " pg_total_relation_size(c.oid)" : " 0")
                         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?",
                 rs -> new Rel(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), strings(rs.getArray(7)), rs.getLong(8), rs.getLong(9)), oid);
