@@ -11,6 +11,7 @@ import dev.doppel.engine.cutover.SnapshotWait;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
+import dev.doppel.engine.plan.InPlaceSteps;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
@@ -106,7 +107,7 @@ final class Migration {
                 if (options.postponeCutover()) {
                     Control.postponeCutover(control, c.id, true);
                 }
-                return plan.strategy() == Plan.Strategy.IN_PLACE ? inPlace(c) : proceed(c, Phase.SHADOW);
+                return plan.strategy() == Plan.Strategy.IN_PLACE ? inPlace(c, plan.steps()) : proceed(c, Phase.SHADOW);
             } finally {
                 unlock(c);
             }
@@ -260,33 +261,73 @@ final class Migration {
     }
 
     /**
-     * A change PostgreSQL makes in the catalog alone: the ALTER itself, on the table, in short lock attempts so
-     * that writers never queue behind it for longer than one attempt.
+     * A change PostgreSQL makes without rewriting or scanning the table under its lock: the ALTER itself, on the
+     * table, in short lock attempts so that writers never queue behind it for longer than one attempt; checks and
+     * foreign keys validated afterwards while writers go on. If validation fails, the constraints just added are
+     * removed again and the table is as it was.
      */
-    private Result inPlace(Context c) throws SQLException {
-        enter(c, Phase.CUTOVER, "altering " + c.source.display() + " in place");
-        long[] lockedAt = new long[1];
+    private Result inPlace(Context c, InPlaceSteps steps) throws SQLException {
+        String table = c.source.qualified();
         try {
-            c.lockRetry.run("altering " + c.source.display() + " in place", s -> {
-                s.execute("LOCK TABLE " + c.source.qualified() + " IN ACCESS EXCLUSIVE MODE");
-                lockedAt[0] = System.nanoTime();
-                for (String statement : c.change.statementsFor(c.source.qualified())) {
-                    s.execute(statement);
+            enter(c, Phase.CUTOVER, "altering " + c.source.display() + " in place");
+            lockedStep(c, "in-place ALTER", steps.locked().statementsFor(table));
+            if (!steps.validate().isEmpty()) {
+                enter(c, Phase.VERIFY, "validating " + steps.validate() + " while writers go on");
+                validate(c, steps);
+            }
+            if (!steps.notNull().isEmpty()) {
+                List<String> statements = new ArrayList<>();
+                for (String column : steps.notNull()) {
+                    statements.add("ALTER TABLE " + table + " ALTER COLUMN " + quote(column) + " SET NOT NULL");
+                    statements.add("ALTER TABLE " + table + " DROP CONSTRAINT "
+                            + quote(InPlaceSteps.notNullCheck(column)));
                 }
-                return Boolean.TRUE;
-            }, () -> { });
+                lockedStep(c, "SET NOT NULL proven by a validated check", statements);
+            }
         } catch (SQLException | RuntimeException e) {
             c.store.finish(c.id, "failed", e.getMessage(), null, null);
             listener.phase(Phase.FAILED, e.getMessage());
             throw e;
         }
-        long held = (System.nanoTime() - lockedAt[0]) / 1_000_000;
-        locks.add(new Result.LockHeld("in-place ALTER (ACCESS EXCLUSIVE)", held, c.lockRetry.lastAttempts()));
         c.store.finish(c.id, "succeeded", null, null, null);
         leave();
         listener.phase(Phase.DONE, "done");
         return new Result(c.id, c.source.display(), "succeeded", Plan.Strategy.IN_PLACE, 0, 0, phaseMillis, locks,
                 null, null, null, c.warnings);
+    }
+
+    private void lockedStep(Context c, String what, List<String> statements) throws SQLException {
+        long[] lockedAt = new long[1];
+        c.lockRetry.run(what + " on " + c.source.display(), s -> {
+            s.execute("LOCK TABLE " + c.source.qualified() + " IN ACCESS EXCLUSIVE MODE");
+            lockedAt[0] = System.nanoTime();
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+            return Boolean.TRUE;
+        }, () -> { });
+        locks.add(new Result.LockHeld(what + " (ACCESS EXCLUSIVE)", (System.nanoTime() - lockedAt[0]) / 1_000_000,
+                c.lockRetry.lastAttempts()));
+    }
+
+    /** VALIDATE scans under SHARE UPDATE EXCLUSIVE, which writers do not wait on; it may take long on a big table. */
+    private void validate(Context c, InPlaceSteps steps) throws SQLException {
+        String table = c.source.qualified();
+        c.worker.execute("SET statement_timeout = 0");
+        try {
+            for (String constraint : steps.validate()) {
+                c.worker.execute("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + quote(constraint));
+            }
+        } catch (SQLException e) {
+            List<String> drops = steps.validate().stream()
+                    .map(name -> "ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + quote(name)).toList();
+            lockedStep(c, "removing the constraints that did not validate", drops);
+            throw new DoppelException("validation_failed", "the rows of " + c.source.display() + " do not satisfy"
+                    + " the change: " + e.getMessage() + ". The constraints doppel had added NOT VALID were removed"
+                    + " again; the table is as it was. Fix the rows, then run the change again", e);
+        } finally {
+            c.worker.execute("SET statement_timeout = '10min'");
+        }
     }
 
     /** Builds the deferred indexes and constraints a resume has not found built yet. */

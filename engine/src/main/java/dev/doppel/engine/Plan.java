@@ -3,6 +3,7 @@ package dev.doppel.engine;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.ColumnMapping;
+import dev.doppel.engine.plan.InPlaceSteps;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
@@ -15,7 +16,7 @@ import java.util.List;
  * database's current state.
  */
 public record Plan(TableInfo source, AlterChange change, Strategy strategy, String why, ShadowTable shadow,
-                   List<String> carried, List<String> warnings) {
+                   InPlaceSteps steps, List<String> carried, List<String> warnings) {
 
     /** How the change is made. */
     public enum Strategy {
@@ -39,7 +40,7 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
         sb.append("strategy     ").append(strategy == Strategy.IN_PLACE ? "in place" : "rewrite").append(": ")
                 .append(why).append('\n');
         if (strategy == Strategy.IN_PLACE) {
-            change.statementsFor(source.qualified()).forEach(st -> sb.append("  ").append(st).append('\n'));
+            steps.describe(source.qualified()).forEach(st -> sb.append("  ").append(st).append('\n'));
             warnings.forEach(w -> sb.append("warning      ").append(w).append('\n'));
             return sb.toString();
         }

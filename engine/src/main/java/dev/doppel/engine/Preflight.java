@@ -7,6 +7,7 @@ import dev.doppel.engine.cutover.DependentViews;
 import dev.doppel.engine.cutover.Dependents;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
+import dev.doppel.engine.plan.InPlaceSteps;
 import dev.doppel.engine.plan.QualifiedName;
 import dev.doppel.engine.plan.Subcommand;
 import dev.doppel.engine.shadow.DeferredObject;
@@ -18,8 +19,6 @@ import dev.doppel.engine.sql.Session;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.List;
 
 /**
@@ -47,11 +46,12 @@ final class Preflight {
         change.tableName().ifPresent(named -> checkSameTable(named, source));
         ObjectNames names = new ObjectNames(source.oid());
         checkNoLeftovers(source, names);
-        String rebuilds = rebuilds(source, change, names);
+        InPlaceSteps steps = InPlaceSteps.of(change);
+        String rebuilds = rebuilds(source, change, steps, names);
         if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
-            return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change in the catalog"
-                    + " (no rewrite, no scan): doppel runs the ALTER on the table itself, taking its ACCESS EXCLUSIVE"
-                    + " lock in short attempts", null, List.of(), warnings(source));
+            return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without rewriting"
+                    + " the table or scanning it under its lock: doppel runs it on the table itself, taking the lock"
+                    + " in short attempts", null, steps, List.of(), warnings(source));
         }
         String why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
                 + " under an ACCESS EXCLUSIVE lock";
@@ -74,7 +74,7 @@ final class Preflight {
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger())).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
-        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, carried, warnings(source));
+        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings(source));
     }
 
     /**
@@ -82,29 +82,18 @@ final class Preflight {
      * it in the catalog alone. Only subcommands that never scan the table under their lock can qualify; the rest
      * are asked of PostgreSQL on an empty copy.
      */
-    private String rebuilds(TableInfo source, AlterChange change, ObjectNames names) throws SQLException {
-        for (Subcommand sub : change.subcommands()) {
-            boolean noScan = IN_PLACE_KINDS.contains(sub.kind()) || sub.kind() == Subcommand.Kind.ADD_CONSTRAINT
-                    && sub.notValid() && (sub.constraintType() == Subcommand.ConstraintType.CHECK
-                    || sub.constraintType() == Subcommand.ConstraintType.FOREIGN_KEY);
-            if (!noScan) {
-                return "scan the table for " + sub.text();
-            }
+    private String rebuilds(TableInfo source, AlterChange change, InPlaceSteps steps, ObjectNames names)
+            throws SQLException {
+        if (steps == null) {
+            return "scan or rewrite the table for " + change.subcommands().stream()
+                    .filter(sub -> InPlaceSteps.of(AlterParser.parse(sub.text())) == null).map(Subcommand::text)
+                    .findFirst().orElse(change.text());
         }
         return session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
-            return new ShadowTableBuilder(s, names).rebuilds(source, change);
+            return new ShadowTableBuilder(s, names).rebuilds(source, steps.locked());
         });
     }
-
-    /** Subcommands that change only the catalog unless PostgreSQL finds it must rewrite (which it is asked). */
-    private static final Set<Subcommand.Kind> IN_PLACE_KINDS = EnumSet.of(Subcommand.Kind.ADD_COLUMN,
-            Subcommand.Kind.DROP_COLUMN, Subcommand.Kind.ALTER_COLUMN_TYPE, Subcommand.Kind.SET_DEFAULT,
-            Subcommand.Kind.DROP_DEFAULT, Subcommand.Kind.DROP_NOT_NULL, Subcommand.Kind.RENAME_COLUMN,
-            Subcommand.Kind.RENAME_CONSTRAINT, Subcommand.Kind.SET_STATISTICS, Subcommand.Kind.SET_COLUMN_STORAGE,
-            Subcommand.Kind.SET_COMPRESSION, Subcommand.Kind.DROP_CONSTRAINT, Subcommand.Kind.DROP_IDENTITY,
-            Subcommand.Kind.SET_IDENTITY, Subcommand.Kind.DROP_EXPRESSION, Subcommand.Kind.SET_STORAGE_PARAMETERS,
-            Subcommand.Kind.RESET_STORAGE_PARAMETERS);
 
     /** Every statement the migration generates, run once against empty tables, so PostgreSQL checks them now. */
     private static void dryRun(Session s, TableInfo source, ShadowTable shadow, MigrationSql sql) throws SQLException {

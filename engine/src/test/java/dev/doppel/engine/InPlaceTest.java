@@ -60,8 +60,8 @@ class InPlaceTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ALTER COLUMN c0 TYPE bigint", "ADD COLUMN stamp timestamptz DEFAULT clock_timestamp()",
-            "ALTER COLUMN c1 SET NOT NULL", "ADD UNIQUE (c0, k0)", "ALTER COLUMN c2 TYPE numeric(12,4)",
-            "ADD CONSTRAINT positive CHECK (k0 > 0)"})
+            "ADD UNIQUE (c0, k0)", "ALTER COLUMN c2 TYPE numeric(12,4)", "ADD CHECK (k0 > 0)",
+            "ADD COLUMN extra int, ADD CONSTRAINT positive CHECK (k0 > 0)"})
     void changesThatRewriteOrScanGoThroughTheShadow(String change, TestDatabase db) {
         String table = "rw_" + Math.abs(change.hashCode());
         db.execute("CREATE TABLE " + table + " (k0 int PRIMARY KEY, c0 int, c1 text, c2 numeric(12,2))",
@@ -69,6 +69,42 @@ class InPlaceTest {
         Plan plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(change).build().plan();
         assertEquals(Plan.Strategy.REWRITE, plan.strategy(), plan.why());
         assertTrue(plan.toText().contains("strategy     rewrite: in place, PostgreSQL would"), plan.toText());
+    }
+
+    @Test
+    void checksForeignKeysAndNotNullAreValidatedWhileWritersGoOn(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE parents_ip (id int PRIMARY KEY)", "INSERT INTO parents_ip SELECT generate_series(1, 100)",
+                "CREATE TABLE validated (id int PRIMARY KEY, parent int, amount int NOT NULL, label text)",
+                "INSERT INTO validated SELECT g, 1 + g % 100, g, 'l' || g FROM generate_series(1, 5000) g");
+        String filenode = db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = 'validated'::regclass");
+        for (String change : java.util.List.of("ADD CONSTRAINT amount_positive CHECK (amount > 0)",
+                "ADD CONSTRAINT parent_fk FOREIGN KEY (parent) REFERENCES parents_ip",
+                "ALTER COLUMN label SET NOT NULL")) {
+            Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("validated").alter(change)
+                    .build().run();
+            assertEquals(Plan.Strategy.IN_PLACE, r.strategy(), change);
+        }
+        assertEquals(filenode, db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = 'validated'::regclass"));
+        assertEquals("amount_positive true, parent_fk true", db.scalar("SELECT string_agg(conname || ' ' || convalidated,"
+                + " ', ' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'validated'::regclass AND contype IN ('c', 'f')"));
+        assertEquals("true", db.scalar("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'validated'::regclass"
+                + " AND attname = 'label'"));
+    }
+
+    @Test
+    void aFailedValidationLeavesTheTableAsItWas(TestDatabase db) {
+        db.execute("CREATE TABLE unfit (id int PRIMARY KEY, amount int, note text)",
+                "INSERT INTO unfit SELECT g, g - 10, CASE WHEN g = 7 THEN NULL ELSE 'n' END FROM generate_series(1, 500) g");
+        DoppelException check = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("unfit").alter("ADD CONSTRAINT amount_positive CHECK (amount > 0)")
+                .build().run());
+        assertEquals("validation_failed", check.reason());
+        DoppelException notNull = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("unfit").alter("ALTER COLUMN note SET NOT NULL").build().run());
+        assertEquals("validation_failed", notNull.reason());
+        assertEquals(0, db.count("SELECT count(*) FROM pg_constraint WHERE conrelid = 'unfit'::regclass AND contype = 'c'"));
+        assertEquals("false", db.scalar("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'unfit'::regclass"
+                + " AND attname = 'note'"));
     }
 
     @Test
