@@ -7,6 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "cutover", versionProvider = VersionProvider.class,
         description = "Release a migration that was run with --postpone-cutover and waits at \"ready\": it swaps"
                 + " within a second, under its usual bounded lock.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
+                ExitCodes.REFUSED_UNCHANGED_LINE},
         footerHeading = "%nExamples:%n", footer = {"  doppel cutover -d shop 42"})
 final class CutoverCommand extends OperatorCommand {
     @Override

@@ -1,5 +1,6 @@
 package dev.doppel.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Spec;
                 + "keyset batches, verified, and swapped in under a short bounded lock.",
         subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, ResumeCommand.class,
                 AbortCommand.class, CleanupCommand.class, DemoCommand.class, PauseCommand.class, UnpauseCommand.class,
-                ThrottleCommand.class, CutoverCommand.class, CommandLine.HelpCommand.class},
+                ThrottleCommand.class, CutoverCommand.class, AutoComplete.GenerateCompletion.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
                 ExitCodes.REFUSED_UNCHANGED_LINE},

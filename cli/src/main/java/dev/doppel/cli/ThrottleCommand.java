@@ -9,6 +9,9 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "throttle", versionProvider = VersionProvider.class,
         description = "Cap a running migration's copy rate from its next chunk on (0: no cap), or return it to the"
                 + " rate it started with (--reset).",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
+                ExitCodes.REFUSED_UNCHANGED_LINE},
         footerHeading = "%nExamples:%n", footer = {"  doppel throttle -d shop 42 --max-rows-per-second 20000",
                 "  doppel throttle -d shop 42 --reset"})
 final class ThrottleCommand extends OperatorCommand {

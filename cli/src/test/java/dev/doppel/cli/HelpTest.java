@@ -11,13 +11,22 @@ class HelpTest {
     void everyCommandHasHelpWithExamples() {
         for (String[] args : new String[][] {{"--help"}, {"plan", "--help"}, {"run", "--help"}, {"demo", "--help"},
                 {"plan", "-?"}, {"help", "run"}, {"status", "--help"}, {"resume", "-?"}, {"abort", "--help"},
-                {"cleanup", "--help"}}) {
+                {"cleanup", "--help"}, {"pause", "--help"}, {"unpause", "--help"}, {"throttle", "--help"},
+                {"cutover", "--help"}}) {
             Cli cli = Cli.run(args);
             assertEquals(0, cli.exitCode(), cli::toString);
             assertTrue(cli.out().startsWith("Usage: doppel"), cli::toString);
             assertTrue(cli.out().contains("Examples:"), cli::toString);
             assertTrue(cli.out().contains("Exit codes:"), cli::toString);
         }
+    }
+
+    @Test
+    void generatesABashCompletionScript() {
+        Cli cli = Cli.run("generate-completion");
+        assertEquals(0, cli.exitCode(), cli::toString);
+        assertTrue(cli.out().contains("complete -F"), cli::toString);
+        assertTrue(cli.out().contains("cutover"), cli::toString);
     }
 
     @Test
