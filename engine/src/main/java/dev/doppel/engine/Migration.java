@@ -519,13 +519,7 @@ final class Migration {
     }
 
     static String changeHash(String change) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(change.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Session.sha256(change);
     }
 
     private void enter(Phase next, String detail) {

@@ -3,14 +3,8 @@ package dev.doppel.engine.catalog;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.sql.Session;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.Array;
 
 import java.sql.SQLException;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Reads a table's shape from pg_catalog; never writes. */
@@ -55,7 +49,7 @@ public final class CatalogReader {
                         + (withSize ? " pg_total_relation_size(c.oid)" : " 0")
                         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?",
                 rs -> new Rel(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), strings(rs.getArray(7)), rs.getLong(8), rs.getLong(9)), oid);
+                        rs.getString(6), Session.strings(rs.getArray(7)), rs.getLong(8), rs.getLong(9)), oid);
         if (rel == null) {
             throw new DoppelException("table_not_found", "relation with oid " + oid + " no longer exists");
         }
@@ -80,7 +74,7 @@ public final class CatalogReader {
                         + " WHERE x.indrelid = ? ORDER BY i.oid",
                 rs -> new IndexInfo(rs.getString(1), rs.getString(2),
                         shape(rs.getString(2), rs.getBoolean(3), rs.getString(9), rs.getString(10)),
-                        rs.getBoolean(3), rs.getBoolean(4), strings(rs.getArray(5)), rs.getString(6),
+                        rs.getBoolean(3), rs.getBoolean(4), Session.strings(rs.getArray(5)), rs.getString(6),
                         flag(rs.getString(7)), rs.getString(8)), oid);
         List<ConstraintInfo> constraints = session.query("SELECT conname, contype, pg_get_constraintdef(oid), convalidated"
                         + " FROM pg_constraint WHERE conrelid = ? AND contype NOT IN ('p', 'u', 'x') ORDER BY oid",
@@ -116,22 +110,11 @@ public final class CatalogReader {
         columns.forEach(c -> sb.append(c).append('\n'));
         indexes.forEach(i -> sb.append(i.name()).append(' ').append(i.shape()).append('\n'));
         constraints.forEach(c -> sb.append(c).append('\n'));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Session.sha256(sb.toString()).substring(0, 32);
     }
 
     private static char flag(String s) {
         return s == null || s.isEmpty() ? 0 : s.charAt(0);
     }
 
-    private static List<String> strings(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        return Arrays.asList((String[]) array.getArray());
-    }
 }

@@ -3,10 +3,8 @@ package dev.doppel.engine.cutover;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.Session;
 
-import java.sql.Array;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,7 +43,7 @@ public final class DependentViews {
                     + "   ELSE quote_ident(pg_get_userbyid(a.grantee)) END"
                     + "   || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END FROM aclexplode(c.relacl) a)"
                     + " FROM pg_class c WHERE c.oid = ?", rs -> new View(rs.getString(1), rs.getString(2),
-                    strings(rs.getArray(3)), rs.getString(4), strings(rs.getArray(6)), rs.getString(5),
+                    Session.strings(rs.getArray(3)), rs.getString(4), Session.strings(rs.getArray(6)), rs.getString(5),
                     s.query("SELECT quote_ident(attname), col_description(attrelid, attnum) FROM pg_attribute"
                             + " WHERE attrelid = ? AND attnum > 0 AND col_description(attrelid, attnum) IS NOT NULL"
                             + " ORDER BY attnum", r -> new String[] {r.getString(1), r.getString(2)}, view)), view));
@@ -85,7 +83,4 @@ public final class DependentViews {
         }
     }
 
-    private static List<String> strings(Array array) throws SQLException {
-        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
-    }
 }

@@ -5,7 +5,6 @@ import dev.doppel.engine.plan.ColumnMapping;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.Session;
 
-import java.sql.Array;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,8 +59,8 @@ public final class Dependents {
                         + " obj_description(c.oid, 'pg_constraint')"
                         + " FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = ? AND c.conrelid <> ?"
                         + " ORDER BY c.conrelid, c.conname",
-                rs -> new InboundForeignKey(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
-                        strings(rs.getArray(4)), match(rs.getString(5)), action(rs.getString(6)),
+                rs -> new InboundForeignKey(rs.getString(1), rs.getString(2), Session.strings(rs.getArray(3)),
+                        Session.strings(rs.getArray(4)), match(rs.getString(5)), action(rs.getString(6)),
                         action(rs.getString(7)), rs.getBoolean(8), rs.getBoolean(9), rs.getBoolean(10),
                         rs.getString(11)), oid, oid);
         List<String[]> triggers = s.query("SELECT tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger"
@@ -226,7 +225,4 @@ public final class Dependents {
         };
     }
 
-    private static List<String> strings(Array array) throws SQLException {
-        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
-    }
 }

@@ -1,12 +1,18 @@
 package dev.doppel.engine.sql;
 
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /** One JDBC connection with the few helpers doppel needs: statements, typed queries and transactions. */
@@ -92,6 +98,21 @@ public final class Session implements AutoCloseable {
     public long number(String sql, Object... params) throws SQLException {
         Long v = one(sql, rs -> rs.getLong(1), params);
         return v == null ? 0 : v;
+    }
+
+    /** A text[] column as a list; empty for NULL. */
+    public static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    /** SHA-256 of a text, hex-encoded: fingerprints of definitions and changes. */
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** Runs {@code work} in one transaction at the given isolation; rolls back on any failure. */

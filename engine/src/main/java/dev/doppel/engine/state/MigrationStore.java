@@ -10,12 +10,10 @@ import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
 
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 
 import static dev.doppel.engine.sql.Identifiers.quote;
@@ -112,8 +110,8 @@ public final class MigrationStore {
         record Keys(List<String> source, List<String> types, List<String> target, boolean overriding) {
         }
         Keys keys = session.one("SELECT source_key, source_key_types, target_key, overriding_system_value FROM "
-                + MIGRATIONS + " WHERE id = ?", rs -> new Keys(strings(rs.getArray(1)), strings(rs.getArray(2)),
-                strings(rs.getArray(3)), rs.getBoolean(4)), id);
+                + MIGRATIONS + " WHERE id = ?", rs -> new Keys(Session.strings(rs.getArray(1)), Session.strings(rs.getArray(2)),
+                Session.strings(rs.getArray(3)), rs.getBoolean(4)), id);
         if (keys == null || keys.source().isEmpty()) {
             throw new DoppelException("not_resumable", "migration " + id + " stopped before its shadow table was"
                     + " recorded; abort it and run the change again");
@@ -161,7 +159,7 @@ public final class MigrationStore {
     private static MigrationRecord record(ResultSet rs) throws SQLException {
         return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), Phase.valueOf(rs.getString(8)),
-                rs.getArray(9) == null ? null : strings(rs.getArray(9)), rs.getLong(10), rs.getString(11),
+                rs.getArray(9) == null ? null : Session.strings(rs.getArray(9)), rs.getLong(10), rs.getString(11),
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), rs.getInt(17),
                 new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20)),
@@ -224,9 +222,6 @@ public final class MigrationStore {
         event(id, Phase.DONE, "old table dropped");
     }
 
-    private static List<String> strings(Array array) throws SQLException {
-        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
-    }
 
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
