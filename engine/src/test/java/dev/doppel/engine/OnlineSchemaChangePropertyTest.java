@@ -66,6 +66,11 @@ class OnlineSchemaChangePropertyTest {
         Oracle.create(db, shape, table, mirror, scenario.rows(), scenario.seed());
         try (OracleWriters writers = new OracleWriters(db, shape, table, mirror, scenario.rows() + 1)
                 .start(scenario.writers(), scenario.seed(), 1)) {
+            // An in-place change on a small table takes milliseconds: let the writers get going first.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (writers.committed() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
             MigrationListener listener = scenario.writersCrossCutover() ? MigrationListener.NONE
                     : OnlineSchemaChangeEndToEndTest.pauseAtCutover(writers);
             OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(scenario.alter())
