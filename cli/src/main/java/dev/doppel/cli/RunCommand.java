@@ -8,9 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
 /** {@code doppel run}: the engine's migration, with progress on stderr and the summary on stdout. */
@@ -47,6 +49,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the final report, or the error, as one JSON object on stdout.")
     boolean json;
 
+    @Option(names = "--metrics-port", paramLabel = "<port>", description = "Serve the migration's metrics in"
+            + " Prometheus format at http://127.0.0.1:<port>/metrics while it runs.")
+    Integer metricsPort;
+
     @Mixin
     PsqlStyleHelp help;
 
@@ -56,14 +62,30 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
         try {
-            Result result = change.builder(connection.dataSource()).options(options).listener(Progress.on(err))
-                    .build().run();
+            Result result;
+            if (metricsPort == null) {
+                result = change.builder(connection.dataSource()).options(options).listener(Progress.on(err)).build()
+                        .run();
+            } else {
+                try (MetricsEndpoint metrics = endpoint()) {
+                    result = change.builder(connection.dataSource()).options(options).listener(Progress.on(err))
+                            .meterRegistry(metrics.registry()).build().run();
+                }
+            }
             spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(result)) + "\n"
                     : RunReport.text(result));
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         } catch (DoppelException e) {
             return Failures.report(e, json, spec);
+        }
+    }
+
+    private MetricsEndpoint endpoint() {
+        try {
+            return new MetricsEndpoint(metricsPort);
+        } catch (UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 }
