@@ -10,10 +10,4 @@ public interface ChangeSource {
 
     /** Starts capturing; from the moment this returns, every committed write to the source is recorded. */
     void install() throws SQLException;
-
-    /** Stops capturing and removes what {@link #install()} created, from whichever table carries it now. */
-    void remove(String table) throws SQLException;
-
-    /** Entries recorded and not yet re-synced. */
-    long backlog() throws SQLException;
 }

@@ -33,19 +33,4 @@ public final class TriggerLogSource implements ChangeSource {
             return Boolean.TRUE;
         }, () -> { });
     }
-
-    @Override
-    public void remove(String table) throws SQLException {
-        lock.run("removing the capture trigger from " + table, s -> {
-            for (String statement : sql.dropCapture(table)) {
-                s.execute(statement);
-            }
-            return Boolean.TRUE;
-        }, () -> { });
-    }
-
-    @Override
-    public long backlog() throws SQLException {
-        return session.number(sql.backlog());
-    }
 }

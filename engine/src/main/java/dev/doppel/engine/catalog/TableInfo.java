@@ -31,10 +31,6 @@ public record TableInfo(long oid, String schema, String name, char persistence, 
         return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
     }
 
-    public Optional<Column> columnByAttnum(int attnum) {
-        return columns.stream().filter(c -> c.attnum() == attnum).findFirst();
-    }
-
     /** Usable keys: the primary key first, then non-null, non-partial, plain-column unique indexes, fewest columns first. */
     public List<IndexInfo> usableKeys() {
         return indexes.stream().filter(IndexInfo::usableAsKey)
