@@ -69,7 +69,7 @@ final class Progress implements MigrationListener {
         return sb.toString();
     }
 
-    private static String clock(long seconds) {
+    static String clock(long seconds) {
         long h = seconds / 3600;
         long m = seconds / 60 % 60;
         long s = seconds % 60;

@@ -1,5 +1,6 @@
 package dev.doppel.cli;
 
+import dev.doppel.engine.Phase;
 import dev.doppel.engine.state.MigrationRecord;
 
 import java.time.Instant;
@@ -69,7 +70,10 @@ final class StatusReport {
             default -> "";
         });
         RunReport.row(sb, "phase", phase(r));
-        RunReport.row(sb, "rows copied", String.format(Locale.ROOT, "%,d", r.rowsCopied()));
+        RunReport.row(sb, "rows copied", copied(r));
+        if (m.backlog() >= 0) {
+            RunReport.row(sb, "backlog", String.format(Locale.ROOT, "%,d logged changes to re-sync", m.backlog()));
+        }
         if (!r.finished()) {
             RunReport.row(sb, "control", control(r));
         }
@@ -101,11 +105,26 @@ final class StatusReport {
         o.put("drop_after", instant(r.dropAfter()));
         o.put("error", r.error());
         o.put("pid", r.pid());
+        o.put("estimated_rows", r.estimatedRows());
+        o.put("copy_rate", r.copyRate());
+        o.put("backlog", m.backlog() < 0 ? null : m.backlog());
         o.put("paused", r.control().paused());
         o.put("max_rows_per_second", r.control().maxRowsPerSecond());
         o.put("cutover_postponed", r.control().cutoverPostponed());
         o.put("control_seen_at", instant(r.controlSeenAt()));
         return o;
+    }
+
+    /** Rows copied and, while copying, the share of the estimate, the rate and the time left at that rate. */
+    private static String copied(MigrationRecord r) {
+        String rows = String.format(Locale.ROOT, "%,d", r.rowsCopied());
+        if (r.phase() != Phase.COPY || r.finished() || r.copyRate() <= 0 || r.estimatedRows() <= 0) {
+            return rows;
+        }
+        long left = Math.max(0, r.estimatedRows() - r.rowsCopied());
+        return rows + String.format(Locale.ROOT, " of about %,d (%d%%) at %,d rows/s; about %s left", r.estimatedRows(),
+                Math.min(100, r.rowsCopied() * 100 / r.estimatedRows()), r.copyRate(),
+                Progress.clock(left / r.copyRate()));
     }
 
     /** The operator's settings, and when the running process last read them (its acknowledgement). */

@@ -33,6 +33,7 @@ class OperatorCommandsTest {
         Cli status = Cli.against(db, "status", Long.toString(id));
         assertTrue(status.out().contains("rate cap 5000 rows/s, cut-over postponed"), status::toString);
         assertTrue(status.out().contains("last read by doppel"), status::toString);
+        assertTrue(status.out().contains("logged changes to re-sync"), status::toString);
         assertFalse(run.isDone());
         assertEquals("numeric(12,2)", Tables.type(db, "orders_held", "total"));
         Cli cutover = Cli.against(db, "cutover", Long.toString(id), "--json");
@@ -42,5 +43,26 @@ class OperatorCommandsTest {
         assertEquals("bigint", Tables.type(db, "orders_held", "total"));
         Cli late = Cli.against(db, "pause", Long.toString(id));
         assertEquals(Cli.exitFor("not_resumable"), late.exitCode(), late::toString);
+    }
+
+    @Test
+    void statusShowsTheCopysProgressRateAndTimeLeft(TestDatabase db) throws Exception {
+        Tables.orders(db, "orders_slow", 20_000);
+        db.execute("ANALYZE orders_slow");
+        CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.against(db, "run", "--table",
+                "orders_slow", "--alter", Tables.TO_CENTS, "--max-rows-per-second", "4000", "--chunk-time", "50ms"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String shown = "";
+        while (!shown.contains("rows/s; about")) {
+            assertTrue(System.nanoTime() < deadline, "status never showed the copy's progress: " + shown);
+            Thread.sleep(100);
+            if (db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'doppel' AND tablename = 'migrations'") > 0
+                    && db.count("SELECT count(*) FROM doppel.migrations WHERE table_name = 'public.orders_slow'"
+                    + " AND rows_copied > 0") > 0) {
+                shown = Cli.against(db, "status", Long.toString(Tables.migrationOf(db, "orders_slow"))).out();
+            }
+        }
+        assertTrue(shown.contains("of about 20,000"), shown);
+        assertEquals(0, run.get(60, TimeUnit.SECONDS).exitCode());
     }
 }

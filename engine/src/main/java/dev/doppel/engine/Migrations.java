@@ -57,6 +57,12 @@ public final class Migrations {
                 ObjectNames.advisoryHoldersQuery(), rs -> rs.getInt(1), names.advisoryLockParts()).isEmpty());
     }
 
+    /** Change-log entries the migration has yet to re-sync; -1 when it has no log (finished, or not started). */
+    public long backlog(MigrationRecord r) {
+        return withSession("reading the change log of migration " + r.id(), s -> new MigrationStore(s)
+                .backlog(r.tableOid()));
+    }
+
     public MigrationRecord get(long id) {
         return withSession("reading migration " + id, s -> new MigrationStore(s).load(id));
     }

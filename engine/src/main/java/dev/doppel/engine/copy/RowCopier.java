@@ -55,7 +55,8 @@ public final class RowCopier {
             int limit = sizer.next();
             long t0 = System.nanoTime();
             String[] from = last;
-            Chunk chunk = copyChunk(from, limit);
+            double secondsSoFar = (System.nanoTime() - started) / 1e9;
+            Chunk chunk = copyChunk(from, limit, secondsSoFar > 0 ? Math.round(total / secondsSoFar) : 0);
             long elapsed = System.nanoTime() - t0;
             if (chunk.rows() == 0) {
                 return total;
@@ -73,7 +74,7 @@ public final class RowCopier {
         }
     }
 
-    private Chunk copyChunk(String[] from, int limit) throws SQLException {
+    private Chunk copyChunk(String[] from, int limit, long rate) throws SQLException {
         Object[] params = params(from, limit);
         try {
             return session.transaction(s -> {
@@ -87,7 +88,7 @@ public final class RowCopier {
                 if (c == null) {
                     return new Chunk(0, from);
                 }
-                s.update(MigrationStore.checkpointSql(), c.lastKey(), c.rows(), migrationId);
+                s.update(MigrationStore.checkpointSql(), c.lastKey(), c.rows(), rate, migrationId);
                 return c;
             });
         } catch (SQLException e) {

@@ -56,7 +56,8 @@ public final class MigrationStore {
                     "source_key_types text[]", "target_key text[]",
                     "overriding_system_value boolean NOT NULL DEFAULT false",
                     "control_paused boolean NOT NULL DEFAULT false", "control_max_rows_per_second bigint",
-                    "control_cutover text", "control_seen_at timestamptz")) {
+                    "control_cutover text", "control_seen_at timestamptz", "estimated_rows bigint",
+                    "copy_rate bigint")) {
                 s.execute("ALTER TABLE " + MIGRATIONS + " ADD COLUMN IF NOT EXISTS " + column);
             }
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
@@ -76,9 +77,9 @@ public final class MigrationStore {
     public long start(TableInfo table, String change, String changeHash, String options, String version)
             throws SQLException {
         long id = session.number("INSERT INTO " + MIGRATIONS + " (table_oid, table_name, table_sql, change, change_hash,"
-                        + " source_fingerprint, options, phase, doppel_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                        + " RETURNING id", table.oid(), table.display(), table.qualified(), change, changeHash, table.fingerprint(), options, Phase.PREFLIGHT.name(),
-                version);
+                        + " source_fingerprint, options, phase, doppel_version, estimated_rows) VALUES"
+                        + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", table.oid(), table.display(), table.qualified(),
+                change, changeHash, table.fingerprint(), options, Phase.PREFLIGHT.name(), version, table.estimatedRows());
         event(id, Phase.PREFLIGHT, "started on " + table.display());
         return id;
     }
@@ -153,8 +154,8 @@ public final class MigrationStore {
 
     private static final String SELECT = "SELECT id, table_oid, table_name, table_sql, change, change_hash, source_fingerprint,"
             + " phase, checkpoint, rows_copied, outcome, error, old_table, drop_after, started_at, updated_at, pid,"
-            + " control_paused, control_max_rows_per_second, control_cutover = 'postponed', control_seen_at FROM "
-            + MIGRATIONS;
+            + " control_paused, control_max_rows_per_second, control_cutover = 'postponed', control_seen_at,"
+            + " estimated_rows, copy_rate FROM " + MIGRATIONS;
 
     private static MigrationRecord record(ResultSet rs) throws SQLException {
         return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -163,7 +164,7 @@ public final class MigrationStore {
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), rs.getInt(17),
                 new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20)),
-                instant(rs.getTimestamp(21)));
+                instant(rs.getTimestamp(21)), rs.getLong(22), rs.getLong(23));
     }
 
     public void phase(long id, Phase phase, String message) throws SQLException {
@@ -177,10 +178,20 @@ public final class MigrationStore {
                 message);
     }
 
-    /** The checkpoint update a copy chunk runs in its own transaction. Parameters: key (text[]), rows, id. */
+    /**
+     * The checkpoint update a copy chunk runs in its own transaction. Parameters: key (text[]), rows, the copy's
+     * rate so far (rows/s, for `status`), id.
+     */
     public static String checkpointSql() {
-        return "UPDATE " + MIGRATIONS + " SET checkpoint = ?, rows_copied = rows_copied + ?, updated_at = now()"
-                + " WHERE id = ?";
+        return "UPDATE " + MIGRATIONS + " SET checkpoint = ?, rows_copied = rows_copied + ?, copy_rate = ?,"
+                + " updated_at = now() WHERE id = ?";
+    }
+
+    /** Change-log entries not yet re-synced, or -1 when the migration has no log (not started or finished). */
+    public long backlog(long tableOid) throws SQLException {
+        String log = new ObjectNames(tableOid).log();
+        return session.text("SELECT to_regclass(?)::text", log) == null ? -1
+                : session.number("SELECT count(*) FROM " + log);
     }
 
     /**
