@@ -1,5 +1,6 @@
 package dev.doppel.cli;
 
+import dev.doppel.engine.CutoverWindow;
 import dev.doppel.engine.Options;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +38,11 @@ final class CopyOptions {
             + " ID` releases the swap.")
     boolean postponeCutover;
 
+    @Option(names = "--cutover-window", paramLabel = "<hours>", description = "Cut over only within these daily"
+            + " hours, e.g. '02:00-04:00' (local time) or '02:00-04:00 UTC'; outside them a ready migration waits,"
+            + " replaying changes, unless `doppel cutover ID` releases it.")
+    String cutoverWindow;
+
     Options applyTo(Options options) {
         if (dropOld && mixee.commandLine().getParseResult().hasMatchedOption("--keep-old")) {
             throw usage("--keep-old and --drop-old contradict each other; give one");
@@ -49,7 +55,15 @@ final class CopyOptions {
         }
         return options.withChunk(chunkTime, options.initialChunkRows(), options.maxChunkRows())
                 .withMaxRowsPerSecond(maxRowsPerSecond).withKeepOld(dropOld ? Duration.ZERO : keepOld)
-                .withVerify(!noVerify).withPostponedCutover(postponeCutover);
+                .withVerify(!noVerify).withPostponedCutover(postponeCutover).withCutoverWindow(window());
+    }
+
+    private CutoverWindow window() {
+        try {
+            return cutoverWindow == null ? null : CutoverWindow.parse(cutoverWindow);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     /** Says loudly, before anything starts, that a lost or wrong row would go unnoticed. */

@@ -61,6 +61,13 @@ class RunCommandTest {
     }
 
     @Test
+    void aMalformedCutoverWindowIsAUsageError(TestDatabase db) {
+        Cli cli = Cli.against(db, "run", "--table", "orders", "--alter", Tables.TO_CENTS, "--cutover-window", "2am-4am");
+        assertEquals(2, cli.exitCode(), cli::toString);
+        assertTrue(cli.err().contains("02:00-04:00"), cli::toString);
+    }
+
+    @Test
     void noVerifyWarnsLoudlyAndReportsItWasSkipped(TestDatabase db) {
         Tables.orders(db, "orders_unverified", 500);
         Cli cli = Cli.against(db, "run", "--table", "orders_unverified", "--alter", Tables.TO_CENTS,

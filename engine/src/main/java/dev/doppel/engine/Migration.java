@@ -389,10 +389,12 @@ final class Migration {
      */
     private long cutover(Context c, KeyResync resync, Swap swap) throws SQLException {
         resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
-        if (c.operator.current().cutoverPostponed()) {
-            listener.phase(Phase.CUTOVER, "ready; waiting for `doppel cutover " + c.id + "` (replay goes on)");
-            log.info("migration {} is ready and waits for `doppel cutover {}`", c.id, c.id);
-            while (c.operator.current().cutoverPostponed()) {
+        if (held(c)) {
+            listener.phase(Phase.CUTOVER, "ready; waiting for " + (options.cutoverWindow() == null ? ""
+                    : "the cut-over window " + options.cutoverWindow() + " or ") + "`doppel cutover " + c.id
+                    + "` (replay goes on)");
+            log.info("migration {} is ready and waits to cut over", c.id);
+            while (held(c)) {
                 resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
                 sleep(500);
             }
@@ -435,6 +437,13 @@ final class Migration {
         locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
         log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);
         return applied;
+    }
+
+    /** Whether the swap must wait: postponed by request, or outside its window and not released. */
+    private boolean held(Context c) throws SQLException {
+        Control.Settings settings = c.operator.current();
+        boolean outsideWindow = options.cutoverWindow() != null && !options.cutoverWindow().contains(Instant.now());
+        return settings.cutoverPostponed() || outsideWindow && !settings.cutoverReleased();
     }
 
     private static void sleep(long millis) {

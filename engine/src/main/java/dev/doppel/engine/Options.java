@@ -18,11 +18,12 @@ import java.util.function.Consumer;
  * @param verify           compare source and shadow by digest before the swap
  * @param rewrite          whether to rewrite through a shadow table: when needed, always, or never
  * @param postponeCutover  wait at "ready" (replay going on) until `doppel cutover ID` releases the swap
+ * @param cutoverWindow    cut over only within these daily hours (null: any time), unless released by request
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
-                      Rewrite rewrite, boolean postponeCutover) {
+                      Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow) {
 
     /** When to rewrite the table through a shadow. */
     public enum Rewrite {
@@ -37,7 +38,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
-                Rewrite.WHEN_NEEDED, false);
+                Rewrite.WHEN_NEEDED, false, null);
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -56,6 +57,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         String maintenanceWorkMem;
         Rewrite rewrite;
         boolean postponeCutover;
+        CutoverWindow cutoverWindow;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -74,10 +76,11 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.maintenanceWorkMem = maintenanceWorkMem;
         f.rewrite = rewrite;
         f.postponeCutover = postponeCutover;
+        f.cutoverWindow = cutoverWindow;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
-                f.maintenanceWorkMem, f.rewrite, f.postponeCutover);
+                f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -118,5 +121,9 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withPostponedCutover(boolean postponed) {
         return with(f -> f.postponeCutover = postponed);
+    }
+
+    public Options withCutoverWindow(CutoverWindow window) {
+        return with(f -> f.cutoverWindow = window);
     }
 }

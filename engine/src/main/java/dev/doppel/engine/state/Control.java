@@ -19,7 +19,7 @@ public final class Control {
     private static final long READ_EVERY_NANOS = 500_000_000L;
 
     /** What the operator asked for; a null rate means the rate the migration was started with. */
-    public record Settings(boolean paused, Long maxRowsPerSecond, boolean cutoverPostponed) {
+    public record Settings(boolean paused, Long maxRowsPerSecond, boolean cutoverPostponed, boolean cutoverReleased) {
     }
 
     private final Session session;
@@ -35,8 +35,10 @@ public final class Control {
     public Settings current() throws SQLException {
         if (current == null || System.nanoTime() - readAt > READ_EVERY_NANOS) {
             current = session.one("UPDATE " + MIGRATIONS + " SET control_seen_at = now() WHERE id = ? RETURNING"
-                    + " control_paused, control_max_rows_per_second, control_cutover = 'postponed'",
-                    rs -> new Settings(rs.getBoolean(1), (Long) rs.getObject(2), rs.getBoolean(3)), id);
+                    + " control_paused, control_max_rows_per_second, control_cutover = 'postponed',"
+                    + " control_cutover = 'released'",
+                    rs -> new Settings(rs.getBoolean(1), (Long) rs.getObject(2), rs.getBoolean(3), rs.getBoolean(4)),
+                    id);
             readAt = System.nanoTime();
         }
         return current;

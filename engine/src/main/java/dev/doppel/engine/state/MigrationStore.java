@@ -154,7 +154,8 @@ public final class MigrationStore {
 
     private static final String SELECT = "SELECT id, table_oid, table_name, table_sql, change, change_hash, source_fingerprint,"
             + " phase, checkpoint, rows_copied, outcome, error, old_table, drop_after, started_at, updated_at, pid,"
-            + " control_paused, control_max_rows_per_second, control_cutover = 'postponed', control_seen_at,"
+            + " control_paused, control_max_rows_per_second, control_cutover = 'postponed',"
+            + " control_cutover = 'released', control_seen_at,"
             + " estimated_rows, copy_rate FROM " + MIGRATIONS;
 
     private static MigrationRecord record(ResultSet rs) throws SQLException {
@@ -163,8 +164,8 @@ public final class MigrationStore {
                 rs.getArray(9) == null ? null : Session.strings(rs.getArray(9)), rs.getLong(10), rs.getString(11),
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), rs.getInt(17),
-                new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20)),
-                instant(rs.getTimestamp(21)), rs.getLong(22), rs.getLong(23));
+                new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20), rs.getBoolean(21)),
+                instant(rs.getTimestamp(22)), rs.getLong(23), rs.getLong(24));
     }
 
     public void phase(long id, Phase phase, String message) throws SQLException {
