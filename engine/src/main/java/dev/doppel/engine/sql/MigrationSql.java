@@ -106,6 +106,11 @@ public final class MigrationSql {
     }
 
     public String backlog() {
+        return backlog(names);
+    }
+
+    /** The same, knowing only the names: what `status` needs for a migration it does not run. */
+    public static String backlog(ObjectNames names) {
         return "SELECT count(*) FROM " + names.log();
     }
 

@@ -7,6 +7,7 @@ import dev.doppel.engine.plan.ColumnMapping;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
+import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
 
@@ -190,9 +191,9 @@ public final class MigrationStore {
 
     /** Change-log entries not yet re-synced, or -1 when the migration has no log (not started or finished). */
     public long backlog(long tableOid) throws SQLException {
-        String log = new ObjectNames(tableOid).log();
-        return session.text("SELECT to_regclass(?)::text", log) == null ? -1
-                : session.number("SELECT count(*) FROM " + log);
+        ObjectNames names = new ObjectNames(tableOid);
+        return session.text("SELECT to_regclass(?)::text", names.log()) == null ? -1
+                : session.number(MigrationSql.backlog(names));
     }
 
     /**
