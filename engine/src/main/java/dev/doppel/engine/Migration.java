@@ -11,12 +11,14 @@ import dev.doppel.engine.cutover.SnapshotWait;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
+import dev.doppel.engine.plan.ConcurrentIndex;
 import dev.doppel.engine.plan.InPlaceSteps;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.shadow.ShadowTableBuilder;
 import dev.doppel.engine.sql.Identifiers;
+import dev.doppel.engine.sql.InPlaceSql;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
@@ -56,6 +58,8 @@ final class Migration {
     /** Entries left for the final replay under the cut-over lock: each costs the locked writers time. */
     private static final long LOCK_BACKLOG = 50;
     /** Failures after which the shadow cannot be trusted or reused: clean up rather than keep for a resume. */
+    /** Deadlock, lock not available, cancelled: a concurrent build that ended this way may succeed when tried again. */
+    private static final Set<String> TRANSIENT_BUILD_FAILURES = Set.of("40P01", "55P03", "57014");
     private static final Set<String> DESTRUCTIVE = Set.of("copy_failed", "index_failed", "verify_mismatch",
             "source_changed", "invalid_alter");
 
@@ -80,6 +84,7 @@ final class Migration {
         AlterChange change;
         ShadowTable shadow;
         MigrationSql sql;
+        InPlaceSql inPlace;
         String[] checkpoint;
         long copied;
         List<String> warnings = List.of();
@@ -263,26 +268,30 @@ final class Migration {
     /**
      * A change PostgreSQL makes without rewriting or scanning the table under its lock: the ALTER itself, on the
      * table, in short lock attempts so that writers never queue behind it for longer than one attempt; checks and
-     * foreign keys validated afterwards while writers go on. If validation fails, the constraints just added are
-     * removed again and the table is as it was.
+     * foreign keys validated, and unique indexes built concurrently, while writers go on; then one more short lock
+     * to set what was proven and attach the indexes. If a validation or a build fails, what was added is removed
+     * again and the table is as it was.
      */
     private Result inPlace(Context c, InPlaceSteps steps) throws SQLException {
         String table = c.source.qualified();
+        c.inPlace = new InPlaceSql(c.source, c.names);
         try {
             enter(c, Phase.CUTOVER, "altering " + c.source.display() + " in place");
-            lockedStep(c, "in-place ALTER", steps.locked().statementsFor(table));
+            dropAbandonedBuilds(c);
+            if (steps.locked() != null) {
+                lockedStep(c, "in-place ALTER", steps.locked().statementsFor(table));
+            }
             if (!steps.validate().isEmpty()) {
                 enter(c, Phase.VERIFY, "validating " + steps.validate() + " while writers go on");
                 validate(c, steps);
             }
-            if (!steps.notNull().isEmpty()) {
-                List<String> statements = new ArrayList<>();
-                for (String column : steps.notNull()) {
-                    statements.add("ALTER TABLE " + table + " ALTER COLUMN " + quote(column) + " SET NOT NULL");
-                    statements.add("ALTER TABLE " + table + " DROP CONSTRAINT "
-                            + quote(InPlaceSteps.notNullCheck(column)));
-                }
-                lockedStep(c, "SET NOT NULL proven by a validated check", statements);
+            if (!steps.indexes().isEmpty()) {
+                enter(c, Phase.INDEX, "building " + steps.indexes().size() + " unique index(es) concurrently");
+                buildConcurrently(c, steps);
+            }
+            List<String> finish = steps.finish(table);
+            if (!finish.isEmpty()) {
+                lockedStep(c, "SET NOT NULL and constraints on the built indexes", finish);
             }
         } catch (SQLException | RuntimeException e) {
             c.store.finish(c.id, "failed", e.getMessage(), null, null);
@@ -299,7 +308,7 @@ final class Migration {
     private void lockedStep(Context c, String what, List<String> statements) throws SQLException {
         long[] lockedAt = new long[1];
         c.lockRetry.run(what + " on " + c.source.display(), s -> {
-            s.execute("LOCK TABLE " + c.source.qualified() + " IN ACCESS EXCLUSIVE MODE");
+            s.execute(c.inPlace.lockExclusive());
             lockedAt[0] = System.nanoTime();
             for (String statement : statements) {
                 s.execute(statement);
@@ -312,21 +321,70 @@ final class Migration {
 
     /** VALIDATE scans under SHARE UPDATE EXCLUSIVE, which writers do not wait on; it may take long on a big table. */
     private void validate(Context c, InPlaceSteps steps) throws SQLException {
-        String table = c.source.qualified();
         c.worker.execute("SET statement_timeout = 0");
         try {
             for (String constraint : steps.validate()) {
-                c.worker.execute("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + quote(constraint));
+                c.worker.execute(c.inPlace.validateConstraint(constraint));
             }
         } catch (SQLException e) {
-            List<String> drops = steps.validate().stream()
-                    .map(name -> "ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + quote(name)).toList();
-            lockedStep(c, "removing the constraints that did not validate", drops);
+            undoInPlace(c, steps);
             throw new DoppelException("validation_failed", "the rows of " + c.source.display() + " do not satisfy"
                     + " the change: " + e.getMessage() + ". The constraints doppel had added NOT VALID were removed"
                     + " again; the table is as it was. Fix the rows, then run the change again", e);
         } finally {
             c.worker.execute("SET statement_timeout = '10min'");
+        }
+    }
+
+    /**
+     * CREATE UNIQUE INDEX CONCURRENTLY waits for, but never blocks, writers. A build that fails leaves an INVALID
+     * index behind, which is dropped (concurrently too); a build cancelled by a deadlock or a lock timeout is tried
+     * again, duplicates end the change with what was added removed.
+     */
+    private void buildConcurrently(Context c, InPlaceSteps steps) throws SQLException {
+        c.worker.execute("SET statement_timeout = 0");
+        try {
+            for (ConcurrentIndex index : steps.indexes()) {
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        c.worker.execute(index.build(c.source.qualified()));
+                        break;
+                    } catch (SQLException e) {
+                        c.worker.execute(c.inPlace.dropBuildIndex(index.buildName()));
+                        if (!TRANSIENT_BUILD_FAILURES.contains(e.getSQLState()) || attempt == 3) {
+                            undoInPlace(c, steps);
+                            throw new DoppelException("validation_failed", "building the unique index of "
+                                    + index.constraint() + " on " + c.source.display() + " failed: " + e.getMessage()
+                                    + ". The invalid index and whatever else doppel had added were dropped; the table"
+                                    + " is as it was." + ("23505".equals(e.getSQLState())
+                                    ? " Remove the duplicates, then run the change again" : ""), e);
+                        }
+                        log.warn("building the unique index of {} on {} failed ({}); trying again", index.constraint(),
+                                c.source.display(), e.getMessage());
+                    }
+                }
+            }
+        } finally {
+            c.worker.execute("SET statement_timeout = '10min'");
+        }
+    }
+
+    /** Removes the constraints and indexes an in-place change added before one of its scans failed. */
+    private void undoInPlace(Context c, InPlaceSteps steps) throws SQLException {
+        for (ConcurrentIndex index : steps.indexes()) {
+            c.worker.execute(c.inPlace.dropBuildIndex(index.buildName()));
+        }
+        if (!steps.validate().isEmpty()) {
+            lockedStep(c, "removing the constraints that did not validate",
+                    steps.validate().stream().map(c.inPlace::dropConstraintIfExists).toList());
+        }
+    }
+
+    /** Indexes an earlier, killed run was building concurrently: INVALID or never attached, and doppel's by name. */
+    private void dropAbandonedBuilds(Context c) throws SQLException {
+        for (String index : c.control.query(c.inPlace.abandonedBuildIndexes(), rs -> rs.getString(1))) {
+            log.warn("dropping index {} that an earlier doppel run left unfinished on {}", index, c.source.display());
+            c.worker.execute(c.inPlace.dropBuildIndex(index));
         }
     }
 

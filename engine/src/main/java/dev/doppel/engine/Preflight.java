@@ -2,11 +2,13 @@ package dev.doppel.engine;
 
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
+import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.cutover.DependentViews;
 import dev.doppel.engine.cutover.Dependents;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
+import dev.doppel.engine.plan.ConcurrentIndex;
 import dev.doppel.engine.plan.InPlaceSteps;
 import dev.doppel.engine.plan.QualifiedName;
 import dev.doppel.engine.plan.Subcommand;
@@ -20,6 +22,8 @@ import dev.doppel.engine.sql.Session;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The read-only checks before anything is created: the change parses; the table exists, has a usable key that
@@ -48,6 +52,12 @@ final class Preflight {
         checkNoLeftovers(source, names);
         InPlaceSteps steps = InPlaceSteps.of(change);
         String rebuilds = rebuilds(source, change, steps, names);
+        if (rebuilds == null && steps != null && !steps.uniques().isEmpty()) {
+            steps = concurrentIndexes(source, steps, names);
+            rebuilds = steps == null ? "scan the table to build the index of a constraint whose generated name"
+                    + " is taken in schema " + source.schema() + " (name the constraint to let doppel build it"
+                    + " concurrently)" : null;
+        }
         if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
             return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without rewriting"
                     + " the table or scanning it under its lock: doppel runs it on the table itself, taking the lock"
@@ -89,10 +99,25 @@ final class Preflight {
                     .filter(sub -> InPlaceSteps.of(AlterParser.parse(sub.text())) == null).map(Subcommand::text)
                     .findFirst().orElse(change.text());
         }
+        if (steps.locked() == null) {
+            return null;
+        }
         return session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             return new ShadowTableBuilder(s, names).rebuilds(source, steps.locked());
         });
+    }
+
+    /** The steps with each UNIQUE / PRIMARY KEY resolved into an index to build concurrently, or null if one can't be. */
+    private InPlaceSteps concurrentIndexes(TableInfo source, InPlaceSteps steps, ObjectNames names) throws SQLException {
+        AlterChange uniques = AlterParser.parse(String.join(", ", steps.uniques().stream().map(Subcommand::text).toList()));
+        List<ConcurrentIndex> indexes = session.rolledBack(s -> {
+            s.execute("SET LOCAL lock_timeout = '2s'");
+            return new ShadowTableBuilder(s, names).concurrentIndexes(source, uniques);
+        });
+        Set<String> nullable = source.columns().stream().filter(c -> !c.notNull()).map(Column::name)
+                .collect(Collectors.toSet());
+        return indexes == null ? null : steps.withIndexes(indexes, nullable);
     }
 
     /** Every statement the migration generates, run once against empty tables, so PostgreSQL checks them now. */

@@ -1,5 +1,6 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.oracle.CatalogFingerprint;
 import dev.doppel.engine.oracle.Oracle;
 import dev.doppel.engine.oracle.OracleWriters;
 import dev.doppel.engine.oracle.TableShape;
@@ -29,7 +30,9 @@ class InPlaceTest {
             "DROP COLUMN c1", "ALTER COLUMN c1 SET DEFAULT 'none'", "ALTER COLUMN c0 DROP DEFAULT",
             "RENAME COLUMN c1 TO label", "ALTER COLUMN c2 SET STATISTICS 500", "SET (fillfactor = 70)",
             "ADD CONSTRAINT c0_small CHECK (c0 < 10000000) NOT VALID",
-            "ADD COLUMN note text, ALTER COLUMN c1 SET DEFAULT 'x', ALTER COLUMN c2 TYPE numeric(14,2)"})
+            "ADD COLUMN note text, ALTER COLUMN c1 SET DEFAULT 'x', ALTER COLUMN c2 TYPE numeric(14,2)",
+            "ADD UNIQUE (c0, k0)", "ADD CONSTRAINT c0_k0_unique UNIQUE (c0, k0) INCLUDE (c1) WITH (fillfactor = 80)"
+                    + " DEFERRABLE INITIALLY DEFERRED", "ADD UNIQUE (k0, c0), ADD CONSTRAINT k0_positive CHECK (k0 > 0)"})
     void catalogOnlyChangesAreMadeInPlaceWhileWritersRun(String change, TestDatabase db) throws Exception {
         String table = "ip_" + Math.abs(change.hashCode());
         db.execute("CREATE SCHEMA IF NOT EXISTS oracle");
@@ -60,7 +63,7 @@ class InPlaceTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ALTER COLUMN c0 TYPE bigint", "ADD COLUMN stamp timestamptz DEFAULT clock_timestamp()",
-            "ADD UNIQUE (c0, k0)", "ALTER COLUMN c2 TYPE numeric(12,4)", "ADD CHECK (k0 > 0)",
+            "ADD COLUMN extra int, ADD UNIQUE (c0, k0)", "ALTER COLUMN c2 TYPE numeric(12,4)", "ADD CHECK (k0 > 0)",
             "ADD COLUMN extra int, ADD CONSTRAINT positive CHECK (k0 > 0)"})
     void changesThatRewriteOrScanGoThroughTheShadow(String change, TestDatabase db) {
         String table = "rw_" + Math.abs(change.hashCode());
@@ -105,6 +108,58 @@ class InPlaceTest {
         assertEquals(0, db.count("SELECT count(*) FROM pg_constraint WHERE conrelid = 'unfit'::regclass AND contype = 'c'"));
         assertEquals("false", db.scalar("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'unfit'::regclass"
                 + " AND attname = 'note'"));
+    }
+
+    @Test
+    void aPrimaryKeyOnNullableColumnsIsBuiltConcurrentlyAndProvenNotNullWithoutAScan(TestDatabase db) {
+        for (String table : List.of("keyless_pk", "oracle.keyless_pk")) {
+            db.execute("CREATE SCHEMA IF NOT EXISTS oracle", "CREATE TABLE " + table + " (a int, b text, c int NOT NULL)",
+                    "INSERT INTO " + table + " SELECT g, 'b' || g, g FROM generate_series(1, 5000) g");
+        }
+        String filenode = db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = 'keyless_pk'::regclass");
+        String change = "ADD PRIMARY KEY (a, b), ADD CONSTRAINT c_unique UNIQUE (c)";
+        Plan plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("keyless_pk").alter(change).build()
+                .plan();
+        assertTrue(plan.toText().contains("CREATE UNIQUE INDEX CONCURRENTLY"), plan.toText());
+        Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("keyless_pk").alter(change).build()
+                .run();
+        assertEquals(Plan.Strategy.IN_PLACE, r.strategy());
+        assertEquals(filenode, db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = 'keyless_pk'::regclass"));
+        Oracle.blockingAlter(db, "oracle.keyless_pk", change);
+        Oracle.assertSameRows(db, "keyless_pk", "oracle.keyless_pk");
+        Oracle.assertSameShape(db, "keyless_pk", "oracle.keyless_pk");
+        assertEquals("keyless_pk_pkey", db.scalar("SELECT conname FROM pg_constraint WHERE conrelid = 'keyless_pk'::regclass"
+                + " AND contype = 'p'"));
+    }
+
+    @Test
+    void duplicatesEndAConcurrentBuildWithTheInvalidIndexDroppedAndTheTableAsItWas(TestDatabase db) {
+        db.execute("CREATE TABLE dupes (id int PRIMARY KEY, email text, n int)",
+                "INSERT INTO dupes SELECT g, 'e' || (g % 4000), g FROM generate_series(1, 5000) g");
+        String before = CatalogFingerprint.of(db, "public", "dupes");
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("dupes").alter("ALTER COLUMN n SET NOT NULL, ADD UNIQUE (email)")
+                .build().run());
+        assertEquals("validation_failed", e.reason());
+        assertTrue(e.getMessage().contains("is duplicated"), e.getMessage());
+        assertEquals(before, CatalogFingerprint.of(db, "public", "dupes"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_index WHERE indrelid = 'dupes'::regclass AND NOT indisvalid"));
+    }
+
+    @Test
+    void anIndexAKilledRunLeftHalfBuiltIsDroppedBeforeBuildingAgain(TestDatabase db) {
+        db.execute("CREATE TABLE half_built (id int PRIMARY KEY, email text)",
+                "INSERT INTO half_built SELECT g, 'e' || (g % 10) FROM generate_series(1, 100) g");
+        String oid = db.scalar("SELECT 'half_built'::regclass::oid::text");
+        assertThrows(RuntimeException.class, () -> db.execute("CREATE UNIQUE INDEX CONCURRENTLY doppel_build_" + oid
+                + "_0 ON half_built (email)"));
+        assertEquals(1, db.count("SELECT count(*) FROM pg_index WHERE indrelid = 'half_built'::regclass AND NOT indisvalid"));
+        db.execute("UPDATE half_built SET email = 'e' || id");
+        Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("half_built")
+                .alter("ADD CONSTRAINT email_unique UNIQUE (email)").build().run();
+        assertEquals(Plan.Strategy.IN_PLACE, r.strategy());
+        assertEquals("email_unique", db.scalar("SELECT string_agg(c.relname, ',') FROM pg_index x JOIN pg_class c"
+                + " ON c.oid = x.indexrelid WHERE x.indrelid = 'half_built'::regclass AND NOT x.indisprimary"));
     }
 
     @Test

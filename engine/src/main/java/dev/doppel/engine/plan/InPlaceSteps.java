@@ -10,14 +10,18 @@ import static dev.doppel.engine.sql.Identifiers.quote;
 /**
  * A change made on the table itself, without a rewrite: one ALTER under a short lock for everything PostgreSQL
  * changes in its catalog, with each check or foreign key that would scan the table under that lock added
- * {@code NOT VALID} instead and validated afterwards (which scans without blocking writes), and each
- * {@code SET NOT NULL} turned into a validated check that lets PostgreSQL skip its scan.
+ * {@code NOT VALID} instead and validated afterwards (which scans without blocking writes), each
+ * {@code SET NOT NULL} turned into a validated check that lets PostgreSQL skip its scan, and each UNIQUE or
+ * PRIMARY KEY built as an index {@code CONCURRENTLY} and attached to its constraint under a short lock at the end.
  *
- * @param locked        the ALTER made under the short lock
- * @param validate      constraints to VALIDATE afterwards, under SHARE UPDATE EXCLUSIVE (writers go on)
- * @param notNull       columns to SET NOT NULL afterwards, each proven by the check named {@link #notNullCheck}
+ * @param locked   the ALTER made under the short lock first, or null when there is none
+ * @param validate constraints to VALIDATE afterwards, under SHARE UPDATE EXCLUSIVE (writers go on)
+ * @param notNull  columns to SET NOT NULL at the end, each proven by the check named {@link #notNullCheck}
+ * @param uniques  the UNIQUE and PRIMARY KEY subcommands, resolved into {@code indexes} against the catalog
+ * @param indexes  the indexes built concurrently and attached at the end; empty until {@link #withIndexes}
  */
-public record InPlaceSteps(AlterChange locked, List<String> validate, List<String> notNull) {
+public record InPlaceSteps(AlterChange locked, List<String> validate, List<String> notNull, List<Subcommand> uniques,
+                           List<ConcurrentIndex> indexes) {
 
     /** Subcommands that change only the catalog unless PostgreSQL finds it must rewrite (which it is asked). */
     private static final Set<Subcommand.Kind> CATALOG = EnumSet.of(Subcommand.Kind.ADD_COLUMN,
@@ -33,8 +37,11 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
         List<String> locked = new ArrayList<>();
         List<String> validate = new ArrayList<>();
         List<String> notNull = new ArrayList<>();
+        List<Subcommand> uniques = new ArrayList<>();
         for (Subcommand sub : change.subcommands()) {
-            if (CATALOG.contains(sub.kind())) {
+            if (uniqueOrPrimaryKey(sub)) {
+                uniques.add(sub);
+            } else if (CATALOG.contains(sub.kind())) {
                 locked.add(sub.text());
             } else if (checkOrForeignKey(sub) && sub.notValid()) {
                 locked.add(sub.text());
@@ -42,18 +49,55 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
                 locked.add(sub.text() + " NOT VALID");
                 validate.add(sub.constraint());
             } else if (sub.kind() == Subcommand.Kind.SET_NOT_NULL) {
-                locked.add("ADD CONSTRAINT " + quote(notNullCheck(sub.column())) + " CHECK (" + quote(sub.column())
-                        + " IS NOT NULL) NOT VALID");
-                validate.add(notNullCheck(sub.column()));
-                notNull.add(sub.column());
+                proveNotNull(sub.column(), locked, validate, notNull);
             } else {
                 return null;
             }
         }
-        // Validation can fail, and then doppel removes the constraints it added; other catalog changes committed in
-        // the same step could not be taken back like that, so a mix goes through the (atomic) rewrite instead.
-        boolean mixed = !validate.isEmpty() && change.subcommands().stream().anyMatch(sub -> CATALOG.contains(sub.kind()));
-        return mixed ? null : new InPlaceSteps(AlterParser.parse(String.join(", ", locked)), validate, notNull);
+        // Validation and unique builds can fail, and then doppel removes what it added; other catalog changes
+        // committed in the same step could not be taken back like that, so a mix goes through the (atomic) rewrite.
+        boolean mixed = (!validate.isEmpty() || !uniques.isEmpty())
+                && change.subcommands().stream().anyMatch(sub -> CATALOG.contains(sub.kind()));
+        return mixed ? null : new InPlaceSteps(locked.isEmpty() ? null : AlterParser.parse(String.join(", ", locked)),
+                validate, notNull, uniques, List.of());
+    }
+
+    /**
+     * These steps with the unique subcommands resolved into {@code indexes}; a primary key's columns that may still
+     * hold nulls are proven NOT NULL first (as SET NOT NULL is), since attaching would otherwise scan under its lock.
+     */
+    public InPlaceSteps withIndexes(List<ConcurrentIndex> resolved, Set<String> nullable) {
+        List<String> locking = new ArrayList<>(locked == null ? List.of() : List.of(locked.text()));
+        List<String> validating = new ArrayList<>(validate);
+        List<String> proving = new ArrayList<>(notNull);
+        resolved.stream().filter(ConcurrentIndex::primaryKey).flatMap(i -> i.columns().stream())
+                .filter(c -> nullable.contains(c) && !proving.contains(c))
+                .forEach(c -> proveNotNull(c, locking, validating, proving));
+        return new InPlaceSteps(locking.isEmpty() ? null : AlterParser.parse(String.join(", ", locking)), validating,
+                proving, uniques, List.copyOf(resolved));
+    }
+
+    /** The statements of the last, short-locked step: SET NOT NULL where proven, then the constraints attached. */
+    public List<String> finish(String table) {
+        List<String> out = new ArrayList<>();
+        for (String column : notNull) {
+            out.add("ALTER TABLE " + table + " ALTER COLUMN " + quote(column) + " SET NOT NULL");
+            out.add("ALTER TABLE " + table + " DROP CONSTRAINT " + quote(notNullCheck(column)));
+        }
+        indexes.forEach(i -> out.add(i.attach(table)));
+        return out;
+    }
+
+    private static void proveNotNull(String column, List<String> locked, List<String> validate, List<String> notNull) {
+        locked.add("ADD CONSTRAINT " + quote(notNullCheck(column)) + " CHECK (" + quote(column) + " IS NOT NULL) NOT VALID");
+        validate.add(notNullCheck(column));
+        notNull.add(column);
+    }
+
+    private static boolean uniqueOrPrimaryKey(Subcommand sub) {
+        return sub.kind() == Subcommand.Kind.ADD_CONSTRAINT && (sub.constraintType() == Subcommand.ConstraintType.UNIQUE
+                || sub.constraintType() == Subcommand.ConstraintType.PRIMARY_KEY)
+                && !sub.text().toUpperCase(java.util.Locale.ROOT).matches("(?s).*\\bUSING\\s+INDEX\\s+(?!TABLESPACE\\b).*");
     }
 
     private static boolean checkOrForeignKey(Subcommand sub) {
@@ -70,11 +114,13 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
     /** One line per step, for the plan. */
     public List<String> describe(String table) {
         List<String> out = new ArrayList<>();
-        locked.statementsFor(table).forEach(st -> out.add("under a short ACCESS EXCLUSIVE lock: " + st));
+        if (locked != null) {
+            locked.statementsFor(table).forEach(st -> out.add("under a short ACCESS EXCLUSIVE lock: " + st));
+        }
         validate.forEach(c -> out.add("then, writers going on (SHARE UPDATE EXCLUSIVE): ALTER TABLE " + table
                 + " VALIDATE CONSTRAINT " + quote(c)));
-        notNull.forEach(c -> out.add("then, under a short lock, no scan: ALTER TABLE " + table + " ALTER COLUMN "
-                + quote(c) + " SET NOT NULL; DROP CONSTRAINT " + quote(notNullCheck(c))));
+        indexes.forEach(i -> out.add("then, writers going on (SHARE UPDATE EXCLUSIVE): " + i.build(table)));
+        finish(table).forEach(st -> out.add("then, under a short ACCESS EXCLUSIVE lock, no scan: " + st));
         return out;
     }
 }

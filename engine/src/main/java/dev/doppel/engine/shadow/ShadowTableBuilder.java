@@ -8,6 +8,7 @@ import dev.doppel.engine.catalog.IndexInfo;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.ColumnMapping;
+import dev.doppel.engine.plan.ConcurrentIndex;
 import dev.doppel.engine.plan.Subcommand;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.ObjectNames;
@@ -30,6 +31,9 @@ import static dev.doppel.engine.sql.Identifiers.quote;
  * changes map themselves and added columns come after n.
  */
 public final class ShadowTableBuilder {
+
+    /** Where {@link #concurrentIndexes} gives the empty copy the source's own name; only ever inside a rollback. */
+    private static final String PROBE_SCHEMA = "doppel_probe";
 
     private final Session session;
     private final ObjectNames names;
@@ -104,9 +108,57 @@ public final class ShadowTableBuilder {
         return shadowOid;
     }
 
+    /**
+     * The UNIQUE and PRIMARY KEY constraints {@code change} adds, each as an index to build concurrently, named as a
+     * blocking ALTER would name them: PostgreSQL itself adds them to an empty copy that has the source's name and
+     * index names (in a scratch schema). Run it in a transaction the caller rolls back. A generated name that is
+     * taken in the source's schema by another relation yields null: PostgreSQL would pick another, unknowable one.
+     */
+    public List<ConcurrentIndex> concurrentIndexes(TableInfo source, AlterChange change) throws SQLException {
+        long copy = copyDefinition(source);
+        session.execute("CREATE SCHEMA " + quote(PROBE_SCHEMA));
+        session.execute("ALTER TABLE " + names.shadow() + " SET SCHEMA " + quote(PROBE_SCHEMA));
+        session.execute("ALTER TABLE " + Identifiers.qualified(PROBE_SCHEMA, names.shadowName()) + " RENAME TO "
+                + quote(source.name()));
+        String probe = Identifiers.qualified(PROBE_SCHEMA, source.name());
+        Set<String> existing = new HashSet<>(session.query("SELECT conname FROM pg_constraint WHERE conrelid = ?",
+                rs -> rs.getString(1), copy));
+        applyChange(source, change, probe);
+        List<ConcurrentIndex> out = new ArrayList<>();
+        for (Object[] row : session.query("SELECT con.conname, con.contype = 'p', pg_get_indexdef(con.conindid),"
+                + " 'CREATE UNIQUE INDEX ' || quote_ident(i.relname) || ' ON ' || con.conrelid::regclass::text || ' ',"
+                + " CASE WHEN con.condeferred THEN ' DEFERRABLE INITIALLY DEFERRED' WHEN con.condeferrable"
+                + " THEN ' DEFERRABLE' ELSE '' END, ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY"
+                + " k(attnum, n) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.n),"
+                + " EXISTS (SELECT FROM pg_class c WHERE c.relnamespace = ?::regnamespace AND c.relname = con.conname)"
+                + " FROM pg_constraint con JOIN pg_class i ON i.oid = con.conindid WHERE con.conrelid = ?"
+                + " AND con.contype IN ('p', 'u') ORDER BY con.oid", rs -> new Object[] {rs.getString(1),
+                rs.getBoolean(2), rs.getString(3), rs.getString(4), rs.getString(5), Session.strings(rs.getArray(6)),
+                rs.getBoolean(7)}, quote(source.schema()), copy)) {
+            String name = (String) row[0];
+            if (existing.contains(name)) {
+                continue;
+            }
+            String definition = (String) row[2];
+            String prefix = (String) row[3];
+            if ((Boolean) row[6] || !definition.startsWith(prefix)) {
+                return null;
+            }
+            @SuppressWarnings("unchecked")
+            List<String> columns = (List<String>) row[5];
+            out.add(new ConcurrentIndex(name, (Boolean) row[1], names.buildIndexName(out.size()),
+                    definition.substring(prefix.length()), (String) row[4], columns));
+        }
+        return out;
+    }
+
     /** The user's ALTER, applied by PostgreSQL to the copy: it validates the change as it would on the table. */
     private void applyChange(TableInfo source, AlterChange change) throws SQLException {
-        for (String statement : change.statementsFor(names.shadow())) {
+        applyChange(source, change, names.shadow());
+    }
+
+    private void applyChange(TableInfo source, AlterChange change, String table) throws SQLException {
+        for (String statement : change.statementsFor(table)) {
             try {
                 session.execute(statement);
             } catch (SQLException e) {

@@ -53,6 +53,16 @@ public record ObjectNames(long oid) {
         return "doppel_old_" + oid + "_" + n;
     }
 
+    /** Name of a unique index doppel builds CONCURRENTLY on the source itself, before it becomes a constraint. */
+    public String buildIndexName(int n) {
+        return buildIndexPrefix() + n;
+    }
+
+    /** What every index doppel builds on the source starts with: one left by a dead process is found by it. */
+    public String buildIndexPrefix() {
+        return "doppel_build_" + oid + "_";
+    }
+
     /** Advisory lock key: one migration per table, across every doppel process. */
     public long advisoryKey() {
         return (0x646f70L << 32) | oid;

@@ -1,0 +1,33 @@
+package dev.doppel.engine.sql;
+
+import dev.doppel.engine.catalog.TableInfo;
+
+import static dev.doppel.engine.sql.Identifiers.quote;
+
+/** The statements of a change made on the table itself (no shadow): locks, validations and concurrent index builds. */
+public record InPlaceSql(TableInfo source, ObjectNames names) {
+
+    public String lockExclusive() {
+        return "LOCK TABLE " + source.qualified() + " IN ACCESS EXCLUSIVE MODE";
+    }
+
+    public String validateConstraint(String constraint) {
+        return "ALTER TABLE " + source.qualified() + " VALIDATE CONSTRAINT " + quote(constraint);
+    }
+
+    public String dropConstraintIfExists(String constraint) {
+        return "ALTER TABLE " + source.qualified() + " DROP CONSTRAINT IF EXISTS " + quote(constraint);
+    }
+
+    /** Outside a transaction, like the build: an INVALID index left by a failed build goes without blocking writers. */
+    public String dropBuildIndex(String index) {
+        return "DROP INDEX CONCURRENTLY IF EXISTS " + Identifiers.qualified(source.schema(), index);
+    }
+
+    /** doppel's build indexes still on the table: only a dead run leaves them, since attaching renames them. */
+    public String abandonedBuildIndexes() {
+        return "SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = "
+                + source.oid() + " AND left(c.relname, " + names.buildIndexPrefix().length() + ") = "
+                + Identifiers.literal(names.buildIndexPrefix()) + " ORDER BY 1";
+    }
+}
