@@ -19,9 +19,14 @@ final class ChangeOptions {
             description = "The table as SQL names it: orders, public.orders, '\"Order Items\"'.")
     String table;
 
-    @Option(names = "--alter", required = true, paramLabel = "<subcommands>",
-            description = "The ALTER TABLE subcommands, comma-separated, e.g. 'ALTER COLUMN id TYPE bigint'.")
+    @Option(names = "--alter", paramLabel = "<subcommands>",
+            description = "The ALTER TABLE subcommands, comma-separated, e.g. 'ALTER COLUMN id TYPE bigint'."
+                    + " Without it, the table is repacked: rewritten online as it is, to remove bloat.")
     String alter;
+
+    @Option(names = "--order-by", paramLabel = "<columns>", description = "With no --alter: write the repacked"
+            + " table's rows in this order (columns or expressions as in CREATE INDEX), like CLUSTER.")
+    String orderBy;
 
     @Option(names = "--rewrite", description = "Rewrite through a shadow table even when PostgreSQL could make"
             + " the change in place (to remove bloat along the way, say).")
@@ -31,7 +36,12 @@ final class ChangeOptions {
     boolean noRewrite;
 
     OnlineSchemaChange.Builder builder(DataSource dataSource) {
-        return OnlineSchemaChange.builder().dataSource(dataSource).table(table).alter(alter);
+        if (alter != null && orderBy != null) {
+            throw new ParameterException(mixee.commandLine(), "--order-by orders a repack, which is what doppel does"
+                    + " without --alter; give one of them");
+        }
+        OnlineSchemaChange.Builder builder = OnlineSchemaChange.builder().dataSource(dataSource).table(table);
+        return alter == null ? builder.repack(orderBy) : builder.alter(alter);
     }
 
     /** The rewrite choice these options make, on top of {@code options}. */

@@ -61,6 +61,21 @@ class RunCommandTest {
     }
 
     @Test
+    void withoutAlterTheTableIsRepackedOnline(TestDatabase db) {
+        Tables.orders(db, "orders_repack", 5_000);
+        db.execute("DELETE FROM orders_repack WHERE id % 5 <> 0", "VACUUM orders_repack");
+        long before = db.count("SELECT pg_relation_size('orders_repack')");
+        Cli cli = Cli.against(db, "run", "--table", "orders_repack", "--order-by", "total DESC", "--drop-old", "--json");
+        assertEquals(0, cli.exitCode(), cli::toString);
+        assertEquals("rewrite", JsonField.at(db, cli.out().strip(), "{strategy}"));
+        assertEquals(1_000, db.count("SELECT count(*) FROM orders_repack"));
+        assertTrue(db.count("SELECT pg_relation_size('orders_repack')") < before / 2, cli::toString);
+        Cli both = Cli.run("run", "--table", "t", "--alter", "DROP COLUMN c", "--order-by", "c");
+        assertEquals(2, both.exitCode(), both::toString);
+        assertTrue(both.err().contains("--order-by orders a repack"), both::toString);
+    }
+
+    @Test
     void aMalformedCutoverWindowIsAUsageError(TestDatabase db) {
         Cli cli = Cli.against(db, "run", "--table", "orders", "--alter", Tables.TO_CENTS, "--cutover-window", "2am-4am");
         assertEquals(2, cli.exitCode(), cli::toString);

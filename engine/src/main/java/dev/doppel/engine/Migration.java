@@ -206,6 +206,10 @@ final class Migration {
                         .copyAll(c.checkpoint, c.copied, c.source.estimatedRows(), listener);
             }
             if (from.compareTo(Phase.INDEX) <= 0) {
+                if (c.change.orderBy() != null) {
+                    enter(c, Phase.INDEX, "ordering the copied rows by " + c.change.orderBy());
+                    orderShadow(c);
+                }
                 enter(c, Phase.INDEX, "building " + c.shadow.deferred().size() + " indexes and constraints");
                 buildDeferred(c);
             }
@@ -385,6 +389,18 @@ final class Migration {
         for (String index : c.control.query(c.inPlace.abandonedBuildIndexes(), rs -> rs.getString(1))) {
             log.warn("dropping index {} that an earlier doppel run left unfinished on {}", index, c.source.display());
             c.worker.execute(c.inPlace.dropBuildIndex(index));
+        }
+    }
+
+    /** CLUSTER rewrites the bare shadow in the repack's order before its indexes exist, so they are built once. */
+    private void orderShadow(Context c) throws SQLException {
+        c.worker.execute("SET statement_timeout = 0");
+        try {
+            for (String statement : c.sql.orderShadow(c.change.orderBy())) {
+                c.worker.execute(statement);
+            }
+        } finally {
+            c.worker.execute("SET statement_timeout = '10min'");
         }
     }
 

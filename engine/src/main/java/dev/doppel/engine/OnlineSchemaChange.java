@@ -1,5 +1,7 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.plan.AlterChange;
+
 import dev.doppel.engine.metrics.MigrationMetrics;
 import dev.doppel.engine.sql.Session;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -113,6 +115,15 @@ public final class OnlineSchemaChange {
         /** The ALTER TABLE subcommands, e.g. {@code ALTER COLUMN id TYPE bigint}. */
         public Builder alter(String subcommands) {
             this.alter = subcommands;
+            return this;
+        }
+
+        /**
+         * No change of shape: rewrite the table online to remove its bloat, pg_repack's job without an extension;
+         * {@code orderBy} (columns or expressions as in CREATE INDEX, or null for key order) clusters the rows.
+         */
+        public Builder repack(String orderBy) {
+            this.alter = AlterChange.repack(orderBy).text();
             return this;
         }
 

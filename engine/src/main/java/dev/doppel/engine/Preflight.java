@@ -50,21 +50,27 @@ final class Preflight {
         change.tableName().ifPresent(named -> checkSameTable(named, source));
         ObjectNames names = new ObjectNames(source.oid());
         checkNoLeftovers(source, names);
-        InPlaceSteps steps = InPlaceSteps.of(change);
-        String rebuilds = rebuilds(source, change, steps, names);
-        if (rebuilds == null && steps != null && !steps.uniques().isEmpty()) {
-            steps = concurrentIndexes(source, steps, names);
-            rebuilds = steps == null ? "scan the table to build the index of a constraint whose generated name"
-                    + " is taken in schema " + source.schema() + " (name the constraint to let doppel build it"
-                    + " concurrently)" : null;
+        String why;
+        if (change.isRepack()) {
+            why = "online repack: the table is rewritten as it is, shedding its bloat" + (change.orderBy() == null
+                    ? "" : ", its rows written in the order of " + change.orderBy());
+        } else {
+            InPlaceSteps steps = InPlaceSteps.of(change);
+            String rebuilds = rebuilds(source, change, steps, names);
+            if (rebuilds == null && steps != null && !steps.uniques().isEmpty()) {
+                steps = concurrentIndexes(source, steps, names);
+                rebuilds = steps == null ? "scan the table to build the index of a constraint whose generated name"
+                        + " is taken in schema " + source.schema() + " (name the constraint to let doppel build it"
+                        + " concurrently)" : null;
+            }
+            if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
+                return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without"
+                        + " rewriting the table or scanning it under its lock: doppel runs it on the table itself,"
+                        + " taking the lock in short attempts", null, steps, List.of(), warnings(source));
+            }
+            why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
+                    + " under an ACCESS EXCLUSIVE lock";
         }
-        if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
-            return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without rewriting"
-                    + " the table or scanning it under its lock: doppel runs it on the table itself, taking the lock"
-                    + " in short attempts", null, steps, List.of(), warnings(source));
-        }
-        String why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
-                + " under an ACCESS EXCLUSIVE lock";
         if (rewrite == Options.Rewrite.NEVER) {
             throw new DoppelException("rewrite_needed", "the change of " + source.display() + " needs a rewrite ("
                     + why + ") and rewriting was forbidden; allow it, or change less at once");
@@ -77,7 +83,7 @@ final class Preflight {
         ShadowTable shadow = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
-            dryRun(s, source, built, new MigrationSql(source, names, built.mapping()));
+            dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change);
             return built;
         });
         checkColumnUsers(source, shadow);
@@ -121,11 +127,20 @@ final class Preflight {
     }
 
     /** Every statement the migration generates, run once against empty tables, so PostgreSQL checks them now. */
-    private static void dryRun(Session s, TableInfo source, ShadowTable shadow, MigrationSql sql) throws SQLException {
+    private static void dryRun(Session s, TableInfo source, ShadowTable shadow, MigrationSql sql, AlterChange change)
+            throws SQLException {
         Long[] none = new Long[0];
         s.execute(sql.createLog());
         s.execute(sql.createCaptureFunction());
         s.execute("EXPLAIN " + sql.copyChunk(true).replace("LIMIT ?", "LIMIT 0"));
+        if (change.orderBy() != null) {
+            try {
+                s.execute(sql.createOrderIndex(change.orderBy()));
+            } catch (SQLException e) {
+                throw new DoppelException("invalid_alter", "the repack order of " + source.display() + " is not valid"
+                        + " in an index: " + e.getMessage() + ". Give columns or expressions as in CREATE INDEX", e);
+            }
+        }
         for (DeferredObject d : shadow.deferred()) {
             s.execute(d.create());
         }

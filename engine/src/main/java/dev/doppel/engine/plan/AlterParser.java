@@ -28,6 +28,10 @@ public final class AlterParser {
                     "the ALTER is empty; give the subcommands of an ALTER TABLE, e.g. \"ADD COLUMN note text\"");
         }
         TokenCursor in = new TokenCursor(alterText, tokens);
+        if (in.accept("repack")) {
+            return AlterChange.repack(in.accept("order", "by") ? in.rest("the ORDER BY columns after REPACK ORDER BY")
+                    : expectNothingMore(in));
+        }
         QualifiedName table = in.accept("alter", "table") ? tableName(in) : null;
         if (in.atEnd() || in.at(Kind.DOT)) {
             throw in.expected("a subcommand after the table name");
@@ -37,6 +41,11 @@ public final class AlterParser {
             subcommands.add(SubcommandParser.parse(alterText, part));
         }
         return new AlterChange(subcommands, table);
+    }
+
+    private static String expectNothingMore(TokenCursor in) {
+        in.expectEnd();
+        return null;
     }
 
     /** A ';' may end the ALTER, but nothing may follow one: that would be a second statement. */

@@ -50,6 +50,19 @@ public final class MigrationSql {
         return "(" + keyList(prefix) + ")";
     }
 
+    // ---- repack order ---------------------------------------------------------------------------------------
+
+    /** The statements that put the copied shadow in the order of {@code orderBy}; nothing else uses the shadow yet. */
+    public List<String> orderShadow(String orderBy) {
+        return List.of("DROP INDEX IF EXISTS " + Identifiers.qualified(ObjectNames.SCHEMA, names.orderIndexName()),
+                createOrderIndex(orderBy), "CLUSTER " + names.shadow() + " USING " + quote(names.orderIndexName()),
+                "DROP INDEX " + Identifiers.qualified(ObjectNames.SCHEMA, names.orderIndexName()));
+    }
+
+    public String createOrderIndex(String orderBy) {
+        return "CREATE INDEX " + quote(names.orderIndexName()) + " ON " + names.shadow() + " (" + orderBy + ")";
+    }
+
     // ---- change capture -------------------------------------------------------------------------------------
 
     public String createLog() {

@@ -21,6 +21,11 @@ public record ObjectNames(long oid) {
         return Identifiers.qualified(SCHEMA, shadowName());
     }
 
+    /** A repack's temporary index on the shadow, giving CLUSTER the order asked for. */
+    public String orderIndexName() {
+        return "order_" + oid;
+    }
+
     public String log() {
         return Identifiers.qualified(SCHEMA, "log_" + oid);
     }
