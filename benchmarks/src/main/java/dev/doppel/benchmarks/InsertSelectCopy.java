@@ -1,6 +1,7 @@
 package dev.doppel.benchmarks;
 
 import dev.doppel.engine.OnlineSchemaChange;
+import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.plan.ColumnMapping;
 
 import java.sql.ResultSet;
@@ -42,7 +43,9 @@ final class InsertSelectCopy implements Scenario {
         String values = copied.stream().map(ColumnMapping.Target::expression).collect(Collectors.joining(", "));
         try (Statement st = context.connection().createStatement()) {
             st.execute("CREATE TABLE " + COPY + " (LIKE " + context.table() + " INCLUDING ALL)");
-            st.execute("ALTER TABLE " + COPY + " " + context.change());
+            for (String statement : AlterParser.parse(context.change()).statementsFor(COPY)) {
+                st.execute(statement);
+            }
             List<String> rebuild = dropIndexes(st);
             st.execute("INSERT INTO " + COPY + " (" + columns + ") SELECT " + values + " FROM " + context.table());
             for (String sql : rebuild) {

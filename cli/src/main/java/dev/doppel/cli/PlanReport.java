@@ -25,8 +25,21 @@ final class PlanReport {
         m.put("change", plan.change().text());
         m.put("strategy", plan.strategy().name().toLowerCase());
         m.put("why", plan.why());
+        m.put("subcommands", plan.routes().stream().map(r -> {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("subcommand", r.subcommand());
+            o.put("how", r.how());
+            return o;
+        }).toList());
+        m.put("steps", plan.schedule().stream().map(st -> {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("action", st.action());
+            o.put("lock", st.lock());
+            o.put("effect", st.effect());
+            o.put("estimate_ms", st.estimateMillis());
+            return o;
+        }).toList());
         if (mapping == null) {
-            m.put("statements", plan.change().statementsFor(source.qualified()));
             m.put("warnings", plan.warnings());
             return m;
         }

@@ -16,7 +16,23 @@ import java.util.List;
  * database's current state.
  */
 public record Plan(TableInfo source, AlterChange change, Strategy strategy, String why, ShadowTable shadow,
-                   InPlaceSteps steps, List<String> carried, List<String> warnings) {
+                   InPlaceSteps steps, List<String> carried, List<String> warnings, List<Route> routes,
+                   List<Step> schedule) {
+
+    /** How one subcommand of the change is made. */
+    public record Route(String subcommand, String how) {
+    }
+
+    /**
+     * One step of the run, in order.
+     *
+     * @param action          what doppel runs or does
+     * @param lock            the strongest lock it takes on the table, and how
+     * @param effect          whether it scans or rewrites the table, or touches only the catalog
+     * @param estimateMillis  its expected duration, scaled from a timed sample of the table; null when unknown
+     */
+    public record Step(String action, String lock, String effect, Long estimateMillis) {
+    }
 
     /** How the change is made. */
     public enum Strategy {
@@ -39,8 +55,17 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
         sb.append("change       ").append(change.text()).append('\n');
         sb.append("strategy     ").append(strategy == Strategy.IN_PLACE ? "in place" : "rewrite").append(": ")
                 .append(why).append('\n');
+        sb.append("subcommands\n");
+        for (Route r : routes) {
+            sb.append("  ").append(r.subcommand()).append("\n      -> ").append(r.how()).append('\n');
+        }
+        sb.append("steps        (the lock each takes; what it does to the table; expected time)\n");
+        int n = 1;
+        for (Step st : schedule) {
+            sb.append(String.format("  %d. %s%n       %s; %s; %s%n", n++, st.action(), st.lock(), st.effect(),
+                    Schedule.describe(st.estimateMillis())));
+        }
         if (strategy == Strategy.IN_PLACE) {
-            steps.describe(source.qualified()).forEach(st -> sb.append("  ").append(st).append('\n'));
             warnings.forEach(w -> sb.append("warning      ").append(w).append('\n'));
             return sb.toString();
         }

@@ -35,13 +35,15 @@ final class Preflight {
     private final Session session;
     private final String tableName;
     private final String alter;
+    private final Options options;
     private final Options.Rewrite rewrite;
 
-    Preflight(Session session, String tableName, String alter, Options.Rewrite rewrite) {
+    Preflight(Session session, String tableName, String alter, Options options) {
         this.session = session;
         this.tableName = tableName;
         this.alter = alter;
-        this.rewrite = rewrite;
+        this.options = options;
+        this.rewrite = options.rewrite();
     }
 
     Plan plan() throws SQLException {
@@ -64,9 +66,13 @@ final class Preflight {
                         + " concurrently)" : null;
             }
             if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
+                boolean scans = !steps.validate().isEmpty() || !steps.indexes().isEmpty();
+                Sample sample = scans ? Sample.ofScan(session, source) : null;
                 return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without"
                         + " rewriting the table or scanning it under its lock: doppel runs it on the table itself,"
-                        + " taking the lock in short attempts", null, steps, List.of(), warnings(source));
+                        + " taking the lock in short attempts", null, steps, List.of(), warnings(source),
+                        Schedule.routes(change, Plan.Strategy.IN_PLACE),
+                        Schedule.inPlace(source, steps, options, sample));
             }
             why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
                     + " under an ACCESS EXCLUSIVE lock";
@@ -80,17 +86,21 @@ final class Preflight {
             throw new DoppelException("unsupported_dependents", "doppel cannot migrate " + source.display()
                     + " yet:\n  - " + String.join("\n  - ", blockers));
         }
+        List<String> warnings = warnings(source);
+        Sample[] sample = new Sample[1];
         ShadowTable shadow = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
-            dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change);
+            sample[0] = dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings);
             return built;
         });
         checkColumnUsers(source, shadow);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger())).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
-        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings(source));
+        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings,
+                Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, shadow, names, options,
+                sample[0]));
     }
 
     /**
@@ -126,9 +136,13 @@ final class Preflight {
         return indexes == null ? null : steps.withIndexes(indexes, nullable);
     }
 
-    /** Every statement the migration generates, run once against empty tables, so PostgreSQL checks them now. */
-    private static void dryRun(Session s, TableInfo source, ShadowTable shadow, MigrationSql sql, AlterChange change)
-            throws SQLException {
+    /**
+     * Every statement the migration generates, run once so PostgreSQL checks them now: the copy, index builds and
+     * digest over a sample of the table's first rows, timed for the plan's estimates (returned; null if the sample
+     * failed, which is then a warning), the rest against the empty shadow.
+     */
+    private static Sample dryRun(Session s, TableInfo source, ShadowTable shadow, MigrationSql sql, AlterChange change,
+                                 List<String> warnings) throws SQLException {
         Long[] none = new Long[0];
         s.execute(sql.createLog());
         s.execute(sql.createCaptureFunction());
@@ -141,8 +155,17 @@ final class Preflight {
                         + " in an index: " + e.getMessage() + ". Give columns or expressions as in CREATE INDEX", e);
             }
         }
-        for (DeferredObject d : shadow.deferred()) {
-            s.execute(d.create());
+        Sample sample = null;
+        s.execute("SAVEPOINT sample");
+        try {
+            sample = Sample.ofRewrite(s, sql, shadow.deferred());
+        } catch (SQLException e) {
+            s.execute("ROLLBACK TO SAVEPOINT sample");
+            warnings.add("copying the first " + Sample.ROWS + " rows into the new shape failed, as the copy would: "
+                    + e.getMessage());
+            for (DeferredObject d : shadow.deferred()) {
+                s.execute(d.create());
+            }
         }
         s.update(sql.resyncUpsert(), (Object) none);
         try {
@@ -154,6 +177,7 @@ final class Preflight {
         }
         s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, 2));
         s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, 2));
+        return sample;
     }
 
     /**

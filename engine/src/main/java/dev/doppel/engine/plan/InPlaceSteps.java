@@ -105,22 +105,23 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
                 || sub.constraintType() == Subcommand.ConstraintType.FOREIGN_KEY);
     }
 
+    /** How {@code sub} is made in place, for the plan. */
+    public static String route(Subcommand sub) {
+        if (uniqueOrPrimaryKey(sub)) {
+            return "index built CONCURRENTLY, then attached with ADD CONSTRAINT ... USING INDEX under a short lock";
+        }
+        if (checkOrForeignKey(sub) && !sub.notValid()) {
+            return "added NOT VALID under a short lock, then validated while writers go on";
+        }
+        if (sub.kind() == Subcommand.Kind.SET_NOT_NULL) {
+            return "proven by a validated CHECK, then SET NOT NULL under a short lock without a scan";
+        }
+        return "catalog only, under a short lock";
+    }
+
     /** The temporary check proving a column NOT NULL, so that SET NOT NULL need not scan (PostgreSQL 12 on). */
     public static String notNullCheck(String column) {
         String name = "doppel_not_null_" + column;
         return name.length() > 63 ? name.substring(0, 63) : name;
-    }
-
-    /** One line per step, for the plan. */
-    public List<String> describe(String table) {
-        List<String> out = new ArrayList<>();
-        if (locked != null) {
-            locked.statementsFor(table).forEach(st -> out.add("under a short ACCESS EXCLUSIVE lock: " + st));
-        }
-        validate.forEach(c -> out.add("then, writers going on (SHARE UPDATE EXCLUSIVE): ALTER TABLE " + table
-                + " VALIDATE CONSTRAINT " + quote(c)));
-        indexes.forEach(i -> out.add("then, writers going on (SHARE UPDATE EXCLUSIVE): " + i.build(table)));
-        finish(table).forEach(st -> out.add("then, under a short ACCESS EXCLUSIVE lock, no scan: " + st));
-        return out;
     }
 }
