@@ -37,7 +37,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--fixture", defaultValue = "orders",
-            description = "orders, pgbench, wide, uuid or composite (default ${DEFAULT-VALUE}); see test-data/.")
+            description = "orders, orders-bloated, pgbench, wide, uuid or composite (default ${DEFAULT-VALUE}); see test-data/.")
     String fixture;
 
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the fixture (default ${DEFAULT-VALUE}).")
