@@ -7,11 +7,13 @@ import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.copy.KeyResync;
 import dev.doppel.engine.copy.RowCopier;
 import dev.doppel.engine.cutover.LockRetry;
+import dev.doppel.engine.cutover.OldTableDrop;
 import dev.doppel.engine.cutover.SnapshotWait;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.plan.InPlaceSteps;
+import dev.doppel.engine.plan.InverseMapping;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
@@ -82,6 +84,7 @@ final class Migration {
         MigrationSql sql;
         String[] checkpoint;
         long copied;
+        InverseMapping inverse;
         List<String> warnings = List.of();
     }
 
@@ -95,10 +98,11 @@ final class Migration {
         try (Session control = Session.open(dataSource, "control");
              Session worker = Session.open(dataSource, "worker")) {
             enter(Phase.PREFLIGHT, "checking " + tableName);
-            Plan plan = new Preflight(control, tableName, alter, options.rewrite()).plan();
+            Plan plan = new Preflight(control, tableName, alter, options).plan();
             Context c = context(control, worker, plan.source());
             c.change = plan.change();
             c.warnings = plan.warnings();
+            c.inverse = plan.revert();
             lock(c);
             try {
                 c.store.ensureSchema();
@@ -107,6 +111,7 @@ final class Migration {
                 if (options.postponeCutover()) {
                     Control.postponeCutover(control, c.id, true);
                 }
+                c.store.revertUsing(c.id, options.revertUsing());
                 return plan.strategy() == Plan.Strategy.IN_PLACE ? inPlace(c, plan.steps()) : proceed(c, Phase.SHADOW);
             } finally {
                 unlock(c);
@@ -143,6 +148,9 @@ final class Migration {
                     refuseBlockers(c);
                 }
                 c.change = AlterParser.parse(r.change());
+                if (options.revertUsing() != null) {
+                    c.store.revertUsing(id, options.revertUsing());
+                }
                 Phase from = resumePoint(c, r);
                 log.info("resuming migration {} of {} at {}", id, r.tableName(), from);
                 return proceed(c, from);
@@ -225,6 +233,9 @@ final class Migration {
             }
             if (from.compareTo(Phase.CUTOVER) <= 0) {
                 enter(c, Phase.CUTOVER, "swapping");
+                if (c.inverse == null) {
+                    c.inverse = c.control.rolledBack(s -> Preflight.inverse(s, c.source, c.shadow, c.names, options));
+                }
                 Swap swap = new Swap(c.source, c.shadow, c.sql, c.names.oldTableName(Instant.now()));
                 replayed += cutover(c, resync, swap);
                 swapped = true;
@@ -373,10 +384,7 @@ final class Migration {
         c.worker.execute("ANALYZE " + newTable);
         String oldTable = c.store.load(c.id).oldTable();
         if (options.keepOld().isZero()) {
-            c.lockRetry.run("dropping the old table " + oldTable, s -> {
-                s.execute("DROP TABLE IF EXISTS " + oldTable);
-                return Boolean.TRUE;
-            }, () -> { });
+            new OldTableDrop(c.control, c.lockRetry, Duration.ofSeconds(1)).drop(oldTable);
             return null;
         }
         return oldTable;
@@ -424,6 +432,7 @@ final class Migration {
             }
             long checked = System.nanoTime();
             MigrationStore.recordSwap(s, c.id, swap.oldTable(), swap.run(s));
+            prepareRevert(s, c, swap);
             log.info("cut-over under lock: {} changes replayed in {} ms, definition checked in {} ms, swapped in {} ms",
                     n, (replayed - lockedAt[0]) / 1_000_000, (checked - replayed) / 1_000_000,
                     (System.nanoTime() - checked) / 1_000_000);
@@ -437,6 +446,30 @@ final class Migration {
         locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
         log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);
         return applied;
+    }
+
+    /**
+     * In the swap's transaction: records what a revert needs and, when the change has an inverse, installs the
+     * revert capture on the new table, so that every write after the swap is logged for the old table's re-sync.
+     */
+    private void prepareRevert(Session s, Context c, Swap swap) throws SQLException {
+        List<String[]> indexNames = new ArrayList<>();
+        for (int i = 0; i < c.source.indexes().size(); i++) {
+            indexNames.add(new String[] {c.source.indexes().get(i).name(), c.names.oldIndexName(i)});
+        }
+        List<ForeignKey> foreignKeys = c.source.constraints().stream().filter(k -> k.type() == 'f')
+                .map(k -> new ForeignKey(k.name(), k.definition().replaceAll(" NOT VALID$", ""), k.validated()))
+                .toList();
+        MigrationStore.recordRevertPlan(s, c.id, indexNames, foreignKeys, c.inverse.refusal());
+        if (c.inverse.exists()) {
+            MigrationSql back = MigrationSql.reverse(c.source.qualified(), swap.oldTable(), c.names,
+                    c.inverse.mapping());
+            s.execute(back.createLog());
+            s.execute(back.createCaptureFunction());
+            for (String statement : back.createTriggers()) {
+                s.execute(statement);
+            }
+        }
     }
 
     /** Whether the swap must wait: postponed by request, or outside its window and not released. */

@@ -7,6 +7,8 @@ import dev.doppel.engine.cutover.DependentViews;
 import dev.doppel.engine.cutover.Dependents;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
+import dev.doppel.engine.plan.InverseMapping;
+import dev.doppel.engine.plan.RevertUsing;
 import dev.doppel.engine.plan.InPlaceSteps;
 import dev.doppel.engine.plan.QualifiedName;
 import dev.doppel.engine.plan.Subcommand;
@@ -31,13 +33,13 @@ final class Preflight {
     private final Session session;
     private final String tableName;
     private final String alter;
-    private final Options.Rewrite rewrite;
+    private final Options options;
 
-    Preflight(Session session, String tableName, String alter, Options.Rewrite rewrite) {
+    Preflight(Session session, String tableName, String alter, Options options) {
         this.session = session;
         this.tableName = tableName;
         this.alter = alter;
-        this.rewrite = rewrite;
+        this.options = options;
     }
 
     Plan plan() throws SQLException {
@@ -48,14 +50,14 @@ final class Preflight {
         checkNoLeftovers(source, names);
         InPlaceSteps steps = InPlaceSteps.of(change);
         String rebuilds = rebuilds(source, change, steps, names);
-        if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
+        if (rebuilds == null && options.rewrite() != Options.Rewrite.ALWAYS) {
             return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without rewriting"
                     + " the table or scanning it under its lock: doppel runs it on the table itself, taking the lock"
-                    + " in short attempts", null, steps, List.of(), warnings(source));
+                    + " in short attempts", null, steps, List.of(), warnings(source), null);
         }
         String why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
                 + " under an ACCESS EXCLUSIVE lock";
-        if (rewrite == Options.Rewrite.NEVER) {
+        if (options.rewrite() == Options.Rewrite.NEVER) {
             throw new DoppelException("rewrite_needed", "the change of " + source.display() + " needs a rewrite ("
                     + why + ") and rewriting was forbidden; allow it, or change less at once");
         }
@@ -64,17 +66,53 @@ final class Preflight {
             throw new DoppelException("unsupported_dependents", "doppel cannot migrate " + source.display()
                     + " yet:\n  - " + String.join("\n  - ", blockers));
         }
+        InverseMapping[] inverse = new InverseMapping[1];
         ShadowTable shadow = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
             dryRun(s, source, built, new MigrationSql(source, names, built.mapping()));
+            inverse[0] = inverse(s, source, built, names, options);
             return built;
         });
         checkColumnUsers(source, shadow);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger())).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
-        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings(source));
+        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings(source),
+                inverse[0]);
+    }
+
+    /**
+     * The way back for a revert, derived from the change and the user's {@code --revert-using}, and checked by
+     * PostgreSQL: the re-sync statements from the new shape back to the old one must compile (a cast back must
+     * exist). Run inside a transaction the caller rolls back, with the shadow built.
+     */
+    static InverseMapping inverse(Session s, TableInfo source, ShadowTable shadow, ObjectNames names, Options options)
+            throws SQLException {
+        if (options.keepOld().isZero()) {
+            return InverseMapping.none("the old table is dropped right after the swap (--drop-old)");
+        }
+        InverseMapping inverse = InverseMapping.derive(source, shadow.mapping(), RevertUsing.parse(options.revertUsing()));
+        if (!inverse.exists()) {
+            return inverse;
+        }
+        MigrationSql back = MigrationSql.reverse(names.shadow(), source.qualified(), names, inverse.mapping());
+        s.execute("SAVEPOINT doppel_revert_check");
+        try {
+            s.execute(back.createLog());
+            s.execute("EXPLAIN " + back.resyncUpsert(), (Object) new Long[0]);
+            s.execute("EXPLAIN " + back.resyncDelete(), (Object) new Long[0]);
+            if (!inverse.checks().isEmpty()) {
+                s.execute("EXPLAIN " + back.lossyKey(inverse.checks()), (Object) new Long[0]);
+            }
+            s.execute("RELEASE SAVEPOINT doppel_revert_check");
+            return inverse;
+        } catch (SQLException e) {
+            s.execute("ROLLBACK TO SAVEPOINT doppel_revert_check");
+            return InverseMapping.none("PostgreSQL cannot fill the old table back from the new one: " + e.getMessage()
+                    + (options.revertUsing() == null ? " (give the inverse with --revert-using 'column=expression')"
+                    : ""));
+        }
     }
 
     /**
