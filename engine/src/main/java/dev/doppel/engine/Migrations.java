@@ -93,7 +93,8 @@ public final class Migrations {
             if (r.swapped()) {
                 throw new DoppelException("already_swapped", "migration " + id + " of " + r.tableName() + " has"
                         + " already swapped in the new table (the old one is " + r.oldTable() + "); there is nothing"
-                        + " to abort" + (r.outcome() == null ? ": `doppel resume " + id + "` finishes it" : ""));
+                        + " to abort" + (r.outcome() == null ? ": `doppel resume " + id + "` finishes it"
+                        : r.revertable() ? ": `doppel revert " + id + "` puts the old table back" : ""));
             }
             ObjectNames names = new ObjectNames(r.tableOid());
             holdOrRefuse(s, names, r);
