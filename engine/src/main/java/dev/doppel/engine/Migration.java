@@ -547,8 +547,18 @@ final class Migration {
         c.control.execute("SET lock_timeout = " + Identifiers.literal(options.lockTimeout().toMillis() + "ms"));
     }
 
-    private static void unlock(Context c) throws SQLException {
-        c.control.execute("SELECT pg_advisory_unlock(?)", c.names.advisoryKey());
+    /**
+     * Releases the table's advisory lock. A session-level advisory lock ends with its session, so when the control
+     * connection is gone (a server restart, a network cut) there is nothing to release, and the error that stopped
+     * the migration is the one to report.
+     */
+    private static void unlock(Context c) {
+        try {
+            c.control.execute("SELECT pg_advisory_unlock(?)", c.names.advisoryKey());
+        } catch (SQLException e) {
+            log.warn("could not release the advisory lock of table oid {} ({}); it ends with the lost session",
+                    c.names.oid(), e.getMessage());
+        }
     }
 
     private void configure(Session worker) throws SQLException {
