@@ -35,6 +35,11 @@ final class ChangeOptions {
     @Option(names = "--no-rewrite", description = "Refuse, in plan, a change that would need a rewrite.")
     boolean noRewrite;
 
+    @Option(names = "--revert-using", paramLabel = "<column=expression,...>", description = "How a revert fills"
+            + " old columns doppel cannot invert itself (a USING transformation): for each, an expression over the"
+            + " new table's columns, e.g. 'total=(total/100.0)::numeric(12,2)'. Other columns are derived.")
+    String revertUsing;
+
     OnlineSchemaChange.Builder builder(DataSource dataSource) {
         if (alter != null && orderBy != null) {
             throw new ParameterException(mixee.commandLine(), "--order-by orders a repack, which is what doppel does"
@@ -51,6 +56,6 @@ final class ChangeOptions {
                     + " give one");
         }
         return options.withRewrite(rewrite ? Options.Rewrite.ALWAYS
-                : noRewrite ? Options.Rewrite.NEVER : Options.Rewrite.WHEN_NEEDED);
+                : noRewrite ? Options.Rewrite.NEVER : Options.Rewrite.WHEN_NEEDED).withRevertUsing(revertUsing);
     }
 }

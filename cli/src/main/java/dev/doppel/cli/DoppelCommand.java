@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         description = "Online schema changes for PostgreSQL: a shadow table kept in sync, copied in throttled "
                 + "keyset batches, verified, and swapped in under a short bounded lock.",
         subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, ResumeCommand.class,
-                AbortCommand.class, CleanupCommand.class, DemoCommand.class, PauseCommand.class, UnpauseCommand.class,
+                AbortCommand.class, RevertCommand.class, CleanupCommand.class, DemoCommand.class, PauseCommand.class, UnpauseCommand.class,
                 ThrottleCommand.class, CutoverCommand.class, AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,

@@ -71,6 +71,11 @@ final class PlanReport {
             o.put("validate_after_swap", fk.validate());
             return o;
         }).toList());
+        Map<String, Object> revert = new LinkedHashMap<>();
+        revert.put("possible", plan.revert().exists());
+        revert.put("reason", plan.revert().refusal());
+        revert.put("columns", plan.revert().exists() ? plan.revert().describe() : null);
+        m.put("revert", revert);
         m.put("carried", plan.carried());
         m.put("warnings", plan.warnings());
         return m;

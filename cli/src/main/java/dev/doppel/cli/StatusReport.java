@@ -83,10 +83,27 @@ final class StatusReport {
             RunReport.row(sb, "old table", r.oldTable() + (r.dropAfter() == null ? ""
                     : " kept; `doppel cleanup` drops it after " + time(r.dropAfter())));
         }
+        String revert = revert(r);
+        if (revert != null) {
+            RunReport.row(sb, "revert", revert);
+        }
         if (shownError(m) != null) {
             RunReport.row(sb, "error", r.error());
         }
         return sb.toString();
+    }
+
+    /** Whether a swapped migration can still be reverted, and until when; null before the swap. */
+    private static String revert(MigrationRecord r) {
+        if (r.revertable()) {
+            return "revertable until " + time(r.dropAfter()) + ": `doppel revert " + r.id() + "` puts the old table"
+                    + " back with every write made since the swap";
+        }
+        if ("succeeded".equals(r.outcome()) && r.revertRefusal() != null) {
+            return "not possible: " + r.revertRefusal();
+        }
+        return "reverted".equals(r.outcome()) ? "reverted: the old table is back; the new one is kept as "
+                + r.oldTable() : null;
     }
 
     static Map<String, Object> json(MigrationStatus m) {
@@ -103,6 +120,8 @@ final class StatusReport {
         o.put("updated_at", instant(r.updatedAt()));
         o.put("old_table", r.oldTable());
         o.put("drop_after", instant(r.dropAfter()));
+        o.put("revertable", r.revertable());
+        o.put("revert_refusal", r.revertRefusal());
         o.put("error", r.error());
         o.put("pid", r.pid());
         o.put("estimated_rows", r.estimatedRows());

@@ -7,12 +7,14 @@ import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.copy.KeyResync;
 import dev.doppel.engine.copy.RowCopier;
 import dev.doppel.engine.cutover.LockRetry;
+import dev.doppel.engine.cutover.OldTableDrop;
 import dev.doppel.engine.cutover.SnapshotWait;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.plan.ConcurrentIndex;
 import dev.doppel.engine.plan.InPlaceSteps;
+import dev.doppel.engine.plan.InverseMapping;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
@@ -87,6 +89,7 @@ final class Migration {
         InPlaceSql inPlace;
         String[] checkpoint;
         long copied;
+        InverseMapping inverse;
         List<String> warnings = List.of();
     }
 
@@ -104,6 +107,7 @@ final class Migration {
             Context c = context(control, worker, plan.source());
             c.change = plan.change();
             c.warnings = plan.warnings();
+            c.inverse = plan.revert();
             lock(c);
             try {
                 c.store.ensureSchema();
@@ -112,6 +116,7 @@ final class Migration {
                 if (options.postponeCutover()) {
                     Control.postponeCutover(control, c.id, true);
                 }
+                c.store.revertUsing(c.id, options.revertUsing());
                 return plan.strategy() == Plan.Strategy.IN_PLACE ? inPlace(c, plan.steps()) : proceed(c, Phase.SHADOW);
             } finally {
                 unlock(c);
@@ -148,6 +153,9 @@ final class Migration {
                     refuseBlockers(c);
                 }
                 c.change = AlterParser.parse(r.change());
+                if (options.revertUsing() != null) {
+                    c.store.revertUsing(id, options.revertUsing());
+                }
                 Phase from = resumePoint(c, r);
                 log.info("resuming migration {} of {} at {}", id, r.tableName(), from);
                 return proceed(c, from);
@@ -234,6 +242,9 @@ final class Migration {
             }
             if (from.compareTo(Phase.CUTOVER) <= 0) {
                 enter(c, Phase.CUTOVER, "swapping");
+                if (c.inverse == null) {
+                    c.inverse = c.control.rolledBack(s -> Preflight.inverse(s, c.source, c.shadow, c.names, options));
+                }
                 Swap swap = new Swap(c.source, c.shadow, c.sql, c.names.oldTableName(Instant.now()));
                 replayed += cutover(c, resync, swap);
                 swapped = true;
@@ -447,10 +458,7 @@ final class Migration {
         c.worker.execute("ANALYZE " + newTable);
         String oldTable = c.store.load(c.id).oldTable();
         if (options.keepOld().isZero()) {
-            c.lockRetry.run("dropping the old table " + oldTable, s -> {
-                s.execute("DROP TABLE IF EXISTS " + oldTable);
-                return Boolean.TRUE;
-            }, () -> { });
+            new OldTableDrop(c.control, c.lockRetry, Duration.ofSeconds(1)).drop(oldTable);
             return null;
         }
         return oldTable;
@@ -498,6 +506,7 @@ final class Migration {
             }
             long checked = System.nanoTime();
             MigrationStore.recordSwap(s, c.id, swap.oldTable(), swap.run(s));
+            prepareRevert(s, c, swap);
             log.info("cut-over under lock: {} changes replayed in {} ms, definition checked in {} ms, swapped in {} ms",
                     n, (replayed - lockedAt[0]) / 1_000_000, (checked - replayed) / 1_000_000,
                     (System.nanoTime() - checked) / 1_000_000);
@@ -511,6 +520,30 @@ final class Migration {
         locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
         log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);
         return applied;
+    }
+
+    /**
+     * In the swap's transaction: records what a revert needs and, when the change has an inverse, installs the
+     * revert capture on the new table, so that every write after the swap is logged for the old table's re-sync.
+     */
+    private void prepareRevert(Session s, Context c, Swap swap) throws SQLException {
+        List<String[]> indexNames = new ArrayList<>();
+        for (int i = 0; i < c.source.indexes().size(); i++) {
+            indexNames.add(new String[] {c.source.indexes().get(i).name(), c.names.oldIndexName(i)});
+        }
+        List<ForeignKey> foreignKeys = c.source.constraints().stream().filter(k -> k.type() == 'f')
+                .map(k -> new ForeignKey(k.name(), k.definition().replaceAll(" NOT VALID$", ""), k.validated()))
+                .toList();
+        MigrationStore.recordRevertPlan(s, c.id, indexNames, foreignKeys, c.inverse.refusal());
+        if (c.inverse.exists()) {
+            MigrationSql back = MigrationSql.reverse(c.source.qualified(), swap.oldTable(), c.names,
+                    c.inverse.mapping());
+            s.execute(back.createLog());
+            s.execute(back.createCaptureFunction());
+            for (String statement : back.createTriggers()) {
+                s.execute(statement);
+            }
+        }
     }
 
     /** Whether the swap must wait: postponed by request, or outside its window and not released. */
@@ -588,8 +621,18 @@ final class Migration {
         c.control.execute("SET lock_timeout = " + Identifiers.literal(options.lockTimeout().toMillis() + "ms"));
     }
 
-    private static void unlock(Context c) throws SQLException {
-        c.control.execute("SELECT pg_advisory_unlock(?)", c.names.advisoryKey());
+    /**
+     * Releases the table's advisory lock. A session-level advisory lock ends with its session, so when the control
+     * connection is gone (a server restart, a network cut) there is nothing to release, and the error that stopped
+     * the migration is the one to report.
+     */
+    private static void unlock(Context c) {
+        try {
+            c.control.execute("SELECT pg_advisory_unlock(?)", c.names.advisoryKey());
+        } catch (SQLException e) {
+            log.warn("could not release the advisory lock of table oid {} ({}); it ends with the lost session",
+                    c.names.oid(), e.getMessage());
+        }
     }
 
     private void configure(Session worker) throws SQLException {

@@ -1,6 +1,8 @@
 package dev.doppel.engine;
 
 import dev.doppel.engine.cutover.LockRetry;
+import dev.doppel.engine.cutover.OldTableDrop;
+import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.state.Control;
 import dev.doppel.engine.sql.Session;
@@ -9,6 +11,7 @@ import dev.doppel.engine.state.MigrationStore;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,9 @@ import java.util.Objects;
  * clean up old tables and debris. None of them touches a migration that a live doppel process holds.
  */
 public final class Migrations {
+
+    /** Between the steps of dropping a large retained table. */
+    private static final Duration STEP_PAUSE = Duration.ofSeconds(1);
 
     private final DataSource dataSource;
     private final Options options;
@@ -87,7 +93,8 @@ public final class Migrations {
             if (r.swapped()) {
                 throw new DoppelException("already_swapped", "migration " + id + " of " + r.tableName() + " has"
                         + " already swapped in the new table (the old one is " + r.oldTable() + "); there is nothing"
-                        + " to abort" + (r.outcome() == null ? ": `doppel resume " + id + "` finishes it" : ""));
+                        + " to abort" + (r.outcome() == null ? ": `doppel resume " + id + "` finishes it"
+                        : r.revertable() ? ": `doppel revert " + id + "` puts the old table back" : ""));
             }
             ObjectNames names = new ObjectNames(r.tableOid());
             holdOrRefuse(s, names, r);
@@ -104,6 +111,19 @@ public final class Migrations {
             }
             return null;
         });
+    }
+
+    /**
+     * Puts the old table back in place of the new one after a swap, with every write made since the swap (see
+     * {@link Revert}). Refused when the change has no inverse, the old table was dropped, or a row holds a value
+     * the old table cannot take back; then nothing is swapped back.
+     */
+    public Result revert(long id) {
+        try {
+            return new Revert(dataSource, options, listener).run(id);
+        } catch (SQLException e) {
+            throw new DoppelException("database_error", "reverting migration " + id + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** Holds the copy of a running migration at its next chunk, until {@link #unpause}. */
@@ -159,12 +179,12 @@ public final class Migrations {
                     continue;
                 }
                 try {
-                    if ("succeeded".equals(r.outcome()) && r.oldTable() != null && r.dropAfter() != null
-                            && r.dropAfter().isBefore(Instant.now())) {
-                        lockRetry.run("dropping " + r.oldTable(), t -> {
-                            t.execute("DROP TABLE IF EXISTS " + r.oldTable());
-                            return Boolean.TRUE;
-                        }, () -> { });
+                    if (("succeeded".equals(r.outcome()) || "reverted".equals(r.outcome())) && r.oldTable() != null
+                            && r.dropAfter() != null && r.dropAfter().isBefore(Instant.now())) {
+                        if ("succeeded".equals(r.outcome())) {
+                            removeRevertCapture(s, lockRetry, names, r);
+                        }
+                        new OldTableDrop(s, lockRetry, STEP_PAUSE).drop(r.oldTable());
                         store.oldTableDropped(r.id());
                         report.add("dropped " + r.oldTable() + ", kept since migration " + r.id() + " of "
                                 + r.tableName());
@@ -184,6 +204,26 @@ public final class Migrations {
             }
             return report;
         });
+    }
+
+    /** The old table goes, so the writes to the new one need no longer be logged for a revert. */
+    private static void removeRevertCapture(Session s, LockRetry lockRetry, ObjectNames names, MigrationRecord r)
+            throws SQLException {
+        if (s.text("SELECT to_regclass(?)::text", names.revertCapture().log()) == null) {
+            return;
+        }
+        String live = s.text("SELECT to_regclass(?)::text", r.tableSql());
+        if (live == null) {
+            s.execute("DROP FUNCTION IF EXISTS " + names.revertCapture().function() + "() CASCADE");
+            s.execute("DROP TABLE IF EXISTS " + names.revertCapture().log());
+            return;
+        }
+        lockRetry.run("removing the revert capture from " + r.tableName(), t -> {
+            for (String statement : MigrationSql.dropCapture(names.revertCapture(), live)) {
+                t.execute(statement);
+            }
+            return Boolean.TRUE;
+        }, () -> { });
     }
 
     private static boolean leftovers(Session s, ObjectNames names) throws SQLException {

@@ -4,6 +4,7 @@ import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.ColumnMapping;
 import dev.doppel.engine.plan.InPlaceSteps;
+import dev.doppel.engine.plan.InverseMapping;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
@@ -13,11 +14,12 @@ import java.util.List;
 /**
  * What {@code run()} would do, found without changing anything: the table, its key, how each target column is
  * filled, what is built after the copy, the dependent objects the swap carries and how, and warnings about the
- * database's current state.
+ * database's current state; and for a rewrite, whether and how a revert could put the old table back ({@code
+ * revert}, null for a change made in place).
  */
 public record Plan(TableInfo source, AlterChange change, Strategy strategy, String why, ShadowTable shadow,
-                   InPlaceSteps steps, List<String> carried, List<String> warnings, List<Route> routes,
-                   List<Step> schedule) {
+                   InPlaceSteps steps, List<String> carried, List<String> warnings, InverseMapping revert,
+                   List<Route> routes, List<Step> schedule) {
 
     /** How one subcommand of the change is made. */
     public record Route(String subcommand, String how) {
@@ -82,6 +84,14 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
         }
         for (ForeignKey fk : shadow.foreignKeys()) {
             sb.append("  foreign key ").append(fk.name()).append(" (NOT VALID at the swap, validated after)\n");
+        }
+        if (revert.exists()) {
+            sb.append("revert       possible while the old table is kept: writes after the swap are logged and"
+                    + " re-synced into it through\n");
+            revert.describe().forEach(line -> sb.append("  ").append(line).append('\n'));
+        } else {
+            sb.append("revert       not possible: ").append(revert.refusal())
+                    .append("; the old table is kept as a snapshot only\n");
         }
         for (String c : carried) {
             sb.append("carried      ").append(c).append('\n');

@@ -9,6 +9,8 @@ import dev.doppel.engine.cutover.Dependents;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.plan.ConcurrentIndex;
+import dev.doppel.engine.plan.InverseMapping;
+import dev.doppel.engine.plan.RevertUsing;
 import dev.doppel.engine.plan.InPlaceSteps;
 import dev.doppel.engine.plan.QualifiedName;
 import dev.doppel.engine.plan.Subcommand;
@@ -70,7 +72,7 @@ final class Preflight {
                 Sample sample = scans ? Sample.ofScan(session, source) : null;
                 return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without"
                         + " rewriting the table or scanning it under its lock: doppel runs it on the table itself,"
-                        + " taking the lock in short attempts", null, steps, List.of(), warnings(source),
+                        + " taking the lock in short attempts", null, steps, List.of(), warnings(source), null,
                         Schedule.routes(change, Plan.Strategy.IN_PLACE),
                         Schedule.inPlace(source, steps, options, sample));
             }
@@ -88,19 +90,54 @@ final class Preflight {
         }
         List<String> warnings = warnings(source);
         Sample[] sample = new Sample[1];
+        InverseMapping[] inverse = new InverseMapping[1];
         ShadowTable shadow = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
             sample[0] = dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings);
+            inverse[0] = inverse(s, source, built, names, options);
             return built;
         });
         checkColumnUsers(source, shadow);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger())).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
-        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings,
+        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings, inverse[0],
                 Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, shadow, names, options,
                 sample[0]));
+    }
+
+    /**
+     * The way back for a revert, derived from the change and the user's {@code --revert-using}, and checked by
+     * PostgreSQL: the re-sync statements from the new shape back to the old one must compile (a cast back must
+     * exist). Run inside a transaction the caller rolls back, with the shadow built.
+     */
+    static InverseMapping inverse(Session s, TableInfo source, ShadowTable shadow, ObjectNames names, Options options)
+            throws SQLException {
+        if (options.keepOld().isZero()) {
+            return InverseMapping.none("the old table is dropped right after the swap (--drop-old)");
+        }
+        InverseMapping inverse = InverseMapping.derive(source, shadow.mapping(), RevertUsing.parse(options.revertUsing()));
+        if (!inverse.exists()) {
+            return inverse;
+        }
+        MigrationSql back = MigrationSql.reverse(names.shadow(), source.qualified(), names, inverse.mapping());
+        s.execute("SAVEPOINT doppel_revert_check");
+        try {
+            s.execute(back.createLog());
+            s.execute("EXPLAIN " + back.resyncUpsert(), (Object) new Long[0]);
+            s.execute("EXPLAIN " + back.resyncDelete(), (Object) new Long[0]);
+            if (!inverse.checks().isEmpty()) {
+                s.execute("EXPLAIN " + back.lossyKey(inverse.checks()), (Object) new Long[0]);
+            }
+            s.execute("RELEASE SAVEPOINT doppel_revert_check");
+            return inverse;
+        } catch (SQLException e) {
+            s.execute("ROLLBACK TO SAVEPOINT doppel_revert_check");
+            return InverseMapping.none("PostgreSQL cannot fill the old table back from the new one: " + e.getMessage()
+                    + (options.revertUsing() == null ? " (give the inverse with --revert-using 'column=expression')"
+                    : ""));
+        }
     }
 
     /**

@@ -156,7 +156,7 @@ class DependentsCarriedTest {
         migrate(db, "audited", "ALTER COLUMN id TYPE bigint");
         assertEquals("audit_insert O, audit_off D, audit_replica R", db.scalar("SELECT string_agg(tgname || ' '"
                 + " || tgenabled::text, ', ' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'audited'::regclass"
-                + " AND NOT tgisinternal"));
+                + " AND NOT tgisinternal AND tgname NOT LIKE 'doppel\\_revert\\_%'"));
         db.execute("DELETE FROM audit_log", "INSERT INTO audited VALUES (501, 'new')");
         assertEquals("INSERT 501", db.scalar("SELECT string_agg(what, ',') FROM audit_log"));
     }

@@ -22,14 +22,26 @@ public final class KeyResync {
     private record Entry(long id, boolean truncate) {
     }
 
+    /** Checked before a batch is applied, in its transaction; throws to refuse the batch. */
+    @FunctionalInterface
+    public interface Guard {
+        void check(Session s, Long[] ids) throws SQLException;
+    }
+
     private final Session session;
     private final MigrationSql sql;
     private final int batch;
+    private final Guard guard;
 
     public KeyResync(Session session, MigrationSql sql, int batch) {
+        this(session, sql, batch, (s, ids) -> { });
+    }
+
+    public KeyResync(Session session, MigrationSql sql, int batch, Guard guard) {
         this.session = session;
         this.sql = sql;
         this.batch = batch;
+        this.guard = guard;
     }
 
     /** One batch in its own transaction; returns the entries applied. */
@@ -70,6 +82,7 @@ public final class KeyResync {
             return 0;
         }
         Long[] ids = entries.stream().map(Entry::id).toArray(Long[]::new);
+        guard.check(s, ids);
         if (entries.stream().anyMatch(Entry::truncate)) {
             s.execute(sql.resyncAll());
         }

@@ -48,7 +48,10 @@ public final class Dependents {
         this.publications = publications;
     }
 
-    /** Reads the dependents of table {@code oid}, leaving out doppel's own capture triggers. */
+    /**
+     * Reads the dependents of table {@code oid}, leaving out doppel's own capture triggers, and the revert capture
+     * of an earlier migration, which stays with the table it logs for.
+     */
     public static Dependents read(Session s, long oid, List<String> ownTriggers) throws SQLException {
         List<InboundForeignKey> inbound = s.query("SELECT c.conrelid::regclass::text, c.conname,"
                         + " ARRAY(SELECT attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a"
@@ -64,7 +67,8 @@ public final class Dependents {
                         action(rs.getString(7)), rs.getBoolean(8), rs.getBoolean(9), rs.getBoolean(10),
                         rs.getString(11)), oid, oid);
         List<String[]> triggers = s.query("SELECT tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger"
-                        + " WHERE tgrelid = ? AND NOT tgisinternal AND NOT tgname = ANY(?) ORDER BY tgname",
+                        + " WHERE tgrelid = ? AND NOT tgisinternal AND NOT tgname = ANY(?)"
+                        + " AND tgname NOT LIKE 'doppel\\_revert\\_%' ORDER BY tgname",
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, oid,
                 ownTriggers.toArray(String[]::new));
         List<String[]> policies = s.query("SELECT quote_ident(p.polname), 'AS '"

@@ -1,13 +1,20 @@
 package dev.doppel.engine.server;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -61,6 +68,50 @@ public final class EmbeddedPostgresServer implements PostgresServer {
 
     public int port() {
         return pg.getPort();
+    }
+
+    /** How {@link #restart} stops the server: as {@code pg_ctl -m fast} or {@code pg_ctl -m immediate} do. */
+    public enum Shutdown {
+        /** Sessions are terminated, the server checkpoints and exits cleanly. */
+        FAST,
+        /** Every server process quits at once, as in a crash; the next start runs crash recovery. */
+        IMMEDIATE
+    }
+
+    /**
+     * Stops the server in the given mode and starts it again on the same port and data directory with the same
+     * options ({@code pg_ctl restart} reuses the command line the server recorded), through the same binaries and
+     * the same user-namespace launch as the first start. Every open connection is lost.
+     */
+    public void restart(Shutdown mode) {
+        try {
+            String dataDirectory;
+            try (Connection c = connect("postgres"); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SHOW data_directory")) {
+                rs.next();
+                dataDirectory = rs.getString(1);
+            }
+            String pid = Files.readAllLines(Path.of(dataDirectory, "postmaster.pid")).get(0).strip();
+            Path bin = Files.readSymbolicLink(Path.of("/proc", pid, "exe")).getParent();
+            List<String> command = new ArrayList<>();
+            if (LinuxUtils.isUnshareAvailable()) {
+                command.addAll(List.of("unshare", "-U"));
+            }
+            command.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDirectory, "-m",
+                    mode.name().toLowerCase(Locale.ROOT), "-w", "-t", "60", "restart"));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("pg_ctl restart -m " + mode + " failed; see the server log " + log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart the embedded PostgreSQL server: " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not find the embedded server's data directory: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting the embedded PostgreSQL server", e);
+        }
     }
 
     @Override

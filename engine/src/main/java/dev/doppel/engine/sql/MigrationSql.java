@@ -20,22 +20,45 @@ public final class MigrationSql {
     public static final String LOG_ID = "doppel_id";
     public static final String LOG_OP = "doppel_op";
 
-    private final TableInfo source;
+    private final String source;
+    private final String target;
+    private final CaptureNames capture;
     private final ObjectNames names;
     private final ColumnMapping mapping;
 
+    /** The forward migration: source to {@code doppel.shadow_<oid>}, captured by the source's own log. */
     public MigrationSql(TableInfo source, ObjectNames names, ColumnMapping mapping) {
+        this(source.qualified(), names.shadow(), names.capture(), names, mapping);
+    }
+
+    private MigrationSql(String source, String target, CaptureNames capture, ObjectNames names,
+                         ColumnMapping mapping) {
         this.source = source;
+        this.target = target;
+        this.capture = capture;
         this.names = names;
         this.mapping = mapping;
+    }
+
+    /**
+     * The way back after a swap: the new table (now under the source's name) to the retained old table, through
+     * the inverse mapping, captured by a second log. The same statements then keep the old table in sync.
+     */
+    public static MigrationSql reverse(String newTable, String oldTable, ObjectNames names, ColumnMapping inverse) {
+        return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse);
     }
 
     public ObjectNames names() {
         return names;
     }
 
+    /** The capture these statements read: the forward one, or the revert capture. */
+    public CaptureNames capture() {
+        return capture;
+    }
+
     public String src() {
-        return source.qualified();
+        return source;
     }
 
     private List<String> key() {
@@ -69,17 +92,17 @@ public final class MigrationSql {
         String cols = IntStream.range(0, key().size())
                 .mapToObj(i -> quote(key().get(i)) + " " + mapping.sourceKeyTypes().get(i))
                 .collect(Collectors.joining(", "));
-        return "CREATE TABLE " + names.log() + " (" + quote(LOG_ID) + " bigserial PRIMARY KEY, " + quote(LOG_OP)
+        return "CREATE TABLE " + capture.log() + " (" + quote(LOG_ID) + " bigserial PRIMARY KEY, " + quote(LOG_OP)
                 + " \"char\" NOT NULL, " + cols + ")";
     }
 
     /** The trigger function: logs keys only, so an application write never evaluates a transformation. */
     public String createCaptureFunction() {
-        String insert = "INSERT INTO " + names.log() + " (" + quote(LOG_OP) + ", " + keyList(null) + ") VALUES ";
-        return "CREATE FUNCTION " + names.captureFunction() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+        String insert = "INSERT INTO " + capture.log() + " (" + quote(LOG_OP) + ", " + keyList(null) + ") VALUES ";
+        return "CREATE FUNCTION " + capture.function() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
                 + " SET search_path = pg_catalog, pg_temp AS $doppel_capture$\nBEGIN\n"
                 + "  IF TG_OP = 'TRUNCATE' THEN\n"
-                + "    INSERT INTO " + names.log() + " (" + quote(LOG_OP) + ") VALUES ('T');\n"
+                + "    INSERT INTO " + capture.log() + " (" + quote(LOG_OP) + ") VALUES ('T');\n"
                 + "  ELSIF TG_OP = 'INSERT' THEN\n"
                 + "    " + insert + "('+', " + keyList("NEW") + ");\n"
                 + "  ELSIF TG_OP = 'DELETE' THEN\n"
@@ -95,47 +118,57 @@ public final class MigrationSql {
 
     public List<String> createTriggers() {
         return List.of(
-                "CREATE TRIGGER " + quote(names.rowTrigger()) + " AFTER INSERT OR UPDATE OR DELETE ON " + src()
-                        + " FOR EACH ROW EXECUTE FUNCTION " + names.captureFunction() + "()",
-                "CREATE TRIGGER " + quote(names.truncateTrigger()) + " AFTER TRUNCATE ON " + src()
-                        + " FOR EACH STATEMENT EXECUTE FUNCTION " + names.captureFunction() + "()",
+                "CREATE TRIGGER " + quote(capture.rowTrigger()) + " AFTER INSERT OR UPDATE OR DELETE ON " + src()
+                        + " FOR EACH ROW EXECUTE FUNCTION " + capture.function() + "()",
+                "CREATE TRIGGER " + quote(capture.truncateTrigger()) + " AFTER TRUNCATE ON " + src()
+                        + " FOR EACH STATEMENT EXECUTE FUNCTION " + capture.function() + "()",
                 // Writes applied by logical replication or with session_replication_role = replica are changes too.
-                "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(names.rowTrigger()),
-                "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(names.truncateTrigger()));
+                "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(capture.rowTrigger()),
+                "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(capture.truncateTrigger()));
     }
 
     /** Drops the capture from whatever table now carries it (the source, or the old table after the swap). */
     public List<String> dropCapture(String table) {
-        return dropCapture(names, table);
+        return dropCapture(capture, table);
     }
 
     /** The same, knowing only the names: what abort and cleanup need when no mapping is at hand. */
     public static List<String> dropCapture(ObjectNames names, String table) {
+        return dropCapture(names.capture(), table);
+    }
+
+    /** Removes a capture (the forward one, or the revert capture on the new table) from {@code table}. */
+    public static List<String> dropCapture(CaptureNames capture, String table) {
         return List.of(
-                "DROP TRIGGER IF EXISTS " + quote(names.rowTrigger()) + " ON " + table,
-                "DROP TRIGGER IF EXISTS " + quote(names.truncateTrigger()) + " ON " + table,
-                "DROP FUNCTION IF EXISTS " + names.captureFunction() + "()",
-                "DROP TABLE IF EXISTS " + names.log());
+                "DROP TRIGGER IF EXISTS " + quote(capture.rowTrigger()) + " ON " + table,
+                "DROP TRIGGER IF EXISTS " + quote(capture.truncateTrigger()) + " ON " + table,
+                // CASCADE: the revert capture may have stayed on a table a later migration retired.
+                "DROP FUNCTION IF EXISTS " + capture.function() + "() CASCADE",
+                "DROP TABLE IF EXISTS " + capture.log());
     }
 
     public String backlog() {
-        return backlog(names);
+        return backlog(capture);
     }
 
     /** The same, knowing only the names: what `status` needs for a migration it does not run. */
     public static String backlog(ObjectNames names) {
-        return "SELECT count(*) FROM " + names.log();
+        return backlog(names.capture());
+    }
+
+    private static String backlog(CaptureNames capture) {
+        return "SELECT count(*) FROM " + capture.log();
     }
 
     /** Whether a TRUNCATE is waiting to be applied: until it is, no key-by-key comparison means anything. */
     public String truncatePending() {
-        return "SELECT count(*) FROM " + names.log() + " WHERE " + quote(LOG_OP) + " = 'T'";
+        return "SELECT count(*) FROM " + capture.log() + " WHERE " + quote(LOG_OP) + " = 'T'";
     }
 
     // ---- copy -----------------------------------------------------------------------------------------------
 
     private String insertInto() {
-        return "INSERT INTO " + names.shadow() + " (" + Identifiers.list(mapping.copied().stream()
+        return "INSERT INTO " + target + " (" + Identifiers.list(mapping.copied().stream()
                 .map(ColumnMapping.Target::name).toList()) + ")"
                 + (mapping.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "");
     }
@@ -184,7 +217,7 @@ public final class MigrationSql {
     // ---- replay ---------------------------------------------------------------------------------------------
 
     public String readLogBatch() {
-        return "SELECT " + quote(LOG_ID) + ", " + quote(LOG_OP) + " = 'T' FROM " + names.log()
+        return "SELECT " + quote(LOG_ID) + ", " + quote(LOG_OP) + " = 'T' FROM " + capture.log()
                 + " ORDER BY " + quote(LOG_ID) + " LIMIT ?";
     }
 
@@ -200,15 +233,15 @@ public final class MigrationSql {
 
     /** Deletes shadow rows whose logged key no longer exists in the source. Parameter: the log ids (bigint[]). */
     public String resyncDelete() {
-        return "DELETE FROM " + names.shadow() + " t USING (SELECT DISTINCT " + mappedKey() + " FROM "
-                + names.log() + " l WHERE l." + quote(LOG_ID) + " = ANY(?) AND l." + quote(LOG_OP) + " <> 'T'"
+        return "DELETE FROM " + target + " t USING (SELECT DISTINCT " + mappedKey() + " FROM "
+                + capture.log() + " l WHERE l." + quote(LOG_ID) + " = ANY(?) AND l." + quote(LOG_OP) + " <> 'T'"
                 + " AND NOT EXISTS (SELECT 1 FROM " + src() + " s WHERE " + row("s") + " = " + row("l") + ")) d ("
                 + Identifiers.list(mapping.targetKey()) + ") WHERE " + targetKeyRow("t") + " = " + targetKeyRow("d");
     }
 
     /** After a TRUNCATE: deletes every shadow row whose key is gone from the source. */
     public String resyncAll() {
-        return "DELETE FROM " + names.shadow() + " t WHERE NOT EXISTS (SELECT 1 FROM " + src() + " s WHERE "
+        return "DELETE FROM " + target + " t WHERE NOT EXISTS (SELECT 1 FROM " + src() + " s WHERE "
                 + targetKeyRow("t") + " = (" + mappedKey() + "))";
     }
 
@@ -221,13 +254,29 @@ public final class MigrationSql {
             }
         }
         return insertInto() + " SELECT " + copiedExpressions() + " FROM " + src() + " WHERE " + row(null)
-                + " IN (SELECT " + keyList("l") + " FROM " + names.log() + " l WHERE l." + quote(LOG_ID)
+                + " IN (SELECT " + keyList("l") + " FROM " + capture.log() + " l WHERE l." + quote(LOG_ID)
                 + " = ANY(?) AND l." + quote(LOG_OP) + " <> 'T') ON CONFLICT (" + Identifiers.list(mapping.targetKey())
                 + ") DO " + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates));
     }
 
+    /**
+     * For a revert: the first logged key whose current row fails one of the inverse's round-trip checks (a value the
+     * old type cannot hold), as text. Parameter: the log ids (bigint[]). A check may itself raise a data error (an
+     * overflow in the cast back); run it for one id at a time to find that key.
+     */
+    public String lossyKey(List<String> checks) {
+        return "SELECT ROW(" + keyList(null) + ")::text FROM " + src() + " WHERE " + row(null) + " IN (SELECT "
+                + keyList("l") + " FROM " + capture.log() + " l WHERE l." + quote(LOG_ID) + " = ANY(?) AND l."
+                + quote(LOG_OP) + " <> 'T') AND NOT (" + String.join(" AND ", checks) + ") LIMIT 1";
+    }
+
+    /** A logged key as text. Parameter: its log id. */
+    public String loggedKey() {
+        return "SELECT ROW(" + keyList("l") + ")::text FROM " + capture.log() + " l WHERE l." + quote(LOG_ID) + " = ?";
+    }
+
     public String deleteLogEntries() {
-        return "DELETE FROM " + names.log() + " WHERE " + quote(LOG_ID) + " = ANY(?)";
+        return "DELETE FROM " + capture.log() + " WHERE " + quote(LOG_ID) + " = ANY(?)";
     }
 
     // ---- verify ---------------------------------------------------------------------------------------------
@@ -258,12 +307,12 @@ public final class MigrationSql {
                     .collect(Collectors.joining(", "));
             return "SELECT " + bucket(digest, mappedKey(), buckets) + " AS b, " + hashRow(digest, values) + " AS h,"
                     + " ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s WHERE NOT EXISTS (SELECT 1 FROM "
-                    + names.log() + " l WHERE " + row("l") + " = " + row("s") + ")";
+                    + capture.log() + " l WHERE " + row("l") + " = " + row("s") + ")";
         }
         String values = Identifiers.list("t", mapping.copied().stream().map(ColumnMapping.Target::name).toList());
         String key = Identifiers.list("t", mapping.targetKey());
         return "SELECT " + bucket(digest, key, buckets) + " AS b, " + hashRow(digest, values) + " AS h, ROW(" + key
-                + ")::text AS k FROM " + names.shadow() + " t WHERE NOT EXISTS (SELECT 1 FROM " + names.log()
+                + ")::text AS k FROM " + target + " t WHERE NOT EXISTS (SELECT 1 FROM " + capture.log()
                 + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))";
     }
 

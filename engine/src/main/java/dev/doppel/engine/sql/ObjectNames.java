@@ -43,6 +43,21 @@ public record ObjectNames(long oid) {
         return "doppel_capture_" + oid + "_truncate";
     }
 
+    /** The forward capture: the source's log, trigger function and triggers. */
+    public CaptureNames capture() {
+        return new CaptureNames(log(), captureFunction(), rowTrigger(), truncateTrigger());
+    }
+
+    /**
+     * The revert capture, installed on the new table at the swap when the change can be undone: every write after
+     * the swap is logged here, for the re-sync of the retained old table that a revert drains.
+     */
+    public CaptureNames revertCapture() {
+        return new CaptureNames(Identifiers.qualified(SCHEMA, "revert_log_" + oid),
+                Identifiers.qualified(SCHEMA, "revert_capture_" + oid), "doppel_revert_" + oid,
+                "doppel_revert_" + oid + "_truncate");
+    }
+
     /** Prefix PostgreSQL gives to names it generates for the shadow's objects (indexes, constraints). */
     public String generatedPrefix() {
         return shadowName() + "_";

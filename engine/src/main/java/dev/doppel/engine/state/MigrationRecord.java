@@ -14,16 +14,23 @@ import java.util.List;
  * @param oldTable   set in the swap's own transaction: non-null means the swap committed
  * @param control    the operator's live settings; {@code controlSeenAt} when the running process last read them
  * @param copyRate   the copy's rate so far, rows/s; with {@code estimatedRows} it gives the copy's ETA
+ * @param revertUsing   the user's inverse for a revert, or null
+ * @param revertRefusal set at the swap when the change cannot be reverted: why; null when it can (or before the swap)
  */
 public record MigrationRecord(long id, long tableOid, String tableName, String tableSql, String change, String changeHash,
                               String sourceFingerprint, Phase phase, List<String> checkpoint, long rowsCopied,
                               String outcome, String error, String oldTable, Instant dropAfter, Instant startedAt,
                               Instant updatedAt, int pid, Control.Settings control, Instant controlSeenAt,
-                              long estimatedRows, long copyRate) {
+                              long estimatedRows, long copyRate, String revertUsing, String revertRefusal) {
 
     /** True once the swap committed: the old table was recorded with it, and may since have been dropped. */
     public boolean swapped() {
         return "succeeded".equals(outcome) || oldTable != null && !"aborted".equals(outcome);
+    }
+
+    /** Whether a revert can put the old table back now: swapped, succeeded, old table kept, an inverse exists. */
+    public boolean revertable() {
+        return "succeeded".equals(outcome) && oldTable != null && revertRefusal == null;
     }
 
     public boolean finished() {

@@ -58,7 +58,7 @@ public final class MigrationStore {
                     "overriding_system_value boolean NOT NULL DEFAULT false",
                     "control_paused boolean NOT NULL DEFAULT false", "control_max_rows_per_second bigint",
                     "control_cutover text", "control_seen_at timestamptz", "estimated_rows bigint",
-                    "copy_rate bigint")) {
+                    "copy_rate bigint", "revert_using text", "revert_refusal text")) {
                 s.execute("ALTER TABLE " + MIGRATIONS + " ADD COLUMN IF NOT EXISTS " + column);
             }
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
@@ -157,7 +157,7 @@ public final class MigrationStore {
             + " phase, checkpoint, rows_copied, outcome, error, old_table, drop_after, started_at, updated_at, pid,"
             + " control_paused, control_max_rows_per_second, control_cutover = 'postponed',"
             + " control_cutover = 'released', control_seen_at,"
-            + " estimated_rows, copy_rate FROM " + MIGRATIONS;
+            + " estimated_rows, copy_rate, revert_using, revert_refusal FROM " + MIGRATIONS;
 
     private static MigrationRecord record(ResultSet rs) throws SQLException {
         return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -166,7 +166,7 @@ public final class MigrationStore {
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), rs.getInt(17),
                 new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20), rs.getBoolean(21)),
-                instant(rs.getTimestamp(22)), rs.getLong(23), rs.getLong(24));
+                instant(rs.getTimestamp(22)), rs.getLong(23), rs.getLong(24), rs.getString(25), rs.getString(26));
     }
 
     public void phase(long id, Phase phase, String message) throws SQLException {
@@ -208,6 +208,57 @@ public final class MigrationStore {
         }
     }
 
+    /** The user's inverse for a revert (`col=expr, ...`), recorded at the start so that a later revert uses it. */
+    public void revertUsing(long id, String revertUsing) throws SQLException {
+        session.update("UPDATE " + MIGRATIONS + " SET revert_using = ? WHERE id = ?", revertUsing, id);
+    }
+
+    /**
+     * Run inside the swap's transaction: what a revert needs to give the old table back its place (the names its
+     * indexes had, as (original, name now) pairs, and its own foreign keys, which the swap drops), or why the change
+     * cannot be reverted.
+     */
+    public static void recordRevertPlan(Session s, long id, List<String[]> indexNames, List<ForeignKey> foreignKeys,
+                                        String refusal) throws SQLException {
+        s.update("UPDATE " + MIGRATIONS + " SET revert_refusal = ? WHERE id = ?", refusal, id);
+        int position = (int) s.number("SELECT count(*) FROM " + OBJECTS + " WHERE migration_id = ?", id);
+        for (String[] index : indexNames) {
+            s.update("INSERT INTO " + OBJECTS + " VALUES (?, ?, 'old_index', ?, ?, false)", id, position++, index[0],
+                    index[1]);
+        }
+        for (ForeignKey fk : foreignKeys) {
+            s.update("INSERT INTO " + OBJECTS + " VALUES (?, ?, 'old_foreign_key', ?, ?, ?)", id, position++,
+                    fk.name(), fk.definition(), fk.validate());
+        }
+    }
+
+    /** The old table's index names as (original, name now) pairs; see {@link #recordRevertPlan}. */
+    public List<String[]> oldIndexNames(long id) throws SQLException {
+        return session.query("SELECT name, definition FROM " + OBJECTS + " WHERE migration_id = ? AND kind = 'old_index'"
+                + " ORDER BY position", rs -> new String[] {rs.getString(1), rs.getString(2)}, id);
+    }
+
+    /** The old table's own foreign keys, dropped at the swap, to add back when a revert puts it in place again. */
+    public List<ForeignKey> oldForeignKeys(long id) throws SQLException {
+        return session.query("SELECT name, definition, flag FROM " + OBJECTS + " WHERE migration_id = ?"
+                + " AND kind = 'old_foreign_key' ORDER BY position",
+                rs -> new ForeignKey(rs.getString(1), rs.getString(2), rs.getBoolean(3)), id);
+    }
+
+    /**
+     * Run inside the revert's swap transaction: the outcome, and the new table retired in the old one's place,
+     * commit exactly when the swap back does.
+     */
+    public static void recordRevert(Session s, long id, String retiredTable, Instant dropAfter,
+                                    List<String[]> toValidate) throws SQLException {
+        s.update("UPDATE " + MIGRATIONS + " SET outcome = 'reverted', phase = ?, old_table = ?, drop_after = ?,"
+                + " error = NULL, finished_at = now(), updated_at = now() WHERE id = ?", Phase.REVERTED.name(),
+                retiredTable, Timestamp.from(dropAfter), id);
+        s.update("INSERT INTO " + EVENTS + " (migration_id, phase, message) VALUES (?, ?, ?)", id,
+                Phase.REVERTED.name(), "reverted; the new table is kept as " + retiredTable + " ("
+                        + toValidate.size() + " referencing foreign keys to validate)");
+    }
+
     /** Foreign keys on referencing tables to validate after the swap, as (table, constraint) pairs. */
     public List<String[]> toValidate(long id) throws SQLException {
         return session.query("SELECT definition, name FROM " + OBJECTS + " WHERE migration_id = ? AND kind = 'validate'"
@@ -221,7 +272,11 @@ public final class MigrationStore {
     }
 
     public void finish(long id, String outcome, String error, String oldTable, Instant dropAfter) throws SQLException {
-        Phase phase = "succeeded".equals(outcome) ? Phase.DONE : Phase.FAILED;
+        Phase phase = switch (outcome) {
+            case "succeeded" -> Phase.DONE;
+            case "reverted" -> Phase.REVERTED;
+            default -> Phase.FAILED;
+        };
         session.update("UPDATE " + MIGRATIONS + " SET phase = ?, outcome = ?, error = ?, old_table = ?, drop_after = ?,"
                         + " finished_at = now(), updated_at = now() WHERE id = ?", phase.name(), outcome, error, oldTable,
                 dropAfter == null ? null : Timestamp.from(dropAfter), id);

@@ -33,7 +33,9 @@ public final class CatalogFingerprint {
                         + " ORDER BY c.relname) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
                         + " WHERE x.indrelid = " + t,
                 "SELECT string_agg(tgname || ' ' || pg_get_triggerdef(oid) || ' ' || tgenabled::text, E'\\n'"
-                        + " ORDER BY tgname) FROM pg_trigger WHERE tgrelid = " + t + " AND NOT tgisinternal",
+                        + " ORDER BY tgname) FROM pg_trigger WHERE tgrelid = " + t + " AND NOT tgisinternal"
+                        // doppel's revert capture is doppel's, kept until the old table is dropped, not the user's.
+                        + " AND tgname NOT LIKE 'doppel\\_revert\\_%'",
                 "SELECT string_agg(polname || ' ' || polcmd::text || ' ' || polpermissive || ' ' || polroles::text || ' '"
                         + " || coalesce(pg_get_expr(polqual, polrelid), '-') || ' ' || coalesce(pg_get_expr(polwithcheck,"
                         + " polrelid), '-'), E'\\n' ORDER BY polname) FROM pg_policy WHERE polrelid = " + t,
