@@ -1,6 +1,6 @@
 -- The orders fixture: a bigserial key, money as numeric, a status, a timestamp, a nullable note (0.5% of the
 -- notes are ~10 kB, compressed by TOAST), and two secondary indexes. It has no child table with a foreign key
--- to it yet, because doppel refuses tables with inbound foreign keys today.
+-- to it, so its figures leave out the cost of carrying one across the swap.
 --
 -- The harness fills in :rows and :seed (setseed makes the data identical for the same seed), runs this in a
 -- schema of its own, and reads the @ lines: the table to change, the default change, and the workload's
