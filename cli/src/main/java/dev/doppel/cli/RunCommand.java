@@ -52,6 +52,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CopyOptions copy;
 
+    @Mixin
+    SpaceOptions space;
+
     @Option(names = "--json", description = "Print the final report, or the error, as one JSON object on stdout.")
     boolean json;
 
@@ -64,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options options = change.applyTo(copy.applyTo(locks.applyTo(Options.defaults())));
+        Options options = space.applyTo(change.applyTo(copy.applyTo(locks.applyTo(Options.defaults()))));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
         try {

@@ -12,7 +12,8 @@ public class DoppelException extends RuntimeException {
     private static final Set<String> REFUSALS = Set.of("table_not_found", "no_usable_key",
             "unsupported_alter", "unparsable_alter", "invalid_alter", "unsupported_dependents", "leftover",
             "already_running", "key_lost", "table_mismatch", "unsupported_key_change", "reserved_column",
-            "view_breaks", "migration_not_found", "not_resumable", "already_swapped", "rewrite_needed");
+            "view_breaks", "migration_not_found", "not_resumable", "already_swapped", "rewrite_needed",
+            "disk_space");
 
     private final String reason;
 

@@ -95,7 +95,7 @@ final class Migration {
         try (Session control = Session.open(dataSource, "control");
              Session worker = Session.open(dataSource, "worker")) {
             enter(Phase.PREFLIGHT, "checking " + tableName);
-            Plan plan = new Preflight(control, tableName, alter, options.rewrite()).plan();
+            Plan plan = new Preflight(control, tableName, alter, options).plan();
             Context c = context(control, worker, plan.source());
             c.change = plan.change();
             c.warnings = plan.warnings();

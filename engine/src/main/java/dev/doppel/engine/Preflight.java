@@ -2,6 +2,9 @@ package dev.doppel.engine;
 
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
+import dev.doppel.engine.catalog.DiskHeadroom;
+import dev.doppel.engine.catalog.Replication;
+import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.cutover.DependentViews;
 import dev.doppel.engine.cutover.Dependents;
@@ -32,12 +35,14 @@ final class Preflight {
     private final String tableName;
     private final String alter;
     private final Options.Rewrite rewrite;
+    private final long minFreeBytes;
 
-    Preflight(Session session, String tableName, String alter, Options.Rewrite rewrite) {
+    Preflight(Session session, String tableName, String alter, Options options) {
         this.session = session;
         this.tableName = tableName;
         this.alter = alter;
-        this.rewrite = rewrite;
+        this.rewrite = options.rewrite();
+        this.minFreeBytes = options.minFreeBytes();
     }
 
     Plan plan() throws SQLException {
@@ -49,9 +54,10 @@ final class Preflight {
         InPlaceSteps steps = InPlaceSteps.of(change);
         String rebuilds = rebuilds(source, change, steps, names);
         if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
+            ServerState server = server(source, false);
             return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without rewriting"
                     + " the table or scanning it under its lock: doppel runs it on the table itself, taking the lock"
-                    + " in short attempts", null, steps, List.of(), warnings(source));
+                    + " in short attempts", null, steps, List.of(), warnings(source, server), server);
         }
         String why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
                 + " under an ACCESS EXCLUSIVE lock";
@@ -71,10 +77,13 @@ final class Preflight {
             return built;
         });
         checkColumnUsers(source, shadow);
+        ServerState server = server(source, true);
+        server.disk().refuseIfShort(source.display());
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger())).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
-        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings(source));
+        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings(source, server),
+                server);
     }
 
     /**
@@ -171,8 +180,14 @@ final class Preflight {
         }
     }
 
-    private List<String> warnings(TableInfo source) throws SQLException {
-        List<String> out = new ArrayList<>();
+    /** Disk headroom (only a rewrite needs any), replicas and slots. */
+    private ServerState server(TableInfo source, boolean rewrites) throws SQLException {
+        return new ServerState(rewrites ? DiskHeadroom.probe(session, source, minFreeBytes) : DiskHeadroom.notNeeded(),
+                Replication.read(session));
+    }
+
+    private List<String> warnings(TableInfo source, ServerState server) throws SQLException {
+        List<String> out = new ArrayList<>(server.warnings());
         out.addAll(session.query("SELECT 'transaction of backend ' || pid || ' has been open for '"
                 + " || date_trunc('second', now() - xact_start) || '; it holds back vacuum and a lock on the table"
                 + " would wait for it' FROM pg_stat_activity WHERE xact_start < now() - interval '1 minute'"
