@@ -25,11 +25,12 @@ import java.util.concurrent.Callable;
                         + " resumed, and one that succeeded while the table still has the definition it left is"
                         + " reported as already done (exit 0, nothing changed). Options can come from a file,"
                         + " `doppel run @orders.args`: picocli's argument files, whitespace-separated, '#' starts a"
-                        + " comment line, quote values with spaces in \"...\" or '...'."},
+                        + " comment, quote a value with spaces in \"...\" or '...' on one line, and double a"
+                        + " backslash."},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REFUSED_LINE},
         footerHeading = "%nExamples:%n",
-        footer = {"  doppel run @orders-to-cents.args        the options, one file in version control",
+        footer = {"  doppel run -d shop @orders-to-cents.args     the change kept in a file",
                 "  doppel run -h db.internal -d shop -U app --table public.orders \\",
                 "      --alter 'ALTER COLUMN total TYPE bigint USING (total*100)::bigint'",
                 "  doppel run --url jdbc:postgresql://db:5432/shop --table orders \\",
