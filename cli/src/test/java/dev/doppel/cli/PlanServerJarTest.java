@@ -32,11 +32,12 @@ class PlanServerJarTest {
     void planShowsTheDiskTheStreamingStandbyAndItsSlot(TestDatabase db) throws Exception {
         Tables.orders(db, "planned_orders", 2_000);
         db.execute("SELECT pg_create_physical_replication_slot('" + SLOT + "', true)");
+        // A physical stream may start no later than the flushed WAL; the test servers commit asynchronously.
+        LogSequenceNumber flushed = LogSequenceNumber.valueOf(db.scalar("SELECT pg_current_wal_flush_lsn()"));
         try (Connection standby = replicationConnection(db);
              PGReplicationStream stream = standby.unwrap(PGConnection.class).getReplicationAPI().replicationStream()
                      .physical().withSlotName(SLOT)
-                     .withStartPosition(LogSequenceNumber.valueOf(db.scalar("SELECT pg_current_wal_lsn()")))
-                     .start()) {
+                     .withStartPosition(flushed).start()) {
             stream.forceUpdateStatus();
             awaitStandby(db);
 
