@@ -4,7 +4,9 @@ import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The {@code doppel} command: subcommands over the engine, no migration logic of its own. */
@@ -31,6 +33,23 @@ public final class DoppelCommand implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    /** Set while the arguments are parsed, so it is in force before the command runs and logs anything. */
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "text|json", defaultValue = "text",
+            description = "How stderr is written: text, or json (one JSON object per line: engine log events,"
+                    + " progress, warnings and errors). The --json report on stdout is unaffected.")
+    void logFormat(String format) {
+        LogFormat chosen = switch (format) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw new ParameterException(spec.commandLine(), "--log-format is text or json, not '"
+                    + format + "'");
+        };
+        chosen.install();
+        if (chosen == LogFormat.JSON) {
+            spec.root().commandLine().setErr(LogFormat.loggingWriter());
+        }
+    }
 
     @Override
     public void run() {

@@ -12,6 +12,7 @@ final class ExitCodes {
 
     static final String HEADING = "%nExit codes:%n";
     static final String OK_LINE = "0:success";
+    static final String DONE_LINE = "0:success, or the change was already done (nothing was changed)";
     static final String FAILED_LINE = "1:failed; the message says what happened and whether the table changed";
     static final String USAGE_LINE = "2:usage error: an unknown, missing or invalid option";
     static final String REFUSED_LINE = "3:refused by the preflight checks, before anything was created; the message"

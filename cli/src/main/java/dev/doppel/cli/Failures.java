@@ -2,6 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.report.Json;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.LinkedHashMap;
@@ -24,9 +25,13 @@ final class Failures {
             spec.commandLine().getOut().flush();
         } else {
             String what = code == ExitCodes.REFUSED ? "refused" : "failed";
-            spec.commandLine().getErr().println("doppel " + spec.name() + " " + what + " (" + e.reason() + "): "
-                    + e.getMessage());
-            spec.commandLine().getErr().flush();
+            String line = "doppel " + spec.name() + " " + what + " (" + e.reason() + "): " + e.getMessage();
+            if (LogFormat.current() == LogFormat.JSON) {
+                LoggerFactory.getLogger(LogFormat.CLI_LOGGER).error(line);
+            } else {
+                spec.commandLine().getErr().println(line);
+                spec.commandLine().getErr().flush();
+            }
         }
         return code;
     }

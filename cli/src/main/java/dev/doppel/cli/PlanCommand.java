@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
 /** {@code doppel plan}: the engine's read-only plan, printed. */
 @Command(name = "plan", versionProvider = VersionProvider.class, sortOptions = false,
         description = "Check a change without making it: runs every preflight check and shows how each column will"
-                + " be filled, what is built after the copy, and warnings about the database's current state."
-                + " Changes nothing.",
+                + " be filled, what is built after the copy, the disk space a rewrite needs against what is free,"
+                + " the replicas and replication slots its WAL reaches, and warnings about the database's current"
+                + " state. Changes nothing.",
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REFUSED_LINE},
         footerHeading = "%nExamples:%n",
@@ -35,6 +36,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    SpaceOptions space;
+
     @Option(names = "--json", description = "Print the plan, or the error, as one JSON object on stdout.")
     boolean json;
 
@@ -44,7 +48,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Plan plan = change.builder(connection.dataSource()).options(change.applyTo(Options.defaults())).build()
+            Plan plan = change.builder(connection.dataSource()).options(space.applyTo(change.applyTo(Options.defaults()))).build()
                     .plan();
             spec.commandLine().getOut().print(json ? Json.compact(PlanReport.json(plan)) + "\n" : plan.toText());
             spec.commandLine().getOut().flush();

@@ -1,6 +1,8 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.Plan;
+import dev.doppel.engine.catalog.DiskHeadroom;
+import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.ColumnMapping;
 
@@ -40,6 +42,7 @@ final class PlanReport {
             return o;
         }).toList());
         if (mapping == null) {
+            server(m, plan.server());
             m.put("warnings", plan.warnings());
             return m;
         }
@@ -77,7 +80,46 @@ final class PlanReport {
         revert.put("columns", plan.revert().exists() ? plan.revert().describe() : null);
         m.put("revert", revert);
         m.put("carried", plan.carried());
+        server(m, plan.server());
         m.put("warnings", plan.warnings());
         return m;
+    }
+
+    /** "disk", "replicas" and "slots"; sizes in bytes, lags in milliseconds (null when unknown). */
+    private static void server(Map<String, Object> m, ServerState server) {
+        DiskHeadroom disk = server.disk();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("shadow_bytes", disk.shadowBytes());
+        d.put("wal_bytes", disk.walBytes());
+        d.put("min_free_bytes", disk.reserveBytes());
+        d.put("checked", disk.unchecked() == null);
+        d.put("file_systems", disk.stores().stream().map(s -> {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("holds", s.holds());
+            o.put("path", s.path());
+            o.put("needed_bytes", s.neededBytes());
+            o.put("free_bytes", s.usableBytes());
+            o.put("free_after_bytes", s.leftBytes());
+            return o;
+        }).toList());
+        d.put("not_checked_because", disk.unchecked());
+        m.put("disk", d);
+        m.put("replicas", server.replication().replicas().stream().map(r -> {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", r.name());
+            o.put("state", r.state());
+            o.put("write_lag_ms", r.writeLagMs());
+            o.put("flush_lag_ms", r.flushLagMs());
+            o.put("replay_lag_ms", r.replayLagMs());
+            return o;
+        }).toList());
+        m.put("slots", server.replication().slots().stream().map(sl -> {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", sl.name());
+            o.put("type", sl.type());
+            o.put("active", sl.active());
+            o.put("retained_wal_bytes", sl.retainedBytes());
+            return o;
+        }).toList());
     }
 }

@@ -25,9 +25,9 @@ final class Progress implements MigrationListener {
         this.terminal = terminal;
     }
 
-    /** Progress on stderr, updating in place when the process runs on a terminal. */
+    /** Progress on stderr, updating in place when the process runs on a terminal and stderr is text. */
     static Progress on(PrintWriter err) {
-        return new Progress(err, System.console() != null);
+        return new Progress(err, System.console() != null && LogFormat.current() == LogFormat.TEXT);
     }
 
     @Override

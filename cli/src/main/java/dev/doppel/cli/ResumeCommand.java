@@ -33,10 +33,6 @@ import java.util.concurrent.Callable;
                 "  doppel resume -d shop 42 --lock-attempts 120 --drop-old --json"})
 final class ResumeCommand implements Callable<Integer> {
 
-    /** Resuming after the verification, the engine goes on without verifying again: say so, not "--no-verify". */
-    private static final String UNVERIFIED = "NO, not in this resume: it went on after the verification, or"
-            + " --no-verify was given";
-
     @Spec
     CommandSpec spec;
 
@@ -67,7 +63,7 @@ final class ResumeCommand implements Callable<Integer> {
             Result result = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err))
                     .resume(id);
             spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(result)) + "\n"
-                    : RunReport.text(result, UNVERIFIED));
+                    : RunReport.text(result, RunReport.RESUMED_UNVERIFIED));
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         } catch (DoppelException e) {

@@ -2,7 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
-import dev.doppel.engine.Result;
+import dev.doppel.engine.Applied;
 import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,13 +18,20 @@ import java.util.concurrent.Callable;
 /** {@code doppel run}: the engine's migration, with progress on stderr and the summary on stdout. */
 @Command(name = "run", versionProvider = VersionProvider.class, sortOptions = false,
         defaultValueProvider = EngineDefaults.class,
-        description = "Change the table online: build a shadow table with the new schema, capture concurrent writes,"
+        description = {"Change the table online: build a shadow table with the new schema, capture concurrent writes,"
                 + " copy in throttled keyset chunks, verify, and swap under a lock held for milliseconds. Progress"
                 + " goes to stderr, the summary to stdout.",
+                "%nRunning the same change again is safe: an unfinished migration of the same table and change is"
+                        + " resumed, and one that succeeded while the table still has the definition it left is"
+                        + " reported as already done (exit 0, nothing changed). Options can come from a file,"
+                        + " `doppel run @orders.args`: picocli's argument files, whitespace-separated, '#' starts a"
+                        + " comment, quote a value with spaces in \"...\" or '...' on one line, and double a"
+                        + " backslash."},
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REFUSED_LINE},
+        exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REFUSED_LINE},
         footerHeading = "%nExamples:%n",
-        footer = {"  doppel run -h db.internal -d shop -U app --table public.orders \\",
+        footer = {"  doppel run -d shop @orders-to-cents.args     the change kept in a file",
+                "  doppel run -h db.internal -d shop -U app --table public.orders \\",
                 "      --alter 'ALTER COLUMN total TYPE bigint USING (total*100)::bigint'",
                 "  doppel run --url jdbc:postgresql://db:5432/shop --table orders \\",
                 "      --alter 'ALTER COLUMN id TYPE bigint' --lock-timeout 50ms \\",
@@ -46,6 +53,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CopyOptions copy;
 
+    @Mixin
+    SpaceOptions space;
+
     @Option(names = "--json", description = "Print the final report, or the error, as one JSON object on stdout.")
     boolean json;
 
@@ -58,22 +68,22 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options options = change.applyTo(copy.applyTo(locks.applyTo(Options.defaults())));
+        Options options = space.applyTo(change.applyTo(copy.applyTo(locks.applyTo(Options.defaults()))));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
         try {
-            Result result;
+            Applied applied;
             if (metricsPort == null) {
-                result = change.builder(connection.dataSource()).options(options).listener(Progress.on(err)).build()
-                        .run();
+                applied = change.builder(connection.dataSource()).options(options).listener(Progress.on(err)).build()
+                        .apply();
             } else {
                 try (MetricsEndpoint metrics = endpoint()) {
-                    result = change.builder(connection.dataSource()).options(options).listener(Progress.on(err))
-                            .meterRegistry(metrics.registry()).build().run();
+                    applied = change.builder(connection.dataSource()).options(options).listener(Progress.on(err))
+                            .meterRegistry(metrics.registry()).build().apply();
                 }
             }
-            spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(result)) + "\n"
-                    : RunReport.text(result));
+            spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(applied)) + "\n"
+                    : RunReport.text(applied));
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         } catch (DoppelException e) {

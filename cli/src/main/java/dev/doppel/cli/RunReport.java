@@ -1,5 +1,6 @@
 package dev.doppel.cli;
 
+import dev.doppel.engine.Applied;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.Plan;
 import dev.doppel.engine.Result;
@@ -14,6 +15,10 @@ import java.util.Map;
 
 /** A finished migration's summary, as text for people and as a JSON object for scripts. */
 final class RunReport {
+
+    /** Resuming after the verification, the engine goes on without verifying again: say so, not "--no-verify". */
+    static final String RESUMED_UNVERIFIED = "NO, not in this resume: it went on after the verification, or"
+            + " --no-verify was given";
 
     private RunReport() {
     }
@@ -54,6 +59,42 @@ final class RunReport {
             row(sb, "warning", w);
         }
         return sb.toString();
+    }
+
+    /** {@code run}'s report: which it was (started, resumed, already done), then the result. */
+    static String text(Applied a) {
+        return switch (a.how()) {
+            case STARTED -> text(a.result());
+            case RESUMED -> {
+                StringBuilder sb = new StringBuilder();
+                row(sb, "resumed", "migration " + a.migrationId() + ", an unfinished run of the same change, went on"
+                        + " where it stopped");
+                yield sb + text(a.result(), RESUMED_UNVERIFIED);
+            }
+            case ALREADY_DONE -> {
+                StringBuilder sb = new StringBuilder();
+                row(sb, "outcome", "already done (migration " + a.migrationId() + " of " + a.table() + ")");
+                row(sb, "change", a.change());
+                row(sb, "nothing done", "migration " + a.migrationId() + " made this change and the table still has"
+                        + " the definition it left");
+                yield sb.toString();
+            }
+        };
+    }
+
+    /** As {@link #json(Result)}, plus "run": started, resumed or already_done (then without the run's figures). */
+    static Map<String, Object> json(Applied a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", a.how().name().toLowerCase(Locale.ROOT));
+        if (a.result() != null) {
+            m.putAll(json(a.result()));
+            return m;
+        }
+        m.put("outcome", "succeeded");
+        m.put("migration_id", a.migrationId());
+        m.put("table", a.table());
+        m.put("change", a.change());
+        return m;
     }
 
     static Map<String, Object> json(Result r) {

@@ -252,6 +252,7 @@ final class Migration {
             enter(c, Phase.AFTER, "validating and analyzing");
             String oldTable = after(c);
             Instant dropAfter = oldTable == null ? null : Instant.now().plus(options.keepOld());
+            c.store.recordResult(c.id, new CatalogReader(c.control).read(c.source.qualified()).fingerprint());
             c.store.finish(c.id, "succeeded", null, oldTable, dropAfter);
             leave();
             listener.phase(Phase.DONE, "done");
@@ -313,6 +314,7 @@ final class Migration {
             listener.phase(Phase.FAILED, e.getMessage());
             throw e;
         }
+        c.store.recordResult(c.id, new CatalogReader(c.control).read(table).fingerprint());
         c.store.finish(c.id, "succeeded", null, null, null);
         leave();
         listener.phase(Phase.DONE, "done");

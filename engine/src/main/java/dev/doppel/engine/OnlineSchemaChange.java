@@ -1,10 +1,16 @@
 package dev.doppel.engine;
 
-import dev.doppel.engine.plan.AlterChange;
-
+import dev.doppel.engine.catalog.CatalogReader;
+import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.metrics.MigrationMetrics;
+import dev.doppel.engine.plan.AlterChange;
+import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.state.MigrationStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
@@ -23,6 +29,8 @@ import java.util.Objects;
  * }</pre>
  */
 public final class OnlineSchemaChange {
+
+    private static final Logger log = LoggerFactory.getLogger(OnlineSchemaChange.class);
 
     private final DataSource dataSource;
     private final String table;
@@ -62,12 +70,60 @@ public final class OnlineSchemaChange {
 
     /** Runs the migration to the end; throws {@link DoppelException} when it refuses or fails. */
     public Result run() {
+        return measured(migration -> migration.run(table, alter));
+    }
+
+    /**
+     * Makes the change idempotently, for scheduled jobs that run the same change until it is done: resumes an
+     * unfinished migration of the same table and change (the recorded change hash), does nothing when the newest
+     * migration of this change succeeded and the table still has the definition it left, and otherwise runs.
+     */
+    public Applied apply() {
+        MigrationRecord earlier;
+        TableInfo current;
+        String text = AlterParser.parse(alter).text();
+        try (Session session = Session.open(dataSource, "apply")) {
+            current = new CatalogReader(session).read(table);
+            MigrationStore store = new MigrationStore(session);
+            earlier = store.latestOf(current.oid(), current.qualified(), Migration.changeHash(text));
+            if (earlier != null && "succeeded".equals(earlier.outcome())
+                    && current.fingerprint().equals(store.resultFingerprint(earlier.id()))) {
+                log.info("migration {} already made this change of {}; nothing to do", earlier.id(),
+                        current.display());
+                return new Applied(Applied.How.ALREADY_DONE, earlier.id(), current.display(), text, null);
+            }
+        } catch (SQLException e) {
+            throw new DoppelException("database_error", "looking for earlier runs of the change of " + table
+                    + " failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + "); nothing was created", e);
+        } catch (DoppelException e) {
+            if (!"table_not_found".equals(e.reason())) {
+                throw e;
+            }
+            // A run on a missing table refuses with the same reason and the preflight's wording.
+            return new Applied(Applied.How.STARTED, 0, table, text, run());
+        }
+        if (earlier != null && !earlier.finished()) {
+            log.info("resuming migration {}, an unfinished run of the same change of {}", earlier.id(),
+                    current.display());
+            Result result = measured(migration -> migration.resume(earlier.id()));
+            return new Applied(Applied.How.RESUMED, earlier.id(), current.display(), text, result);
+        }
+        Result result = run();
+        return new Applied(Applied.How.STARTED, result.migrationId(), result.table(), text, result);
+    }
+
+    private interface Work {
+        Result on(Migration migration) throws SQLException;
+    }
+
+    /** Runs or resumes, recording metrics when a registry was given. */
+    private Result measured(Work work) {
         try {
             if (meterRegistry == null) {
-                return new Migration(dataSource, options, listener).run(table, alter);
+                return work.on(new Migration(dataSource, options, listener));
             }
             MigrationMetrics metrics = new MigrationMetrics(meterRegistry, table);
-            Result result = new Migration(dataSource, options, both(listener, metrics)).run(table, alter);
+            Result result = work.on(new Migration(dataSource, options, both(listener, metrics)));
             result.locks().forEach(l -> metrics.lockHeld(l.what(), l.millis()));
             return result;
         } catch (SQLException e) {

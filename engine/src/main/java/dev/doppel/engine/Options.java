@@ -21,11 +21,13 @@ import java.util.function.Consumer;
  * @param cutoverWindow    cut over only within these daily hours (null: any time), unless released by request
  * @param revertUsing      the inverse for a revert, {@code col=expr, ...} over the new table's columns, for old
  *                         columns doppel cannot invert itself (null: derive every column)
+ * @param minFreeBytes     a rewrite is refused when it would leave less free on a file system it writes to
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
-                      Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow, String revertUsing) {
+                      Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow, String revertUsing,
+                      long minFreeBytes) {
 
     /** When to rewrite the table through a shadow. */
     public enum Rewrite {
@@ -40,7 +42,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
-                Rewrite.WHEN_NEEDED, false, null, null);
+                Rewrite.WHEN_NEEDED, false, null, null, 1L << 30);
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -61,6 +63,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         boolean postponeCutover;
         CutoverWindow cutoverWindow;
         String revertUsing;
+        long minFreeBytes;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -81,10 +84,11 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.postponeCutover = postponeCutover;
         f.cutoverWindow = cutoverWindow;
         f.revertUsing = revertUsing;
+        f.minFreeBytes = minFreeBytes;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
-                f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.revertUsing);
+                f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.revertUsing, f.minFreeBytes);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -133,5 +137,9 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withRevertUsing(String inverse) {
         return with(f -> f.revertUsing = inverse);
+    }
+
+    public Options withMinFreeBytes(long bytes) {
+        return with(f -> f.minFreeBytes = bytes);
     }
 }

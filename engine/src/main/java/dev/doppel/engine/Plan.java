@@ -1,5 +1,8 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.catalog.DiskHeadroom;
+import dev.doppel.engine.catalog.Replication;
+import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.ColumnMapping;
@@ -13,13 +16,13 @@ import java.util.List;
 
 /**
  * What {@code run()} would do, found without changing anything: the table, its key, how each target column is
- * filled, what is built after the copy, the dependent objects the swap carries and how, and warnings about the
- * database's current state; and for a rewrite, whether and how a revert could put the old table back ({@code
- * revert}, null for a change made in place).
+ * filled, what is built after the copy, the dependent objects the swap carries and how, the server's disk headroom,
+ * replicas and replication slots, and warnings about the database's current state; and for a rewrite, whether
+ * and how a revert could put the old table back ({@code revert}, null for a change made in place).
  */
 public record Plan(TableInfo source, AlterChange change, Strategy strategy, String why, ShadowTable shadow,
                    InPlaceSteps steps, List<String> carried, List<String> warnings, InverseMapping revert,
-                   List<Route> routes, List<Step> schedule) {
+                   List<Route> routes, List<Step> schedule, ServerState server) {
 
     /** How one subcommand of the change is made. */
     public record Route(String subcommand, String how) {
@@ -68,6 +71,7 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
                     Schedule.describe(st.estimateMillis())));
         }
         if (strategy == Strategy.IN_PLACE) {
+            server(sb);
             warnings.forEach(w -> sb.append("warning      ").append(w).append('\n'));
             return sb.toString();
         }
@@ -96,9 +100,50 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
         for (String c : carried) {
             sb.append("carried      ").append(c).append('\n');
         }
+        server(sb);
         for (String w : warnings) {
             sb.append("warning      ").append(w).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The disk, replicas and slots lines; the warnings they raise are among {@link #warnings()}. */
+    private void server(StringBuilder sb) {
+        DiskHeadroom disk = server.disk();
+        if (strategy == Strategy.IN_PLACE) {
+            sb.append("disk         no rewrite: no extra space\n");
+        } else {
+            sb.append("disk         needs about ").append(DiskHeadroom.megabytes(disk.shadowBytes()))
+                    .append(" for the shadow and ").append(DiskHeadroom.megabytes(disk.walBytes()))
+                    .append(" of WAL, and ").append(DiskHeadroom.megabytes(disk.reserveBytes()))
+                    .append(" left free\n");
+            for (DiskHeadroom.Store s : disk.stores()) {
+                sb.append("  ").append(s.holds()).append(" on ").append(s.path()).append(": ")
+                        .append(DiskHeadroom.megabytes(s.usableBytes())).append(" free, ")
+                        .append(DiskHeadroom.megabytes(s.leftBytes())).append(" after\n");
+            }
+            if (disk.unchecked() != null) {
+                sb.append("  not checked: ").append(disk.unchecked()).append('\n');
+            }
+        }
+        List<Replication.Replica> replicas = server.replication().replicas();
+        sb.append(replicas.isEmpty() ? "replicas     none\n" : "replicas\n");
+        for (Replication.Replica r : replicas) {
+            sb.append("  ").append(r.name()).append(" (").append(r.state()).append("): lag write ")
+                    .append(lag(r.writeLagMs())).append(", flush ").append(lag(r.flushLagMs())).append(", replay ")
+                    .append(lag(r.replayLagMs())).append('\n');
+        }
+        List<Replication.Slot> slots = server.replication().slots();
+        sb.append(slots.isEmpty() ? "slots        none\n" : "slots\n");
+        for (Replication.Slot s : slots) {
+            sb.append("  ").append(s.name()).append(" (").append(s.type()).append(", ")
+                    .append(s.active() ? "active" : "inactive").append("): retains ")
+                    .append(s.retainedBytes() == null ? "no WAL yet" : DiskHeadroom.megabytes(s.retainedBytes())
+                            + " of WAL").append('\n');
+        }
+    }
+
+    private static String lag(Long millis) {
+        return millis == null ? "-" : millis + " ms";
     }
 }

@@ -3,6 +3,9 @@ package dev.doppel.engine;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.Column;
+import dev.doppel.engine.catalog.DiskHeadroom;
+import dev.doppel.engine.catalog.Replication;
+import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.cutover.DependentViews;
 import dev.doppel.engine.cutover.Dependents;
@@ -39,6 +42,7 @@ final class Preflight {
     private final String alter;
     private final Options options;
     private final Options.Rewrite rewrite;
+    private final long minFreeBytes;
 
     Preflight(Session session, String tableName, String alter, Options options) {
         this.session = session;
@@ -46,6 +50,7 @@ final class Preflight {
         this.alter = alter;
         this.options = options;
         this.rewrite = options.rewrite();
+        this.minFreeBytes = options.minFreeBytes();
     }
 
     Plan plan() throws SQLException {
@@ -70,11 +75,12 @@ final class Preflight {
             if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
                 boolean scans = !steps.validate().isEmpty() || !steps.indexes().isEmpty();
                 Sample sample = scans ? Sample.ofScan(session, source) : null;
+                ServerState server = server(source, false);
                 return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without"
                         + " rewriting the table or scanning it under its lock: doppel runs it on the table itself,"
-                        + " taking the lock in short attempts", null, steps, List.of(), warnings(source), null,
+                        + " taking the lock in short attempts", null, steps, List.of(), warnings(source, server), null,
                         Schedule.routes(change, Plan.Strategy.IN_PLACE),
-                        Schedule.inPlace(source, steps, options, sample));
+                        Schedule.inPlace(source, steps, options, sample), server);
             }
             why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
                     + " under an ACCESS EXCLUSIVE lock";
@@ -88,7 +94,9 @@ final class Preflight {
             throw new DoppelException("unsupported_dependents", "doppel cannot migrate " + source.display()
                     + " yet:\n  - " + String.join("\n  - ", blockers));
         }
-        List<String> warnings = warnings(source);
+        ServerState server = server(source, true);
+        server.disk().refuseIfShort(source.display());
+        List<String> warnings = warnings(source, server);
         Sample[] sample = new Sample[1];
         InverseMapping[] inverse = new InverseMapping[1];
         ShadowTable shadow = session.rolledBack(s -> {
@@ -104,7 +112,7 @@ final class Preflight {
         carried.addAll(DependentViews.read(session, source.oid()).describe());
         return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings, inverse[0],
                 Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, shadow, names, options,
-                sample[0]));
+                sample[0]), server);
     }
 
     /**
@@ -155,10 +163,11 @@ final class Preflight {
         if (steps.locked() == null) {
             return null;
         }
-        return session.rolledBack(s -> {
+        String rebuilt = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             return new ShadowTableBuilder(s, names).rebuilds(source, steps.locked());
         });
+        return rebuilt == null ? null : "rewrite " + rebuilt;
     }
 
     /** The steps with each UNIQUE / PRIMARY KEY resolved into an index to build concurrently, or null if one can't be. */
@@ -272,8 +281,14 @@ final class Preflight {
         }
     }
 
-    private List<String> warnings(TableInfo source) throws SQLException {
-        List<String> out = new ArrayList<>();
+    /** Disk headroom (only a rewrite needs any), replicas and slots. */
+    private ServerState server(TableInfo source, boolean rewrites) throws SQLException {
+        return new ServerState(rewrites ? DiskHeadroom.probe(session, source, minFreeBytes) : DiskHeadroom.notNeeded(),
+                Replication.read(session));
+    }
+
+    private List<String> warnings(TableInfo source, ServerState server) throws SQLException {
+        List<String> out = new ArrayList<>(server.warnings());
         out.addAll(session.query("SELECT 'transaction of backend ' || pid || ' has been open for '"
                 + " || date_trunc('second', now() - xact_start) || '; it holds back vacuum and a lock on the table"
                 + " would wait for it' FROM pg_stat_activity WHERE xact_start < now() - interval '1 minute'"

@@ -58,7 +58,7 @@ public final class MigrationStore {
                     "overriding_system_value boolean NOT NULL DEFAULT false",
                     "control_paused boolean NOT NULL DEFAULT false", "control_max_rows_per_second bigint",
                     "control_cutover text", "control_seen_at timestamptz", "estimated_rows bigint",
-                    "copy_rate bigint", "revert_using text", "revert_refusal text")) {
+                    "copy_rate bigint", "revert_using text", "revert_refusal text", "result_fingerprint text")) {
                 s.execute("ALTER TABLE " + MIGRATIONS + " ADD COLUMN IF NOT EXISTS " + column);
             }
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
@@ -281,6 +281,35 @@ public final class MigrationStore {
                         + " finished_at = now(), updated_at = now() WHERE id = ?", phase.name(), outcome, error, oldTable,
                 dropAfter == null ? null : Timestamp.from(dropAfter), id);
         event(id, phase, error == null ? outcome : outcome + ": " + error);
+    }
+
+    /**
+     * The definition fingerprint of the table a succeeded migration left behind: running the same change again
+     * finds it done while the table still matches.
+     */
+    public void recordResult(long id, String fingerprint) throws SQLException {
+        session.update("UPDATE " + MIGRATIONS + " SET result_fingerprint = ? WHERE id = ?", fingerprint, id);
+    }
+
+    /** The recorded result fingerprint of a migration, or null (not succeeded, or recorded by an earlier doppel). */
+    public String resultFingerprint(long id) throws SQLException {
+        if (session.text("SELECT attname::text FROM pg_attribute WHERE attrelid = ?::regclass"
+                + " AND attname = 'result_fingerprint'", MIGRATIONS) == null) {
+            return null;
+        }
+        return session.text("SELECT result_fingerprint FROM " + MIGRATIONS + " WHERE id = ?", id);
+    }
+
+    /**
+     * The newest migration of the same change ({@code changeHash}) on this table: matched by OID while it has not
+     * swapped, and by name after, when the name belongs to the new table. Null when there is none.
+     */
+    public MigrationRecord latestOf(long tableOid, String tableSql, String changeHash) throws SQLException {
+        if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
+            return null;
+        }
+        return session.one(SELECT + " WHERE change_hash = ? AND (table_oid = ? OR table_sql = ?) ORDER BY id DESC"
+                + " LIMIT 1", MigrationStore::record, changeHash, tableOid, tableSql);
     }
 
     /** Marks a retained old table as dropped. */
