@@ -51,7 +51,7 @@ public final class OnlineSchemaChange {
     /** Read-only: checks everything {@link #run()} would check and returns what it would do. */
     public Plan plan() {
         try (Session session = Session.open(dataSource, "plan")) {
-            return new Preflight(session, table, alter, options.rewrite()).plan();
+            return new Preflight(session, table, alter, options.rewrite(), options.capture()).plan();
         } catch (SQLException e) {
             throw new DoppelException("database_error", "planning the change of " + table + " failed: "
                     + e.getMessage(), e);

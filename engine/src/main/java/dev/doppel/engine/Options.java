@@ -19,11 +19,20 @@ import java.util.function.Consumer;
  * @param rewrite          whether to rewrite through a shadow table: when needed, always, or never
  * @param postponeCutover  wait at "ready" (replay going on) until `doppel cutover ID` releases the swap
  * @param cutoverWindow    cut over only within these daily hours (null: any time), unless released by request
+ * @param capture          how writes made during the migration are captured: triggers, or logical decoding
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
-                      Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow) {
+                      Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow, Capture capture) {
+
+    /** How the keys of rows written during the migration reach the change log. */
+    public enum Capture {
+        /** Triggers on the source log keys in the writer's own transaction. */
+        TRIGGER,
+        /** A logical replication slot (pgoutput) streams the writes; no trigger on the application's path. */
+        LOGICAL
+    }
 
     /** When to rewrite the table through a shadow. */
     public enum Rewrite {
@@ -38,7 +47,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
-                Rewrite.WHEN_NEEDED, false, null);
+                Rewrite.WHEN_NEEDED, false, null, Capture.TRIGGER);
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -58,6 +67,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         Rewrite rewrite;
         boolean postponeCutover;
         CutoverWindow cutoverWindow;
+        Capture capture;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -77,10 +87,11 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.rewrite = rewrite;
         f.postponeCutover = postponeCutover;
         f.cutoverWindow = cutoverWindow;
+        f.capture = capture;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
-                f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow);
+                f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.capture);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -125,5 +136,9 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withCutoverWindow(CutoverWindow window) {
         return with(f -> f.cutoverWindow = window);
+    }
+
+    public Options withCapture(Capture c) {
+        return with(f -> f.capture = c);
     }
 }

@@ -1,5 +1,6 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.capture.LogicalPreflight;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.TableInfo;
@@ -32,12 +33,14 @@ final class Preflight {
     private final String tableName;
     private final String alter;
     private final Options.Rewrite rewrite;
+    private final Options.Capture capture;
 
-    Preflight(Session session, String tableName, String alter, Options.Rewrite rewrite) {
+    Preflight(Session session, String tableName, String alter, Options.Rewrite rewrite, Options.Capture capture) {
         this.session = session;
         this.tableName = tableName;
         this.alter = alter;
         this.rewrite = rewrite;
+        this.capture = capture;
     }
 
     Plan plan() throws SQLException {
@@ -72,9 +75,13 @@ final class Preflight {
         });
         checkColumnUsers(source, shadow);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
-                List.of(names.rowTrigger(), names.truncateTrigger())).describe());
+                List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
-        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings(source));
+        List<String> warnings = warnings(source);
+        if (capture == Options.Capture.LOGICAL) {
+            warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
+        }
+        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings);
     }
 
     /**

@@ -49,7 +49,8 @@ public final class Swap {
         String schema = quote(source.schema());
         String newTable = source.qualified();
         ColumnMapping mapping = shadow.mapping();
-        Dependents dependents = Dependents.read(s, source.oid(), List.of(names.rowTrigger(), names.truncateTrigger()));
+        Dependents dependents = Dependents.read(s, source.oid(), List.of(names.rowTrigger(), names.truncateTrigger()),
+                names.publication());
         DependentViews views = DependentViews.read(s, source.oid());
         String replicaIdentity = replicaIdentity(s);
         views.drop(s);

@@ -91,6 +91,20 @@ public final class MigrationSql {
                 "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(names.truncateTrigger()));
     }
 
+    /**
+     * One log entry from the logical relay: the op ('+', '-', '~', 'T') and the key's columns as text (null for a
+     * TRUNCATE), cast to the key's types.
+     */
+    public String insertLogEntry() {
+        return "INSERT INTO " + names.log() + " (" + quote(LOG_OP) + ", " + keyList(null) + ") VALUES (CAST(? AS \"char\"), "
+                + keyParams() + ")";
+    }
+
+    /** The source's key columns, in the log's order: what the relay picks out of each decoded row. */
+    public List<String> sourceKey() {
+        return key();
+    }
+
     /** Drops the capture from whatever table now carries it (the source, or the old table after the swap). */
     public List<String> dropCapture(String table) {
         return dropCapture(names, table);
@@ -103,6 +117,11 @@ public final class MigrationSql {
                 "DROP TRIGGER IF EXISTS " + quote(names.truncateTrigger()) + " ON " + table,
                 "DROP FUNCTION IF EXISTS " + names.captureFunction() + "()",
                 "DROP TABLE IF EXISTS " + names.log());
+    }
+
+    /** Holds writers off (readers go on) while verification's snapshot is taken at a quiet point. */
+    public String lockForQuietPoint() {
+        return "LOCK TABLE " + src() + " IN SHARE MODE";
     }
 
     public String backlog() {
