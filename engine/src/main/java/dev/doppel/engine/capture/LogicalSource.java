@@ -2,6 +2,7 @@ package dev.doppel.engine.capture;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.cutover.LockRetry;
+import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.LogicalSql;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
@@ -23,6 +24,7 @@ public final class LogicalSource implements ChangeSource {
 
     private static final Logger log = LoggerFactory.getLogger(LogicalSource.class);
     private static final String OBJECT_IN_USE = "55006";
+    private static final Duration SLOT_WAIT = Duration.ofMinutes(10);
 
     private final DataSource dataSource;
     private final Session session;
@@ -58,12 +60,18 @@ public final class LogicalSource implements ChangeSource {
         }, () -> { });
         log.info("creating replication slot {}; it waits for transactions already running to end", slot);
         try {
-            String at = session.text(LogicalSql.createSlot(), slot);
+            // The slot waits on the transaction locks of those older transactions: not a lock doppel contends for
+            // with writers, so no short lock timeout, but a bound.
+            String at = session.transaction(s -> {
+                s.execute("SET LOCAL lock_timeout = 0");
+                s.execute("SET LOCAL statement_timeout = " + Identifiers.literal(SLOT_WAIT.toSeconds() + "s"));
+                return s.text(LogicalSql.createSlot(), slot);
+            });
             log.info("replication slot {} is consistent at {}", slot, at);
         } catch (SQLException e) {
             throw new DoppelException("capture_failed", "creating replication slot " + slot + " failed: "
-                    + e.getMessage() + ". It waits for every transaction open when it starts: end long transactions"
-                    + " (pg_stat_activity) and resume, or abort", e);
+                    + e.getMessage() + ". It waits (up to " + SLOT_WAIT.toMinutes() + " minutes) for every transaction"
+                    + " open when it starts: end long transactions (pg_stat_activity) and resume, or abort", e);
         }
     }
 
