@@ -1,5 +1,6 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.capture.LogicalSource;
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.state.Control;
@@ -188,7 +189,8 @@ public final class Migrations {
 
     private static boolean leftovers(Session s, ObjectNames names) throws SQLException {
         return s.text("SELECT to_regclass(?)::text", names.shadow()) != null
-                || s.text("SELECT to_regclass(?)::text", names.log()) != null;
+                || s.text("SELECT to_regclass(?)::text", names.log()) != null
+                || LogicalSource.slotExists(s, LogicalSource.slotName(s, names));
     }
 
     private static boolean tryHold(Session s, ObjectNames names) throws SQLException {
