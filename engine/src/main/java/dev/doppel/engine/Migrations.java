@@ -1,6 +1,7 @@
 package dev.doppel.engine;
 
 import dev.doppel.engine.capture.LogicalSource;
+import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.state.Control;
@@ -62,6 +63,11 @@ public final class Migrations {
     public long backlog(MigrationRecord r) {
         return withSession("reading the change log of migration " + r.id(), s -> new MigrationStore(s)
                 .backlog(r.tableOid()));
+    }
+
+    /** Every doppel replication slot on the server, with the WAL each keeps. */
+    public List<ReplicationSlot> slots() {
+        return withSession("listing replication slots", LogicalSource::slots);
     }
 
     public MigrationRecord get(long id) {

@@ -1,6 +1,8 @@
 package dev.doppel.engine;
 
 import dev.doppel.engine.capture.LogicalPreflight;
+import dev.doppel.engine.capture.LogicalSource;
+import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.TableInfo;
@@ -188,6 +190,10 @@ final class Preflight {
                 + " JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.relation = ? AND l.granted"
                 + " AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')",
                 rs -> rs.getString(1), source.oid()));
+        // A slot nobody reads keeps WAL until the disk fills: say so at every plan, whichever capture it uses.
+        for (ReplicationSlot slot : LogicalSource.slots(session)) {
+            out.add("doppel replication slot " + slot.describe() + "; `doppel status` shows its migration");
+        }
         return out;
     }
 }

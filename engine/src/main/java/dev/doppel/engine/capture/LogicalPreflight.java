@@ -24,7 +24,7 @@ public final class LogicalPreflight {
 
     /**
      * Refuses what would make logical capture fail or lose writes; returns warnings for what merely deserves
-     * attention (a WAL limit that may invalidate the slot, doppel slots left by earlier runs).
+     * attention (a WAL limit that may invalidate the slot).
      */
     public List<String> check(TableInfo source, List<String> key) throws SQLException {
         List<String> refusals = new ArrayList<>();
@@ -59,9 +59,6 @@ public final class LogicalPreflight {
             warnings.add("max_slot_wal_keep_size is " + keep + ": if the migration's slot falls that far behind, the"
                     + " server invalidates it and the migration fails (to start over)");
         }
-        warnings.addAll(session.query(LogicalSql.slots(), rs -> "replication slot " + rs.getString(1) + " (doppel's, "
-                + (rs.getBoolean(3) ? "in use" : "idle") + ") retains " + rs.getLong(4) / (1024 * 1024) + " MB of WAL;"
-                + " `doppel status` shows which migration it belongs to"));
         return warnings;
     }
 

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Capture by logical decoding, with no trigger on the application's write path: a publication of the source table
@@ -48,6 +49,12 @@ public final class LogicalSource implements ChangeSource {
 
     public static boolean slotExists(Session s, String slot) throws SQLException {
         return s.number(LogicalSql.slotExists(), slot) > 0;
+    }
+
+    /** Every doppel slot on the server, whichever database it decodes. */
+    public static List<ReplicationSlot> slots(Session s) throws SQLException {
+        return s.query(LogicalSql.slots(), rs -> new ReplicationSlot(rs.getString(1), rs.getString(2),
+                rs.getBoolean(3), rs.getLong(4)));
     }
 
     @Override
