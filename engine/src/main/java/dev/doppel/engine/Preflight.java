@@ -172,6 +172,12 @@ final class Preflight {
             throw new DoppelException("already_running", "another doppel migration of " + source.display()
                     + " is running (backend pid " + holder + "); wait for it to finish, or stop it first");
         }
+        String slot = LogicalSource.slotName(session, names);
+        if (LogicalSource.slotExists(session, slot)) {
+            throw new DoppelException("leftover", "an earlier doppel migration of " + source.display() + " left"
+                    + " replication slot " + slot + " behind (it keeps WAL); `doppel status` lists it: resume or"
+                    + " abort that migration, or drop the slot (docs/operations.md, removing doppel's objects)");
+        }
         for (String leftover : List.of(names.shadow(), names.log())) {
             if (session.text("SELECT to_regclass(?)::text", leftover) != null) {
                 throw new DoppelException("leftover", "an earlier doppel migration of " + source.display() + " left "

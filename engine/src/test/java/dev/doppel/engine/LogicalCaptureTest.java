@@ -83,8 +83,9 @@ class LogicalCaptureTest {
                 }
                 done = true;
                 for (String t : List.of("docs", "docs_mirror")) {
-                    // Updates that leave the TOASTed body alone: the stream sends it as 'u', unchanged.
-                    db.execute("UPDATE " + t + " SET n = n + 1000 WHERE id % 7 = 0",
+                    // Updates that leave the TOASTed body alone: the stream sends it as 'u', unchanged. One
+                    // transaction of 3,000 rows: the relay logs it in batches as it streams.
+                    db.execute("UPDATE " + t + " SET n = n + 1000",
                             // Key changes: the stream sends the old key and the new one.
                             "UPDATE " + t + " SET id = id + 100000 WHERE id % 11 = 0",
                             "UPDATE " + t + " SET body = 'short ' || id WHERE id % 13 = 0",

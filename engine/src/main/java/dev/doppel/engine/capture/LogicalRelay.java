@@ -131,21 +131,29 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
         String[] entry = new String[values.length + 1];
         entry[0] = String.valueOf(op);
         System.arraycopy(values, 0, entry, 1, values.length);
-        pending.add(entry);
+        add(entry);
     }
 
     @Override
     public void truncate() {
         String[] entry = new String[sql.sourceKey().size() + 1];
         entry[0] = "T";
+        add(entry);
+    }
+
+    /** A huge transaction is logged in batches as it streams; only its commit lets the slot move past it. */
+    private void add(String[] entry) {
         pending.add(entry);
+        if (pending.size() >= BATCH) {
+            flush(lastCommit);
+        }
     }
 
     @Override
     public void commit(long endLsn) {
         inTransaction = false;
         lastCommit = endLsn;
-        if (markerInTransaction || pending.size() >= BATCH) {
+        if (markerInTransaction) {
             markerInTransaction = false;
             flush(endLsn);
         }
