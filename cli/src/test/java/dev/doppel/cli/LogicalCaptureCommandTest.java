@@ -40,6 +40,16 @@ class LogicalCaptureCommandTest {
     }
 
     @Test
+    void planSaysHowWritesAreCaptured(TestDatabase db) {
+        Tables.orders(db, "planned", 10);
+        Cli plan = Cli.against(db, "plan", "--table", "planned", "--alter", Tables.TO_CENTS, "--capture", "logical");
+        assertEquals(0, plan.exitCode(), plan::toString);
+        assertTrue(plan.out().contains("capture      logical: "), plan::toString);
+        Cli json = Cli.against(db, "plan", "--table", "planned", "--alter", Tables.TO_CENTS, "--json");
+        assertEquals("trigger", JsonField.at(db, json.out().strip(), "{capture}"));
+    }
+
+    @Test
     void anUnknownCaptureIsAUsageError(TestDatabase db) {
         Cli plan = Cli.against(db, "plan", "--table", "x", "--alter", Tables.TO_CENTS, "--capture", "wal2json");
         assertEquals(2, plan.exitCode(), plan::toString);

@@ -13,10 +13,10 @@ import java.util.List;
 /**
  * What {@code run()} would do, found without changing anything: the table, its key, how each target column is
  * filled, what is built after the copy, the dependent objects the swap carries and how, and warnings about the
- * database's current state.
+ * database's current state, and how writes made meanwhile are captured (for a rewrite).
  */
 public record Plan(TableInfo source, AlterChange change, Strategy strategy, String why, ShadowTable shadow,
-                   InPlaceSteps steps, List<String> carried, List<String> warnings) {
+                   InPlaceSteps steps, List<String> carried, List<String> warnings, Options.Capture capture) {
 
     /** How the change is made. */
     public enum Strategy {
@@ -45,6 +45,9 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
             return sb.toString();
         }
         sb.append("key          ").append(mapping().sourceKey()).append(" -> ").append(mapping().targetKey()).append('\n');
+        sb.append("capture      ").append(capture == Options.Capture.LOGICAL
+                ? "logical: a publication of the table and a pgoutput replication slot, no trigger"
+                : "trigger: row and TRUNCATE triggers log the keys of rows written").append('\n');
         sb.append("columns\n");
         for (ColumnMapping.Target t : mapping().targets()) {
             String from = t.generated() ? "(generated, recomputed)" : t.expression() == null ? "(new: default)"

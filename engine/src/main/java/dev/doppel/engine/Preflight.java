@@ -56,7 +56,7 @@ final class Preflight {
         if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
             return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without rewriting"
                     + " the table or scanning it under its lock: doppel runs it on the table itself, taking the lock"
-                    + " in short attempts", null, steps, List.of(), warnings(source));
+                    + " in short attempts", null, steps, List.of(), warnings(source), capture);
         }
         String why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
                 + " under an ACCESS EXCLUSIVE lock";
@@ -83,7 +83,7 @@ final class Preflight {
         if (capture == Options.Capture.LOGICAL) {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
         }
-        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings);
+        return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings, capture);
     }
 
     /**
