@@ -22,8 +22,8 @@ import java.util.Optional;
  */
 final class Benchmark {
 
-    static final List<String> SCENARIOS = List.of("baseline", "alter", "copy", "doppel", "doppel-throttled",
-            "pg_repack");
+    static final List<String> SCENARIOS = List.of("baseline", "alter", "copy", "doppel", "doppel-logical",
+            "doppel-throttled", "pg_repack");
 
     private final Target target;
     private final Settings settings;
@@ -71,6 +71,8 @@ final class Benchmark {
             case "alter" -> new BlockingAlter();
             case "copy" -> new InsertSelectCopy();
             case "doppel" -> new DoppelScenario(id, "doppel, defaults", Options.defaults());
+            case "doppel-logical" -> new DoppelScenario(id, "doppel, --capture logical",
+                    Options.defaults().withCapture(Options.Capture.LOGICAL));
             case "doppel-throttled" -> new DoppelScenario(id, String.format(Locale.ROOT,
                     "doppel, --max-rows-per-second %,d", settings.throttleRowsPerSecond()),
                     Options.defaults().withMaxRowsPerSecond(settings.throttleRowsPerSecond()));

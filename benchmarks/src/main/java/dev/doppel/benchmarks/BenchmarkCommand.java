@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 + " open-loop write workload running, and compares wall time, copy rate, WAL, extra disk, lock-held"
                 + " time, the workload's latency and failed writes, and heap.",
                 "Scenarios: baseline (workload alone), alter (blocking ALTER TABLE), copy (one INSERT ... SELECT, no"
-                        + " workload), doppel, doppel-throttled, pg_repack (when installed)."},
+                        + " workload), doppel (trigger capture), doppel-logical (--capture logical), doppel-throttled,"
+                        + " pg_repack (when installed)."},
         footer = {"", "Examples:",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar --rows 10000000 --repeat 3",
@@ -53,7 +54,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--change", description = "The ALTER TABLE subcommands (default: the fixture's own).")
     String change;
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "baseline,alter,copy,doppel,doppel-throttled,pg_repack",
+    @Option(names = "--scenarios", split = ",", defaultValue = "baseline,alter,copy,doppel,doppel-logical,doppel-throttled,pg_repack",
             description = "Which to run, in order (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
 

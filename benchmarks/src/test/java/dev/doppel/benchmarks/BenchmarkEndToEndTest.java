@@ -29,7 +29,7 @@ class BenchmarkEndToEndTest {
         Report report = command.execute(new Target(db.jdbcUrl(), db.server().user(), db.server().password()));
 
         List<String> ran = report.runs().stream().map(ScenarioResult::id).toList();
-        assertEquals(List.of("baseline", "alter", "copy", "doppel", "doppel-throttled"),
+        assertEquals(List.of("baseline", "alter", "copy", "doppel", "doppel-logical", "doppel-throttled"),
                 ran.stream().filter(id -> !id.equals("pg_repack")).toList());
         assertTrue(ran.contains("pg_repack") || report.skipped().containsKey("pg_repack"),
                 "pg_repack either ran or was skipped with a reason");

@@ -39,6 +39,13 @@ final class ChangeOptions {
             + " old columns doppel cannot invert itself (a USING transformation): for each, an expression over the"
             + " new table's columns, e.g. 'total=(total/100.0)::numeric(12,2)'. Other columns are derived.")
     String revertUsing;
+    @Option(names = "--capture", paramLabel = "trigger|logical", defaultValue = "trigger",
+            converter = CaptureConverter.class,
+            description = "How writes made during the migration are captured: trigger (default; triggers log keys"
+                    + " in the writers' transactions) or logical (a pgoutput replication slot; no trigger on the"
+                    + " write path; needs wal_level=logical, a free slot and WAL sender, the REPLICATION privilege"
+                    + " and a replica identity holding the key).")
+    Options.Capture capture;
 
     OnlineSchemaChange.Builder builder(DataSource dataSource) {
         if (alter != null && orderBy != null) {
@@ -49,13 +56,21 @@ final class ChangeOptions {
         return alter == null ? builder.repack(orderBy) : builder.alter(alter);
     }
 
-    /** The rewrite choice these options make, on top of {@code options}. */
+    /** "trigger" or "logical", as the options' help spells them. */
+    static final class CaptureConverter implements picocli.CommandLine.ITypeConverter<Options.Capture> {
+        @Override
+        public Options.Capture convert(String value) {
+            return Options.Capture.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** The rewrite and capture choices these options make, on top of {@code options}. */
     Options applyTo(Options options) {
         if (rewrite && noRewrite) {
             throw new ParameterException(mixee.commandLine(), "--rewrite and --no-rewrite contradict each other;"
                     + " give one");
         }
-        return options.withRewrite(rewrite ? Options.Rewrite.ALWAYS
+        return options.withCapture(capture).withRewrite(rewrite ? Options.Rewrite.ALWAYS
                 : noRewrite ? Options.Rewrite.NEVER : Options.Rewrite.WHEN_NEEDED).withRevertUsing(revertUsing);
     }
 }

@@ -51,6 +51,7 @@ final class PlanReport {
         key.put("source_types", mapping.sourceKeyTypes());
         key.put("target", mapping.targetKey());
         m.put("key", key);
+        m.put("capture", plan.capture().name().toLowerCase());
         m.put("columns", mapping.targets().stream().map(t -> {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", t.name());

@@ -2,6 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
+import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "status", versionProvider = VersionProvider.class, sortOptions = false,
         description = {"Show the migrations recorded in the database, newest first, or one of them in detail. One"
                 + " without an outcome is running while a doppel process holds its table, and stopped otherwise:"
-                + " `doppel resume` goes on with it, `doppel abort` removes what it created. Changes nothing.",
+                + " `doppel resume` goes on with it, `doppel abort` removes what it created. Every doppel"
+                + " replication slot on the server is listed with the WAL it keeps. Changes nothing.",
                 "%nErrors name a reason: migration_not_found (no migration with that id)."},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE},
@@ -50,12 +52,14 @@ final class StatusCommand implements Callable<Integer> {
             DataSource dataSource = connection.dataSource();
             Migrations migrations = Migrations.on(dataSource);
             String shown;
+            List<ReplicationSlot> slots = migrations.slots();
             if (id == null) {
-                List<MigrationStatus> all = migrations.list().stream().map(r -> MigrationStatus.of(r, migrations)).toList();
+                List<MigrationStatus> all = migrations.list().stream()
+                        .map(r -> MigrationStatus.of(r, migrations, slots)).toList();
                 shown = json ? Json.compact(all.stream().map(StatusReport::json).toList()) + "\n"
-                        : StatusReport.table(all);
+                        : StatusReport.table(all) + StatusReport.slots(slots);
             } else {
-                MigrationStatus one = MigrationStatus.of(migrations.get(id), migrations);
+                MigrationStatus one = MigrationStatus.of(migrations.get(id), migrations, slots);
                 shown = json ? Json.compact(StatusReport.json(one)) + "\n" : StatusReport.detail(one);
             }
             spec.commandLine().getOut().print(shown);

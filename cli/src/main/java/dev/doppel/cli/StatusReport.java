@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.Phase;
+import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.state.MigrationRecord;
 
 import java.time.Instant;
@@ -50,6 +51,21 @@ final class StatusReport {
         return sb.toString();
     }
 
+    /**
+     * Every doppel replication slot on the server (logical capture): each keeps WAL until it is read or dropped,
+     * so even one whose migration is gone (another database, a state table dropped by hand) is shown.
+     */
+    static String slots(List<ReplicationSlot> slots) {
+        if (slots.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("\nreplication slots:\n");
+        for (ReplicationSlot slot : slots) {
+            sb.append("  ").append(slot.describe()).append(", database oid ").append(slot.database()).append('\n');
+        }
+        return sb.toString();
+    }
+
     private static void line(StringBuilder sb, String[] cells, int[] widths) {
         StringBuilder line = new StringBuilder();
         for (int c = 0; c < cells.length; c++) {
@@ -70,6 +86,8 @@ final class StatusReport {
             default -> "";
         });
         RunReport.row(sb, "phase", phase(r));
+        RunReport.row(sb, "capture", r.capture() + (r.slot() == null ? "" : m.slot() == null
+                ? ", slot " + r.slot() + " dropped" : ", slot " + m.slot().describe()));
         RunReport.row(sb, "rows copied", copied(r));
         if (m.backlog() >= 0) {
             RunReport.row(sb, "backlog", String.format(Locale.ROOT, "%,d logged changes to re-sync", m.backlog()));
@@ -127,6 +145,9 @@ final class StatusReport {
         o.put("estimated_rows", r.estimatedRows());
         o.put("copy_rate", r.copyRate());
         o.put("backlog", m.backlog() < 0 ? null : m.backlog());
+        o.put("capture", r.capture());
+        o.put("slot", m.slot() == null ? null : m.slot().name());
+        o.put("slot_retained_wal_bytes", m.slot() == null ? null : m.slot().retainedBytes());
         o.put("paused", r.control().paused());
         o.put("max_rows_per_second", r.control().maxRowsPerSecond());
         o.put("cutover_postponed", r.control().cutoverPostponed());

@@ -1,5 +1,7 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.capture.ChangeSource;
+import dev.doppel.engine.capture.LogicalSource;
 import dev.doppel.engine.capture.TriggerLogSource;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
@@ -28,6 +30,7 @@ import dev.doppel.engine.state.Control;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.verify.Checksummer;
+import dev.doppel.engine.verify.QuietPoint;
 import dev.doppel.engine.verify.VerifyResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,8 @@ final class Migration {
     private static final int REPLAY_BATCH = 5_000;
     /** How long a drain may go without the backlog shrinking before the cut-over tries its bounded lock anyway. */
     private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(30);
+    /** How long a drain first waits for logical capture to bring the log up to date. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
     /** Entries left for the final replay under the cut-over lock: each costs the locked writers time. */
     private static final long LOCK_BACKLOG = 50;
     /** Failures after which the shadow cannot be trusted or reused: clean up rather than keep for a resume. */
@@ -91,6 +96,10 @@ final class Migration {
         long copied;
         InverseMapping inverse;
         List<String> warnings = List.of();
+        Options.Capture captureMode;
+        /** The replication slot of logical capture; null with triggers. */
+        String slot;
+        ChangeSource capture;
     }
 
     Migration(DataSource dataSource, Options options, MigrationListener listener) {
@@ -108,11 +117,13 @@ final class Migration {
             c.change = plan.change();
             c.warnings = plan.warnings();
             c.inverse = plan.revert();
+            c.captureMode = options.capture();
+            c.slot = c.captureMode == Options.Capture.LOGICAL ? LogicalSource.slotName(control, c.names) : null;
             lock(c);
             try {
                 c.store.ensureSchema();
                 c.id = c.store.start(c.source, c.change.text(), changeHash(c.change.text()), options.toString(),
-                        OnlineSchemaChange.version());
+                        OnlineSchemaChange.version(), c.captureMode.name().toLowerCase(), c.slot);
                 if (options.postponeCutover()) {
                     Control.postponeCutover(control, c.id, true);
                 }
@@ -142,6 +153,8 @@ final class Migration {
             Context c = context(control, worker, null);
             c.names = names;
             c.id = id;
+            c.captureMode = Options.Capture.valueOf(r.capture().toUpperCase());
+            c.slot = r.slot();
             lock(c);
             try {
                 c.source = r.swapped() ? null : new CatalogReader(control).read(r.tableOid());
@@ -172,8 +185,10 @@ final class Migration {
             c.shadow = c.store.loadShadow(c.id);
             return Phase.AFTER;
         }
+        // Without its slot, logical capture lost the changes made since it went: only a fresh start is safe.
+        boolean slotLost = c.slot != null && !LogicalSource.slotExists(c.control, c.slot);
         if (r.phase().compareTo(Phase.COPY) < 0 || c.control.text("SELECT to_regclass(?)::text", c.names.log()) == null
-                || c.control.text("SELECT to_regclass(?)::text", c.names.shadow()) == null) {
+                || c.control.text("SELECT to_regclass(?)::text", c.names.shadow()) == null || slotLost) {
             removeObjects(c);
             c.control.execute("DELETE FROM doppel.migration_columns WHERE migration_id = " + c.id);
             c.control.execute("DELETE FROM doppel.migration_objects WHERE migration_id = " + c.id);
@@ -201,11 +216,22 @@ final class Migration {
                 });
                 c.sql = new MigrationSql(c.source, c.names, c.shadow.mapping());
             }
+            if (!swapped) {
+                c.capture = c.captureMode == Options.Capture.LOGICAL
+                        ? new LogicalSource(dataSource, c.control, c.sql, c.lockRetry, c.slot)
+                        : new TriggerLogSource(c.control, c.sql, c.lockRetry);
+            }
             if (from.compareTo(Phase.CAPTURE) <= 0) {
-                enter(c, Phase.CAPTURE, "installing the capture trigger");
-                new TriggerLogSource(c.control, c.sql, c.lockRetry).install();
-                locks.add(new Result.LockHeld("capture trigger install (SHARE ROW EXCLUSIVE)",
-                        c.lockRetry.lastHeldMillis(), c.lockRetry.lastAttempts()));
+                boolean logical = c.captureMode == Options.Capture.LOGICAL;
+                enter(c, Phase.CAPTURE, logical ? "creating publication " + c.names.publication()
+                        + " and replication slot " + c.slot : "installing the capture trigger");
+                c.capture.install();
+                locks.add(new Result.LockHeld(logical ? "publication membership (SHARE UPDATE EXCLUSIVE)"
+                        : "capture trigger install (SHARE ROW EXCLUSIVE)", c.lockRetry.lastHeldMillis(),
+                        c.lockRetry.lastAttempts()));
+            }
+            if (!swapped) {
+                c.capture.start();
             }
             if (from.compareTo(Phase.COPY) <= 0) {
                 enter(c, Phase.COPY, c.checkpoint == null ? "copying about " + c.source.estimatedRows() + " rows"
@@ -224,18 +250,20 @@ final class Migration {
             KeyResync resync = swapped ? null : new KeyResync(c.worker, c.sql, REPLAY_BATCH);
             if (from.compareTo(Phase.REPLAY) <= 0) {
                 enter(c, Phase.REPLAY, c.worker.number(c.sql.backlog()) + " changes logged during the copy");
-                replayed += resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
+                replayed += drain(c, resync, options.cutoverBacklog());
             }
             if (from.compareTo(Phase.VERIFY) <= 0 && options.verify()) {
                 enter(c, Phase.VERIFY, "comparing source and shadow");
-                try (Session helper = Session.open(dataSource, "verifier")) {
-                    Checksummer checksummer = new Checksummer(c.worker, helper, c.sql, c.source.display());
+                try (Session helper = Session.open(dataSource, "verifier");
+                     Session quiet = Session.open(dataSource, "verify lock")) {
+                    Checksummer checksummer = new Checksummer(c.worker, helper, c.sql, c.source.display(),
+                            quietPoint(c, quiet));
                     for (int attempt = 0; verify == null; attempt++) {
                         if (attempt == 10) {
                             throw new DoppelException("verify_starved", "the source of " + c.source.display()
                                     + " was truncated again during each of 10 verification attempts");
                         }
-                        replayed += resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
+                        replayed += drain(c, resync, options.cutoverBacklog());
                         verify = checksummer.verify();
                     }
                 }
@@ -249,6 +277,7 @@ final class Migration {
                 replayed += cutover(c, resync, swap);
                 swapped = true;
             }
+            dropSlot(c);
             enter(c, Phase.AFTER, "validating and analyzing");
             String oldTable = after(c);
             Instant dropAfter = oldTable == null ? null : Instant.now().plus(options.keepOld());
@@ -260,6 +289,7 @@ final class Migration {
                     phaseMillis, locks, verify, oldTable, dropAfter, c.warnings);
         } catch (SQLException | RuntimeException e) {
             Phase failedIn = phase;
+            closeCapture(c);
             if (!swapped && e instanceof DoppelException d && DESTRUCTIVE.contains(d.reason())) {
                 removeObjects(c);
                 c.store.finish(c.id, "failed", e.getMessage(), null, null);
@@ -275,10 +305,56 @@ final class Migration {
             throw new DoppelException("stopped", "migration " + c.id + " of " + c.source.display() + " stopped in "
                     + (failedIn == null ? "its first phase" : failedIn.name().toLowerCase()) + ": " + e.getMessage()
                     + ". " + (swapped ? "The new table is in place; `doppel resume " + c.id + "` finishes the"
-                    + " validation and analysis" : "Nothing was swapped and the capture trigger keeps recording"
-                    + " changes; run `doppel resume " + c.id + "` to go on or `doppel abort " + c.id
-                    + "` to remove everything doppel created"), e);
+                    + " validation and analysis" : "Nothing was swapped and " + (c.slot == null
+                    ? "the capture trigger keeps recording changes" : "replication slot " + c.slot + " keeps the"
+                    + " changes (and the server keeps WAL for it until then)") + "; run `doppel resume " + c.id
+                    + "` to go on or `doppel abort " + c.id + "` to remove everything doppel created"), e);
+        } finally {
+            closeCapture(c);
         }
+    }
+
+    private static void closeCapture(Context c) {
+        if (c.capture != null) {
+            c.capture.close();
+        }
+    }
+
+    /** After the swap the slot has nothing left to capture, and every hour it stays it keeps WAL. */
+    private static void dropSlot(Context c) throws SQLException {
+        if (c.slot != null) {
+            closeCapture(c);
+            LogicalSource.remove(c.control, c.names);
+        }
+    }
+
+    /** Brings the log up to date with what capture has seen (logical capture lags a little), then re-syncs. */
+    private static long drain(Context c, KeyResync resync, long until) throws SQLException {
+        c.capture.catchUp(CATCH_UP);
+        return resync.drain(until, DRAIN_PATIENCE);
+    }
+
+    /**
+     * With logical capture, verification's snapshot is taken under a brief SHARE lock on the source, once the
+     * relay has logged every write committed before the lock; the comparison itself then runs without a lock.
+     */
+    private QuietPoint quietPoint(Context c, Session quiet) {
+        if (c.captureMode != Options.Capture.LOGICAL) {
+            return QuietPoint.ANY;
+        }
+        LockRetry lock = new LockRetry(quiet, options.lockTimeout(), options.lockAttempts(), options.maxLockHeld());
+        return start -> {
+            lock.run("quiet point for verifying " + c.source.display(), s -> {
+                s.execute(c.sql.lockForQuietPoint());
+                if (!c.capture.catchUp(options.maxLockHeld())) {
+                    return null;
+                }
+                start.run();
+                return Boolean.TRUE;
+            }, () -> c.capture.catchUp(CATCH_UP));
+            locks.add(new Result.LockHeld("verification quiet point (SHARE)", lock.lastHeldMillis(),
+                    lock.lastAttempts()));
+        };
     }
 
     /**
@@ -472,23 +548,23 @@ final class Migration {
      * in the same transaction. It gives the lock back instead of holding it past {@link Options#maxLockHeld()}.
      */
     private long cutover(Context c, KeyResync resync, Swap swap) throws SQLException {
-        resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
+        drain(c, resync, options.cutoverBacklog());
         if (held(c)) {
             listener.phase(Phase.CUTOVER, "ready; waiting for " + (options.cutoverWindow() == null ? ""
                     : "the cut-over window " + options.cutoverWindow() + " or ") + "`doppel cutover " + c.id
                     + "` (replay goes on)");
             log.info("migration {} is ready and waits to cut over", c.id);
             while (held(c)) {
-                resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
+                drain(c, resync, options.cutoverBacklog());
                 sleep(500);
             }
         }
         // Something added since the start (a materialized view, a rule, a FOR ALL TABLES publication) would be lost.
         refuseBlockers(c);
-        resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
+        drain(c, resync, options.cutoverBacklog());
         new SnapshotWait(c.control).await(options.snapshotWait());
         // The wait let changes queue up; what is left for the lock should be a handful, replayed in milliseconds.
-        resync.drain(LOCK_BACKLOG, DRAIN_PATIENCE);
+        drain(c, resync, LOCK_BACKLOG);
         long[] lockedAt = new long[1];
         long applied = c.lockRetry.run("cut-over of " + c.source.display(), s -> {
             // Tables referencing the source first, in OID order: their writers check keys in the source, so
@@ -499,6 +575,12 @@ final class Migration {
             tables.add(c.source.qualified());
             s.execute("LOCK TABLE " + String.join(", ", tables) + " IN ACCESS EXCLUSIVE MODE");
             lockedAt[0] = System.nanoTime();
+            // Logical capture: every write committed before the lock must be in the log before the last re-sync.
+            if (!c.capture.catchUp(options.maxLockHeld())) {
+                log.info("logical capture did not catch up within {} under the lock; giving it back",
+                        options.maxLockHeld());
+                return null;
+            }
             long n = resync.applyAll(s);
             long replayed = System.nanoTime();
             if (!new CatalogReader(s).fingerprint(c.source.oid()).equals(c.source.fingerprint())) {
@@ -517,7 +599,7 @@ final class Migration {
                 return null;
             }
             return n;
-        }, () -> resync.drain(LOCK_BACKLOG, DRAIN_PATIENCE));
+        }, () -> drain(c, resync, LOCK_BACKLOG));
         long heldMillis = (System.nanoTime() - lockedAt[0]) / 1_000_000;
         locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
         log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);
@@ -573,7 +655,7 @@ final class Migration {
         }
     }
 
-    /** Removes the trigger, the log and the shadow: the source is left exactly as before. */
+    /** Removes the trigger or the slot and publication, the log and the shadow: the source is left as before. */
     static void removeObjects(Session control, LockRetry lockRetry, ObjectNames names, long sourceOid)
             throws SQLException {
         String source = control.text("SELECT relname FROM pg_class WHERE oid = ?", sourceOid) == null ? null
@@ -587,6 +669,7 @@ final class Migration {
             }, () -> { });
         }
         control.execute("DROP FUNCTION IF EXISTS " + names.captureFunction() + "()");
+        LogicalSource.remove(control, names);
         control.execute("DROP TABLE IF EXISTS " + names.log());
         control.execute("DROP TABLE IF EXISTS " + names.shadow());
     }

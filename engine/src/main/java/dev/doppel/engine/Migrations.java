@@ -1,5 +1,7 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.capture.LogicalSource;
+import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.cutover.OldTableDrop;
 import dev.doppel.engine.sql.MigrationSql;
@@ -67,6 +69,11 @@ public final class Migrations {
     public long backlog(MigrationRecord r) {
         return withSession("reading the change log of migration " + r.id(), s -> new MigrationStore(s)
                 .backlog(r.tableOid()));
+    }
+
+    /** Every doppel replication slot on the server, with the WAL each keeps. */
+    public List<ReplicationSlot> slots() {
+        return withSession("listing replication slots", LogicalSource::slots);
     }
 
     public MigrationRecord get(long id) {
@@ -228,7 +235,8 @@ public final class Migrations {
 
     private static boolean leftovers(Session s, ObjectNames names) throws SQLException {
         return s.text("SELECT to_regclass(?)::text", names.shadow()) != null
-                || s.text("SELECT to_regclass(?)::text", names.log()) != null;
+                || s.text("SELECT to_regclass(?)::text", names.log()) != null
+                || LogicalSource.slotExists(s, LogicalSource.slotName(s, names));
     }
 
     private static boolean tryHold(Session s, ObjectNames names) throws SQLException {

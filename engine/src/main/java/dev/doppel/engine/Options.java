@@ -22,12 +22,21 @@ import java.util.function.Consumer;
  * @param revertUsing      the inverse for a revert, {@code col=expr, ...} over the new table's columns, for old
  *                         columns doppel cannot invert itself (null: derive every column)
  * @param minFreeBytes     a rewrite is refused when it would leave less free on a file system it writes to
+ * @param capture          how writes made during the migration are captured: triggers, or logical decoding
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
                       Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow, String revertUsing,
-                      long minFreeBytes) {
+                      long minFreeBytes, Capture capture) {
+
+    /** How the keys of rows written during the migration reach the change log. */
+    public enum Capture {
+        /** Triggers on the source log keys in the writer's own transaction. */
+        TRIGGER,
+        /** A logical replication slot (pgoutput) streams the writes; no trigger on the application's path. */
+        LOGICAL
+    }
 
     /** When to rewrite the table through a shadow. */
     public enum Rewrite {
@@ -42,7 +51,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
-                Rewrite.WHEN_NEEDED, false, null, null, 1L << 30);
+                Rewrite.WHEN_NEEDED, false, null, null, 1L << 30, Capture.TRIGGER);
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -64,6 +73,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         CutoverWindow cutoverWindow;
         String revertUsing;
         long minFreeBytes;
+        Capture capture;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -85,10 +95,12 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.cutoverWindow = cutoverWindow;
         f.revertUsing = revertUsing;
         f.minFreeBytes = minFreeBytes;
+        f.capture = capture;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
-                f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.revertUsing, f.minFreeBytes);
+                f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.revertUsing, f.minFreeBytes,
+                f.capture);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -141,5 +153,9 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withMinFreeBytes(long bytes) {
         return with(f -> f.minFreeBytes = bytes);
+    }
+
+    public Options withCapture(Capture c) {
+        return with(f -> f.capture = c);
     }
 }

@@ -17,12 +17,14 @@ import java.util.List;
 /**
  * What {@code run()} would do, found without changing anything: the table, its key, how each target column is
  * filled, what is built after the copy, the dependent objects the swap carries and how, the server's disk headroom,
- * replicas and replication slots, and warnings about the database's current state; and for a rewrite, whether
- * and how a revert could put the old table back ({@code revert}, null for a change made in place).
+ * replicas and replication slots, and warnings about the database's current state; and for a rewrite, how writes
+ * made meanwhile are captured, and whether and how a revert could put the old table back ({@code revert}, null for
+ * a change made in place).
  */
 public record Plan(TableInfo source, AlterChange change, Strategy strategy, String why, ShadowTable shadow,
                    InPlaceSteps steps, List<String> carried, List<String> warnings, InverseMapping revert,
-                   List<Route> routes, List<Step> schedule, ServerState server) {
+                   List<Route> routes, List<Step> schedule, ServerState server,
+                   Options.Capture capture) {
 
     /** How one subcommand of the change is made. */
     public record Route(String subcommand, String how) {
@@ -76,6 +78,9 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
             return sb.toString();
         }
         sb.append("key          ").append(mapping().sourceKey()).append(" -> ").append(mapping().targetKey()).append('\n');
+        sb.append("capture      ").append(capture == Options.Capture.LOGICAL
+                ? "logical: a publication of the table and a pgoutput replication slot, no trigger"
+                : "trigger: row and TRUNCATE triggers log the keys of rows written").append('\n');
         sb.append("columns\n");
         for (ColumnMapping.Target t : mapping().targets()) {
             String from = t.generated() ? "(generated, recomputed)" : t.expression() == null ? "(new: default)"

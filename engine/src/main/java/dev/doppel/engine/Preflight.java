@@ -1,5 +1,8 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.capture.LogicalPreflight;
+import dev.doppel.engine.capture.LogicalSource;
+import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.Column;
@@ -43,6 +46,7 @@ final class Preflight {
     private final Options options;
     private final Options.Rewrite rewrite;
     private final long minFreeBytes;
+    private final Options.Capture capture;
 
     Preflight(Session session, String tableName, String alter, Options options) {
         this.session = session;
@@ -51,6 +55,7 @@ final class Preflight {
         this.options = options;
         this.rewrite = options.rewrite();
         this.minFreeBytes = options.minFreeBytes();
+        this.capture = options.capture();
     }
 
     Plan plan() throws SQLException {
@@ -80,7 +85,7 @@ final class Preflight {
                         + " rewriting the table or scanning it under its lock: doppel runs it on the table itself,"
                         + " taking the lock in short attempts", null, steps, List.of(), warnings(source, server), null,
                         Schedule.routes(change, Plan.Strategy.IN_PLACE),
-                        Schedule.inPlace(source, steps, options, sample), server);
+                        Schedule.inPlace(source, steps, options, sample), server, capture);
             }
             why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
                     + " under an ACCESS EXCLUSIVE lock";
@@ -108,11 +113,14 @@ final class Preflight {
         });
         checkColumnUsers(source, shadow);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
-                List.of(names.rowTrigger(), names.truncateTrigger())).describe());
+                List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
+        if (capture == Options.Capture.LOGICAL) {
+            warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
+        }
         return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings, inverse[0],
                 Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, shadow, names, options,
-                sample[0]), server);
+                sample[0]), server, capture);
     }
 
     /**
@@ -273,6 +281,12 @@ final class Preflight {
             throw new DoppelException("already_running", "another doppel migration of " + source.display()
                     + " is running (backend pid " + holder + "); wait for it to finish, or stop it first");
         }
+        String slot = LogicalSource.slotName(session, names);
+        if (LogicalSource.slotExists(session, slot)) {
+            throw new DoppelException("leftover", "an earlier doppel migration of " + source.display() + " left"
+                    + " replication slot " + slot + " behind (it keeps WAL); `doppel status` lists it: resume or"
+                    + " abort that migration, or drop the slot (docs/operations.md, removing doppel's objects)");
+        }
         for (String leftover : List.of(names.shadow(), names.log())) {
             if (session.text("SELECT to_regclass(?)::text", leftover) != null) {
                 throw new DoppelException("leftover", "an earlier doppel migration of " + source.display() + " left "
@@ -297,6 +311,10 @@ final class Preflight {
                 + " JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.relation = ? AND l.granted"
                 + " AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')",
                 rs -> rs.getString(1), source.oid()));
+        // A slot nobody reads keeps WAL until the disk fills: say so at every plan, whichever capture it uses.
+        for (ReplicationSlot slot : LogicalSource.slots(session)) {
+            out.add("doppel replication slot " + slot.describe() + "; `doppel status` shows its migration");
+        }
         return out;
     }
 }

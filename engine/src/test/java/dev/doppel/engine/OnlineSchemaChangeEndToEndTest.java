@@ -7,6 +7,8 @@ import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -58,31 +60,37 @@ class OnlineSchemaChangeEndToEndTest {
         Oracle.assertSameShape(db, "accounts", "accounts_mirror");
     }
 
-    @Test
-    void typeChangesWithUsingAndANewColumnUnderConcurrentWrites(TestDatabase db) throws Exception {
+    @ParameterizedTest(name = "{0} capture")
+    @EnumSource(Options.Capture.class)
+    void typeChangesWithUsingAndANewColumnUnderConcurrentWrites(Options.Capture capture, TestDatabase db)
+            throws Exception {
         TableShape shape = new TableShape(List.of(TableShape.KeyPart.INT),
                 List.of(TableShape.ColumnKind.NUMERIC, TableShape.ColumnKind.TEXT, TableShape.ColumnKind.JSONB));
-        Oracle.create(db, shape, "orders", "orders_mirror", 20_000, 1);
+        String table = "orders_" + capture.name().toLowerCase();
+        Oracle.create(db, shape, table, table + "_mirror", 20_000, 1);
         String alter = "ALTER COLUMN k0 TYPE bigint, ALTER COLUMN c0 TYPE bigint USING (c0*100)::bigint,"
                 + " ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'USD'";
         Result result;
-        try (OracleWriters writers = new OracleWriters(db, shape, "orders", "orders_mirror", 20_001).start(3, 7, 0)) {
+        try (OracleWriters writers = new OracleWriters(db, shape, table, table + "_mirror", 20_001).start(3, 7, 0)) {
             Thread.sleep(200);
-            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("orders").alter(alter)
-                    .options(busyTableOptions()).listener(pauseAtCutover(writers)).build().run();
+            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(alter)
+                    .options(busyTableOptions().withCapture(capture)).listener(pauseAtCutover(writers)).build().run();
             Thread.sleep(200);
             writers.close();
             Oracle.assertNoFailures(writers);
         }
-        Oracle.blockingAlter(db, "orders_mirror", alter);
-        Oracle.assertSameRows(db, "orders", "orders_mirror");
-        Oracle.assertSameShape(db, "orders", "orders_mirror");
+        Oracle.blockingAlter(db, table + "_mirror", alter);
+        Oracle.assertSameRows(db, table, table + "_mirror");
+        Oracle.assertSameShape(db, table, table + "_mirror");
         assertEquals("succeeded", result.outcome());
         assertTrue(result.rowsCopied() >= 20_000 - 5_000, "rows copied: " + result.rowsCopied());
         assertNotNull(result.verify());
         assertNotNull(result.oldTable());
-        assertEquals(1, db.count("SELECT count(*) FROM pg_indexes WHERE tablename = 'orders' AND indexname = 'orders_pkey'"));
-        assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'orders'::regclass AND NOT tgisinternal"));
+        assertEquals(1, db.count("SELECT count(*) FROM pg_indexes WHERE tablename = '" + table
+                + "' AND indexname = '" + table + "_pkey'"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = '" + table + "'::regclass"
+                + " AND NOT tgisinternal"));
+        LogicalCaptureTest.assertNothingLeft(db);
         assertNull(db.scalar("SELECT to_regclass('doppel.log_" + result.migrationId() + "')"));
     }
 }

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Random table shapes, key types, values and supported changes, with writers inserting, updating (keys too) and
- * deleting throughout: the migrated table must equal a mirror changed by a blocking ALTER, and no write may fail.
+ * deleting throughout, captured by trigger or by logical decoding: the migrated table must equal a mirror changed
+ * by a blocking ALTER, and no write may fail.
  * Failing seeds are kept by jqwik (.jqwik-database) and tried first on the next run.
  */
 @Tag("matrix")
@@ -37,7 +38,7 @@ class OnlineSchemaChangePropertyTest {
     record Change(String column, String sql, boolean sameMeaningAfterSwap) {
     }
 
-    record Scenario(TableShape shape, List<Change> changes, int rows, long seed, int writers) {
+    record Scenario(TableShape shape, List<Change> changes, int rows, long seed, int writers, Options.Capture capture) {
         String alter() {
             return String.join(", ", changes.stream().map(Change::sql).toList());
         }
@@ -75,7 +76,8 @@ class OnlineSchemaChangePropertyTest {
                     : OnlineSchemaChangeEndToEndTest.pauseAtCutover(writers);
             OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(scenario.alter())
                     .options(Options.defaults().withChunk(Duration.ofMillis(10), 50, 400)
-                            .withSnapshotWait(Duration.ofMillis(200)).withKeepOld(Duration.ZERO))
+                            .withSnapshotWait(Duration.ofMillis(200)).withKeepOld(Duration.ZERO)
+                            .withCapture(scenario.capture()))
                     .listener(listener).build().run();
             Thread.sleep(20);
             writers.close();
@@ -99,7 +101,8 @@ class OnlineSchemaChangePropertyTest {
                         .filter(c -> c.stream().map(Change::column).distinct().count() == c.size()),
                 Arbitraries.integers().between(0, 1500),
                 Arbitraries.longs(),
-                Arbitraries.integers().between(1, 3)).as((c, rows, seed, w) -> new Scenario(shape, c, rows, seed, w)));
+                Arbitraries.integers().between(1, 3), Arbitraries.of(Options.Capture.class))
+                .as((c, rows, seed, w, capture) -> new Scenario(shape, c, rows, seed, w, capture)));
     }
 
     private static Arbitrary<Change> changes(TableShape shape) {

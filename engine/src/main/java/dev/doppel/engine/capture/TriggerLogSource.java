@@ -5,10 +5,12 @@ import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
 
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * Capture by trigger: AFTER ROW triggers (plus TRUNCATE) append keys to {@code doppel.log_<oid>}. CREATE TRIGGER
- * takes SHARE ROW EXCLUSIVE on the source, so it is taken in short attempts like the cut-over's lock.
+ * takes SHARE ROW EXCLUSIVE on the source, so it is taken in short attempts like the cut-over's lock. A write's
+ * key is in the log when the write commits: there is nothing to start, stop or catch up with.
  */
 public final class TriggerLogSource implements ChangeSource {
 
@@ -32,5 +34,20 @@ public final class TriggerLogSource implements ChangeSource {
             }
             return Boolean.TRUE;
         }, () -> { });
+    }
+
+    @Override
+    public void start() {
+        // The trigger records in the writer's own transaction.
+    }
+
+    @Override
+    public boolean catchUp(Duration timeout) {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        // Nothing runs in doppel's process.
     }
 }

@@ -49,10 +49,14 @@ public final class Dependents {
     }
 
     /**
-     * Reads the dependents of table {@code oid}, leaving out doppel's own capture triggers, and the revert capture
-     * of an earlier migration, which stays with the table it logs for.
+     * Reads the dependents of table {@code oid}, leaving out doppel's own capture triggers and publication, and the
+     * revert capture of an earlier migration, which stays with the table it logs for.
+     *
+     * @param ownTriggers    doppel's capture triggers, not carried to the new table
+     * @param ownPublication doppel's own publication of the source (logical capture), not carried either
      */
-    public static Dependents read(Session s, long oid, List<String> ownTriggers) throws SQLException {
+    public static Dependents read(Session s, long oid, List<String> ownTriggers, String ownPublication)
+            throws SQLException {
         List<InboundForeignKey> inbound = s.query("SELECT c.conrelid::regclass::text, c.conname,"
                         + " ARRAY(SELECT attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a"
                         + "   ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o),"
@@ -97,7 +101,8 @@ public final class Dependents {
                 + " ON a.attrelid = r.prrelid AND a.attnum = k.n ORDER BY a.attnum), E'\\x1f'),"
                 + " pg_get_expr(r.prqual, r.prrelid)" : "NULL, NULL")
                 + " FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid WHERE r.prrelid = ?"
-                + " ORDER BY p.pubname", rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, oid);
+                + " AND p.pubname <> ? ORDER BY p.pubname",
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, oid, ownPublication);
         return new Dependents(inbound, triggers, policies, rls[0], rls[1], columnGrants, cluster, publications);
     }
 

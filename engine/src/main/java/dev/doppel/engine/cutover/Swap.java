@@ -49,7 +49,7 @@ public final class Swap {
         String schema = quote(source.schema());
         String newTable = source.qualified();
         ColumnMapping mapping = shadow.mapping();
-        Dependents dependents = Dependents.read(s, source.oid(), sql.capture().triggers());
+        Dependents dependents = Dependents.read(s, source.oid(), sql.capture().triggers(), sql.names().publication());
         DependentViews views = DependentViews.read(s, source.oid());
         String replicaIdentity = replicaIdentity(s);
         views.drop(s);

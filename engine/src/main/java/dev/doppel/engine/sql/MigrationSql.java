@@ -127,6 +127,20 @@ public final class MigrationSql {
                 "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(capture.truncateTrigger()));
     }
 
+    /**
+     * One log entry from the logical relay: the op ('+', '-', '~', 'T') and the key's columns as text (null for a
+     * TRUNCATE), cast to the key's types.
+     */
+    public String insertLogEntry() {
+        return "INSERT INTO " + names.log() + " (" + quote(LOG_OP) + ", " + keyList(null) + ") VALUES (CAST(? AS \"char\"), "
+                + keyParams() + ")";
+    }
+
+    /** The source's key columns, in the log's order: what the relay picks out of each decoded row. */
+    public List<String> sourceKey() {
+        return key();
+    }
+
     /** Drops the capture from whatever table now carries it (the source, or the old table after the swap). */
     public List<String> dropCapture(String table) {
         return dropCapture(capture, table);
@@ -145,6 +159,11 @@ public final class MigrationSql {
                 // CASCADE: the revert capture may have stayed on a table a later migration retired.
                 "DROP FUNCTION IF EXISTS " + capture.function() + "() CASCADE",
                 "DROP TABLE IF EXISTS " + capture.log());
+    }
+
+    /** Holds writers off (readers go on) while verification's snapshot is taken at a quiet point. */
+    public String lockForQuietPoint() {
+        return "LOCK TABLE " + src() + " IN SHARE MODE";
     }
 
     public String backlog() {

@@ -58,6 +58,19 @@ public record ObjectNames(long oid) {
                 "doppel_revert_" + oid + "_truncate");
     }
 
+    /** The publication of the source table alone that logical capture decodes (names are per database). */
+    public String publication() {
+        return "doppel_" + oid;
+    }
+
+    /**
+     * The logical replication slot of logical capture. Slots belong to the whole cluster while table OIDs repeat
+     * across databases, so the name carries the database's OID too.
+     */
+    public String slot(long databaseOid) {
+        return "doppel_" + oid + "_" + databaseOid;
+    }
+
     /** Prefix PostgreSQL gives to names it generates for the shadow's objects (indexes, constraints). */
     public String generatedPrefix() {
         return shadowName() + "_";

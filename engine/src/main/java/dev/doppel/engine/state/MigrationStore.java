@@ -58,7 +58,8 @@ public final class MigrationStore {
                     "overriding_system_value boolean NOT NULL DEFAULT false",
                     "control_paused boolean NOT NULL DEFAULT false", "control_max_rows_per_second bigint",
                     "control_cutover text", "control_seen_at timestamptz", "estimated_rows bigint",
-                    "copy_rate bigint", "revert_using text", "revert_refusal text", "result_fingerprint text")) {
+                    "copy_rate bigint", "revert_using text", "revert_refusal text", "result_fingerprint text",
+                    "capture text NOT NULL DEFAULT 'trigger'", "slot text")) {
                 s.execute("ALTER TABLE " + MIGRATIONS + " ADD COLUMN IF NOT EXISTS " + column);
             }
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
@@ -75,12 +76,14 @@ public final class MigrationStore {
         });
     }
 
-    public long start(TableInfo table, String change, String changeHash, String options, String version)
-            throws SQLException {
+    /** @param slot the replication slot of logical capture; null for trigger capture */
+    public long start(TableInfo table, String change, String changeHash, String options, String version,
+                      String capture, String slot) throws SQLException {
         long id = session.number("INSERT INTO " + MIGRATIONS + " (table_oid, table_name, table_sql, change, change_hash,"
-                        + " source_fingerprint, options, phase, doppel_version, estimated_rows) VALUES"
-                        + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", table.oid(), table.display(), table.qualified(),
-                change, changeHash, table.fingerprint(), options, Phase.PREFLIGHT.name(), version, table.estimatedRows());
+                        + " source_fingerprint, options, phase, doppel_version, estimated_rows, capture, slot) VALUES"
+                        + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", table.oid(), table.display(),
+                table.qualified(), change, changeHash, table.fingerprint(), options, Phase.PREFLIGHT.name(), version,
+                table.estimatedRows(), capture, slot);
         event(id, Phase.PREFLIGHT, "started on " + table.display());
         return id;
     }
@@ -157,7 +160,7 @@ public final class MigrationStore {
             + " phase, checkpoint, rows_copied, outcome, error, old_table, drop_after, started_at, updated_at, pid,"
             + " control_paused, control_max_rows_per_second, control_cutover = 'postponed',"
             + " control_cutover = 'released', control_seen_at,"
-            + " estimated_rows, copy_rate, revert_using, revert_refusal FROM " + MIGRATIONS;
+            + " estimated_rows, copy_rate, revert_using, revert_refusal, capture, slot FROM " + MIGRATIONS;
 
     private static MigrationRecord record(ResultSet rs) throws SQLException {
         return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -166,7 +169,8 @@ public final class MigrationStore {
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), rs.getInt(17),
                 new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20), rs.getBoolean(21)),
-                instant(rs.getTimestamp(22)), rs.getLong(23), rs.getLong(24), rs.getString(25), rs.getString(26));
+                instant(rs.getTimestamp(22)), rs.getLong(23), rs.getLong(24), rs.getString(25), rs.getString(26),
+                rs.getString(27), rs.getString(28));
     }
 
     public void phase(long id, Phase phase, String message) throws SQLException {

@@ -35,13 +35,18 @@ public final class Checksummer {
     private final Session helper;
     private final MigrationSql sql;
     private final String table;
+    private final QuietPoint quiet;
 
-    /** {@code helper} reads the shadow side in parallel; it must be a different connection than {@code session}. */
-    public Checksummer(Session session, Session helper, MigrationSql sql, String table) {
+    /**
+     * {@code helper} reads the shadow side in parallel; it must be a different connection than {@code session}.
+     * {@code quiet} decides when the snapshot may be taken.
+     */
+    public Checksummer(Session session, Session helper, MigrationSql sql, String table, QuietPoint quiet) {
         this.session = session;
         this.helper = helper;
         this.sql = sql;
         this.table = table;
+        this.quiet = quiet;
     }
 
     /** Compares both sides; returns null when a TRUNCATE is pending in the snapshot, so it must drain and retry. */
@@ -51,7 +56,9 @@ public final class Checksummer {
             s.execute("SET TRANSACTION READ ONLY");
             // Reads only, under ACCESS SHARE: on a very large table it may take long, and it blocks no writer.
             s.execute("SET LOCAL statement_timeout = 0");
-            long pending = s.number(sql.backlog());
+            long[] backlog = new long[1];
+            quiet.hold(() -> backlog[0] = s.number(sql.backlog()));
+            long pending = backlog[0];
             if (s.number(sql.truncatePending()) > 0) {
                 return null;
             }

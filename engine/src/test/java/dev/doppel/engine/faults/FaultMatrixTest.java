@@ -39,10 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("matrix")
 class FaultMatrixTest {
 
-    private static final TableShape SHAPE = new TableShape(List.of(TableShape.KeyPart.INT),
+    static final TableShape SHAPE = new TableShape(List.of(TableShape.KeyPart.INT),
             List.of(TableShape.ColumnKind.INT, TableShape.ColumnKind.TEXT));
     /** Writes mean the same before and after this change, so writers run across the swap. */
-    private static final String CHANGE = "ALTER COLUMN k0 TYPE bigint, ALTER COLUMN c0 TYPE bigint,"
+    static final String CHANGE = "ALTER COLUMN k0 TYPE bigint, ALTER COLUMN c0 TYPE bigint,"
             + " ADD COLUMN added int DEFAULT 5";
 
     static Options smallChunks() {
@@ -132,7 +132,7 @@ class FaultMatrixTest {
         assertNull(Migrations.on(db.dataSource()).get(done.id()).oldTable());
     }
 
-    private static void prepare(TestDatabase db, String table) {
+    static void prepare(TestDatabase db, String table) {
         db.execute("CREATE SCHEMA IF NOT EXISTS oracle");
         Oracle.create(db, SHAPE, table, "oracle." + table, 5_000, table.hashCode());
     }
@@ -144,7 +144,7 @@ class FaultMatrixTest {
                 + " WHERE indrelid = '" + table + "'::regclass");
     }
 
-    private static MigrationRecord latest(TestDatabase db) {
+    static MigrationRecord latest(TestDatabase db) {
         return Migrations.on(db.dataSource()).list().get(0);
     }
 
@@ -153,11 +153,15 @@ class FaultMatrixTest {
      * finish). Waits until the killed process's backend has gone, as a real restart would.
      */
     static void killIn(TestDatabase db, String table, Phase phase) throws Exception {
+        killIn(db, table, phase, Options.Capture.TRIGGER);
+    }
+
+    static void killIn(TestDatabase db, String table, Phase phase, Options.Capture capture) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 MigrationChild.class.getName(), db.jdbcUrl(), db.server().user(),
                 db.server().password() == null ? "" : db.server().password(), table, CHANGE,
-                phase == Phase.DONE ? Phase.FAILED.name() : phase.name())
+                phase == Phase.DONE ? Phase.FAILED.name() : phase.name(), capture.name())
                 .redirectErrorStream(true).start();
         CompletableFuture<String> reached = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),

@@ -3,6 +3,7 @@ package dev.doppel.engine.faults;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.OnlineSchemaChange;
 import dev.doppel.engine.Options;
+import dev.doppel.engine.Options;
 import dev.doppel.engine.Phase;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -10,7 +11,7 @@ import java.time.Duration;
 
 /**
  * A doppel process for fault tests: runs one migration and, on reaching the phase it is told, says "PAUSED" and
- * waits to be killed. Arguments: jdbc-url user password table alter pause-phase.
+ * waits to be killed. Arguments: jdbc-url user password table alter pause-phase capture.
  */
 public final class MigrationChild {
 
@@ -41,7 +42,8 @@ public final class MigrationChild {
             }
         };
         OnlineSchemaChange.builder().dataSource(ds).table(args[3]).alter(args[4])
-                .options(FaultMatrixTest.smallChunks()).listener(pause).build().run();
+                .options(FaultMatrixTest.smallChunks().withCapture(Options.Capture.valueOf(args[6])))
+                .listener(pause).build().run();
         System.out.println("FINISHED");
     }
 
