@@ -65,6 +65,9 @@ final class Migration {
     /** Entries left for the final replay under the cut-over lock: each costs the locked writers time. */
     private static final long LOCK_BACKLOG = 50;
     /** Failures after which the shadow cannot be trusted or reused: clean up rather than keep for a resume. */
+    /** The capture recorded for a change made in place, which captures nothing. */
+    static final String IN_PLACE = "none";
+
     /** Deadlock, lock not available, cancelled: a concurrent build that ended this way may succeed when tried again. */
     private static final Set<String> TRANSIENT_BUILD_FAILURES = Set.of("40P01", "55P03", "57014");
     private static final Set<String> DESTRUCTIVE = Set.of("copy_failed", "index_failed", "verify_mismatch",
@@ -122,8 +125,10 @@ final class Migration {
             lock(c);
             try {
                 c.store.ensureSchema();
+                boolean inPlace = plan.strategy() == Plan.Strategy.IN_PLACE;
                 c.id = c.store.start(c.source, c.change.text(), changeHash(c.change.text()), options.toString(),
-                        OnlineSchemaChange.version(), c.captureMode.name().toLowerCase(), c.slot);
+                        OnlineSchemaChange.version(), inPlace ? IN_PLACE : c.captureMode.name().toLowerCase(),
+                        inPlace ? null : c.slot);
                 if (options.postponeCutover()) {
                     Control.postponeCutover(control, c.id, true);
                 }
@@ -132,6 +137,54 @@ final class Migration {
             } finally {
                 unlock(c);
             }
+        }
+    }
+
+    /**
+     * An in-place change that stopped never committed its last step (that step records the success), so what it
+     * added is only doppel's scaffolding: undone, and the change run again from the start as a new migration.
+     */
+    private Result rerunInPlace(Session control, MigrationRecord r) throws SQLException {
+        ObjectNames names = new ObjectNames(r.tableOid());
+        if (!Boolean.TRUE.equals(control.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1),
+                names.advisoryKey()))) {
+            throw new DoppelException("already_running", "migration " + r.id() + " of " + r.tableName()
+                    + " is running in another doppel process; wait for it, or stop it first");
+        }
+        try {
+            undoStoppedInPlace(control, new LockRetry(control, options.lockTimeout(), options.lockAttempts(),
+                    options.maxLockHeld()), r);
+            new MigrationStore(control).finish(r.id(), "aborted", "stopped in place in phase "
+                    + r.phase().name().toLowerCase() + "; undone and run again by resume", null, null);
+        } finally {
+            control.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());
+        }
+        log.info("migration {} of {} stopped in place; what it added is undone, running the change again", r.id(),
+                r.tableName());
+        return run(r.tableSql(), r.change());
+    }
+
+    /**
+     * Removes what a stopped in-place change added before its last step: the indexes it was building concurrently,
+     * the constraints it added NOT VALID, and the checks that were to prove NOT NULL. The caller holds the advisory
+     * lock.
+     */
+    static void undoStoppedInPlace(Session control, LockRetry lockRetry, MigrationRecord r) throws SQLException {
+        TableInfo source = new CatalogReader(control).read(r.tableOid());
+        InPlaceSql sql = new InPlaceSql(source, new ObjectNames(r.tableOid()));
+        for (String index : control.query(sql.abandonedBuildIndexes(), rs -> rs.getString(1))) {
+            control.execute(sql.dropBuildIndex(index));
+        }
+        InPlaceSteps steps = InPlaceSteps.of(AlterParser.parse(r.change()));
+        List<String> added = new ArrayList<>(steps == null ? List.of() : steps.validate());
+        added.addAll(control.query(sql.provingChecks(), rs -> rs.getString(1)));
+        if (!added.isEmpty()) {
+            lockRetry.run("removing what the stopped change added to " + source.display(), s -> {
+                for (String constraint : added) {
+                    s.execute(sql.dropConstraintIfExists(constraint));
+                }
+                return Boolean.TRUE;
+            }, () -> { });
         }
     }
 
@@ -148,6 +201,9 @@ final class Migration {
             if (!changeHash(r.change()).equals(r.changeHash())) {
                 throw new DoppelException("not_resumable", "the recorded change of migration " + id + " does not"
                         + " match its hash; the state was edited. Abort it and run the change again");
+            }
+            if (IN_PLACE.equals(r.capture())) {
+                return rerunInPlace(control, r);
             }
             ObjectNames names = new ObjectNames(r.tableOid());
             Context c = context(control, worker, null);
@@ -367,11 +423,15 @@ final class Migration {
     private Result inPlace(Context c, InPlaceSteps steps) throws SQLException {
         String table = c.source.qualified();
         c.inPlace = new InPlaceSql(c.source, c.names);
+        List<String> finish = steps.finish(table);
+        boolean scans = !steps.validate().isEmpty() || !steps.indexes().isEmpty();
+        boolean recorded = false;
         try {
             enter(c, Phase.CUTOVER, "altering " + c.source.display() + " in place");
             dropAbandonedBuilds(c);
             if (steps.locked() != null) {
-                lockedStep(c, "in-place ALTER", steps.locked().statementsFor(table));
+                recorded = lockedStep(c, "in-place ALTER", steps.locked().statementsFor(table),
+                        !scans && finish.isEmpty());
             }
             if (!steps.validate().isEmpty()) {
                 enter(c, Phase.VERIFY, "validating " + steps.validate() + " while writers go on");
@@ -381,24 +441,30 @@ final class Migration {
                 enter(c, Phase.INDEX, "building " + steps.indexes().size() + " unique index(es) concurrently");
                 buildConcurrently(c, steps);
             }
-            List<String> finish = steps.finish(table);
             if (!finish.isEmpty()) {
-                lockedStep(c, "SET NOT NULL and constraints on the built indexes", finish);
+                recorded = lockedStep(c, "SET NOT NULL and constraints on the built indexes", finish, true);
+            }
+            if (!recorded) {
+                c.store.recordResult(c.id, new CatalogReader(c.control).read(table).fingerprint());
+                c.store.finish(c.id, "succeeded", null, null, null);
             }
         } catch (SQLException | RuntimeException e) {
             c.store.finish(c.id, "failed", e.getMessage(), null, null);
             listener.phase(Phase.FAILED, e.getMessage());
             throw e;
         }
-        c.store.recordResult(c.id, new CatalogReader(c.control).read(table).fingerprint());
-        c.store.finish(c.id, "succeeded", null, null, null);
         leave();
         listener.phase(Phase.DONE, "done");
         return new Result(c.id, c.source.display(), "succeeded", Plan.Strategy.IN_PLACE, 0, 0, phaseMillis, locks,
                 null, null, null, c.warnings);
     }
 
-    private void lockedStep(Context c, String what, List<String> statements) throws SQLException {
+    /**
+     * Runs {@code statements} under the table's ACCESS EXCLUSIVE lock, taken in short attempts. When {@code last},
+     * the migration's success is recorded in the same transaction, so a stopped in-place change is never one whose
+     * last step committed: resume and abort may then undo what it added. Returns {@code last}.
+     */
+    private boolean lockedStep(Context c, String what, List<String> statements, boolean last) throws SQLException {
         long[] lockedAt = new long[1];
         c.lockRetry.run(what + " on " + c.source.display(), s -> {
             s.execute(c.inPlace.lockExclusive());
@@ -406,10 +472,15 @@ final class Migration {
             for (String statement : statements) {
                 s.execute(statement);
             }
+            if (last) {
+                c.store.recordResult(c.id, new CatalogReader(s).read(c.source.qualified()).fingerprint());
+                c.store.finish(c.id, "succeeded", null, null, null);
+            }
             return Boolean.TRUE;
         }, () -> { });
         locks.add(new Result.LockHeld(what + " (ACCESS EXCLUSIVE)", (System.nanoTime() - lockedAt[0]) / 1_000_000,
                 c.lockRetry.lastAttempts()));
+        return last;
     }
 
     /** VALIDATE scans under SHARE UPDATE EXCLUSIVE, which writers do not wait on; it may take long on a big table. */
@@ -469,7 +540,7 @@ final class Migration {
         }
         if (!steps.validate().isEmpty()) {
             lockedStep(c, "removing the constraints that did not validate",
-                    steps.validate().stream().map(c.inPlace::dropConstraintIfExists).toList());
+                    steps.validate().stream().map(c.inPlace::dropConstraintIfExists).toList(), false);
         }
     }
 

@@ -108,6 +108,9 @@ public final class Migrations {
             try {
                 LockRetry lockRetry = new LockRetry(s, options.lockTimeout(), options.lockAttempts(),
                         options.maxLockHeld());
+                if (Migration.IN_PLACE.equals(r.capture()) && !r.finished()) {
+                    Migration.undoStoppedInPlace(s, lockRetry, r);
+                }
                 Migration.removeObjects(s, lockRetry, names, r.tableOid());
                 if (!r.finished()) {
                     store.finish(id, "aborted", "aborted by request in phase " + r.phase().name().toLowerCase(),

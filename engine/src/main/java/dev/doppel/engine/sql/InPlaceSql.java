@@ -24,6 +24,12 @@ public record InPlaceSql(TableInfo source, ObjectNames names) {
         return "DROP INDEX CONCURRENTLY IF EXISTS " + Identifiers.qualified(source.schema(), index);
     }
 
+    /** The checks doppel adds to prove NOT NULL, by their reserved name. */
+    public String provingChecks() {
+        return "SELECT conname FROM pg_constraint WHERE conrelid = " + source.oid() + " AND contype = 'c'"
+                + " AND left(conname, 16) = 'doppel_not_null_' ORDER BY 1";
+    }
+
     /** doppel's build indexes still on the table: only a dead run leaves them, since attaching renames them. */
     public String abandonedBuildIndexes() {
         return "SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = "

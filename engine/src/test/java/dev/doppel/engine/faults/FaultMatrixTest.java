@@ -157,10 +157,15 @@ class FaultMatrixTest {
     }
 
     static void killIn(TestDatabase db, String table, Phase phase, Options.Capture capture) throws Exception {
+        killIn(db, table, phase, capture, CHANGE);
+    }
+
+    static void killIn(TestDatabase db, String table, Phase phase, Options.Capture capture, String change)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 MigrationChild.class.getName(), db.jdbcUrl(), db.server().user(),
-                db.server().password() == null ? "" : db.server().password(), table, CHANGE,
+                db.server().password() == null ? "" : db.server().password(), table, change,
                 phase == Phase.DONE ? Phase.FAILED.name() : phase.name(), capture.name())
                 .redirectErrorStream(true).start();
         CompletableFuture<String> reached = CompletableFuture.supplyAsync(() -> {
