@@ -1,5 +1,7 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.throttle.ThrottleSettings;
+
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -19,11 +21,13 @@ import java.util.function.Consumer;
  * @param rewrite          whether to rewrite through a shadow table: when needed, always, or never
  * @param postponeCutover  wait at "ready" (replay going on) until `doppel cutover ID` releases the swap
  * @param cutoverWindow    cut over only within these daily hours (null: any time), unless released by request
+ * @param throttle         limits on WAL rate, replica and slot lag, table load and a probe; the replay's own cap
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
-                      Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow) {
+                      Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow,
+                      ThrottleSettings throttle) {
 
     /** When to rewrite the table through a shadow. */
     public enum Rewrite {
@@ -38,7 +42,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
-                Rewrite.WHEN_NEEDED, false, null);
+                Rewrite.WHEN_NEEDED, false, null, ThrottleSettings.none());
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -58,6 +62,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         Rewrite rewrite;
         boolean postponeCutover;
         CutoverWindow cutoverWindow;
+        ThrottleSettings throttle;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -77,10 +82,11 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.rewrite = rewrite;
         f.postponeCutover = postponeCutover;
         f.cutoverWindow = cutoverWindow;
+        f.throttle = throttle;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
-                f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow);
+                f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.throttle);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -125,5 +131,9 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withCutoverWindow(CutoverWindow window) {
         return with(f -> f.cutoverWindow = window);
+    }
+
+    public Options withThrottle(ThrottleSettings t) {
+        return with(f -> f.throttle = t);
     }
 }

@@ -14,12 +14,13 @@ import java.util.List;
  * @param oldTable   set in the swap's own transaction: non-null means the swap committed
  * @param control    the operator's live settings; {@code controlSeenAt} when the running process last read them
  * @param copyRate   the copy's rate so far, rows/s; with {@code estimatedRows} it gives the copy's ETA
+ * @param throttleReason why the copy is held now (null: it is not), since {@code throttledSince}
  */
 public record MigrationRecord(long id, long tableOid, String tableName, String tableSql, String change, String changeHash,
                               String sourceFingerprint, Phase phase, List<String> checkpoint, long rowsCopied,
                               String outcome, String error, String oldTable, Instant dropAfter, Instant startedAt,
                               Instant updatedAt, int pid, Control.Settings control, Instant controlSeenAt,
-                              long estimatedRows, long copyRate) {
+                              long estimatedRows, long copyRate, String throttleReason, Instant throttledSince) {
 
     /** True once the swap committed: the old table was recorded with it, and may since have been dropped. */
     public boolean swapped() {
