@@ -42,7 +42,7 @@ public enum Measure {
     public String format(double value) {
         return switch (this) {
             case WAL_RATE -> megabytes(value) + "/s";
-            case REPLICA_LAG -> String.format(Locale.ROOT, "%.1f s", value);
+            case REPLICA_LAG -> String.format(Locale.ROOT, value < 10 ? "%.2f s" : "%.1f s", value);
             case SLOT_LAG -> megabytes(value);
             case ACTIVE_SESSIONS, LOCK_WAITERS -> String.valueOf(Math.round(value));
             case PROBE -> value == Math.rint(value) ? String.valueOf((long) value)
