@@ -124,7 +124,7 @@ public record ThrottleSettings(Map<Measure, Threshold> limits, List<String> repl
             default -> -1;
         };
         if (factor < 0) {
-            throw new IllegalArgumentException("'" + unit + "' is not a unit for " + measure.label() + "; "
+            throw new IllegalArgumentException("'" + m.group(2) + "' is not a unit for " + measure.label() + "; "
                     + (bytes ? "give bytes, kB, MB or GB" : measure == Measure.REPLICA_LAG ? "give ms, s or min"
                     : "give a plain number"));
         }

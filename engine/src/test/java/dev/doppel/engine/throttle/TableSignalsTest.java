@@ -11,9 +11,11 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -100,6 +102,23 @@ class TableSignalsTest {
         q1.join();
         q2.join();
         assertEquals("succeeded", run.finish().outcome());
+    }
+
+    @Test
+    void aCriticalReadingStopsTheMigrationResumablyWhenAskedTo(TestDatabase db) throws Exception {
+        table(db, "critical");
+        db.execute("CREATE TABLE alarm (v int)", "INSERT INTO alarm VALUES (100)");
+        Running run = Running.start(db.dataSource(), "critical", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withProbe("SELECT v FROM alarm").withLimit(Measure.PROBE,
+                        new Threshold(10, 50)).withOnCritical(ThrottleSettings.Critical.ABORT, Duration.ZERO)));
+        ExecutionException stopped = assertThrows(ExecutionException.class, run::finish);
+        assertTrue(stopped.getCause().getMessage().contains("probe 100 >= critical 50"),
+                stopped.getCause().getMessage());
+        MigrationRecord r = run.current();
+        assertNull(r.outcome(), "stopped, not failed: it can be resumed");
+        db.execute("UPDATE alarm SET v = 0");
+        assertEquals("succeeded", run.migrations.options(slowCopy(ThrottleSettings.none())).resume(r.id())
+                .outcome());
     }
 
     private static CompletableFuture<Void> waiter(TestDatabase db) {
