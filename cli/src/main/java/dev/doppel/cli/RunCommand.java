@@ -46,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CopyOptions copy;
 
+    @Mixin
+    ThrottleOptions throttle;
+
     @Option(names = "--json", description = "Print the final report, or the error, as one JSON object on stdout.")
     boolean json;
 
@@ -58,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options options = change.applyTo(copy.applyTo(locks.applyTo(Options.defaults())));
+        Options options = change.applyTo(throttle.applyTo(copy.applyTo(locks.applyTo(Options.defaults()))));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
         try {
