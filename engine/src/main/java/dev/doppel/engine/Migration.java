@@ -203,6 +203,7 @@ final class Migration {
                              options.throttle(), c.operator, c.id, listener)) {
                     c.copied += new RowCopier(c.worker, c.sql, options, c.id, c.source.display(), throttler)
                             .copyAll(c.checkpoint, c.copied, c.source.estimatedRows(), listener);
+                    throttler.done();
                 }
             }
             if (from.compareTo(Phase.INDEX) <= 0) {

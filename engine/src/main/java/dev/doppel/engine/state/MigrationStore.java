@@ -226,9 +226,13 @@ public final class MigrationStore {
                 + " ORDER BY position", rs -> new String[] {rs.getString(1), rs.getString(2)}, id);
     }
 
-    /** A stop that leaves the migration resumable: the error is recorded, the outcome stays open. */
+    /**
+     * A stop that leaves the migration resumable: the error is recorded, the outcome stays open, and nothing holds
+     * the copy any more (a throttle's reason, if it stopped the migration, is in the error).
+     */
     public void stopped(long id, Phase phase, String error) throws SQLException {
-        session.update("UPDATE " + MIGRATIONS + " SET error = ?, updated_at = now() WHERE id = ?", error, id);
+        session.update("UPDATE " + MIGRATIONS + " SET error = ?, throttle_reason = NULL, throttled_since = NULL,"
+                + " updated_at = now() WHERE id = ?", error, id);
         event(id, phase, "stopped: " + error);
     }
 

@@ -17,13 +17,19 @@ import java.util.Map;
  * Decides before each copy chunk whether the copy may go on: not while the operator has paused it, a limit is
  * exceeded, or a limited signal cannot be read. While held it reads again every half second; the reason is
  * recorded in the migration's row (for `status`), given to the listener (progress line, metrics) and logged when
- * its cause changes. A reading at or above a critical threshold pauses for longer, or stops the migration
- * resumably, as the settings say.
+ * its cause changes; it is cleared once the copy has gone {@link #QUIET_NANOS} without a hold, or has ended. A
+ * reading at or above a critical threshold pauses for longer, or stops the migration resumably, as the settings
+ * say.
  */
 public final class Throttler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Throttler.class);
     private static final long RECHECK_MILLIS = 500;
+    /**
+     * A rate limit holds the copy for a moment between most chunks; it counts as throttled until it has gone this
+     * long without a hold, so that status, progress and log show one throttled stretch, not one per chunk.
+     */
+    private static final long QUIET_NANOS = 5_000_000_000L;
 
     /** Why the copy is held; {@code cause} is what metrics and logs group by. */
     record Decision(String cause, String reason, boolean critical) {
@@ -38,6 +44,7 @@ public final class Throttler implements AutoCloseable {
     private final MigrationListener listener;
     private final Map<Measure, Signal> signals = new EnumMap<>(Measure.class);
     private String heldFor;
+    private long lastHeld;
 
     /**
      * @param session signals read through it; a session of its own, since a probe runs arbitrary SQL on it
@@ -59,11 +66,8 @@ public final class Throttler implements AutoCloseable {
             Control.Settings live = control.current();
             Decision d = decide(live);
             if (d == null) {
-                if (heldFor != null) {
-                    log.info("migration {}: copy of {} goes on after being held ({})", migrationId, table, heldFor);
-                    heldFor = null;
-                    MigrationStore.throttled(session, migrationId, null);
-                    listener.unthrottled();
+                if (heldFor != null && System.nanoTime() - lastHeld > QUIET_NANOS) {
+                    release();
                 }
                 return live;
             }
@@ -74,6 +78,20 @@ public final class Throttler implements AutoCloseable {
             }
             sleep(d.critical() ? settings.criticalPause().toMillis() : RECHECK_MILLIS);
         }
+    }
+
+    /** The copy has ended: whatever held it no longer does. */
+    public void done() throws SQLException {
+        if (heldFor != null) {
+            release();
+        }
+    }
+
+    private void release() throws SQLException {
+        log.info("migration {}: copy of {} goes on after being held ({})", migrationId, table, heldFor);
+        heldFor = null;
+        MigrationStore.throttled(session, migrationId, null);
+        listener.unthrottled();
     }
 
     /** The limits in force: the operator's where given, else the ones the migration started with. */
@@ -123,6 +141,7 @@ public final class Throttler implements AutoCloseable {
             log.warn("migration {}: copy of {} held: {}", migrationId, table, d.reason());
             heldFor = d.cause();
         }
+        lastHeld = System.nanoTime();
         MigrationStore.throttled(session, migrationId, d.reason());
         listener.throttled(d.cause(), d.reason());
     }
