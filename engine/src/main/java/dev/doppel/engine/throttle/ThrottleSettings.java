@@ -68,6 +68,14 @@ public record ThrottleSettings(Map<Measure, Threshold> limits, List<String> repl
         return new ThrottleSettings(limits, replicas, probe, onCritical, criticalPause, n);
     }
 
+    /** Replica URLs as host:port only: this text is recorded with the migration, and a URL may hold a password. */
+    @Override
+    public String toString() {
+        return "ThrottleSettings[limits=" + formatLimits(limits) + ", replicas="
+                + replicas.stream().map(ReplicaLag::host).toList() + ", probe=" + probe + ", onCritical=" + onCritical
+                + ", criticalPause=" + criticalPause + ", replayRowsPerSecond=" + replayRowsPerSecond + "]";
+    }
+
     /**
      * One limit as operators write it: {@code NAME=MAX[:CRITICAL]}, e.g. {@code wal-rate=20MB:100MB},
      * {@code replica-lag=5s:60s}, {@code lock-waiters=3}. Sizes take kB, MB, GB (1024-based, as in PostgreSQL)

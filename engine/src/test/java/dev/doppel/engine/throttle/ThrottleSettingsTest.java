@@ -2,10 +2,13 @@ package dev.doppel.engine.throttle;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Limits as operators write them, and as the control row keeps them. */
 class ThrottleSettingsTest {
@@ -23,6 +26,14 @@ class ThrottleSettingsTest {
     void theControlRowFormRoundTrips() {
         Map<Measure, Threshold> limits = ThrottleSettings.parseLimits("slot-lag=1GB,probe=2.5:10,replica-lag=5");
         assertEquals(limits, ThrottleSettings.parseLimits(ThrottleSettings.formatLimits(limits)));
+    }
+
+    @Test
+    void theRecordedFormKeepsNoCredentials() {
+        String shown = ThrottleSettings.none().withReplicas(List.of(
+                "jdbc:postgresql://standby2:5432/shop?user=doppel&password=secret")).toString();
+        assertFalse(shown.contains("secret"), shown);
+        assertTrue(shown.contains("standby2:5432"), shown);
     }
 
     @Test
