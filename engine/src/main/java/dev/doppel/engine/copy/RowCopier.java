@@ -54,7 +54,8 @@ public final class RowCopier {
         long started = System.nanoTime();
         while (true) {
             Control.Settings settings = throttler.await();
-            int limit = sizer.next();
+            long cap = settings.maxRowsPerSecond() != null ? settings.maxRowsPerSecond() : options.maxRowsPerSecond();
+            int limit = bounded(sizer.next(), cap);
             long t0 = System.nanoTime();
             String[] from = last;
             double secondsSoFar = (System.nanoTime() - started) / 1e9;
@@ -68,8 +69,7 @@ public final class RowCopier {
             last = chunk.lastKey();
             double seconds = (System.nanoTime() - started) / 1e9;
             listener.copied(alreadyCopied + total, estimatedRows, seconds > 0 ? total / seconds : 0);
-            pace(chunk.rows(), System.nanoTime() - t0, settings.maxRowsPerSecond() != null
-                    ? settings.maxRowsPerSecond() : options.maxRowsPerSecond());
+            pace(chunk.rows(), System.nanoTime() - t0, cap);
             if (chunk.rows() < limit) {
                 return total;
             }
@@ -165,6 +165,15 @@ public final class RowCopier {
 
     private static String abbreviate(String s) {
         return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    /**
+     * Under a rows/s cap a chunk holds at most one chunk target's worth of the cap: a chunk copied fast and then
+     * slept off would write in bursts (its WAL, its I/O) what the cap means to spread out.
+     */
+    private int bounded(int rows, long rowsPerSecond) {
+        return rowsPerSecond <= 0 ? rows
+                : (int) Math.max(1, Math.min(rows, rowsPerSecond * options.chunkTarget().toMillis() / 1000));
     }
 
     /** Sleeps long enough after a chunk that the copy stays under {@code rowsPerSecond} (0: no cap). */
