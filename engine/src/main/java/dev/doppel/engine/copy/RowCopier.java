@@ -50,12 +50,13 @@ public final class RowCopier {
             throws SQLException {
         ChunkSizer sizer = new ChunkSizer(options.chunkTarget(), options.initialChunkRows(), options.maxChunkRows());
         String[] last = checkpoint;
+        long lastRows = 0;
         long total = 0;
         long started = System.nanoTime();
         while (true) {
             Control.Settings settings = throttler.await();
             long cap = settings.maxRowsPerSecond() != null ? settings.maxRowsPerSecond() : options.maxRowsPerSecond();
-            int limit = bounded(sizer.next(), cap);
+            int limit = throttler.bound(bounded(sizer.next(), cap), lastRows, options.chunkTarget());
             long t0 = System.nanoTime();
             String[] from = last;
             double secondsSoFar = (System.nanoTime() - started) / 1e9;
@@ -65,6 +66,7 @@ public final class RowCopier {
                 return total;
             }
             sizer.record(chunk.rows(), elapsed);
+            lastRows = chunk.rows();
             total += chunk.rows();
             last = chunk.lastKey();
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -45,6 +45,8 @@ public final class Throttler implements AutoCloseable {
     private final Map<Measure, Signal> signals = new EnumMap<>(Measure.class);
     private String heldFor;
     private long lastHeld;
+    private long lastChunkWal;
+    private double walLimit;
 
     /**
      * @param session signals read through it; a session of its own, since a probe runs arbitrary SQL on it
@@ -62,9 +64,15 @@ public final class Throttler implements AutoCloseable {
 
     /** Waits until the copy may go on; returns the operator's settings to copy the next chunk with. */
     public Control.Settings await() throws SQLException {
+        lastChunkWal = -1;
         while (true) {
             Control.Settings live = control.current();
+            boolean first = lastChunkWal < 0;
             Decision d = decide(live);
+            if (first) {
+                Signal wal = signals.get(Measure.WAL_RATE);
+                lastChunkWal = wal == null ? 0 : ((WalRate) wal).bytesSincePrevious();
+            }
             if (d == null) {
                 if (heldFor != null && System.nanoTime() - lastHeld > QUIET_NANOS) {
                     release();
@@ -78,6 +86,19 @@ public final class Throttler implements AutoCloseable {
             }
             sleep(d.critical() ? settings.criticalPause().toMillis() : RECHECK_MILLIS);
         }
+    }
+
+    /**
+     * Under a WAL-rate limit, at most as many rows as write one chunk target's worth of the limit, judged by the
+     * WAL written since the last chunk began (everyone's, so it errs small): a chunk grown large on a fast copy
+     * would write its WAL in one burst and then be held for long, instead of writing steadily.
+     */
+    public int bound(int rows, long lastChunkRows, Duration chunkTarget) {
+        if (walLimit <= 0 || lastChunkWal <= 0 || lastChunkRows <= 0) {
+            return rows;
+        }
+        double perRow = (double) lastChunkWal / lastChunkRows;
+        return (int) Math.max(1, Math.min(rows, walLimit * chunkTarget.toMillis() / 1000 / perRow));
     }
 
     /** The copy has ended: whatever held it no longer does. */
@@ -105,10 +126,13 @@ public final class Throttler implements AutoCloseable {
 
     private Decision decide(Control.Settings live) throws SQLException {
         if (live.paused()) {
+            walLimit = 0;
             return new Decision("paused", "paused by the operator", false);
         }
         Decision held = null;
-        for (Map.Entry<Measure, Threshold> e : limits(live).entrySet()) {
+        Map<Measure, Threshold> limits = limits(live);
+        walLimit = limits.containsKey(Measure.WAL_RATE) ? limits.get(Measure.WAL_RATE).max() : 0;
+        for (Map.Entry<Measure, Threshold> e : limits.entrySet()) {
             Measure m = e.getKey();
             Threshold t = e.getValue();
             Reading r = signal(m).read();

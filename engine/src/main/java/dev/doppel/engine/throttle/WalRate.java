@@ -32,6 +32,15 @@ final class WalRate implements Signal {
         return Measure.WAL_RATE;
     }
 
+    /** WAL written between the last two readings: before a copy chunk, what the chunk before it wrote. */
+    long bytesSincePrevious() {
+        if (samples.size() < 2) {
+            return 0;
+        }
+        Iterator<Sample> newestFirst = samples.descendingIterator();
+        return newestFirst.next().position() - newestFirst.next().position();
+    }
+
     @Override
     public Reading read() throws SQLException {
         long now = System.nanoTime();
