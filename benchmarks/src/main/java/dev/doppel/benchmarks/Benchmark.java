@@ -1,6 +1,9 @@
 package dev.doppel.benchmarks;
 
 import dev.doppel.engine.Options;
+import dev.doppel.engine.throttle.Measure;
+import dev.doppel.engine.throttle.ThrottleSettings;
+import dev.doppel.engine.throttle.Threshold;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -23,7 +26,7 @@ import java.util.Optional;
 final class Benchmark {
 
     static final List<String> SCENARIOS = List.of("baseline", "alter", "copy", "doppel", "doppel-logical",
-            "doppel-throttled", "pg_repack");
+            "doppel-throttled", "doppel-wal-throttled", "pg_repack");
 
     private final Target target;
     private final Settings settings;
@@ -76,6 +79,10 @@ final class Benchmark {
             case "doppel-throttled" -> new DoppelScenario(id, String.format(Locale.ROOT,
                     "doppel, --max-rows-per-second %,d", settings.throttleRowsPerSecond()),
                     Options.defaults().withMaxRowsPerSecond(settings.throttleRowsPerSecond()));
+            case "doppel-wal-throttled" -> new DoppelScenario(id, String.format(Locale.ROOT,
+                    "doppel, --limit wal-rate=%.1fMB", settings.throttleWalBytesPerSecond() / 1048576.0),
+                    Options.defaults().withThrottle(ThrottleSettings.none().withLimit(Measure.WAL_RATE,
+                            new Threshold(settings.throttleWalBytesPerSecond(), 0))));
             case "pg_repack" -> new PgRepackScenario(settings.pgRepack());
             default -> throw new IllegalArgumentException("unknown scenario '" + id + "'; scenarios: " + SCENARIOS);
         };

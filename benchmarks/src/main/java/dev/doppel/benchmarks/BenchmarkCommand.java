@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 + " time, the workload's latency and failed writes, and heap.",
                 "Scenarios: baseline (workload alone), alter (blocking ALTER TABLE), copy (one INSERT ... SELECT, no"
                         + " workload), doppel (trigger capture), doppel-logical (--capture logical), doppel-throttled,"
-                        + " pg_repack (when installed)."},
+                        + " doppel-wal-throttled (not run unless named), pg_repack (when installed)."},
         footer = {"", "Examples:",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar --rows 10000000 --repeat 3",
@@ -79,6 +79,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--max-rows-per-second", defaultValue = "100000",
             description = "Copy-rate cap of the doppel-throttled scenario (default ${DEFAULT-VALUE}).")
     long throttle;
+
+    @Option(names = "--max-wal-bytes-per-second", defaultValue = "8388608",
+            description = "WAL-rate limit of the doppel-wal-throttled scenario, bytes/s (default ${DEFAULT-VALUE}).")
+    long throttleWal;
 
     @Option(names = "--pg-repack", defaultValue = "pg_repack",
             description = "The pg_repack program (default: ${DEFAULT-VALUE} on the PATH); skipped when absent.")
@@ -142,13 +146,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "unknown scenarios " + unknown + "; scenarios: "
                     + Benchmark.SCENARIOS);
         }
-        if (rows < 1 || repeat < 1 || rate < 1 || connections < 1 || throttle < 1) {
-            throw new ParameterException(spec.commandLine(), "--rows, --repeat, --rate, --connections and"
-                    + " --max-rows-per-second must be at least 1");
+        if (rows < 1 || repeat < 1 || rate < 1 || connections < 1 || throttle < 1
+                || throttleWal < 1) {
+            throw new ParameterException(spec.commandLine(), "--rows, --repeat, --rate, --connections,"
+                    + " --max-rows-per-second and --max-wal-bytes-per-second must be at least 1");
         }
         int s = scale != null ? scale : (int) Math.max(1, rows / 100_000);
         long r = fixture.equals("pgbench") ? s * 100_000L : rows;
         return new Settings(fixture, r, s, seed, change, rate, connections, baselineSeconds, marginSeconds, throttle,
+                throttleWal,
                 List.copyOf(scenarios), repeat, pgRepack);
     }
 

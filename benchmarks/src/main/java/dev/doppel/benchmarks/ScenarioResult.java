@@ -11,12 +11,13 @@ import java.util.Map;
  * @param extraDiskBytes  database growth at its sampled peak during the change
  * @param heapPeakBytes   this JVM's sampled peak heap during the change: workload and harness included
  * @param workload        null for an offline scenario
+ * @param perSecond       WAL written, rows copied and standby lag in each second of the change
  * @param error           why the scenario failed, or null; its numbers are then partial
  */
 record ScenarioResult(String id, String title, int repetition, long rows, long tableBytes, double seconds,
                       long rowsCopied, long walBytes, long extraDiskBytes, long heapPeakBytes, double lockHeldMillis,
-                      List<Scenario.Lock> locks, Map<String, Long> phaseMillis, WorkloadResult workload, String note,
-                      String error) {
+                      List<Scenario.Lock> locks, Map<String, Long> phaseMillis, WorkloadResult workload,
+                      List<RateSeries.Second> perSecond, String note, String error) {
 
     boolean copies() {
         return rowsCopied > 0;

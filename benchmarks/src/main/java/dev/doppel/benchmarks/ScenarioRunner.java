@@ -63,6 +63,7 @@ final class ScenarioRunner {
         String error = null;
         long wal0 = walPosition(c);
         ResourceSampler sampler = new ResourceSampler(raw);
+        RateSeries rates = new RateSeries(raw);
         timeline.mark("change");
         timeline.window(LatencyLog.Window.DURING);
         long t0 = System.nanoTime();
@@ -76,6 +77,8 @@ final class ScenarioRunner {
         timeline.mark("end");
         sampler.stop();
         sampler.close();
+        List<RateSeries.Second> perSecond = rates.stop();
+        rates.close();
         long wal = walPosition(c) - wal0;
         WorkloadResult w = null;
         if (workload != null) {
@@ -86,7 +89,7 @@ final class ScenarioRunner {
                 : new Scenario.Outcome(0, Double.NaN, List.of(), Map.of(), null);
         return new ScenarioResult(scenario.id(), scenario.title(), repetition, keys, tableBytes, seconds,
                 o.rowsCopied(), wal, sampler.extraBytesAtPeak(), sampler.peakHeapBytes(), o.lockHeldMillis(), o.locks(),
-                o.phaseMillis(), w, o.note(), error);
+                o.phaseMillis(), w, perSecond, o.note(), error);
     }
 
     private static long walPosition(Connection c) throws SQLException {

@@ -8,10 +8,12 @@ import java.util.List;
  * @param change             the ALTER subcommands, or null for the fixture's own
  * @param scale              pgbench's scale; the pgbench fixture has 100,000 accounts per unit of it
  * @param throttleRowsPerSecond the copy-rate cap of the throttled doppel scenario
+ * @param throttleWalBytesPerSecond the WAL-rate limit of the WAL-throttled doppel scenario
  * @param marginSeconds      how long the workload runs before and after each change
  */
 record Settings(String fixture, long rows, int scale, double seed, String change, int rate, int connections,
-                double baselineSeconds, double marginSeconds, long throttleRowsPerSecond, List<String> scenarios,
+                double baselineSeconds, double marginSeconds, long throttleRowsPerSecond,
+                long throttleWalBytesPerSecond, List<String> scenarios,
                 int repeat, String pgRepack) {
 
     Fixture.Size size() {

@@ -19,6 +19,7 @@ final class Progress implements MigrationListener {
     private final long started = System.nanoTime();
     private long lastPlainLine = started;
     private int openLineLength;
+    private String heldFor;
 
     Progress(PrintWriter err, boolean terminal) {
         this.err = err;
@@ -54,6 +55,30 @@ final class Progress implements MigrationListener {
             err.flush();
             lastPlainLine = System.nanoTime();
         }
+    }
+
+    /** A line when the copy is held and whenever the cause changes, and one when it goes on; not one per check. */
+    @Override
+    public void throttled(String cause, String reason) {
+        if (!cause.equals(heldFor)) {
+            heldFor = cause;
+            line("held: " + reason);
+        }
+    }
+
+    @Override
+    public void unthrottled() {
+        if (heldFor != null) {
+            heldFor = null;
+            line("goes on");
+        }
+    }
+
+    private void line(String text) {
+        closeLine();
+        err.println(String.format(Locale.ROOT, "%7.1fs  copy      %s", elapsedSeconds(), text));
+        err.flush();
+        lastPlainLine = System.nanoTime();
     }
 
     /** "1,234,567 rows  45%  123,456 rows/s  ETA 0:12"; percent and ETA only when the estimate is known. */

@@ -48,6 +48,9 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     CopyOptions copy;
 
+    @Mixin
+    ThrottleOptions throttle;
+
     @Option(names = "--json", description = "Print the final report, or the error, as one JSON object on stdout.")
     boolean json;
 
@@ -56,7 +59,7 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options options = copy.applyTo(locks.applyTo(Options.defaults()));
+        Options options = throttle.applyTo(copy.applyTo(locks.applyTo(Options.defaults())));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
         try {

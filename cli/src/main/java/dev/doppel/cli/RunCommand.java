@@ -55,6 +55,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     SpaceOptions space;
+    @Mixin
+    ThrottleOptions throttle;
 
     @Option(names = "--json", description = "Print the final report, or the error, as one JSON object on stdout.")
     boolean json;
@@ -68,7 +70,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options options = space.applyTo(change.applyTo(copy.applyTo(locks.applyTo(Options.defaults()))));
+        Options options = space.applyTo(change.applyTo(throttle.applyTo(copy.applyTo(locks.applyTo(
+                Options.defaults())))));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
         try {

@@ -3,6 +3,7 @@ package dev.doppel.cli;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.throttle.ThrottleSettings;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -94,6 +95,8 @@ final class StatusReport {
         }
         if (!r.finished()) {
             RunReport.row(sb, "control", control(r));
+            RunReport.row(sb, "throttle", r.throttleReason() == null ? "not held"
+                    : "held since " + time(r.throttledSince()) + ": " + r.throttleReason());
         }
         RunReport.row(sb, "started", time(r.startedAt()));
         RunReport.row(sb, "updated", time(r.updatedAt()));
@@ -152,6 +155,9 @@ final class StatusReport {
         o.put("max_rows_per_second", r.control().maxRowsPerSecond());
         o.put("cutover_postponed", r.control().cutoverPostponed());
         o.put("control_seen_at", instant(r.controlSeenAt()));
+        o.put("limits", r.control().limits().isEmpty() ? null : ThrottleSettings.formatLimits(r.control().limits()));
+        o.put("throttle_reason", r.throttleReason());
+        o.put("throttled_since", instant(r.throttledSince()));
         return o;
     }
 
@@ -173,6 +179,9 @@ final class StatusReport {
         parts.add(r.control().paused() ? "paused" : "copying");
         parts.add(r.control().maxRowsPerSecond() == null ? "rate as started"
                 : "rate cap " + r.control().maxRowsPerSecond() + " rows/s");
+        if (!r.control().limits().isEmpty()) {
+            parts.add("limits " + ThrottleSettings.formatLimits(r.control().limits()) + " (others as started)");
+        }
         if (r.control().cutoverPostponed()) {
             parts.add("cut-over postponed: `doppel cutover " + r.id() + "` releases it");
         }

@@ -65,4 +65,42 @@ class OperatorCommandsTest {
         assertTrue(shown.contains("of about 20,000"), shown);
         assertEquals(0, run.get(60, TimeUnit.SECONDS).exitCode());
     }
+
+    @Test
+    void aLimitGivenAtTheStartHoldsTheCopyWithItsReasonInStatusAndTheProgressUntilLiftedLive(TestDatabase db)
+            throws Exception {
+        Tables.orders(db, "orders_probed", 3_000);
+        db.execute("CREATE TABLE backlog_gauge (n int)", "INSERT INTO backlog_gauge VALUES (40)");
+        CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.against(db, "run", "--table",
+                "orders_probed", "--alter", Tables.TO_CENTS, "--probe", "SELECT n FROM backlog_gauge",
+                "--limit", "probe=25", "--limit", "replica-lag=5s:60s"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'doppel' AND tablename = 'migrations'") == 0
+                || db.count("SELECT count(*) FROM doppel.migrations WHERE table_name = 'public.orders_probed'"
+                + " AND throttle_reason IS NOT NULL") == 0) {
+            assertTrue(System.nanoTime() < deadline, "the copy was never held");
+            Thread.sleep(50);
+        }
+        long id = Tables.migrationOf(db, "orders_probed");
+        Cli status = Cli.against(db, "status", Long.toString(id));
+        assertTrue(status.out().contains(": probe 40 > 25"), status::toString);
+        Cli json = Cli.against(db, "status", Long.toString(id), "--json");
+        assertTrue(json.out().contains("\"throttle_reason\":\"probe 40 > 25\""), json::toString);
+        Cli lift = Cli.against(db, "throttle", Long.toString(id), "--limit", "probe=0");
+        assertEquals(0, lift.exitCode(), lift::toString);
+        assertTrue(lift.out().contains("probe limit lifted"), lift::toString);
+        Cli finished = run.get(60, TimeUnit.SECONDS);
+        assertEquals(0, finished.exitCode(), finished::toString);
+        assertTrue(finished.err().contains("copy      held: probe 40 > 25"), finished::toString);
+        assertTrue(finished.err().contains("copy      goes on"), finished::toString);
+    }
+
+    @Test
+    void badLimitsAreUsageErrors(TestDatabase db) {
+        Cli unit = Cli.against(db, "run", "--table", "t", "--alter", "ADD COLUMN x int", "--limit", "replica-lag=5MB");
+        assertEquals(2, unit.exitCode(), unit::toString);
+        assertTrue(unit.err().contains("'MB' is not a unit for replica-lag"), unit::toString);
+        Cli probe = Cli.against(db, "run", "--table", "t", "--alter", "ADD COLUMN x int", "--limit", "probe=3");
+        assertTrue(probe.err().contains("--limit probe=... needs --probe"), probe::toString);
+    }
 }

@@ -29,6 +29,7 @@ import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.Control;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
+import dev.doppel.engine.throttle.Throttler;
 import dev.doppel.engine.verify.Checksummer;
 import dev.doppel.engine.verify.QuietPoint;
 import dev.doppel.engine.verify.VerifyResult;
@@ -292,8 +293,13 @@ final class Migration {
             if (from.compareTo(Phase.COPY) <= 0) {
                 enter(c, Phase.COPY, c.checkpoint == null ? "copying about " + c.source.estimatedRows() + " rows"
                         : "copying on after " + String.join(", ", c.checkpoint) + " (" + c.copied + " rows done)");
-                c.copied += new RowCopier(c.worker, c.sql, options, c.id, c.source.display(), c.operator)
-                        .copyAll(c.checkpoint, c.copied, c.source.estimatedRows(), listener);
+                try (Session signals = Session.open(dataSource, "throttle");
+                     Throttler throttler = new Throttler(signals, c.source.oid(), c.source.display(),
+                             options.throttle(), c.operator, c.id, listener)) {
+                    c.copied += new RowCopier(c.worker, c.sql, options, c.id, c.source.display(), throttler)
+                            .copyAll(c.checkpoint, c.copied, c.source.estimatedRows(), listener);
+                    throttler.done();
+                }
             }
             if (from.compareTo(Phase.INDEX) <= 0) {
                 if (c.change.orderBy() != null) {
@@ -303,7 +309,8 @@ final class Migration {
                 enter(c, Phase.INDEX, "building " + c.shadow.deferred().size() + " indexes and constraints");
                 buildDeferred(c);
             }
-            KeyResync resync = swapped ? null : new KeyResync(c.worker, c.sql, REPLAY_BATCH);
+            KeyResync resync = swapped ? null : new KeyResync(c.worker, c.sql, REPLAY_BATCH,
+                    options.throttle().replayRowsPerSecond());
             if (from.compareTo(Phase.REPLAY) <= 0) {
                 enter(c, Phase.REPLAY, c.worker.number(c.sql.backlog()) + " changes logged during the copy");
                 replayed += drain(c, resync, options.cutoverBacklog());

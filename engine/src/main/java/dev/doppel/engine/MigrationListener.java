@@ -16,4 +16,17 @@ public interface MigrationListener {
      */
     default void copied(long rows, long estimatedTotal, double rowsPerSecond) {
     }
+
+    /**
+     * The copy is held, and why; called again while it stays held (the reason's numbers change).
+     *
+     * @param cause what holds it: a throttle measure's label ("replica-lag"), that label with "-unreadable",
+     *              or "paused" (the operator)
+     */
+    default void throttled(String cause, String reason) {
+    }
+
+    /** The copy goes on after being held. */
+    default void unthrottled() {
+    }
 }

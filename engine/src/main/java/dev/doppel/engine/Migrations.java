@@ -10,6 +10,8 @@ import dev.doppel.engine.state.Control;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
+import dev.doppel.engine.throttle.Measure;
+import dev.doppel.engine.throttle.Threshold;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
@@ -148,6 +150,14 @@ public final class Migrations {
     /** Caps a running migration's copy rate from its next chunk on; null returns to the rate it started with. */
     public void throttle(long id, Long maxRowsPerSecond) {
         control(id, s -> Control.throttle(s, id, maxRowsPerSecond));
+    }
+
+    /**
+     * Replaces one throttle limit of a running migration from its next chunk on (a limit of 0 lifts it); null
+     * returns to the limit it started with.
+     */
+    public void limit(long id, Measure measure, Threshold threshold) {
+        control(id, s -> Control.limit(s, id, measure, threshold));
     }
 
     /** Releases a migration waiting at "ready" to cut over (run with a postponed cut-over). */

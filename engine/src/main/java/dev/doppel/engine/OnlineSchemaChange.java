@@ -145,6 +145,18 @@ public final class OnlineSchemaChange {
                 a.copied(rows, estimatedTotal, rowsPerSecond);
                 b.copied(rows, estimatedTotal, rowsPerSecond);
             }
+
+            @Override
+            public void throttled(String cause, String reason) {
+                a.throttled(cause, reason);
+                b.throttled(cause, reason);
+            }
+
+            @Override
+            public void unthrottled() {
+                a.unthrottled();
+                b.unthrottled();
+            }
         };
     }
 

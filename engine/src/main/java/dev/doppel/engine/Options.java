@@ -1,5 +1,7 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.throttle.ThrottleSettings;
+
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -23,12 +25,13 @@ import java.util.function.Consumer;
  *                         columns doppel cannot invert itself (null: derive every column)
  * @param minFreeBytes     a rewrite is refused when it would leave less free on a file system it writes to
  * @param capture          how writes made during the migration are captured: triggers, or logical decoding
+ * @param throttle         limits on WAL rate, replica and slot lag, table load and a probe; the replay's own cap
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
                       Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow, String revertUsing,
-                      long minFreeBytes, Capture capture) {
+                      long minFreeBytes, Capture capture, ThrottleSettings throttle) {
 
     /** How the keys of rows written during the migration reach the change log. */
     public enum Capture {
@@ -51,7 +54,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
-                Rewrite.WHEN_NEEDED, false, null, null, 1L << 30, Capture.TRIGGER);
+                Rewrite.WHEN_NEEDED, false, null, null, 1L << 30, Capture.TRIGGER, ThrottleSettings.none());
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -74,6 +77,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         String revertUsing;
         long minFreeBytes;
         Capture capture;
+        ThrottleSettings throttle;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -96,11 +100,12 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.revertUsing = revertUsing;
         f.minFreeBytes = minFreeBytes;
         f.capture = capture;
+        f.throttle = throttle;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
                 f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.revertUsing, f.minFreeBytes,
-                f.capture);
+                f.capture, f.throttle);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -157,5 +162,9 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withCapture(Capture c) {
         return with(f -> f.capture = c);
+    }
+
+    public Options withThrottle(ThrottleSettings t) {
+        return with(f -> f.throttle = t);
     }
 }

@@ -1,5 +1,6 @@
 package dev.doppel.engine.copy;
 
+import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
 
@@ -32,15 +33,30 @@ public final class KeyResync {
     private final MigrationSql sql;
     private final int batch;
     private final Guard guard;
+    private final long maxRowsPerSecond;
 
     public KeyResync(Session session, MigrationSql sql, int batch) {
-        this(session, sql, batch, (s, ids) -> { });
+        this(session, sql, batch, 0, (s, ids) -> { });
+    }
+
+    /**
+     * @param maxRowsPerSecond cap on rounds outside a lock, so that replay, which no throttle signal holds (it
+     *                         must keep the backlog small), cannot starve the database either; 0 for none. Batches
+     *                         shrink to a second's worth so the cap paces smoothly.
+     */
+    public KeyResync(Session session, MigrationSql sql, int batch, long maxRowsPerSecond) {
+        this(session, sql, batch, maxRowsPerSecond, (s, ids) -> { });
     }
 
     public KeyResync(Session session, MigrationSql sql, int batch, Guard guard) {
+        this(session, sql, batch, 0, guard);
+    }
+
+    private KeyResync(Session session, MigrationSql sql, int batch, long maxRowsPerSecond, Guard guard) {
         this.session = session;
         this.sql = sql;
-        this.batch = batch;
+        this.batch = maxRowsPerSecond > 0 ? (int) Math.max(1, Math.min(batch, maxRowsPerSecond)) : batch;
+        this.maxRowsPerSecond = maxRowsPerSecond;
         this.guard = guard;
     }
 
@@ -71,7 +87,25 @@ public final class KeyResync {
                         sql.src(), backlog);
                 return applied;
             }
-            applied += round();
+            long t0 = System.nanoTime();
+            int n = round();
+            applied += n;
+            pace(n, System.nanoTime() - t0);
+        }
+    }
+
+    private void pace(int entries, long tookNanos) {
+        if (maxRowsPerSecond <= 0) {
+            return;
+        }
+        long nanos = entries * 1_000_000_000L / maxRowsPerSecond - tookNanos;
+        if (nanos > 0) {
+            try {
+                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DoppelException("interrupted", "interrupted while pacing the replay", e);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.Control;
 import dev.doppel.engine.state.MigrationStore;
+import dev.doppel.engine.throttle.Throttler;
 
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -16,7 +17,8 @@ import java.util.List;
 
 /**
  * Copies the source into the shadow in keyset order, one chunk per short transaction that also records the
- * checkpoint, so every chunk is copied exactly once and no long snapshot holds back vacuum.
+ * checkpoint, so every chunk is copied exactly once and no long snapshot holds back vacuum. Before each chunk the
+ * throttler may hold it; after each, the copy sleeps as long as its rows/s cap asks.
  */
 public final class RowCopier {
 
@@ -28,16 +30,16 @@ public final class RowCopier {
     private final Options options;
     private final long migrationId;
     private final String table;
-    private final Control control;
+    private final Throttler throttler;
 
     public RowCopier(Session session, MigrationSql sql, Options options, long migrationId, String table,
-                     Control control) {
+                     Throttler throttler) {
         this.session = session;
         this.sql = sql;
         this.options = options;
         this.migrationId = migrationId;
         this.table = table;
-        this.control = control;
+        this.throttler = throttler;
     }
 
     /**
@@ -48,11 +50,13 @@ public final class RowCopier {
             throws SQLException {
         ChunkSizer sizer = new ChunkSizer(options.chunkTarget(), options.initialChunkRows(), options.maxChunkRows());
         String[] last = checkpoint;
+        long lastRows = 0;
         long total = 0;
         long started = System.nanoTime();
         while (true) {
-            Control.Settings settings = waitWhilePaused(listener);
-            int limit = sizer.next();
+            Control.Settings settings = throttler.await();
+            long cap = settings.maxRowsPerSecond() != null ? settings.maxRowsPerSecond() : options.maxRowsPerSecond();
+            int limit = throttler.bound(bounded(sizer.next(), cap), lastRows, options.chunkTarget());
             long t0 = System.nanoTime();
             String[] from = last;
             double secondsSoFar = (System.nanoTime() - started) / 1e9;
@@ -62,12 +66,12 @@ public final class RowCopier {
                 return total;
             }
             sizer.record(chunk.rows(), elapsed);
+            lastRows = chunk.rows();
             total += chunk.rows();
             last = chunk.lastKey();
             double seconds = (System.nanoTime() - started) / 1e9;
             listener.copied(alreadyCopied + total, estimatedRows, seconds > 0 ? total / seconds : 0);
-            pace(chunk.rows(), System.nanoTime() - t0, settings.maxRowsPerSecond() != null
-                    ? settings.maxRowsPerSecond() : options.maxRowsPerSecond());
+            pace(chunk.rows(), System.nanoTime() - t0, cap);
             if (chunk.rows() < limit) {
                 return total;
             }
@@ -165,18 +169,13 @@ public final class RowCopier {
         return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
-    /** Holds the copy while an operator has paused it; returns the settings to copy the next chunk with. */
-    private Control.Settings waitWhilePaused(MigrationListener listener) throws SQLException {
-        Control.Settings settings = control.current();
-        if (settings.paused()) {
-            listener.phase(dev.doppel.engine.Phase.COPY, "paused by the operator");
-            while (settings.paused()) {
-                sleepNanos(500_000_000L);
-                settings = control.current();
-            }
-            listener.phase(dev.doppel.engine.Phase.COPY, "unpaused");
-        }
-        return settings;
+    /**
+     * Under a rows/s cap a chunk holds at most one chunk target's worth of the cap: a chunk copied fast and then
+     * slept off would write in bursts (its WAL, its I/O) what the cap means to spread out.
+     */
+    private int bounded(int rows, long rowsPerSecond) {
+        return rowsPerSecond <= 0 ? rows
+                : (int) Math.max(1, Math.min(rows, rowsPerSecond * options.chunkTarget().toMillis() / 1000));
     }
 
     /** Sleeps long enough after a chunk that the copy stays under {@code rowsPerSecond} (0: no cap). */

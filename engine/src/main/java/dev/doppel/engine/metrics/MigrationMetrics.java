@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records a migration's progress in a Micrometer registry: rows copied, the copy rate, time per phase and the
- * current phase. Meters are tagged with the table so several migrations can share one registry. Gauges hold
+ * current phase, whether the copy is held and the time it was held per cause ("replica-lag", "paused", ...). Meters are tagged with the table so several migrations can share one registry. Gauges hold
  * their values strongly: the registry outlives the migration, and a collected value would read as NaN.
  */
 public final class MigrationMetrics implements MigrationListener {
@@ -22,6 +22,9 @@ public final class MigrationMetrics implements MigrationListener {
     private final Counter rowsCopied;
     private final AtomicLong rowsPerSecond = new AtomicLong();
     private final AtomicLong phaseOrdinal = new AtomicLong(-1);
+    private final AtomicLong throttledNow = new AtomicLong();
+    private String heldFor;
+    private long heldSince;
     private long lastRows;
     private Phase phase;
     private long phaseStarted;
@@ -36,6 +39,9 @@ public final class MigrationMetrics implements MigrationListener {
         Gauge.builder("doppel.phase", phaseOrdinal, AtomicLong::get).tag("table", table)
                 .description("current phase, as its position in dev.doppel.engine.Phase").strongReference(true)
                 .register(registry);
+        Gauge.builder("doppel.throttled", throttledNow, AtomicLong::get).tag("table", table)
+                .description("1 while the copy is held by a throttle limit, an unreadable signal or a pause")
+                .strongReference(true).register(registry);
     }
 
     @Override
@@ -55,6 +61,27 @@ public final class MigrationMetrics implements MigrationListener {
         rowsCopied.increment(rows - lastRows);
         lastRows = rows;
         rowsPerSecond.set(Math.round(rate));
+    }
+
+    @Override
+    public void throttled(String cause, String reason) {
+        if (!cause.equals(heldFor)) {
+            unthrottled();
+            heldFor = cause;
+            heldSince = System.nanoTime();
+            throttledNow.set(1);
+        }
+    }
+
+    @Override
+    public void unthrottled() {
+        if (heldFor != null) {
+            Timer.builder("doppel.throttled.time").tag("table", table).tag("cause", heldFor)
+                    .description("time the copy was held, per cause").register(registry)
+                    .record(Duration.ofNanos(System.nanoTime() - heldSince));
+            heldFor = null;
+            throttledNow.set(0);
+        }
     }
 
     /** Records how long the migration held a lock on the source. */

@@ -3,14 +3,19 @@ package dev.doppel.engine.state;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
 
+import dev.doppel.engine.throttle.Measure;
+import dev.doppel.engine.throttle.ThrottleSettings;
+import dev.doppel.engine.throttle.Threshold;
+
 import java.sql.SQLException;
+import java.util.Map;
 
 import static dev.doppel.engine.sql.Identifiers.quote;
 
 /**
  * An operator's live settings for a running migration, kept in its {@code doppel.migrations} row so that any
- * session, from any host and through any pooler, can change them: pause, a copy-rate cap, and a postponed
- * cut-over waiting to be released. The running migration reads them at most twice a second and stamps
+ * session, from any host and through any pooler, can change them: pause, a copy-rate cap, throttle limits that
+ * replace the ones the migration started with, and a postponed cut-over waiting to be released. The running migration reads them at most twice a second and stamps
  * {@code control_seen_at}, which `status` shows as the acknowledgement.
  */
 public final class Control {
@@ -18,8 +23,12 @@ public final class Control {
     private static final String MIGRATIONS = quote(ObjectNames.SCHEMA) + ".migrations";
     private static final long READ_EVERY_NANOS = 500_000_000L;
 
-    /** What the operator asked for; a null rate means the rate the migration was started with. */
-    public record Settings(boolean paused, Long maxRowsPerSecond, boolean cutoverPostponed, boolean cutoverReleased) {
+    /**
+     * What the operator asked for; a null rate means the rate the migration was started with, and a measure missing
+     * from {@code limits} keeps the limit it was started with (a limit of 0 lifts it).
+     */
+    public record Settings(boolean paused, Long maxRowsPerSecond, boolean cutoverPostponed, boolean cutoverReleased,
+                           Map<Measure, Threshold> limits) {
     }
 
     private final Session session;
@@ -36,9 +45,9 @@ public final class Control {
         if (current == null || System.nanoTime() - readAt > READ_EVERY_NANOS) {
             current = session.one("UPDATE " + MIGRATIONS + " SET control_seen_at = now() WHERE id = ? RETURNING"
                     + " control_paused, control_max_rows_per_second, control_cutover = 'postponed',"
-                    + " control_cutover = 'released'",
-                    rs -> new Settings(rs.getBoolean(1), (Long) rs.getObject(2), rs.getBoolean(3), rs.getBoolean(4)),
-                    id);
+                    + " control_cutover = 'released', control_limits",
+                    rs -> new Settings(rs.getBoolean(1), (Long) rs.getObject(2), rs.getBoolean(3), rs.getBoolean(4),
+                            ThrottleSettings.parseLimits(rs.getString(5))), id);
             readAt = System.nanoTime();
         }
         return current;
@@ -51,6 +60,22 @@ public final class Control {
 
     public static void throttle(Session s, long id, Long maxRowsPerSecond) throws SQLException {
         s.update("UPDATE " + MIGRATIONS + " SET control_max_rows_per_second = ? WHERE id = ?", maxRowsPerSecond, id);
+    }
+
+    /** Replaces one throttle limit from the next chunk on; null returns to the limit the migration started with. */
+    public static void limit(Session s, long id, Measure measure, Threshold threshold) throws SQLException {
+        s.transaction(t -> {
+            Map<Measure, Threshold> limits = ThrottleSettings.parseLimits(t.text("SELECT control_limits FROM "
+                    + MIGRATIONS + " WHERE id = ? FOR UPDATE", id));
+            if (threshold == null) {
+                limits.remove(measure);
+            } else {
+                limits.put(measure, threshold);
+            }
+            t.update("UPDATE " + MIGRATIONS + " SET control_limits = ? WHERE id = ?",
+                    limits.isEmpty() ? null : ThrottleSettings.formatLimits(limits), id);
+            return null;
+        });
     }
 
     /** {@code postponed} holds the cut-over at "ready" until released; false releases it. */

@@ -10,6 +10,7 @@ import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.throttle.ThrottleSettings;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,7 +60,8 @@ public final class MigrationStore {
                     "control_paused boolean NOT NULL DEFAULT false", "control_max_rows_per_second bigint",
                     "control_cutover text", "control_seen_at timestamptz", "estimated_rows bigint",
                     "copy_rate bigint", "revert_using text", "revert_refusal text", "result_fingerprint text",
-                    "capture text NOT NULL DEFAULT 'trigger'", "slot text")) {
+                    "capture text NOT NULL DEFAULT 'trigger'", "slot text", "control_limits text",
+                    "throttle_reason text", "throttled_since timestamptz")) {
                 s.execute("ALTER TABLE " + MIGRATIONS + " ADD COLUMN IF NOT EXISTS " + column);
             }
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
@@ -160,7 +162,8 @@ public final class MigrationStore {
             + " phase, checkpoint, rows_copied, outcome, error, old_table, drop_after, started_at, updated_at, pid,"
             + " control_paused, control_max_rows_per_second, control_cutover = 'postponed',"
             + " control_cutover = 'released', control_seen_at,"
-            + " estimated_rows, copy_rate, revert_using, revert_refusal, capture, slot FROM " + MIGRATIONS;
+            + " estimated_rows, copy_rate, revert_using, revert_refusal, capture, slot, control_limits, throttle_reason,"
+            + " throttled_since FROM " + MIGRATIONS;
 
     private static MigrationRecord record(ResultSet rs) throws SQLException {
         return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -168,9 +171,10 @@ public final class MigrationStore {
                 rs.getArray(9) == null ? null : Session.strings(rs.getArray(9)), rs.getLong(10), rs.getString(11),
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), rs.getInt(17),
-                new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20), rs.getBoolean(21)),
+                new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20), rs.getBoolean(21),
+                        ThrottleSettings.parseLimits(rs.getString(29))),
                 instant(rs.getTimestamp(22)), rs.getLong(23), rs.getLong(24), rs.getString(25), rs.getString(26),
-                rs.getString(27), rs.getString(28));
+                rs.getString(27), rs.getString(28), rs.getString(30), instant(rs.getTimestamp(31)));
     }
 
     public void phase(long id, Phase phase, String message) throws SQLException {
@@ -191,6 +195,15 @@ public final class MigrationStore {
     public static String checkpointSql() {
         return "UPDATE " + MIGRATIONS + " SET checkpoint = ?, rows_copied = rows_copied + ?, copy_rate = ?,"
                 + " updated_at = now() WHERE id = ?";
+    }
+
+    /**
+     * Records why the copy is held now (null: it is not), for `status`; the time it started being held stays
+     * while the reason changes.
+     */
+    public static void throttled(Session s, long id, String reason) throws SQLException {
+        s.update("UPDATE " + MIGRATIONS + " SET throttle_reason = ?, throttled_since = CASE WHEN ?::text IS NULL"
+                + " THEN NULL ELSE coalesce(throttled_since, now()) END WHERE id = ?", reason, reason, id);
     }
 
     /** Change-log entries not yet re-synced, or -1 when the migration has no log (not started or finished). */
@@ -269,9 +282,13 @@ public final class MigrationStore {
                 + " ORDER BY position", rs -> new String[] {rs.getString(1), rs.getString(2)}, id);
     }
 
-    /** A stop that leaves the migration resumable: the error is recorded, the outcome stays open. */
+    /**
+     * A stop that leaves the migration resumable: the error is recorded, the outcome stays open, and nothing holds
+     * the copy any more (a throttle's reason, if it stopped the migration, is in the error).
+     */
     public void stopped(long id, Phase phase, String error) throws SQLException {
-        session.update("UPDATE " + MIGRATIONS + " SET error = ?, updated_at = now() WHERE id = ?", error, id);
+        session.update("UPDATE " + MIGRATIONS + " SET error = ?, throttle_reason = NULL, throttled_since = NULL,"
+                + " updated_at = now() WHERE id = ?", error, id);
         event(id, phase, "stopped: " + error);
     }
 

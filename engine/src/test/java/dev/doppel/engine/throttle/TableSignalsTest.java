@@ -1,0 +1,127 @@
+package dev.doppel.engine.throttle;
+
+import dev.doppel.engine.Options;
+import dev.doppel.engine.Phase;
+import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The copy is held, with its reason in the migration's row, while a probe, the source table's lock waiters or its
+ * active sessions are over their limits, or a probe cannot be read; it goes on when they come down or the
+ * operator lifts the limit.
+ */
+@PostgresTest
+class TableSignalsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static Options slowCopy(ThrottleSettings throttle) {
+        return Options.defaults().withChunk(Duration.ofMillis(20), 500, 500).withMaxRowsPerSecond(10_000)
+                .withThrottle(throttle);
+    }
+
+    private static void table(TestDatabase db, String name) {
+        db.execute("CREATE TABLE " + name + " (id int PRIMARY KEY, v int)",
+                "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, 20000) g");
+    }
+
+    @Test
+    void aProbeOverItsLimitHoldsTheCopyUntilItComesDown(TestDatabase db) throws Exception {
+        table(db, "probed");
+        db.execute("CREATE TABLE queue_depth (v int)", "INSERT INTO queue_depth VALUES (100)");
+        Running run = Running.start(db.dataSource(), "probed", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withProbe("SELECT v FROM queue_depth").withLimit(Measure.PROBE,
+                        new Threshold(10, 0))));
+        MigrationRecord held = run.await(WAIT, r -> Running.heldFor(r, "probe 100 > 10"));
+        assertEquals(Phase.COPY, held.phase());
+        assertEquals(0, held.rowsCopied(), "not one chunk while the probe is over its limit");
+        assertTrue(held.throttledSince() != null);
+        db.execute("UPDATE queue_depth SET v = 3");
+        assertEquals("succeeded", run.finish().outcome());
+        assertNull(run.current().throttleReason(), "the reason is cleared when the copy goes on");
+    }
+
+    @Test
+    void aFailingProbeHoldsTheCopyUntilTheOperatorLiftsTheLimit(TestDatabase db) throws Exception {
+        table(db, "blind");
+        Running run = Running.start(db.dataSource(), "blind", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withProbe("SELECT v FROM no_such_table").withLimit(Measure.PROBE,
+                        new Threshold(10, 0))));
+        MigrationRecord held = run.await(WAIT, r -> Running.heldFor(r, "probe unreadable: the probe failed"));
+        assertTrue(held.throttleReason().contains("no_such_table"), held.throttleReason());
+        Thread.sleep(1_000);
+        assertEquals(0, run.current().rowsCopied(), "doppel does not copy blind");
+        run.migrations.limit(held.id(), Measure.PROBE, new Threshold(0, 0));
+        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(20_000, run.finish().rowsCopied());
+    }
+
+    @Test
+    void lockWaitersOnTheSourceHoldTheCopy(TestDatabase db) throws Exception {
+        table(db, "contended");
+        Running run = Running.start(db.dataSource(), "contended", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withLimit(Measure.LOCK_WAITERS, new Threshold(1, 0))));
+        run.await(WAIT, r -> r.rowsCopied() > 0);
+        try (Connection holder = db.connect(); Statement s = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            s.execute("SELECT * FROM contended WHERE id = 1 FOR UPDATE");
+            CompletableFuture<Void> w1 = waiter(db);
+            CompletableFuture<Void> w2 = waiter(db);
+            MigrationRecord held = run.await(WAIT, r -> Running.heldFor(r, "lock waiters 2 > 1 on public.contended"));
+            Thread.sleep(1_000);
+            assertEquals(held.rowsCopied(), run.current().rowsCopied(), "held while the writers wait");
+            holder.rollback();
+            w1.join();
+            w2.join();
+        }
+        assertEquals("succeeded", run.finish().outcome());
+    }
+
+    @Test
+    void activeSessionsOnTheSourceHoldTheCopy(TestDatabase db) throws Exception {
+        table(db, "busy");
+        Running run = Running.start(db.dataSource(), "busy", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withLimit(Measure.ACTIVE_SESSIONS, new Threshold(1, 0))));
+        run.await(WAIT, r -> r.rowsCopied() > 0);
+        CompletableFuture<Void> q1 = CompletableFuture.runAsync(() -> db.execute("SELECT pg_sleep(4) FROM busy LIMIT 1"));
+        CompletableFuture<Void> q2 = CompletableFuture.runAsync(() -> db.execute("SELECT pg_sleep(4) FROM busy LIMIT 1"));
+        run.await(WAIT, r -> Running.heldFor(r, "active sessions 2 > 1 on public.busy"));
+        q1.join();
+        q2.join();
+        assertEquals("succeeded", run.finish().outcome());
+    }
+
+    @Test
+    void aCriticalReadingStopsTheMigrationResumablyWhenAskedTo(TestDatabase db) throws Exception {
+        table(db, "critical");
+        db.execute("CREATE TABLE alarm (v int)", "INSERT INTO alarm VALUES (100)");
+        Running run = Running.start(db.dataSource(), "critical", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withProbe("SELECT v FROM alarm").withLimit(Measure.PROBE,
+                        new Threshold(10, 50)).withOnCritical(ThrottleSettings.Critical.ABORT, Duration.ZERO)));
+        ExecutionException stopped = assertThrows(ExecutionException.class, run::finish);
+        assertTrue(stopped.getCause().getMessage().contains("probe 100 >= critical 50"),
+                stopped.getCause().getMessage());
+        MigrationRecord r = run.current();
+        assertNull(r.outcome(), "stopped, not failed: it can be resumed");
+        db.execute("UPDATE alarm SET v = 0");
+        assertEquals("succeeded", run.migrations.options(slowCopy(ThrottleSettings.none())).resume(r.id())
+                .outcome());
+    }
+
+    private static CompletableFuture<Void> waiter(TestDatabase db) {
+        return CompletableFuture.runAsync(() -> db.execute("UPDATE contended SET v = v + 1 WHERE id = 1"));
+    }
+}
