@@ -392,9 +392,12 @@ final class Migration {
     }
 
     /** Brings the log up to date with what capture has seen (logical capture lags a little), then re-syncs. */
-    private static long drain(Context c, KeyResync resync, long until) throws SQLException {
+    private long drain(Context c, KeyResync resync, long until) throws SQLException {
         c.capture.catchUp(CATCH_UP);
-        return resync.drain(until, DRAIN_PATIENCE);
+        listener.backlog(c.worker.number(c.sql.backlog()));
+        long applied = resync.drain(until, DRAIN_PATIENCE);
+        listener.replayed(applied);
+        return applied;
     }
 
     /**
@@ -681,6 +684,7 @@ final class Migration {
         long heldMillis = (System.nanoTime() - lockedAt[0]) / 1_000_000;
         locks.add(new Result.LockHeld("cut-over (ACCESS EXCLUSIVE)", heldMillis, c.lockRetry.lastAttempts()));
         log.info("cut-over held ACCESS EXCLUSIVE on {} for {} ms", c.source.display(), heldMillis);
+        listener.replayed(applied);
         return applied;
     }
 

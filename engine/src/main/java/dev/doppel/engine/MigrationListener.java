@@ -29,4 +29,16 @@ public interface MigrationListener {
     /** The copy goes on after being held. */
     default void unthrottled() {
     }
+
+    /** One copy chunk committed: its rows and how long it took. */
+    default void chunk(long rows, long millis) {
+    }
+
+    /** The change log's backlog (entries not yet re-synced), read before each replay pass. */
+    default void backlog(long entries) {
+    }
+
+    /** Entries of the change log re-synced into the shadow. */
+    default void replayed(long entries) {
+    }
 }

@@ -123,9 +123,14 @@ public final class OnlineSchemaChange {
                 return work.on(new Migration(dataSource, options, listener));
             }
             MigrationMetrics metrics = new MigrationMetrics(meterRegistry, table);
-            Result result = work.on(new Migration(dataSource, options, both(listener, metrics)));
-            result.locks().forEach(l -> metrics.lockHeld(l.what(), l.millis()));
-            return result;
+            try {
+                Result result = work.on(new Migration(dataSource, options, both(listener, metrics)));
+                result.locks().forEach(l -> metrics.lockHeld(l.what(), l.millis(), l.attempts()));
+                return result;
+            } catch (DoppelException e) {
+                metrics.error(e.reason());
+                throw e;
+            }
         } catch (SQLException e) {
             throw new DoppelException("database_error", "migrating " + table + " failed before it started: "
                     + e.getMessage() + " (SQLSTATE " + e.getSQLState() + "); nothing was created", e);
@@ -156,6 +161,24 @@ public final class OnlineSchemaChange {
             public void unthrottled() {
                 a.unthrottled();
                 b.unthrottled();
+            }
+
+            @Override
+            public void chunk(long rows, long millis) {
+                a.chunk(rows, millis);
+                b.chunk(rows, millis);
+            }
+
+            @Override
+            public void backlog(long entries) {
+                a.backlog(entries);
+                b.backlog(entries);
+            }
+
+            @Override
+            public void replayed(long entries) {
+                a.replayed(entries);
+                b.replayed(entries);
             }
         };
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @PostgresTest
@@ -29,6 +30,35 @@ class MigrationMetricsTest {
         assertNotNull(registry.get("doppel.phase.duration").tag("phase", "copy").timer());
         assertTrue(registry.get("doppel.lock.held").tag("lock", "cut-over (ACCESS EXCLUSIVE)").timer().count() == 1);
         assertEquals(Phase.DONE.ordinal(), registry.get("doppel.phase").gauge().value());
+        assertTrue(registry.get("doppel.lock.attempts").tag("lock", "cut-over (ACCESS EXCLUSIVE)").counter()
+                .count() >= 1);
+        assertTrue(registry.get("doppel.chunk.rows").summary().count() >= 5, "at most 1,000 rows a chunk");
+        assertEquals(4321, registry.get("doppel.chunk.rows").summary().totalAmount());
+        assertEquals(registry.get("doppel.chunk.rows").summary().count(),
+                registry.get("doppel.chunk.duration").timer().count());
+        assertEquals(0, registry.get("doppel.replay.backlog").gauge().value());
+    }
+
+    @Test
+    void writesDuringTheCopyAreCountedAsReplayedAndARefusalAsAnError(TestDatabase db) {
+        db.execute("CREATE TABLE metered_replay (id int PRIMARY KEY, v int)",
+                "INSERT INTO metered_replay SELECT g, g FROM generate_series(1, 3000) g");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MigrationListener writeOnce = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.INDEX) {
+                    db.execute("UPDATE metered_replay SET v = -v WHERE id <= 25");
+                }
+            }
+        };
+        OnlineSchemaChange.builder().dataSource(db.dataSource()).table("metered_replay")
+                .alter("ALTER COLUMN v TYPE bigint").listener(writeOnce).meterRegistry(registry).build().run();
+        assertTrue(registry.get("doppel.replay.entries").counter().count() >= 25,
+                "the 25 updated keys are re-synced");
+        assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder().dataSource(db.dataSource())
+                .table("metered_missing").alter("DROP COLUMN id").meterRegistry(registry).build().run());
+        assertEquals(1, registry.get("doppel.errors").tag("reason", "table_not_found").counter().count());
     }
 
     @Test

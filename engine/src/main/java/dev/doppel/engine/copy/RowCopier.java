@@ -70,6 +70,7 @@ public final class RowCopier {
             total += chunk.rows();
             last = chunk.lastKey();
             double seconds = (System.nanoTime() - started) / 1e9;
+            listener.chunk(chunk.rows(), elapsed / 1_000_000);
             listener.copied(alreadyCopied + total, estimatedRows, seconds > 0 ? total / seconds : 0);
             pace(chunk.rows(), System.nanoTime() - t0, cap);
             if (chunk.rows() < limit) {
