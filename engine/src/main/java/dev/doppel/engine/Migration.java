@@ -21,6 +21,7 @@ import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.shadow.ShadowTableBuilder;
+import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.InPlaceSql;
 import dev.doppel.engine.sql.MigrationSql;
@@ -147,8 +148,7 @@ final class Migration {
      */
     private Result rerunInPlace(Session control, MigrationRecord r) throws SQLException {
         ObjectNames names = new ObjectNames(r.tableOid());
-        if (!Boolean.TRUE.equals(control.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1),
-                names.advisoryKey()))) {
+        if (!AdvisoryLock.tryTake(control, names)) {
             throw new DoppelException("already_running", "migration " + r.id() + " of " + r.tableName()
                     + " is running in another doppel process; wait for it, or stop it first");
         }
@@ -158,7 +158,7 @@ final class Migration {
             new MigrationStore(control).finish(r.id(), "aborted", "stopped in place in phase "
                     + r.phase().name().toLowerCase() + "; undone and run again by resume", null, null);
         } finally {
-            control.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());
+            AdvisoryLock.release(control, names);
         }
         log.info("migration {} of {} stopped in place; what it added is undone, running the change again", r.id(),
                 r.tableName());
@@ -597,22 +597,23 @@ final class Migration {
         c.worker.execute("SET statement_timeout = '10min'");
     }
 
+    /** A resume may find it validated already. */
+    private static void validateIfPending(Session s, String table, String constraint) throws SQLException {
+        if (s.number(MigrationSql.notValidated(), table, constraint) > 0) {
+            s.execute(MigrationSql.validateConstraint(table, constraint));
+        }
+    }
+
     /** Validates the foreign keys added NOT VALID at the swap, analyzes, and keeps or drops the old table. */
     private String after(Context c) throws SQLException {
         String newTable = c.source.qualified();
         for (ForeignKey fk : c.shadow.foreignKeys()) {
-            boolean pending = c.worker.number("SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass(?)"
-                    + " AND conname = ? AND NOT convalidated", newTable, fk.name()) > 0;
-            if (fk.validate() && pending) {
-                c.worker.execute("ALTER TABLE " + newTable + " VALIDATE CONSTRAINT " + quote(fk.name()));
+            if (fk.validate()) {
+                validateIfPending(c.worker, newTable, fk.name());
             }
         }
         for (String[] fk : c.store.toValidate(c.id)) {
-            boolean pending = c.worker.number("SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass(?)"
-                    + " AND conname = ? AND NOT convalidated", fk[0], fk[1]) > 0;
-            if (pending) {
-                c.worker.execute("ALTER TABLE " + fk[0] + " VALIDATE CONSTRAINT " + quote(fk[1]));
-            }
+            validateIfPending(c.worker, fk[0], fk[1]);
         }
         c.worker.execute("ANALYZE " + newTable);
         String oldTable = c.store.load(c.id).oldTable();
@@ -778,8 +779,7 @@ final class Migration {
     }
 
     private void lock(Context c) throws SQLException {
-        if (!Boolean.TRUE.equals(c.control.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1),
-                c.names.advisoryKey()))) {
+        if (!AdvisoryLock.tryTake(c.control, c.names)) {
             throw new DoppelException("already_running", "another doppel process is migrating table oid "
                     + c.names.oid() + " (" + (c.source == null ? "see `doppel status`" : c.source.display()) + ");"
                     + " wait for it to finish, or stop it first");
@@ -795,7 +795,7 @@ final class Migration {
      */
     private static void unlock(Context c) {
         try {
-            c.control.execute("SELECT pg_advisory_unlock(?)", c.names.advisoryKey());
+            AdvisoryLock.release(c.control, c.names);
         } catch (SQLException e) {
             log.warn("could not release the advisory lock of table oid {} ({}); it ends with the lost session",
                     c.names.oid(), e.getMessage());

@@ -4,6 +4,7 @@ import dev.doppel.engine.capture.LogicalSource;
 import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.cutover.OldTableDrop;
+import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.state.Control;
@@ -119,7 +120,7 @@ public final class Migrations {
                             null, null);
                 }
             } finally {
-                s.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());
+                AdvisoryLock.release(s, names);
             }
             return null;
         });
@@ -194,7 +195,7 @@ public final class Migrations {
             LockRetry lockRetry = new LockRetry(s, options.lockTimeout(), options.lockAttempts(), options.maxLockHeld());
             for (MigrationRecord r : store.all()) {
                 ObjectNames names = new ObjectNames(r.tableOid());
-                if (!tryHold(s, names)) {
+                if (!AdvisoryLock.tryTake(s, names)) {
                     report.add("migration " + r.id() + " of " + r.tableName() + " is running; left alone");
                     continue;
                 }
@@ -219,7 +220,7 @@ public final class Migrations {
                                 : " or `doppel abort " + r.id() + "`"));
                     }
                 } finally {
-                    s.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());
+                    AdvisoryLock.release(s, names);
                 }
             }
             return report;
@@ -252,13 +253,8 @@ public final class Migrations {
                 || LogicalSource.slotExists(s, LogicalSource.slotName(s, names));
     }
 
-    private static boolean tryHold(Session s, ObjectNames names) throws SQLException {
-        return Boolean.TRUE.equals(s.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1),
-                names.advisoryKey()));
-    }
-
     private static void holdOrRefuse(Session s, ObjectNames names, MigrationRecord r) throws SQLException {
-        if (!tryHold(s, names)) {
+        if (!AdvisoryLock.tryTake(s, names)) {
             throw new DoppelException("already_running", "migration " + r.id() + " of " + r.tableName() + " is"
                     + " running in another doppel process (backend pid " + r.pid() + "); stop that process first");
         }

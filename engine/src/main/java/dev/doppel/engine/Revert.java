@@ -11,6 +11,7 @@ import dev.doppel.engine.plan.InverseMapping;
 import dev.doppel.engine.plan.RevertUsing;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
+import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
@@ -70,10 +71,10 @@ final class Revert {
                 try {
                     return revert(control, worker, store, r, current, names, currentNames);
                 } finally {
-                    control.execute("SELECT pg_advisory_unlock(?)", currentNames.advisoryKey());
+                    AdvisoryLock.release(control, currentNames);
                 }
             } finally {
-                control.execute("SELECT pg_advisory_unlock(?)", names.advisoryKey());
+                AdvisoryLock.release(control, names);
             }
         }
     }
@@ -226,7 +227,7 @@ final class Revert {
     }
 
     private static void hold(Session s, ObjectNames names, MigrationRecord r) throws SQLException {
-        if (!Boolean.TRUE.equals(s.one("SELECT pg_try_advisory_lock(?)", rs -> rs.getBoolean(1), names.advisoryKey()))) {
+        if (!AdvisoryLock.tryTake(s, names)) {
             throw new DoppelException("already_running", "a doppel process holds " + r.tableName() + " (migration "
                     + r.id() + " or a later one); wait for it, or stop it first");
         }

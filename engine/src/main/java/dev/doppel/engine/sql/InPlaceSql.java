@@ -12,7 +12,7 @@ public record InPlaceSql(TableInfo source, ObjectNames names) {
     }
 
     public String validateConstraint(String constraint) {
-        return "ALTER TABLE " + source.qualified() + " VALIDATE CONSTRAINT " + quote(constraint);
+        return MigrationSql.validateConstraint(source.qualified(), constraint);
     }
 
     public String dropConstraintIfExists(String constraint) {

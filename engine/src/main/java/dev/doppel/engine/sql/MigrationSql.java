@@ -73,6 +73,17 @@ public final class MigrationSql {
         return "(" + keyList(prefix) + ")";
     }
 
+    // ---- after the swap -------------------------------------------------------------------------------------
+
+    /** 1 when constraint (name, parameter 2) of table (parameter 1) exists NOT VALID, else 0. */
+    public static String notValidated() {
+        return "SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass(?) AND conname = ? AND NOT convalidated";
+    }
+
+    public static String validateConstraint(String table, String constraint) {
+        return "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + quote(constraint);
+    }
+
     // ---- repack order ---------------------------------------------------------------------------------------
 
     /** The statements that put the copied shadow in the order of {@code orderBy}; nothing else uses the shadow yet. */
