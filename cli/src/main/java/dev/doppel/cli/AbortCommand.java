@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
                         + " it; stop that process first), lock_timeout (the table stayed locked by others)."},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
-                ExitCodes.REFUSED_UNCHANGED_LINE},
+                ExitCodes.REFUSED_UNCHANGED_LINE, ExitCodes.STOPPED_LINE, ExitCodes.RUNNING_LINE},
         footerHeading = "%nExamples:%n",
         footer = {"  doppel abort -h db.internal -d shop -U app 42",
                 "  doppel abort -d shop 42 --lock-timeout 200ms --json"})

@@ -9,6 +9,9 @@ final class ExitCodes {
     static final int FAILED = 1;
     /** 2, a usage error, is picocli's own: it returns it for every option it cannot parse or we reject. */
     static final int REFUSED = 3;
+    static final int VERIFY_MISMATCH = 4;
+    static final int STOPPED = 5;
+    static final int ALREADY_RUNNING = 6;
 
     static final String HEADING = "%nExit codes:%n";
     static final String OK_LINE = "0:success";
@@ -21,10 +24,21 @@ final class ExitCodes {
     static final String REFUSED_UNCHANGED_LINE = "3:refused, nothing was changed; the message names the reason and"
             + " the fix";
 
+    static final String MISMATCH_LINE = "4:verification found the tables different; the shadow was removed and the"
+            + " table is as it was, with the application's writes";
+    static final String STOPPED_LINE = "5:stopped, resumable: a lock not obtained, a lost connection, Ctrl-C or"
+            + " SIGTERM; `doppel resume ID` goes on, `doppel abort ID` undoes (before the swap)";
+    static final String RUNNING_LINE = "6:another doppel process is working on this table or migration";
+
     private ExitCodes() {
     }
 
     static int of(DoppelException e) {
-        return e.isRefusal() ? REFUSED : FAILED;
+        return switch (e.reason()) {
+            case "verify_mismatch" -> VERIFY_MISMATCH;
+            case "stopped", "interrupted" -> STOPPED;
+            case "already_running" -> ALREADY_RUNNING;
+            default -> e.isRefusal() ? REFUSED : FAILED;
+        };
     }
 }

@@ -18,13 +18,13 @@ final class Failures {
         int code = ExitCodes.of(e);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("outcome", "failed");
+            m.put("outcome", outcome(code));
             m.put("reason", e.reason());
             m.put("error", e.getMessage());
             spec.commandLine().getOut().println(Json.compact(m));
             spec.commandLine().getOut().flush();
         } else {
-            String what = code == ExitCodes.REFUSED ? "refused" : "failed";
+            String what = outcome(code);
             String line = "doppel " + spec.name() + " " + what + " (" + e.reason() + "): " + e.getMessage();
             if (LogFormat.current() == LogFormat.JSON) {
                 LoggerFactory.getLogger(LogFormat.CLI_LOGGER).error(line);
@@ -34,5 +34,13 @@ final class Failures {
             }
         }
         return code;
+    }
+
+    private static String outcome(int code) {
+        return switch (code) {
+            case ExitCodes.REFUSED, ExitCodes.ALREADY_RUNNING -> "refused";
+            case ExitCodes.STOPPED -> "stopped";
+            default -> "failed";
+        };
     }
 }

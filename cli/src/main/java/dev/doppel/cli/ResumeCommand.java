@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
                         + " process holds it), stopped (stopped again; resume again)."},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
-                ExitCodes.REFUSED_UNCHANGED_LINE},
+                ExitCodes.REFUSED_UNCHANGED_LINE, ExitCodes.MISMATCH_LINE, ExitCodes.STOPPED_LINE,
+                ExitCodes.RUNNING_LINE},
         footerHeading = "%nExamples:%n",
         footer = {"  doppel resume -h db.internal -d shop -U app 42",
                 "  doppel resume -d shop 42 --lock-attempts 120 --drop-old --json"})
@@ -62,7 +63,7 @@ final class ResumeCommand implements Callable<Integer> {
         Options options = throttle.applyTo(copy.applyTo(locks.applyTo(Options.defaults())));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
-        try {
+        try (Interrupts stop = Interrupts.install(err)) {
             Result result = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err))
                     .resume(id);
             spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(result)) + "\n"

@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
                         + " lock_timeout (the table stayed locked by others), stopped (try again)."},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
-                ExitCodes.REFUSED_UNCHANGED_LINE},
+                ExitCodes.REFUSED_UNCHANGED_LINE, ExitCodes.STOPPED_LINE, ExitCodes.RUNNING_LINE},
         footerHeading = "%nExamples:%n",
         footer = {"  doppel revert -h db.internal -d shop -U app 42",
                 "  doppel revert -d shop 42 --lock-attempts 120 --keep-old 72h --json"})
@@ -64,7 +64,7 @@ final class RevertCommand implements Callable<Integer> {
     public Integer call() {
         Options options = locks.applyTo(Options.defaults()).withKeepOld(keepOld);
         PrintWriter err = spec.commandLine().getErr();
-        try {
+        try (Interrupts stop = Interrupts.install(err)) {
             Result r = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err)).revert(id);
             spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(r)) + "\n" : text(r));
             spec.commandLine().getOut().flush();

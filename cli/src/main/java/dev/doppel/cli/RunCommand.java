@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
                         + " comment, quote a value with spaces in \"...\" or '...' on one line, and double a"
                         + " backslash."},
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REFUSED_LINE},
+        exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE, ExitCodes.REFUSED_LINE,
+                ExitCodes.MISMATCH_LINE, ExitCodes.STOPPED_LINE, ExitCodes.RUNNING_LINE},
         footerHeading = "%nExamples:%n",
         footer = {"  doppel run -d shop @orders-to-cents.args     the change kept in a file",
                 "  doppel run -h db.internal -d shop -U app --table public.orders \\",
@@ -74,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
                 Options.defaults())))));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
-        try {
+        try (Interrupts stop = Interrupts.install(err)) {
             Applied applied;
             if (metricsPort == null) {
                 applied = change.builder(connection.dataSource()).options(options).listener(Progress.on(err)).build()

@@ -36,6 +36,20 @@ final class Jar {
             return result(process.exitValue());
         }
 
+        /** What it has written to stderr so far. */
+        String stderrSoFar() {
+            try {
+                return Files.readString(err);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Sends a signal by name ("INT", "TERM"), as a terminal's Ctrl-C or a scheduler would. */
+        void signal(String name) throws IOException, InterruptedException {
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        }
+
         /** SIGKILL: no shutdown hook, no cleanup, as a crashed host or an OOM killer would stop it. */
         void kill() throws InterruptedException {
             process.destroyForcibly().waitFor();

@@ -63,7 +63,7 @@ class PlanCommandTest {
         Cli cli = Cli.against(db, "plan", "--table", "no_such_table", "--alter", CHANGE, "--json");
         assertEquals(3, cli.exitCode(), cli::toString);
         String json = cli.out().strip();
-        assertEquals("failed", JsonField.at(db, json, "{outcome}"));
+        assertEquals("refused", JsonField.at(db, json, "{outcome}"));
         assertEquals("table_not_found", JsonField.at(db, json, "{reason}"));
         assertTrue(JsonField.at(db, json, "{error}").contains("no_such_table"), json);
     }

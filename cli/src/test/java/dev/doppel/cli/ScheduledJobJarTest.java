@@ -107,6 +107,39 @@ class ScheduledJobJarTest {
     }
 
     @Test
+    void ctrlCStopsTheRunAtASafePointResumablyAndASecondOneAtOnce(TestDatabase db) throws Exception {
+        Tables.orders(db, "interrupted_orders", 30_000);
+        Jar.Running run = Jar.start(db, NO_ENV, "run", "--table", "interrupted_orders", "--alter", Tables.TO_CENTS,
+                "--max-rows-per-second", "5000", "--chunk-time", "100ms");
+        await(() -> phaseOf(db, "interrupted_orders") != null && db.count("SELECT max(rows_copied) FROM"
+                + " doppel.migrations WHERE table_name = 'public.interrupted_orders'") > 0, run);
+        run.signal("INT");
+        Jar.Result stopped = run.await(60);
+        assertEquals(Cli.exitFor("stopped"), stopped.exitCode(), stopped::toString);
+        assertTrue(stopped.err().contains("stopping at the next safe point"), stopped::toString);
+        assertTrue(stopped.err().contains("stopped by request while"), stopped::toString);
+        long id = Tables.migrationOf(db, "interrupted_orders");
+        assertEquals("COPY", phaseOf(db, "interrupted_orders"));
+        assertEquals(null, db.scalar("SELECT outcome FROM doppel.migrations WHERE id = " + id), "resumable");
+
+        Jar.Running resume = Jar.start(db, NO_ENV, "resume", Long.toString(id), "--max-rows-per-second", "5000");
+        await(() -> resume.stderrSoFar().contains("copy"), resume);
+        resume.signal("TERM");
+        resume.signal("TERM");
+        // Halted by the second signal, or stopped at a safe point before it arrived: either way nothing half done.
+        Jar.Result halted = resume.await(60);
+        assertTrue(halted.exitCode() == 128 + 15 || halted.exitCode() == Cli.exitFor("stopped"), halted::toString);
+        await(() -> db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 6582128") == 0,
+                null);
+
+        Jar.Result finished = Jar.run(db, NO_ENV, "resume", Long.toString(id));
+        assertEquals(0, finished.exitCode(), finished::toString);
+        assertEquals("bigint", Tables.type(db, "interrupted_orders", "total"));
+        assertEquals(db.count("SELECT sum(g) FROM generate_series(1, 30000) g"),
+                db.count("SELECT sum(total) FROM interrupted_orders"), "every row once, in cents");
+    }
+
+    @Test
     void logFormatJsonWritesOneJsonObjectPerStderrLineAndLeavesTheReportAlone(TestDatabase db) {
         Tables.orders(db, "logged_orders", 500);
         Jar.Result run = Jar.run(db, Map.of("DOPPEL_LOG_LEVEL", "INFO"), "run", "--log-format", "json", "--table",

@@ -31,6 +31,16 @@ public class DoppelException extends RuntimeException {
         return reason;
     }
 
+    /**
+     * A safe point: when the migration's thread was interrupted (the CLI's first Ctrl-C), the migration stops here,
+     * between transactions, resumable like any stop. The interrupt is consumed so that recording the stop can run.
+     */
+    public static void stopIfInterrupted(String doing) {
+        if (Thread.interrupted()) {
+            throw new DoppelException("interrupted", "stopped by request while " + doing);
+        }
+    }
+
     /** True when doppel refused and changed nothing; false when a started migration failed or stopped. */
     public boolean isRefusal() {
         return REFUSALS.contains(reason);

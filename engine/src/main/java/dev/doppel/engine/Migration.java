@@ -459,9 +459,17 @@ final class Migration {
                 c.store.finish(c.id, "succeeded", null, null, null);
             }
         } catch (SQLException | RuntimeException e) {
-            c.store.finish(c.id, "failed", e.getMessage(), null, null);
             listener.phase(Phase.FAILED, e.getMessage());
-            throw e;
+            if (e instanceof DoppelException d && "validation_failed".equals(d.reason())) {
+                c.store.finish(c.id, "failed", e.getMessage(), null, null);
+                throw e;
+            }
+            // The last step records the success in its own transaction: whatever committed before is scaffolding.
+            c.store.stopped(c.id, phase, e.getMessage());
+            throw new DoppelException("stopped", "migration " + c.id + " of " + c.source.display() + " stopped while"
+                    + " altering it in place: " + e.getMessage() + ". `doppel resume " + c.id + "` removes what it"
+                    + " had added and makes the change again; `doppel abort " + c.id + "` removes it and leaves the"
+                    + " table as it was", e);
         }
         leave();
         listener.phase(Phase.DONE, "done");
@@ -579,6 +587,7 @@ final class Migration {
         // Index builds read only the shadow, which nothing else touches: no time limit there.
         c.worker.execute("SET statement_timeout = 0");
         for (DeferredObject d : c.shadow.deferred()) {
+            DoppelException.stopIfInterrupted("building the shadow's indexes");
             boolean built = c.worker.text("SELECT relname FROM pg_class WHERE relnamespace = ?::regnamespace"
                     + " AND relname = ?", ObjectNames.SCHEMA, d.name()) != null;
             if (!built) {
@@ -725,7 +734,7 @@ final class Migration {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "interrupted while waiting for the cut-over to be released", e);
+            throw new DoppelException("interrupted", "stopped by request while waiting for the cut-over to be released", e);
         }
     }
 
@@ -825,6 +834,7 @@ final class Migration {
 
     /** Records the phase before announcing it, so a process killed in a phase leaves that phase recorded. */
     private void enter(Context c, Phase next, String detail) throws SQLException {
+        DoppelException.stopIfInterrupted("starting phase " + next.name().toLowerCase());
         c.store.phase(c.id, next, detail);
         enter(next, detail);
     }

@@ -237,7 +237,7 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
                     progress.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new DoppelException("interrupted", "interrupted while waiting for the relay of " + slot, e);
+                    throw new DoppelException("interrupted", "stopped by request while waiting for the relay of " + slot, e);
                 }
             }
         }

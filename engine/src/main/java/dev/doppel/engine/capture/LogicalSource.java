@@ -150,7 +150,7 @@ public final class LogicalSource implements ChangeSource {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "interrupted while waiting for a replication slot", e);
+            throw new DoppelException("interrupted", "stopped by request while waiting for a replication slot", e);
         }
     }
 }

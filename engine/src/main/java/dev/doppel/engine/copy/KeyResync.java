@@ -87,6 +87,7 @@ public final class KeyResync {
                         sql.src(), backlog);
                 return applied;
             }
+            DoppelException.stopIfInterrupted("re-syncing logged changes");
             long t0 = System.nanoTime();
             int n = round();
             applied += n;
@@ -104,7 +105,7 @@ public final class KeyResync {
                 Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DoppelException("interrupted", "interrupted while pacing the replay", e);
+                throw new DoppelException("interrupted", "stopped by request while pacing the replay", e);
             }
         }
     }

@@ -54,6 +54,7 @@ public final class RowCopier {
         long total = 0;
         long started = System.nanoTime();
         while (true) {
+            DoppelException.stopIfInterrupted("copying");
             Control.Settings settings = throttler.await();
             long cap = settings.maxRowsPerSecond() != null ? settings.maxRowsPerSecond() : options.maxRowsPerSecond();
             int limit = throttler.bound(bounded(sizer.next(), cap), lastRows, options.chunkTarget());
@@ -194,7 +195,7 @@ public final class RowCopier {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "interrupted while pacing the copy", e);
+            throw new DoppelException("interrupted", "stopped by request while pacing the copy", e);
         }
     }
 }

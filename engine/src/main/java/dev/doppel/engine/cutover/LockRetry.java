@@ -55,6 +55,7 @@ public final class LockRetry {
      */
     public <T> T run(String what, Attempt<T> attempt, Between between) throws SQLException {
         for (int i = 1; i <= attempts; i++) {
+            DoppelException.stopIfInterrupted(what);
             long started = System.nanoTime();
             try {
                 T result = session.transaction(s -> {
@@ -113,7 +114,7 @@ public final class LockRetry {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "interrupted while waiting to retry a lock", e);
+            throw new DoppelException("interrupted", "stopped by request while waiting to retry a lock", e);
         }
     }
 

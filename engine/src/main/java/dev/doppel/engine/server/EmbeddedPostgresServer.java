@@ -110,7 +110,7 @@ public final class EmbeddedPostgresServer implements PostgresServer {
             throw new IllegalStateException("could not find the embedded server's data directory: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while restarting the embedded PostgreSQL server", e);
+            throw new IllegalStateException("stopped by request while restarting the embedded PostgreSQL server", e);
         }
     }
 

@@ -185,7 +185,7 @@ public final class Throttler implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "interrupted while the copy was held", e);
+            throw new DoppelException("interrupted", "stopped by request while the copy was held", e);
         }
     }
 
