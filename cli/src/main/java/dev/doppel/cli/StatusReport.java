@@ -108,9 +108,13 @@ final class StatusReport {
             RunReport.row(sb, "old table", r.oldTable() + (r.dropAfter() == null ? ""
                     : " kept; `doppel cleanup` drops it after " + time(r.dropAfter())));
         }
-        String revert = revert(r);
+        String revert = revert(m);
         if (revert != null) {
             RunReport.row(sb, "revert", revert);
+        }
+        if (m.revertable()) {
+            RunReport.row(sb, "revert log", String.format(Locale.ROOT, "%,d writes since the swap not yet applied to"
+                    + " the old table", m.revertBacklog()));
         }
         if (shownError(m) != null) {
             RunReport.row(sb, "error", r.error());
@@ -119,10 +123,16 @@ final class StatusReport {
     }
 
     /** Whether a swapped migration can still be reverted, and until when; null before the swap. */
-    private static String revert(MigrationRecord r) {
-        if (r.revertable()) {
+    private static String revert(MigrationStatus m) {
+        MigrationRecord r = m.record();
+        if (m.revertable()) {
             return "revertable until " + time(r.dropAfter()) + ": `doppel revert " + r.id() + "` puts the old table"
                     + " back with every write made since the swap";
+        }
+        if (r.revertable()) {
+            return "not possible: no writes were logged for it since the swap (no revert log doppel.revert_log_"
+                    + r.tableOid() + "; a migration made by an earlier doppel, or the log was removed by hand); the"
+                    + " old table is a snapshot of the rows at the swap";
         }
         if ("succeeded".equals(r.outcome()) && r.revertRefusal() != null) {
             return "not possible: " + r.revertRefusal();
@@ -145,7 +155,8 @@ final class StatusReport {
         o.put("updated_at", instant(r.updatedAt()));
         o.put("old_table", r.oldTable());
         o.put("drop_after", instant(r.dropAfter()));
-        o.put("revertable", r.revertable());
+        o.put("revertable", m.revertable());
+        o.put("revert_backlog", m.revertable() ? m.revertBacklog() : null);
         o.put("revert_refusal", r.revertRefusal());
         o.put("error", r.error());
         o.put("pid", r.pid());

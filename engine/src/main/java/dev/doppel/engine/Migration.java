@@ -677,6 +677,7 @@ final class Migration {
                         + " migration again against the new definition");
             }
             long checked = System.nanoTime();
+            endEarlierReverts(s, c);
             MigrationStore.recordSwap(s, c.id, swap.oldTable(), swap.run(s));
             prepareRevert(s, c, swap);
             log.info("cut-over under lock: {} changes replayed in {} ms, definition checked in {} ms, swapped in {} ms",
@@ -699,6 +700,20 @@ final class Migration {
      * In the swap's transaction: records what a revert needs and, when the change has an inverse, installs the
      * revert capture on the new table, so that every write after the swap is logged for the old table's re-sync.
      */
+    /**
+     * In the swap's transaction: an earlier migration's revert capture on the source would log writes to a table
+     * this swap retires, so it goes, and that migration records why it can no longer be reverted (plan warned).
+     */
+    private static void endEarlierReverts(Session s, Context c) throws SQLException {
+        for (long earlier : s.query(MigrationSql.revertCapturesOn(), rs -> rs.getLong(1), c.source.oid())) {
+            for (String statement : MigrationSql.dropCapture(new ObjectNames(earlier).revertCapture(),
+                    c.source.qualified())) {
+                s.execute(statement);
+            }
+            MigrationStore.revertEnded(s, earlier, c.id, c.source.display());
+        }
+    }
+
     private void prepareRevert(Session s, Context c, Swap swap) throws SQLException {
         List<String[]> indexNames = new ArrayList<>();
         for (int i = 0; i < c.source.indexes().size(); i++) {

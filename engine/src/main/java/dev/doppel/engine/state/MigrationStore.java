@@ -239,6 +239,40 @@ public final class MigrationStore {
                 : session.number(MigrationSql.backlog(names));
     }
 
+    /** Revert-log entries a revert would re-sync, or -1 when there is no revert log (none kept, or removed). */
+    public long revertBacklog(long tableOid) throws SQLException {
+        ObjectNames names = new ObjectNames(tableOid);
+        return session.text("SELECT to_regclass(?)::text", names.revertCapture().log()) == null ? -1
+                : session.number(MigrationSql.revertBacklog(names));
+    }
+
+    /**
+     * The succeeded migration of the table with this OID that can still be reverted (its revert capture sits on the
+     * table that replaced it), or null.
+     */
+    public MigrationRecord revertableOf(long tableOid) throws SQLException {
+        if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
+            return null;
+        }
+        return session.one(SELECT + " WHERE table_oid = ? AND outcome = 'succeeded' AND old_table IS NOT NULL"
+                + " AND revert_refusal IS NULL ORDER BY id DESC LIMIT 1", MigrationStore::record, tableOid);
+    }
+
+    /**
+     * Run inside a later migration's swap transaction, which retires the table an earlier migration's revert capture
+     * logs: that migration can no longer be reverted, and says why.
+     */
+    public static void revertEnded(Session s, long tableOid, long byId, String table) throws SQLException {
+        String why = "migration " + byId + " rewrote " + table + " and swapped in a new table, which ended this"
+                + " revert: the writes since are not logged for it";
+        for (long id : s.query("UPDATE " + MIGRATIONS + " SET revert_refusal = ?, updated_at = now() WHERE table_oid = ?"
+                + " AND outcome = 'succeeded' AND revert_refusal IS NULL RETURNING id", rs -> rs.getLong(1), why,
+                tableOid)) {
+            s.update("INSERT INTO " + EVENTS + " (migration_id, phase, message) VALUES (?, ?, ?)", id,
+                    Phase.DONE.name(), "no longer revertable: " + why);
+        }
+    }
+
     /**
      * Run inside the swap's transaction: the old table's name, and the foreign keys on referencing tables left to
      * validate, commit exactly when the swap does.
