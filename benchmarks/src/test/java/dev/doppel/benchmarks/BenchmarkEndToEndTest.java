@@ -55,6 +55,8 @@ class BenchmarkEndToEndTest {
         }
         assertTrue(Files.readString(out).contains("\"summaries\""));
         assertTrue(Files.readString(dir.resolve("results.svg")).startsWith("<svg"));
+        String rates = Files.readString(dir.resolve("results-rates.svg"));
+        assertTrue(rates.contains("rows copied per second") && rates.contains("<title>doppel</title>"), rates);
         assertTrue(Files.readString(dir.resolve("results.md")).contains("| doppel, defaults |"));
     }
 }
