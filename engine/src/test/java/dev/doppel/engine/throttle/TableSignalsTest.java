@@ -3,6 +3,7 @@ package dev.doppel.engine.throttle;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Phase;
+import dev.doppel.engine.Result;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
@@ -11,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -160,6 +163,32 @@ class TableSignalsTest {
         run.await(WAIT, r -> Running.heldFor(r, "(critical pause ended by the operator)"));
         db.execute("UPDATE alarm3 SET v = 0");
         assertEquals("succeeded", run.finish().outcome(), "read every half second after the unpause");
+    }
+
+    @Test
+    void aResumeAsksTheRecordedReplicasWhichKeepNoPassword(TestDatabase db) throws Exception {
+        table(db, "cascaded");
+        db.execute("CREATE TABLE gate (v int)", "INSERT INTO gate VALUES (100)");
+        Running run = Running.start(db.dataSource(), "cascaded", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withReplicas(List.of("jdbc:postgresql://localhost:1/postgres?user=postgres"
+                        + "&password=secret")).withProbe("SELECT v FROM gate").withLimit(Measure.PROBE,
+                        new Threshold(10, 50)).withOnCritical(ThrottleSettings.Critical.ABORT, null)));
+        assertThrows(ExecutionException.class, run::finish);
+        long id = run.current().id();
+        assertEquals(List.of("jdbc:postgresql://localhost:1/postgres?user=postgres"),
+                run.current().throttle().replicas());
+        db.execute("UPDATE gate SET v = 0");
+        CompletableFuture<Result> resumed = CompletableFuture.supplyAsync(() -> run.migrations.options(slowCopy(
+                ThrottleSettings.none().withLimit(Measure.REPLICA_LAG, new Threshold(5, 0)))).resume(id));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Running.heldFor(run.migrations.get(id), "replica lag unreadable: replica localhost:1 cannot be"
+                + " queried")) {
+            assertTrue(System.nanoTime() < deadline && !resumed.isDone(), "the resume never asked the recorded"
+                    + " replica: " + run.migrations.get(id));
+            Thread.sleep(50);
+        }
+        run.migrations.limit(id, Measure.REPLICA_LAG, new Threshold(0, 0));
+        assertEquals("succeeded", resumed.get(120, TimeUnit.SECONDS).outcome());
     }
 
     private static CompletableFuture<Void> waiter(TestDatabase db) {
