@@ -18,8 +18,8 @@ import java.util.Map;
  * exceeded, or a limited signal cannot be read. While held it reads again every half second; the reason is
  * recorded in the migration's row (for `status`), given to the listener (progress line, metrics) and logged when
  * its cause changes; it is cleared once the copy has gone {@link #QUIET_NANOS} without a hold, or has ended. A
- * reading at or above a critical threshold pauses for longer, or stops the migration resumably, as the settings
- * say.
+ * reading at or above a critical threshold pauses for longer (until the operator's next command, at most), or stops
+ * the migration resumably, as the settings say.
  */
 public final class Throttler implements AutoCloseable {
 
