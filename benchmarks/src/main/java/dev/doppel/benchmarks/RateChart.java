@@ -28,6 +28,8 @@ final class RateChart {
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
             "#e377c2", "#17becf"};
     private static final double MB = 1024.0 * 1024;
+    /** Runs of at most this many seconds get a marker on each second. */
+    private static final int MARKED = 120;
 
     /**
      * One series: its title, its unit, each second's value (null where it was not measured), and which runs it is
@@ -117,6 +119,15 @@ final class RateChart {
             svg.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"1.5\" points=\"")
                     .append(String.join(" ", points)).append("\"><title>").append(escape(run.getKey()))
                     .append("</title></polyline>\n");
+            // A short run has few seconds, perhaps one: a line through one point would not show.
+            if (points.size() <= MARKED) {
+                for (String p : points) {
+                    String[] xy = p.split(",");
+                    svg.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"2.5\" fill=\"%s\"/>",
+                            xy[0], xy[1], color));
+                }
+                svg.append('\n');
+            }
             int ly = y0 + TOP + 12 + 14 * legend++;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\""
                             + " stroke-width=\"3\"/><text x=\"%d\" y=\"%d\">%s</text>\n", LEFT + plotWidth + 10,

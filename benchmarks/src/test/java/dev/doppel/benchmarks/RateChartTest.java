@@ -44,6 +44,7 @@ class RateChartTest {
         assertTrue(svg.contains("points=\"250.0,30.0 610.0,190.0\""), "doppel's last run: the bursts, scaled to"
                 + " the panel's top and bottom: " + svg);
         assertTrue(svg.contains(">30.0</text>"), "the WAL axis goes up to the highest second, 30 MB/s: " + svg);
+        assertTrue(svg.contains("<circle cx=\"250.0\" cy=\"250.0\""), "alter's one second is marked: " + svg);
     }
 
     @Test
