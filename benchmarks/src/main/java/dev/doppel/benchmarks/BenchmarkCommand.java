@@ -131,7 +131,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         JsonReport.write(report, json);
         Files.writeString(json.resolveSibling(stem + ".md"), table);
         LatencyChart.write(report, json.resolveSibling(stem + ".svg"));
-        System.out.println("\nresults: " + json.toAbsolutePath() + " (chart " + stem + ".svg, table " + stem + ".md)");
+        RateChart.write(report, json.resolveSibling(stem + "-rates.svg"));
+        System.out.println("\nresults: " + json.toAbsolutePath() + " (charts " + stem + ".svg and " + stem
+                + "-rates.svg, table " + stem + ".md)");
         return report;
     }
 

@@ -55,6 +55,14 @@ class BenchmarkEndToEndTest {
         }
         assertTrue(Files.readString(out).contains("\"summaries\""));
         assertTrue(Files.readString(dir.resolve("results.svg")).startsWith("<svg"));
+        String rates = Files.readString(dir.resolve("results-rates.svg"));
+        assertTrue(rates.startsWith("<svg"), rates);
+        // A change this small may end within its first second, leaving no whole second to draw.
+        for (ScenarioResult r : report.runs()) {
+            if (r.perSecond().stream().anyMatch(s -> s.walBytes() > 0)) {
+                assertTrue(rates.contains("<title>" + r.id() + "</title>"), r.id() + " is drawn: " + rates);
+            }
+        }
         assertTrue(Files.readString(dir.resolve("results.md")).contains("| doppel, defaults |"));
     }
 }

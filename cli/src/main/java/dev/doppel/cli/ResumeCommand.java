@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
         defaultValueProvider = EngineDefaults.class,
         description = {"Go on with a stopped migration (a killed process, a lost connection, a lock not obtained)"
                 + " where it stopped: the capture trigger kept recording meanwhile, so no write is lost. The options"
-                + " below apply to this resume; the first run's are not reused. Progress goes to stderr, the summary"
-                + " to stdout.",
+                + " below apply to this resume; the first run's are not reused, except its throttle (limits,"
+                + " replicas, probe, critical action), which applies unless a throttle flag given here replaces its"
+                + " part. Progress goes to stderr, the summary to stdout.",
                 "%nErrors name a reason: migration_not_found (no migration with that id), not_resumable (it already"
                         + " finished, or the table's definition changed since: abort it), already_running (a doppel"
                         + " process holds it), stopped (stopped again; resume again)."},

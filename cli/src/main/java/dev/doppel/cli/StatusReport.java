@@ -93,6 +93,10 @@ final class StatusReport {
         if (m.backlog() >= 0) {
             RunReport.row(sb, "backlog", String.format(Locale.ROOT, "%,d logged changes to re-sync", m.backlog()));
         }
+        String throttling = throttling(r.throttle());
+        if (throttling != null) {
+            RunReport.row(sb, "throttling", throttling);
+        }
         if (!r.finished()) {
             RunReport.row(sb, "control", control(r));
             RunReport.row(sb, "throttle", r.throttleReason() == null ? "not held"
@@ -104,9 +108,13 @@ final class StatusReport {
             RunReport.row(sb, "old table", r.oldTable() + (r.dropAfter() == null ? ""
                     : " kept; `doppel cleanup` drops it after " + time(r.dropAfter())));
         }
-        String revert = revert(r);
+        String revert = revert(m);
         if (revert != null) {
             RunReport.row(sb, "revert", revert);
+        }
+        if (m.revertable()) {
+            RunReport.row(sb, "revert log", String.format(Locale.ROOT, "%,d writes since the swap not yet applied to"
+                    + " the old table", m.revertBacklog()));
         }
         if (shownError(m) != null) {
             RunReport.row(sb, "error", r.error());
@@ -115,10 +123,16 @@ final class StatusReport {
     }
 
     /** Whether a swapped migration can still be reverted, and until when; null before the swap. */
-    private static String revert(MigrationRecord r) {
-        if (r.revertable()) {
+    private static String revert(MigrationStatus m) {
+        MigrationRecord r = m.record();
+        if (m.revertable()) {
             return "revertable until " + time(r.dropAfter()) + ": `doppel revert " + r.id() + "` puts the old table"
                     + " back with every write made since the swap";
+        }
+        if (r.revertable()) {
+            return "not possible: no writes were logged for it since the swap (no revert log doppel.revert_log_"
+                    + r.tableOid() + "; a migration made by an earlier doppel, or the log was removed by hand); the"
+                    + " old table is a snapshot of the rows at the swap";
         }
         if ("succeeded".equals(r.outcome()) && r.revertRefusal() != null) {
             return "not possible: " + r.revertRefusal();
@@ -141,7 +155,8 @@ final class StatusReport {
         o.put("updated_at", instant(r.updatedAt()));
         o.put("old_table", r.oldTable());
         o.put("drop_after", instant(r.dropAfter()));
-        o.put("revertable", r.revertable());
+        o.put("revertable", m.revertable());
+        o.put("revert_backlog", m.revertable() ? m.revertBacklog() : null);
         o.put("revert_refusal", r.revertRefusal());
         o.put("error", r.error());
         o.put("pid", r.pid());
@@ -156,6 +171,12 @@ final class StatusReport {
         o.put("cutover_postponed", r.control().cutoverPostponed());
         o.put("control_seen_at", instant(r.controlSeenAt()));
         o.put("limits", r.control().limits().isEmpty() ? null : ThrottleSettings.formatLimits(r.control().limits()));
+        ThrottleSettings t = r.throttle();
+        o.put("throttle_limits", t.limits().isEmpty() ? null : ThrottleSettings.formatLimits(t.limits()));
+        o.put("throttle_replicas", t.replicas());
+        o.put("throttle_probe", t.probe());
+        o.put("throttle_on_critical", t.onCritical() == null ? null : t.onCritical().name().toLowerCase(Locale.ROOT));
+        o.put("throttle_critical_pause_ms", t.criticalPause() == null ? null : t.criticalPause().toMillis());
         o.put("throttle_reason", r.throttleReason());
         o.put("throttled_since", instant(r.throttledSince()));
         return o;
@@ -171,6 +192,28 @@ final class StatusReport {
         return rows + String.format(Locale.ROOT, " of about %,d (%d%%) at %,d rows/s; about %s left", r.estimatedRows(),
                 Math.min(100, r.rowsCopied() * 100 / r.estimatedRows()), r.copyRate(),
                 Progress.clock(left / r.copyRate()));
+    }
+
+    /**
+     * The throttle recorded with the migration, which a resume uses unless given flags: limits in base units,
+     * replicas (recorded without passwords), the probe and the critical action; null when it has none.
+     */
+    private static String throttling(ThrottleSettings t) {
+        List<String> parts = new ArrayList<>();
+        if (!t.limits().isEmpty()) {
+            parts.add("limits " + ThrottleSettings.formatLimits(t.limits()));
+        }
+        if (!t.replicas().isEmpty()) {
+            parts.add("replicas " + String.join(" ", t.replicas()));
+        }
+        if (t.probe() != null) {
+            parts.add("probe " + t.probe());
+        }
+        if (t.limits().values().stream().anyMatch(l -> l.critical() > 0)) {
+            parts.add(t.onCritical() == ThrottleSettings.Critical.ABORT ? "at critical: stop (resumable)"
+                    : "at critical: pause " + Durations.format(t.pause()));
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     /** The operator's settings, and when the running process last read them (its acknowledgement). */

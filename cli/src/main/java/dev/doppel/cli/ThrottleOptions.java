@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The throttle a migration copies under, shared by run and resume (a resume takes the flags again). */
+/**
+ * The throttle a migration copies under, shared by run and resume. The engine records it with the migration; a
+ * resume uses the recorded one, with each flag given here replacing its recorded counterpart.
+ */
 final class ThrottleOptions {
 
     @Spec(Spec.Target.MIXEE)
@@ -28,7 +31,8 @@ final class ThrottleOptions {
 
     @Option(names = "--replica", paramLabel = "<jdbc-url>", description = "A standby to ask for its replay position"
             + " directly (for cascades the primary does not see); repeatable. Standbys streaming from the source"
-            + " are read from pg_stat_replication without this.")
+            + " are read from pg_stat_replication without this. Recorded without its password: give that in"
+            + " PGPASSWORD or ~/.pgpass, so that a resume can connect too.")
     List<String> replicas = new ArrayList<>();
 
     @Option(names = "--probe", paramLabel = "<sql>", description = "A query returning one number, for"
@@ -36,12 +40,14 @@ final class ThrottleOptions {
     String probe;
 
     @Option(names = "--on-critical", paramLabel = "<pause|abort>", description = "At a critical threshold: pause"
-            + " the copy for --critical-pause, or stop the migration (resumable). Default: pause.")
-    String onCritical = "pause";
+            + " the copy for --critical-pause, or stop the migration (resumable). Default: pause (on resume: as"
+            + " recorded).")
+    String onCritical;
 
     @Option(names = "--critical-pause", paramLabel = "<duration>", converter = Durations.class,
-            description = "How long a critical reading pauses the copy (default: 5min).")
-    Duration criticalPause = Duration.ofMinutes(5);
+            description = "How long a critical reading pauses the copy, unless the operator's pause, unpause or"
+                    + " throttle ends it sooner (default: 5min; on resume: as recorded).")
+    Duration criticalPause;
 
     @Option(names = "--max-replay-rows-per-second", paramLabel = "<n>", description = "Cap on replaying the change"
             + " log outside the cut-over lock; replay is not held by the limits, so that the backlog stays small."
@@ -58,10 +64,12 @@ final class ThrottleOptions {
             Map.Entry<Measure, Threshold> e = parse(mixee, limit);
             t = t.withLimit(e.getKey(), e.getValue());
         }
-        if (t.limits().containsKey(Measure.PROBE) && (probe == null || probe.isBlank())) {
+        // A resume may rely on the probe recorded with the migration.
+        if (t.limits().containsKey(Measure.PROBE) && (probe == null || probe.isBlank())
+                && !"resume".equals(mixee.name())) {
             throw usage("--limit probe=... needs --probe '<query returning a number>'");
         }
-        ThrottleSettings.Critical action = switch (onCritical) {
+        ThrottleSettings.Critical action = onCritical == null ? null : switch (onCritical) {
             case "pause" -> ThrottleSettings.Critical.PAUSE;
             case "abort" -> ThrottleSettings.Critical.ABORT;
             default -> throw usage("--on-critical is pause or abort, not '" + onCritical + "'");

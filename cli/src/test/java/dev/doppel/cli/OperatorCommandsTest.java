@@ -96,6 +96,33 @@ class OperatorCommandsTest {
     }
 
     @Test
+    void aResumeCopiesUnderTheRecordedThrottleUnlessGivenFlagsAndNoPasswordIsRecorded(TestDatabase db) {
+        Tables.orders(db, "orders_alarmed", 3_000);
+        db.execute("CREATE TABLE alarm_gauge (n int)", "INSERT INTO alarm_gauge VALUES (40)");
+        Cli run = Cli.against(db, "run", "--table", "orders_alarmed", "--alter", Tables.TO_CENTS, "--probe",
+                "SELECT n FROM alarm_gauge", "--limit", "probe=25:30", "--on-critical", "abort", "--replica",
+                "jdbc:postgresql://standby9:5432/shop?user=doppel&password=hunter2");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("probe 40 >= critical 30"), run::toString);
+        long id = Tables.migrationOf(db, "orders_alarmed");
+        assertEquals(0, db.count("SELECT count(*) FROM doppel.migrations WHERE concat_ws(' ', throttle_replicas::text,"
+                + " options, error) LIKE '%hunter2%'"), "no password is recorded");
+        Cli status = Cli.against(db, "status", Long.toString(id));
+        assertTrue(status.out().contains("throttling     limits probe=25:30; replicas"
+                + " jdbc:postgresql://standby9:5432/shop?user=doppel; probe SELECT n FROM alarm_gauge;"
+                + " at critical: stop (resumable)"), status::toString);
+        assertFalse(status.out().contains("hunter2"), status::toString);
+        Cli json = Cli.against(db, "status", Long.toString(id), "--json");
+        assertTrue(json.out().contains("\"throttle_on_critical\":\"abort\""), json::toString);
+        Cli again = Cli.against(db, "resume", Long.toString(id));
+        assertEquals(1, again.exitCode(), again::toString);
+        assertTrue(again.err().contains("probe 40 >= critical 30"), "the recorded probe, limit and action: " + again);
+        Cli lifted = Cli.against(db, "resume", Long.toString(id), "--limit", "probe=0");
+        assertEquals(0, lifted.exitCode(), lifted::toString);
+        assertEquals("bigint", Tables.type(db, "orders_alarmed", "total"));
+    }
+
+    @Test
     void badLimitsAreUsageErrors(TestDatabase db) {
         Cli unit = Cli.against(db, "run", "--table", "t", "--alter", "ADD COLUMN x int", "--limit", "replica-lag=5MB");
         assertEquals(2, unit.exitCode(), unit::toString);

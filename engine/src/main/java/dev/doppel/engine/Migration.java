@@ -30,6 +30,7 @@ import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.Control;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
+import dev.doppel.engine.throttle.ThrottleSettings;
 import dev.doppel.engine.throttle.Throttler;
 import dev.doppel.engine.verify.Checksummer;
 import dev.doppel.engine.verify.QuietPoint;
@@ -102,6 +103,8 @@ final class Migration {
         InverseMapping inverse;
         List<String> warnings = List.of();
         Options.Capture captureMode;
+        /** The throttle the copy runs under: the options', over the recorded one on a resume. */
+        ThrottleSettings throttle;
         /** The replication slot of logical capture; null with triggers. */
         String slot;
         ChangeSource capture;
@@ -131,6 +134,8 @@ final class Migration {
                 c.id = c.store.start(c.source, c.change.text(), changeHash(c.change.text()), options.toString(),
                         OnlineSchemaChange.version(), inPlace ? IN_PLACE : c.captureMode.name().toLowerCase(),
                         inPlace ? null : c.slot);
+                c.throttle = options.throttle();
+                c.store.recordThrottle(c.id, c.throttle);
                 if (options.postponeCutover()) {
                     Control.postponeCutover(control, c.id, true);
                 }
@@ -226,6 +231,8 @@ final class Migration {
                 if (options.revertUsing() != null) {
                     c.store.revertUsing(id, options.revertUsing());
                 }
+                c.throttle = options.throttle().over(r.throttle());
+                c.store.recordThrottle(id, c.throttle);
                 Phase from = resumePoint(c, r);
                 log.info("resuming migration {} of {} at {}", id, r.tableName(), from);
                 return proceed(c, from);
@@ -295,7 +302,7 @@ final class Migration {
                         : "copying on after " + String.join(", ", c.checkpoint) + " (" + c.copied + " rows done)");
                 try (Session signals = Session.open(dataSource, "throttle");
                      Throttler throttler = new Throttler(signals, c.source.oid(), c.source.display(),
-                             options.throttle(), c.operator, c.id, listener)) {
+                             c.throttle, c.operator, c.id, listener)) {
                     c.copied += new RowCopier(c.worker, c.sql, options, c.id, c.source.display(), throttler)
                             .copyAll(c.checkpoint, c.copied, c.source.estimatedRows(), listener);
                     throttler.done();
@@ -310,7 +317,7 @@ final class Migration {
                 buildDeferred(c);
             }
             KeyResync resync = swapped ? null : new KeyResync(c.worker, c.sql, REPLAY_BATCH,
-                    options.throttle().replayRowsPerSecond());
+                    c.throttle.replayRowsPerSecond());
             if (from.compareTo(Phase.REPLAY) <= 0) {
                 enter(c, Phase.REPLAY, c.worker.number(c.sql.backlog()) + " changes logged during the copy");
                 replayed += drain(c, resync, options.cutoverBacklog());
@@ -680,6 +687,7 @@ final class Migration {
                         + " migration again against the new definition");
             }
             long checked = System.nanoTime();
+            endEarlierReverts(s, c);
             MigrationStore.recordSwap(s, c.id, swap.oldTable(), swap.run(s));
             prepareRevert(s, c, swap);
             log.info("cut-over under lock: {} changes replayed in {} ms, definition checked in {} ms, swapped in {} ms",
@@ -702,6 +710,20 @@ final class Migration {
      * In the swap's transaction: records what a revert needs and, when the change has an inverse, installs the
      * revert capture on the new table, so that every write after the swap is logged for the old table's re-sync.
      */
+    /**
+     * In the swap's transaction: an earlier migration's revert capture on the source would log writes to a table
+     * this swap retires, so it goes, and that migration records why it can no longer be reverted (plan warned).
+     */
+    private static void endEarlierReverts(Session s, Context c) throws SQLException {
+        for (long earlier : s.query(MigrationSql.revertCapturesOn(), rs -> rs.getLong(1), c.source.oid())) {
+            for (String statement : MigrationSql.dropCapture(new ObjectNames(earlier).revertCapture(),
+                    c.source.qualified())) {
+                s.execute(statement);
+            }
+            MigrationStore.revertEnded(s, earlier, c.id, c.source.display());
+        }
+    }
+
     private void prepareRevert(Session s, Context c, Swap swap) throws SQLException {
         List<String[]> indexNames = new ArrayList<>();
         for (int i = 0; i < c.source.indexes().size(); i++) {

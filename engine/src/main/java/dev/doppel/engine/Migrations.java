@@ -74,6 +74,16 @@ public final class Migrations {
                 .backlog(r.tableOid()));
     }
 
+    /**
+     * For a swapped migration whose old table is kept: the writes since the swap that a revert would re-sync; -1
+     * when no revert log exists (the change has no inverse, a later migration ended the revert, or the swap was
+     * made by a doppel that kept none), and then it cannot be reverted whatever its row says.
+     */
+    public long revertBacklog(MigrationRecord r) {
+        return withSession("reading the revert log of migration " + r.id(), s -> new MigrationStore(s)
+                .revertBacklog(r.tableOid()));
+    }
+
     /** Every doppel replication slot on the server, with the WAL each keeps. */
     public List<ReplicationSlot> slots() {
         return withSession("listing replication slots", LogicalSource::slots);

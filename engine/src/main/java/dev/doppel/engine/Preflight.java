@@ -26,6 +26,8 @@ import dev.doppel.engine.shadow.ShadowTableBuilder;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.state.MigrationStore;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -102,6 +104,7 @@ final class Preflight {
         ServerState server = server(source, true);
         server.disk().refuseIfShort(source.display());
         List<String> warnings = warnings(source, server);
+        warnings.addAll(endedReverts(source));
         Sample[] sample = new Sample[1];
         InverseMapping[] inverse = new InverseMapping[1];
         ShadowTable shadow = session.rolledBack(s -> {
@@ -299,6 +302,25 @@ final class Preflight {
     private ServerState server(TableInfo source, boolean rewrites) throws SQLException {
         return new ServerState(rewrites ? DiskHeadroom.probe(session, source, minFreeBytes) : DiskHeadroom.notNeeded(),
                 Replication.read(session));
+    }
+
+    /**
+     * A rewrite's swap retires the table, and with it the revert capture an earlier migration left on it: say which
+     * revert it ends, while that can still be made first.
+     */
+    private List<String> endedReverts(TableInfo source) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (long earlier : session.query(MigrationSql.revertCapturesOn(), rs -> rs.getLong(1), source.oid())) {
+            MigrationRecord r = new MigrationStore(session).revertableOf(earlier);
+            String which = r == null ? "an earlier doppel migration (revert capture doppel_revert_" + earlier + ")"
+                    : "migration " + r.id() + " (" + r.change() + ")";
+            out.add(which + " can still be reverted" + (r == null || r.dropAfter() == null ? ""
+                    : " until " + r.dropAfter()) + ": this change rewrites " + source.display() + ", and its swap"
+                    + " ends that revert for good (its revert capture goes with the retired table). "
+                    + (r == null ? "Revert it first" : "Run `doppel revert " + r.id() + "` first") + " if it may be"
+                    + " needed");
+        }
+        return out;
     }
 
     private List<String> warnings(TableInfo source, ServerState server) throws SQLException {

@@ -186,6 +186,20 @@ public final class MigrationSql {
         return backlog(names.capture());
     }
 
+    /** Writes to the new table since the swap not yet applied to the old one: what a revert has to re-sync. */
+    public static String revertBacklog(ObjectNames names) {
+        return backlog(names.revertCapture());
+    }
+
+    /**
+     * The earlier migrations whose revert capture is on a table, as the table OIDs their trigger names carry (see
+     * {@link ObjectNames#revertCapture}). Parameter: the table's OID.
+     */
+    public static String revertCapturesOn() {
+        return "SELECT substr(tgname, 15)::bigint FROM pg_trigger WHERE tgrelid = ?"
+                + " AND tgname ~ '^doppel_revert_[0-9]+$' ORDER BY 1";
+    }
+
     private static String backlog(CaptureNames capture) {
         return "SELECT count(*) FROM " + capture.log();
     }

@@ -22,13 +22,16 @@ public final class Control {
 
     private static final String MIGRATIONS = quote(ObjectNames.SCHEMA) + ".migrations";
     private static final long READ_EVERY_NANOS = 500_000_000L;
+    private static final String REQUEST = "control_requests = control_requests + 1";
 
     /**
      * What the operator asked for; a null rate means the rate the migration was started with, and a measure missing
-     * from {@code limits} keeps the limit it was started with (a limit of 0 lifts it).
+     * from {@code limits} keeps the limit it was started with (a limit of 0 lifts it). {@code requests} counts the
+     * operator's commands, so that one that changes no setting (an unpause of a copy that is not paused) is still
+     * seen: it ends a critical pause.
      */
     public record Settings(boolean paused, Long maxRowsPerSecond, boolean cutoverPostponed, boolean cutoverReleased,
-                           Map<Measure, Threshold> limits) {
+                           Map<Measure, Threshold> limits, long requests) {
     }
 
     private final Session session;
@@ -45,9 +48,9 @@ public final class Control {
         if (current == null || System.nanoTime() - readAt > READ_EVERY_NANOS) {
             current = session.one("UPDATE " + MIGRATIONS + " SET control_seen_at = now() WHERE id = ? RETURNING"
                     + " control_paused, control_max_rows_per_second, control_cutover = 'postponed',"
-                    + " control_cutover = 'released', control_limits",
+                    + " control_cutover = 'released', control_limits, control_requests",
                     rs -> new Settings(rs.getBoolean(1), (Long) rs.getObject(2), rs.getBoolean(3), rs.getBoolean(4),
-                            ThrottleSettings.parseLimits(rs.getString(5))), id);
+                            ThrottleSettings.parseLimits(rs.getString(5)), rs.getLong(6)), id);
             readAt = System.nanoTime();
         }
         return current;
@@ -55,11 +58,12 @@ public final class Control {
 
     /** Sets the operator's settings from another session. */
     public static void pause(Session s, long id, boolean paused) throws SQLException {
-        s.update("UPDATE " + MIGRATIONS + " SET control_paused = ? WHERE id = ?", paused, id);
+        s.update("UPDATE " + MIGRATIONS + " SET control_paused = ?, " + REQUEST + " WHERE id = ?", paused, id);
     }
 
     public static void throttle(Session s, long id, Long maxRowsPerSecond) throws SQLException {
-        s.update("UPDATE " + MIGRATIONS + " SET control_max_rows_per_second = ? WHERE id = ?", maxRowsPerSecond, id);
+        s.update("UPDATE " + MIGRATIONS + " SET control_max_rows_per_second = ?, " + REQUEST + " WHERE id = ?",
+                maxRowsPerSecond, id);
     }
 
     /** Replaces one throttle limit from the next chunk on; null returns to the limit the migration started with. */
@@ -72,7 +76,7 @@ public final class Control {
             } else {
                 limits.put(measure, threshold);
             }
-            t.update("UPDATE " + MIGRATIONS + " SET control_limits = ? WHERE id = ?",
+            t.update("UPDATE " + MIGRATIONS + " SET control_limits = ?, " + REQUEST + " WHERE id = ?",
                     limits.isEmpty() ? null : ThrottleSettings.formatLimits(limits), id);
             return null;
         });
@@ -80,7 +84,7 @@ public final class Control {
 
     /** {@code postponed} holds the cut-over at "ready" until released; false releases it. */
     public static void postponeCutover(Session s, long id, boolean postponed) throws SQLException {
-        s.update("UPDATE " + MIGRATIONS + " SET control_cutover = ? WHERE id = ?", postponed ? "postponed" : "released",
-                id);
+        s.update("UPDATE " + MIGRATIONS + " SET control_cutover = ?, " + REQUEST + " WHERE id = ?",
+                postponed ? "postponed" : "released", id);
     }
 }

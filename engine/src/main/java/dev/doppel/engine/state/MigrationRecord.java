@@ -1,6 +1,7 @@
 package dev.doppel.engine.state;
 
 import dev.doppel.engine.Phase;
+import dev.doppel.engine.throttle.ThrottleSettings;
 
 import java.time.Instant;
 import java.util.List;
@@ -18,13 +19,16 @@ import java.util.List;
  * @param revertRefusal set at the swap when the change cannot be reverted: why; null when it can (or before the swap)
  * @param capture    "trigger" or "logical"; {@code slot} is the replication slot of logical capture, else null
  * @param throttleReason why the copy is held now (null: it is not), since {@code throttledSince}
+ * @param throttle   the throttle it was started (or last resumed) with, replica URLs without passwords; the replay
+ *                   cap is not recorded
  */
 public record MigrationRecord(long id, long tableOid, String tableName, String tableSql, String change, String changeHash,
                               String sourceFingerprint, Phase phase, List<String> checkpoint, long rowsCopied,
                               String outcome, String error, String oldTable, Instant dropAfter, Instant startedAt,
                               Instant updatedAt, int pid, Control.Settings control, Instant controlSeenAt,
                               long estimatedRows, long copyRate, String revertUsing, String revertRefusal,
-                              String capture, String slot, String throttleReason, Instant throttledSince) {
+                              String capture, String slot, String throttleReason, Instant throttledSince,
+                              ThrottleSettings throttle) {
 
     /** True once the swap committed: the old table was recorded with it, and may since have been dropped. */
     public boolean swapped() {

@@ -15,6 +15,7 @@ import dev.doppel.engine.throttle.ThrottleSettings;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -61,7 +62,9 @@ public final class MigrationStore {
                     "control_cutover text", "control_seen_at timestamptz", "estimated_rows bigint",
                     "copy_rate bigint", "revert_using text", "revert_refusal text", "result_fingerprint text",
                     "capture text NOT NULL DEFAULT 'trigger'", "slot text", "control_limits text",
-                    "throttle_reason text", "throttled_since timestamptz")) {
+                    "throttle_reason text", "throttled_since timestamptz",
+                    "control_requests bigint NOT NULL DEFAULT 0", "throttle_limits text", "throttle_replicas text[]",
+                    "throttle_probe text", "throttle_on_critical text", "throttle_critical_pause_ms bigint")) {
                 s.execute("ALTER TABLE " + MIGRATIONS + " ADD COLUMN IF NOT EXISTS " + column);
             }
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
@@ -163,7 +166,8 @@ public final class MigrationStore {
             + " control_paused, control_max_rows_per_second, control_cutover = 'postponed',"
             + " control_cutover = 'released', control_seen_at,"
             + " estimated_rows, copy_rate, revert_using, revert_refusal, capture, slot, control_limits, throttle_reason,"
-            + " throttled_since FROM " + MIGRATIONS;
+            + " throttled_since, control_requests, throttle_limits, throttle_replicas, throttle_probe,"
+            + " throttle_on_critical, throttle_critical_pause_ms FROM " + MIGRATIONS;
 
     private static MigrationRecord record(ResultSet rs) throws SQLException {
         return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -172,9 +176,31 @@ public final class MigrationStore {
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), rs.getInt(17),
                 new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20), rs.getBoolean(21),
-                        ThrottleSettings.parseLimits(rs.getString(29))),
+                        ThrottleSettings.parseLimits(rs.getString(29)), rs.getLong(32)),
                 instant(rs.getTimestamp(22)), rs.getLong(23), rs.getLong(24), rs.getString(25), rs.getString(26),
-                rs.getString(27), rs.getString(28), rs.getString(30), instant(rs.getTimestamp(31)));
+                rs.getString(27), rs.getString(28), rs.getString(30), instant(rs.getTimestamp(31)), throttle(rs));
+    }
+
+    private static ThrottleSettings throttle(ResultSet rs) throws SQLException {
+        String action = rs.getString(36);
+        Long pauseMillis = (Long) rs.getObject(37);
+        return new ThrottleSettings(ThrottleSettings.parseLimits(rs.getString(33)),
+                rs.getArray(34) == null ? List.of() : Session.strings(rs.getArray(34)), rs.getString(35),
+                action == null ? null : ThrottleSettings.Critical.valueOf(action),
+                pauseMillis == null ? null : Duration.ofMillis(pauseMillis), 0);
+    }
+
+    /**
+     * The throttle the migration copies under, so that a resume and `status` know it: replica URLs without their
+     * passwords (they come from PGPASSWORD or ~/.pgpass then), the probe, the limits and the critical action.
+     */
+    public void recordThrottle(long id, ThrottleSettings t) throws SQLException {
+        session.update("UPDATE " + MIGRATIONS + " SET throttle_limits = ?, throttle_replicas = ?, throttle_probe = ?,"
+                        + " throttle_on_critical = ?, throttle_critical_pause_ms = ? WHERE id = ?",
+                t.limits().isEmpty() ? null : ThrottleSettings.formatLimits(t.limits()),
+                t.replicas().isEmpty() ? null : t.recordableReplicas().toArray(String[]::new), t.probe(),
+                t.onCritical() == null ? null : t.onCritical().name(),
+                t.criticalPause() == null ? null : t.criticalPause().toMillis(), id);
     }
 
     public void phase(long id, Phase phase, String message) throws SQLException {
@@ -211,6 +237,40 @@ public final class MigrationStore {
         ObjectNames names = new ObjectNames(tableOid);
         return session.text("SELECT to_regclass(?)::text", names.log()) == null ? -1
                 : session.number(MigrationSql.backlog(names));
+    }
+
+    /** Revert-log entries a revert would re-sync, or -1 when there is no revert log (none kept, or removed). */
+    public long revertBacklog(long tableOid) throws SQLException {
+        ObjectNames names = new ObjectNames(tableOid);
+        return session.text("SELECT to_regclass(?)::text", names.revertCapture().log()) == null ? -1
+                : session.number(MigrationSql.revertBacklog(names));
+    }
+
+    /**
+     * The succeeded migration of the table with this OID that can still be reverted (its revert capture sits on the
+     * table that replaced it), or null.
+     */
+    public MigrationRecord revertableOf(long tableOid) throws SQLException {
+        if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
+            return null;
+        }
+        return session.one(SELECT + " WHERE table_oid = ? AND outcome = 'succeeded' AND old_table IS NOT NULL"
+                + " AND revert_refusal IS NULL ORDER BY id DESC LIMIT 1", MigrationStore::record, tableOid);
+    }
+
+    /**
+     * Run inside a later migration's swap transaction, which retires the table an earlier migration's revert capture
+     * logs: that migration can no longer be reverted, and says why.
+     */
+    public static void revertEnded(Session s, long tableOid, long byId, String table) throws SQLException {
+        String why = "migration " + byId + " rewrote " + table + " and swapped in a new table, which ended this"
+                + " revert: the writes since are not logged for it";
+        for (long id : s.query("UPDATE " + MIGRATIONS + " SET revert_refusal = ?, updated_at = now() WHERE table_oid = ?"
+                + " AND outcome = 'succeeded' AND revert_refusal IS NULL RETURNING id", rs -> rs.getLong(1), why,
+                tableOid)) {
+            s.update("INSERT INTO " + EVENTS + " (migration_id, phase, message) VALUES (?, ?, ?)", id,
+                    Phase.DONE.name(), "no longer revertable: " + why);
+        }
     }
 
     /**

@@ -114,6 +114,11 @@ final class ReplicaLag implements Signal {
             p.setProperty("connectTimeout", "5");
             p.setProperty("socketTimeout", "5");
             p.setProperty("ApplicationName", "doppel throttle");
+            // As for the main connection: a password in the URL wins, then PGPASSWORD, then PgJDBC reads ~/.pgpass.
+            String password = System.getenv("PGPASSWORD");
+            if (password != null && !password.isEmpty()) {
+                p.setProperty("password", password);
+            }
             c = DriverManager.getConnection(url, p);
             replicas.put(url, c);
         }

@@ -11,13 +11,14 @@ import java.util.regex.Pattern;
 
 /**
  * The throttle a migration starts with. Limits can be changed while it runs through the control row; the replicas,
- * the probe query and the critical action are fixed at the start.
+ * the probe query and the critical action are fixed at the start, and recorded with the migration so that a resume
+ * uses them too (see {@link #over}). A null or empty field was not given.
  *
  * @param limits              per measure; a measure without one is not read
  * @param replicas            JDBC URLs of standbys to ask directly for their replay position (cascades)
  * @param probe               a query returning one number, for the {@code probe} limit
- * @param onCritical          what a reading at or above a critical threshold does
- * @param criticalPause       how long {@link Critical#PAUSE} holds the copy before reading again
+ * @param onCritical          what a reading at or above a critical threshold does; null: pause
+ * @param criticalPause       how long {@link Critical#PAUSE} holds the copy before reading again; null: 5 minutes
  * @param replayRowsPerSecond cap on the change-log replay outside the cut-over lock; 0 for none
  */
 public record ThrottleSettings(Map<Measure, Threshold> limits, List<String> replicas, String probe,
@@ -41,8 +42,49 @@ public record ThrottleSettings(Map<Measure, Threshold> limits, List<String> repl
         replicas = List.copyOf(replicas);
     }
 
+    private static final Duration DEFAULT_PAUSE = Duration.ofMinutes(5);
+    /** A connection parameter holding a secret (password, sslpassword), with its value, in a JDBC URL's query. */
+    private static final Pattern SECRET = Pattern.compile("(?i)([?&])[a-z]*password=[^&]*&?");
+
     public static ThrottleSettings none() {
-        return new ThrottleSettings(Map.of(), List.of(), null, Critical.PAUSE, Duration.ofMinutes(5), 0);
+        return new ThrottleSettings(Map.of(), List.of(), null, null, null, 0);
+    }
+
+    /** The critical pause in force: the one given, else 5 minutes. */
+    public Duration pause() {
+        return criticalPause == null ? DEFAULT_PAUSE : criticalPause;
+    }
+
+    /**
+     * These settings, given to a resume, over the ones the migration recorded: each limit given replaces the
+     * recorded one of its measure, and replicas, probe, critical action and pause replace the recorded ones when
+     * given. The replay cap is this resume's, like the copy's rate.
+     */
+    public ThrottleSettings over(ThrottleSettings recorded) {
+        EnumMap<Measure, Threshold> merged = new EnumMap<>(Measure.class);
+        merged.putAll(recorded.limits);
+        merged.putAll(limits);
+        return new ThrottleSettings(merged, replicas.isEmpty() ? recorded.replicas : replicas,
+                probe == null ? recorded.probe : probe, onCritical == null ? recorded.onCritical : onCritical,
+                criticalPause == null ? recorded.criticalPause : criticalPause, replayRowsPerSecond);
+    }
+
+    /**
+     * The replica URLs as they may be recorded and shown: without any password parameter. A replica is then
+     * reached with the password from PGPASSWORD or ~/.pgpass, as the main connection is.
+     */
+    public List<String> recordableReplicas() {
+        return replicas.stream().map(ThrottleSettings::withoutSecrets).toList();
+    }
+
+    static String withoutSecrets(String url) {
+        String stripped = url;
+        for (String previous = null; !stripped.equals(previous); ) {
+            previous = stripped;
+            stripped = SECRET.matcher(stripped).replaceFirst("$1");
+        }
+        return stripped.endsWith("?") || stripped.endsWith("&") ? stripped.substring(0, stripped.length() - 1)
+                : stripped;
     }
 
     public ThrottleSettings withLimit(Measure m, Threshold t) {

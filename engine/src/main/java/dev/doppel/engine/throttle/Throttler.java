@@ -18,8 +18,8 @@ import java.util.Map;
  * exceeded, or a limited signal cannot be read. While held it reads again every half second; the reason is
  * recorded in the migration's row (for `status`), given to the listener (progress line, metrics) and logged when
  * its cause changes; it is cleared once the copy has gone {@link #QUIET_NANOS} without a hold, or has ended. A
- * reading at or above a critical threshold pauses for longer, or stops the migration resumably, as the settings
- * say.
+ * reading at or above a critical threshold pauses for longer (until the operator's next command, at most), or stops
+ * the migration resumably, as the settings say.
  */
 public final class Throttler implements AutoCloseable {
 
@@ -47,6 +47,8 @@ public final class Throttler implements AutoCloseable {
     private long lastHeld;
     private long lastChunkWal;
     private double walLimit;
+    /** The operator ended a critical pause: readings at a critical threshold hold like a limit until they drop. */
+    private boolean criticalWaived;
 
     /**
      * @param session signals read through it; a session of its own, since a probe runs arbitrary SQL on it
@@ -84,7 +86,29 @@ public final class Throttler implements AutoCloseable {
                 throw new DoppelException("throttle_critical", d.reason() + " (critical; the migration was started"
                         + " with --on-critical abort)");
             }
-            sleep(d.critical() ? settings.criticalPause().toMillis() : RECHECK_MILLIS);
+            if (d.critical()) {
+                criticalPause(live);
+            } else {
+                sleep(RECHECK_MILLIS);
+            }
+        }
+    }
+
+    /**
+     * Holds for the critical pause, reading the control row as an ordinary hold does, so that the operator's
+     * command (pause, unpause, a rate or a limit) ends it within a second. After such a command the operator is
+     * in charge: a reading still at its critical threshold holds like an ordinary limit until it drops below.
+     */
+    private void criticalPause(Control.Settings before) throws SQLException {
+        long end = System.nanoTime() + settings.pause().toNanos();
+        while (System.nanoTime() < end) {
+            sleep(Math.min(RECHECK_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            if (control.current().requests() != before.requests()) {
+                log.info("migration {}: the operator's command ends the critical pause of the copy of {}",
+                        migrationId, table);
+                criticalWaived = true;
+                return;
+            }
         }
     }
 
@@ -130,6 +154,7 @@ public final class Throttler implements AutoCloseable {
             return new Decision("paused", "paused by the operator", false);
         }
         Decision held = null;
+        boolean anyCritical = false;
         Map<Measure, Threshold> limits = limits(live);
         walLimit = limits.containsKey(Measure.WAL_RATE) ? limits.get(Measure.WAL_RATE).max() : 0;
         for (Map.Entry<Measure, Threshold> e : limits.entrySet()) {
@@ -140,8 +165,10 @@ public final class Throttler implements AutoCloseable {
             if (!r.readable()) {
                 d = new Decision(m.label() + "-unreadable", m.describe() + " unreadable: " + r.error(), false);
             } else if (t.critical() > 0 && r.value() >= t.critical()) {
+                anyCritical = true;
                 d = new Decision(m.label(), m.describe() + " " + m.format(r.value()) + " >= critical "
-                        + m.format(t.critical()) + where(r), true);
+                        + m.format(t.critical()) + where(r) + (criticalWaived ? " (critical pause ended by the"
+                        + " operator)" : ""), !criticalWaived);
             } else if (t.max() > 0 && r.value() > t.max()) {
                 d = new Decision(m.label(), m.describe() + " " + m.format(r.value()) + " > " + m.format(t.max())
                         + where(r), false);
@@ -153,6 +180,7 @@ public final class Throttler implements AutoCloseable {
             }
             held = held == null ? d : held;
         }
+        criticalWaived &= anyCritical;
         return held;
     }
 

@@ -1,7 +1,9 @@
 package dev.doppel.engine.throttle;
 
+import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Phase;
+import dev.doppel.engine.Result;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
@@ -10,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -116,9 +120,75 @@ class TableSignalsTest {
                 stopped.getCause().getMessage());
         MigrationRecord r = run.current();
         assertNull(r.outcome(), "stopped, not failed: it can be resumed");
+        assertEquals("SELECT v FROM alarm", r.throttle().probe());
+        assertEquals(ThrottleSettings.Critical.ABORT, r.throttle().onCritical());
+        DoppelException again = assertThrows(DoppelException.class, () -> run.migrations.options(slowCopy(
+                ThrottleSettings.none())).resume(r.id()));
+        assertTrue(again.getMessage().contains("probe 100 >= critical 50"), "a resume given no throttle flags"
+                + " copies under the recorded probe, limit and action: " + again.getMessage());
         db.execute("UPDATE alarm SET v = 0");
         assertEquals("succeeded", run.migrations.options(slowCopy(ThrottleSettings.none())).resume(r.id())
                 .outcome());
+    }
+
+    @Test
+    void theOperatorsCommandsEndACriticalPauseWithinASecondOrTwo(TestDatabase db) throws Exception {
+        table(db, "alarmed");
+        db.execute("CREATE TABLE alarm2 (v int)", "INSERT INTO alarm2 VALUES (100)");
+        Running run = Running.start(db.dataSource(), "alarmed", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withProbe("SELECT v FROM alarm2").withLimit(Measure.PROBE,
+                        new Threshold(10, 50)).withOnCritical(ThrottleSettings.Critical.PAUSE, Duration.ofHours(1))));
+        long id = run.await(WAIT, r -> Running.heldFor(r, "probe 100 >= critical 50")).id();
+        // A limit raised above the reading: the pause ends and the copy holds at the ordinary limit instead.
+        run.migrations.limit(id, Measure.PROBE, new Threshold(10, 500));
+        run.await(WAIT, r -> "probe 100 > 10".equals(r.throttleReason()));
+        db.execute("UPDATE alarm2 SET v = 1000");
+        run.await(WAIT, r -> Running.heldFor(r, "probe 1000 >= critical 500"));
+        run.migrations.pause(id);
+        run.await(WAIT, r -> "paused by the operator".equals(r.throttleReason()));
+        db.execute("UPDATE alarm2 SET v = 0");
+        run.migrations.unpause(id);
+        assertEquals("succeeded", run.finish().outcome(), "released long before the hour's critical pause");
+    }
+
+    @Test
+    void anUnpauseEndsACriticalPauseAndACriticalReadingThenHoldsLikeALimit(TestDatabase db) throws Exception {
+        table(db, "siren");
+        db.execute("CREATE TABLE alarm3 (v int)", "INSERT INTO alarm3 VALUES (100)");
+        Running run = Running.start(db.dataSource(), "siren", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withProbe("SELECT v FROM alarm3").withLimit(Measure.PROBE,
+                        new Threshold(10, 50)).withOnCritical(ThrottleSettings.Critical.PAUSE, Duration.ofHours(1))));
+        long id = run.await(WAIT, r -> Running.heldFor(r, "probe 100 >= critical 50")).id();
+        run.migrations.unpause(id);
+        run.await(WAIT, r -> Running.heldFor(r, "(critical pause ended by the operator)"));
+        db.execute("UPDATE alarm3 SET v = 0");
+        assertEquals("succeeded", run.finish().outcome(), "read every half second after the unpause");
+    }
+
+    @Test
+    void aResumeAsksTheRecordedReplicasWhichKeepNoPassword(TestDatabase db) throws Exception {
+        table(db, "cascaded");
+        db.execute("CREATE TABLE gate (v int)", "INSERT INTO gate VALUES (100)");
+        Running run = Running.start(db.dataSource(), "cascaded", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withReplicas(List.of("jdbc:postgresql://localhost:1/postgres?user=postgres"
+                        + "&password=secret")).withProbe("SELECT v FROM gate").withLimit(Measure.PROBE,
+                        new Threshold(10, 50)).withOnCritical(ThrottleSettings.Critical.ABORT, null)));
+        assertThrows(ExecutionException.class, run::finish);
+        long id = run.current().id();
+        assertEquals(List.of("jdbc:postgresql://localhost:1/postgres?user=postgres"),
+                run.current().throttle().replicas());
+        db.execute("UPDATE gate SET v = 0");
+        CompletableFuture<Result> resumed = CompletableFuture.supplyAsync(() -> run.migrations.options(slowCopy(
+                ThrottleSettings.none().withLimit(Measure.REPLICA_LAG, new Threshold(5, 0)))).resume(id));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Running.heldFor(run.migrations.get(id), "replica lag unreadable: replica localhost:1 cannot be"
+                + " queried")) {
+            assertTrue(System.nanoTime() < deadline && !resumed.isDone(), "the resume never asked the recorded"
+                    + " replica: " + run.migrations.get(id));
+            Thread.sleep(50);
+        }
+        run.migrations.limit(id, Measure.REPLICA_LAG, new Threshold(0, 0));
+        assertEquals("succeeded", resumed.get(120, TimeUnit.SECONDS).outcome());
     }
 
     private static CompletableFuture<Void> waiter(TestDatabase db) {

@@ -2,6 +2,7 @@ package dev.doppel.engine.throttle;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +35,36 @@ class ThrottleSettingsTest {
                 "jdbc:postgresql://standby2:5432/shop?user=doppel&password=secret")).toString();
         assertFalse(shown.contains("secret"), shown);
         assertTrue(shown.contains("standby2:5432"), shown);
+    }
+
+    @Test
+    void recordedReplicaUrlsLoseEveryPasswordParameter() {
+        assertEquals(List.of("jdbc:postgresql://standby2:5432/shop?user=doppel",
+                        "jdbc:postgresql://standby3/shop?user=doppel&sslmode=require",
+                        "jdbc:postgresql://standby4/shop"),
+                ThrottleSettings.none().withReplicas(List.of(
+                        "jdbc:postgresql://standby2:5432/shop?user=doppel&password=secret",
+                        "jdbc:postgresql://standby3/shop?PASSWORD=a&user=doppel&sslpassword=b&sslmode=require",
+                        "jdbc:postgresql://standby4/shop?password=secret")).recordableReplicas());
+    }
+
+    @Test
+    void aResumesFlagsReplaceTheirRecordedCounterparts() {
+        ThrottleSettings recorded = ThrottleSettings.none().withLimit(Measure.PROBE, new Threshold(10, 50))
+                .withLimit(Measure.LOCK_WAITERS, new Threshold(2, 0)).withProbe("SELECT 1")
+                .withReplicas(List.of("jdbc:postgresql://standby2/shop"))
+                .withOnCritical(ThrottleSettings.Critical.ABORT, Duration.ofMinutes(1));
+        ThrottleSettings nothingGiven = ThrottleSettings.none().over(recorded);
+        assertEquals(recorded, nothingGiven);
+        ThrottleSettings given = ThrottleSettings.none().withLimit(Measure.PROBE, new Threshold(20, 0))
+                .withOnCritical(ThrottleSettings.Critical.PAUSE, null).withReplayRowsPerSecond(5).over(recorded);
+        assertEquals(Map.of(Measure.PROBE, new Threshold(20, 0), Measure.LOCK_WAITERS, new Threshold(2, 0)),
+                given.limits());
+        assertEquals(ThrottleSettings.Critical.PAUSE, given.onCritical());
+        assertEquals(Duration.ofMinutes(1), given.pause(), "the recorded pause, since none was given");
+        assertEquals("SELECT 1", given.probe());
+        assertEquals(recorded.replicas(), given.replicas());
+        assertEquals(5, given.replayRowsPerSecond());
     }
 
     @Test
