@@ -4,6 +4,8 @@ import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,6 +39,35 @@ class VerificationTest {
                 + " WHERE attrelid = 'ledger'::regclass AND attname = 'amount'"));
         assertNull(db.scalar("SELECT to_regclass('" + shadow + "')::text"), "the shadow is removed");
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'ledger'::regclass AND NOT tgisinternal"));
+    }
+
+    @Test
+    void swappedValuesAndAnExtraShadowRowAreFoundAndNamed(TestDatabase db) {
+        db.execute("CREATE TABLE swaps (id int PRIMARY KEY, a int, b int)",
+                "INSERT INTO swaps SELECT g, g, -g FROM generate_series(1, 5000) g");
+        String shadow = "doppel.shadow_" + db.scalar("SELECT 'swaps'::regclass::oid");
+        MigrationListener corrupt = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.VERIFY) {
+                    // The same multiset of values, moved between rows and between columns: only a hash that covers
+                    // the key and each column's position sees it.
+                    db.execute("UPDATE " + shadow + " SET a = CASE id WHEN 100 THEN 200 ELSE 100 END"
+                                    + " WHERE id IN (100, 200)",
+                            "UPDATE " + shadow + " SET a = b, b = a WHERE id = 300",
+                            "INSERT INTO " + shadow + " (id, a, b) VALUES (9999, 1, -1)");
+                }
+            }
+        };
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("swaps").alter("ALTER COLUMN b TYPE bigint")
+                .listener(corrupt).build().run());
+        assertEquals("verify_mismatch", e.reason());
+        for (String key : List.of("(100) (values differ)", "(200) (values differ)", "(300) (values differ)",
+                "(9999) (only in the shadow)")) {
+            assertTrue(e.getMessage().contains(key), e.getMessage());
+        }
+        assertTrue(e.getMessage().contains("source has 5000 rows, shadow 5001"), e.getMessage());
     }
 
     @Test

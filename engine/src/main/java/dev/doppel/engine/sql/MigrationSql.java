@@ -313,38 +313,51 @@ public final class MigrationSql {
                 : "hashtextextended(ROW(" + values + ")::text, 0)";
     }
 
-    private static String bucket(Digest digest, String keyValues, int buckets) {
-        String hash = digest == Digest.BINARY ? "hash_record(ROW(" + keyValues + "))"
-                : "hashtext(ROW(" + keyValues + ")::text)";
-        return "(" + hash + " & 2147483647) % " + buckets;
+    /**
+     * A row's bucket: the low bits of its row hash. The key needs no hash of its own: the row hash already covers the
+     * key columns, so equal rows share a bucket on both sides, and a row that differs (or is missing) changes the
+     * count or sum of every bucket it lands in on either side. Hashing the key separately cost as much as the row.
+     */
+    private static String bucket(int buckets) {
+        if (Integer.bitCount(buckets) != 1) {
+            throw new IllegalArgumentException("the bucket count must be a power of two, not " + buckets);
+        }
+        return "(h & " + (buckets - 1) + ")::int";
     }
 
-    /** One side's rows: bucket, row hash and (for naming differing keys) the key as text. */
-    private String side(boolean sourceSide, Digest digest, int buckets) {
+    /**
+     * One side's rows: row hash and (for naming differing keys) the key as text. OFFSET 0 keeps it a subquery, so
+     * the outer query reuses each row's hash for its bucket instead of computing it twice.
+     */
+    private String side(boolean sourceSide, Digest digest) {
         if (sourceSide) {
             String values = mapping.copied().stream().map(ColumnMapping.Target::typedExpression)
                     .collect(Collectors.joining(", "));
-            return "SELECT " + bucket(digest, mappedKey(), buckets) + " AS b, " + hashRow(digest, values) + " AS h,"
-                    + " ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s WHERE NOT EXISTS (SELECT 1 FROM "
-                    + capture.log() + " l WHERE " + row("l") + " = " + row("s") + ")";
+            return "SELECT " + hashRow(digest, values) + " AS h, ROW(" + mappedKey() + ")::text AS k FROM " + src()
+                    + " s WHERE NOT EXISTS (SELECT 1 FROM " + capture.log() + " l WHERE " + row("l") + " = "
+                    + row("s") + ") OFFSET 0";
         }
         String values = Identifiers.list("t", mapping.copied().stream().map(ColumnMapping.Target::name).toList());
         String key = Identifiers.list("t", mapping.targetKey());
-        return "SELECT " + bucket(digest, key, buckets) + " AS b, " + hashRow(digest, values) + " AS h, ROW(" + key
-                + ")::text AS k FROM " + target + " t WHERE NOT EXISTS (SELECT 1 FROM " + capture.log()
-                + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))";
+        return "SELECT " + hashRow(digest, values) + " AS h, ROW(" + key + ")::text AS k FROM " + target
+                + " t WHERE NOT EXISTS (SELECT 1 FROM " + capture.log() + " l WHERE " + targetKeyRow("t") + " = ("
+                + mappedKey() + ")) OFFSET 0";
     }
 
-    /** Per-bucket row counts and digests, buckets by a hash of the target key; run once per side. */
+    /** Per-bucket row counts and digests, buckets by the row hash; run once per side. */
     public String digest(boolean sourceSide, Digest digest, int buckets) {
-        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, buckets) + ") x GROUP BY b";
+        return "SELECT " + bucket(buckets) + ", count(*), sum(h)::text FROM (" + side(sourceSide, digest)
+                + ") x GROUP BY 1";
     }
 
-    /** Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. */
+    /**
+     * Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. A row whose values differ
+     * sits in one differing bucket on each side; the join on the key pairs the two.
+     */
     public String differingKeys(Digest digest, int buckets, int limit) {
-        return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM ("
-                + side(true, digest, buckets) + ") x WHERE b = ANY(?)) s FULL JOIN (SELECT * FROM ("
-                + side(false, digest, buckets) + ") y WHERE b = ANY(?)) t ON s.k = t.k"
-                + " WHERE s.h IS DISTINCT FROM t.h LIMIT " + limit;
+        return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM (" + side(true, digest)
+                + ") x WHERE " + bucket(buckets) + " = ANY(?)) s FULL JOIN (SELECT * FROM (" + side(false, digest)
+                + ") y WHERE " + bucket(buckets) + " = ANY(?)) t ON s.k = t.k WHERE s.h IS DISTINCT FROM t.h LIMIT "
+                + limit;
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Compares source (through the column mapping) and shadow in one snapshot: per-bucket row counts and digest sums,
- * buckets by a hash of the target key, keys with pending log entries left out on both sides. The two sides are
+ * buckets by the low bits of the row hash, keys with pending log entries left out on both sides. The two sides are
  * read at the same time on two connections sharing an exported snapshot. A mismatch names the differing keys and
  * stops the migration before any swap.
  */
