@@ -71,6 +71,37 @@ class VerificationTest {
     }
 
     @Test
+    void keysOfEveryKindAreBucketedAndNamed(TestDatabase db) {
+        // uuid and text have their own hash function; varchar's is text's (hashed as a record), and so is a pair.
+        for (String[] kind : List.of(new String[] {"uuid", "md5(g::text)::uuid"}, new String[] {"text", "'k' || g"},
+                new String[] {"varchar(20)", "'k' || g"}, new String[] {"int, k2 int", "g, g % 7"})) {
+            boolean pair = kind[0].contains(",");
+            db.execute("DROP TABLE IF EXISTS keyed", "CREATE TABLE keyed (k " + kind[0] + ", v int, PRIMARY KEY (k"
+                    + (pair ? ", k2" : "") + "))", "INSERT INTO keyed SELECT " + kind[1] + ", g FROM"
+                    + " generate_series(1, 3000) g");
+            String shadow = "doppel.shadow_" + db.scalar("SELECT 'keyed'::regclass::oid");
+            String victim = db.scalar("SELECT k::text FROM keyed WHERE v = 1234");
+            MigrationListener corrupt = new MigrationListener() {
+                @Override
+                public void phase(Phase phase, String detail) {
+                    if (phase == Phase.VERIFY) {
+                        db.execute("UPDATE " + shadow + " SET v = -1 WHERE v = 1234");
+                    }
+                }
+            };
+            DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                    .dataSource(db.dataSource()).table("keyed").alter("ALTER COLUMN v TYPE bigint")
+                    .listener(corrupt).build().run(), kind[0]);
+            assertEquals("verify_mismatch", e.reason());
+            assertTrue(e.getMessage().contains("(" + victim + (pair ? "," + 1234 % 7 : "") + ") (values differ)"),
+                    e.getMessage());
+            Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("keyed")
+                    .alter("ALTER COLUMN v TYPE bigint").build().run();
+            assertEquals(3000, r.verify().shadowRows(), kind[0]);
+        }
+    }
+
+    @Test
     void columnsWithoutAHashFunctionAreComparedByText(TestDatabase db) {
         db.execute("CREATE TABLE shapes (id int PRIMARY KEY, p point, j json)",
                 "INSERT INTO shapes SELECT g, point(g, g), json_build_object('g', g) FROM generate_series(1, 2000) g");
