@@ -94,8 +94,8 @@ public final class Checksummer {
             long shadowRows = shadow.values().stream().mapToLong(Bucket::rows).sum();
             if (!differing.isEmpty()) {
                 Integer[] buckets = differing.toArray(Integer[]::new);
-                List<String> keys = s.query(sql.differingKeys(digest, keyHash, BUCKETS, KEYS_SHOWN), rs -> rs.getString(1)
-                                + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
+                List<String> keys = s.query(sql.differingKeys(digest, keyHash, BUCKETS, KEYS_SHOWN),
+                        rs -> rs.getString(1) + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
                                 ? " (missing from the shadow)" : " (values differ)"),
                         s.connection().createArrayOf("int", buckets), s.connection().createArrayOf("int", buckets));
                 throw new DoppelException("verify_mismatch", "verification failed for " + table + ": source has "
