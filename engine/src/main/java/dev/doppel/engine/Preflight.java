@@ -232,8 +232,8 @@ final class Preflight {
                     + " in a way doppel cannot follow: " + e.getMessage() + ". A USING expression on a key column may"
                     + " refer only to key columns", e);
         }
-        s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, 2));
-        s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, 2));
+        s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, null, 2));
+        s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, null, 2));
         return sample;
     }
 

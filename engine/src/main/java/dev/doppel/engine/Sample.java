@@ -31,7 +31,7 @@ record Sample(long rows, long copyNanos, long indexNanos, long readNanos) {
             s.execute(d.create());
         }
         long indexed = System.nanoTime();
-        s.query(sql.digest(false, MigrationSql.Digest.TEXT, 256), rs -> null);
+        s.query(sql.digest(false, MigrationSql.Digest.TEXT, null, 256), rs -> null);
         return new Sample(rows == null ? 0 : rows, copied - start, indexed - copied, System.nanoTime() - indexed);
     }
 

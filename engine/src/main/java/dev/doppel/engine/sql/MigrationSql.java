@@ -338,38 +338,64 @@ public final class MigrationSql {
                 : "hashtextextended(ROW(" + values + ")::text, 0)";
     }
 
-    private static String bucket(Digest digest, String keyValues, int buckets) {
-        String hash = digest == Digest.BINARY ? "hash_record(ROW(" + keyValues + "))"
+    /**
+     * The target key's own hash function, schema and name, when the key is one column whose type has one in its
+     * default hash operator class, declared for exactly that type (so it can be called by name); no row for other
+     * keys. Parameter: the key column's name.
+     */
+    public String keyHashFunction() {
+        return "SELECT n.nspname, p.proname FROM pg_attribute a JOIN pg_opclass c ON c.opcintype = a.atttypid"
+                + " AND c.opcdefault JOIN pg_am m ON m.oid = c.opcmethod AND m.amname = 'hash' JOIN pg_amproc h"
+                + " ON h.amprocfamily = c.opcfamily AND h.amproclefttype = c.opcintype AND h.amprocrighttype ="
+                + " c.opcintype AND h.amprocnum = 1 JOIN pg_proc p ON p.oid = h.amproc AND p.proargtypes[0] ="
+                + " c.opcintype JOIN pg_namespace n ON n.oid ="
+                + " p.pronamespace WHERE a.attrelid = " + Identifiers.literal(target) + "::regclass AND a.attname = ?"
+                + " AND NOT a.attisdropped";
+    }
+
+    /** The target key's single column, or null for a key of several columns. */
+    public String singleTargetKey() {
+        return mapping.targetKey().size() == 1 ? mapping.targetKey().get(0) : null;
+    }
+
+    /**
+     * A row's bucket, from its key. {@code keyHash} is the key type's own hash function (qualified and quoted), or
+     * null to hash the key as a record: building that record cost as much as hashing the whole row.
+     */
+    private static String bucket(Digest digest, String keyHash, String keyValues, int buckets) {
+        String hash = keyHash != null ? keyHash + "(" + keyValues + ")"
+                : digest == Digest.BINARY ? "hash_record(ROW(" + keyValues + "))"
                 : "hashtext(ROW(" + keyValues + ")::text)";
         return "(" + hash + " & 2147483647) % " + buckets;
     }
 
     /** One side's rows: bucket, row hash and (for naming differing keys) the key as text. */
-    private String side(boolean sourceSide, Digest digest, int buckets) {
+    private String side(boolean sourceSide, Digest digest, String keyHash, int buckets) {
         if (sourceSide) {
             String values = mapping.copied().stream().map(ColumnMapping.Target::typedExpression)
                     .collect(Collectors.joining(", "));
-            return "SELECT " + bucket(digest, mappedKey(), buckets) + " AS b, " + hashRow(digest, values) + " AS h,"
-                    + " ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s WHERE NOT EXISTS (SELECT 1 FROM "
+            return "SELECT " + bucket(digest, keyHash, mappedKey(), buckets) + " AS b, " + hashRow(digest, values)
+                    + " AS h, ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s WHERE NOT EXISTS (SELECT 1 FROM "
                     + capture.log() + " l WHERE " + row("l") + " = " + row("s") + ")";
         }
         String values = Identifiers.list("t", mapping.copied().stream().map(ColumnMapping.Target::name).toList());
         String key = Identifiers.list("t", mapping.targetKey());
-        return "SELECT " + bucket(digest, key, buckets) + " AS b, " + hashRow(digest, values) + " AS h, ROW(" + key
-                + ")::text AS k FROM " + target + " t WHERE NOT EXISTS (SELECT 1 FROM " + capture.log()
+        return "SELECT " + bucket(digest, keyHash, key, buckets) + " AS b, " + hashRow(digest, values) + " AS h, ROW("
+                + key + ")::text AS k FROM " + target + " t WHERE NOT EXISTS (SELECT 1 FROM " + capture.log()
                 + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))";
     }
 
     /** Per-bucket row counts and digests, buckets by a hash of the target key; run once per side. */
-    public String digest(boolean sourceSide, Digest digest, int buckets) {
-        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, buckets) + ") x GROUP BY b";
+    public String digest(boolean sourceSide, Digest digest, String keyHash, int buckets) {
+        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, keyHash, buckets)
+                + ") x GROUP BY b";
     }
 
     /** Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. */
-    public String differingKeys(Digest digest, int buckets, int limit) {
+    public String differingKeys(Digest digest, String keyHash, int buckets, int limit) {
         return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM ("
-                + side(true, digest, buckets) + ") x WHERE b = ANY(?)) s FULL JOIN (SELECT * FROM ("
-                + side(false, digest, buckets) + ") y WHERE b = ANY(?)) t ON s.k = t.k"
+                + side(true, digest, keyHash, buckets) + ") x WHERE b = ANY(?)) s FULL JOIN (SELECT * FROM ("
+                + side(false, digest, keyHash, buckets) + ") y WHERE b = ANY(?)) t ON s.k = t.k"
                 + " WHERE s.h IS DISTINCT FROM t.h LIMIT " + limit;
     }
 }

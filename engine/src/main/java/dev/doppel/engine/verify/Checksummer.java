@@ -1,6 +1,7 @@
 package dev.doppel.engine.verify;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.MigrationSql.Digest;
 import dev.doppel.engine.sql.Session;
@@ -63,12 +64,13 @@ public final class Checksummer {
                 return null;
             }
             String snapshot = s.text("SELECT pg_export_snapshot()");
+            String keyHash = keyHash(s);
             Digest digest = Digest.BINARY;
             Map<Integer, Bucket> source;
             Map<Integer, Bucket> shadow;
             Savepoint sp = s.connection().setSavepoint();
             try {
-                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest);
+                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest, keyHash);
                 source = sides.get(0);
                 shadow = sides.get(1);
             } catch (SQLException e) {
@@ -78,7 +80,7 @@ public final class Checksummer {
                 // A column type without a hash function: compare the rows' text instead.
                 s.connection().rollback(sp);
                 digest = Digest.TEXT;
-                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest);
+                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest, keyHash);
                 source = sides.get(0);
                 shadow = sides.get(1);
             }
@@ -92,8 +94,8 @@ public final class Checksummer {
             long shadowRows = shadow.values().stream().mapToLong(Bucket::rows).sum();
             if (!differing.isEmpty()) {
                 Integer[] buckets = differing.toArray(Integer[]::new);
-                List<String> keys = s.query(sql.differingKeys(digest, BUCKETS, KEYS_SHOWN), rs -> rs.getString(1)
-                                + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
+                List<String> keys = s.query(sql.differingKeys(digest, keyHash, BUCKETS, KEYS_SHOWN),
+                        rs -> rs.getString(1) + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
                                 ? " (missing from the shadow)" : " (values differ)"),
                         s.connection().createArrayOf("int", buckets), s.connection().createArrayOf("int", buckets));
                 throw new DoppelException("verify_mismatch", "verification failed for " + table + ": source has "
@@ -106,14 +108,15 @@ public final class Checksummer {
     }
 
     /** The source side on this transaction, the shadow side on the helper in the same snapshot, concurrently. */
-    private List<Map<Integer, Bucket>> bothSides(Session s, String snapshot, Digest digest) throws SQLException {
+    private List<Map<Integer, Bucket>> bothSides(Session s, String snapshot, Digest digest, String keyHash)
+            throws SQLException {
         CompletableFuture<Map<Integer, Bucket>> shadowSide = CompletableFuture.supplyAsync(() -> {
             try {
                 return helper.transaction(Connection.TRANSACTION_REPEATABLE_READ, h -> {
                     h.execute("SET TRANSACTION READ ONLY");
                     h.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
                     h.execute("SET LOCAL statement_timeout = 0");
-                    return digest(h, false, digest);
+                    return digest(h, false, digest, keyHash);
                 });
             } catch (SQLException e) {
                 throw new CompletionException(e);
@@ -121,7 +124,7 @@ public final class Checksummer {
         });
         Map<Integer, Bucket> sourceSide;
         try {
-            sourceSide = digest(s, true, digest);
+            sourceSide = digest(s, true, digest, keyHash);
         } finally {
             try {
                 shadowSide.join();
@@ -139,9 +142,24 @@ public final class Checksummer {
         }
     }
 
-    private Map<Integer, Bucket> digest(Session s, boolean sourceSide, Digest digest) throws SQLException {
+    /**
+     * The key type's own hash function, qualified and quoted, for a one-column key of a type that has one; null
+     * otherwise, and the key is hashed as a record (which costs as much as hashing the row).
+     */
+    private String keyHash(Session s) throws SQLException {
+        String column = sql.singleTargetKey();
+        if (column == null) {
+            return null;
+        }
+        List<String> function = s.query(sql.keyHashFunction(),
+                rs -> Identifiers.qualified(rs.getString(1), rs.getString(2)), column);
+        return function.isEmpty() ? null : function.get(0);
+    }
+
+    private Map<Integer, Bucket> digest(Session s, boolean sourceSide, Digest digest, String keyHash)
+            throws SQLException {
         Map<Integer, Bucket> out = new HashMap<>();
-        for (Object[] row : s.query(sql.digest(sourceSide, digest, BUCKETS),
+        for (Object[] row : s.query(sql.digest(sourceSide, digest, keyHash, BUCKETS),
                 rs -> new Object[] {rs.getInt(1), new Bucket(rs.getLong(2), rs.getString(3))})) {
             out.put((Integer) row[0], (Bucket) row[1]);
         }
