@@ -102,7 +102,7 @@ class OperatorCommandsTest {
         Cli run = Cli.against(db, "run", "--table", "orders_alarmed", "--alter", Tables.TO_CENTS, "--probe",
                 "SELECT n FROM alarm_gauge", "--limit", "probe=25:30", "--on-critical", "abort", "--replica",
                 "jdbc:postgresql://standby9:5432/shop?user=doppel&password=hunter2");
-        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(Cli.exitFor("stopped"), run.exitCode(), run::toString);
         assertTrue(run.err().contains("probe 40 >= critical 30"), run::toString);
         long id = Tables.migrationOf(db, "orders_alarmed");
         assertEquals(0, db.count("SELECT count(*) FROM doppel.migrations WHERE concat_ws(' ', throttle_replicas::text,"
@@ -115,7 +115,7 @@ class OperatorCommandsTest {
         Cli json = Cli.against(db, "status", Long.toString(id), "--json");
         assertTrue(json.out().contains("\"throttle_on_critical\":\"abort\""), json::toString);
         Cli again = Cli.against(db, "resume", Long.toString(id));
-        assertEquals(1, again.exitCode(), again::toString);
+        assertEquals(Cli.exitFor("stopped"), again.exitCode(), again::toString);
         assertTrue(again.err().contains("probe 40 >= critical 30"), "the recorded probe, limit and action: " + again);
         Cli lifted = Cli.against(db, "resume", Long.toString(id), "--limit", "probe=0");
         assertEquals(0, lifted.exitCode(), lifted::toString);
