@@ -91,6 +91,9 @@ class RevertCommandTest {
                 status::toString);
         Cli json = Cli.against(db, "status", Long.toString(id), "--json");
         assertEquals("false", JsonField.at(db, json.out().strip(), "{revertable}"), json::toString);
+        Cli abort = Cli.against(db, "abort", Long.toString(id));
+        assertEquals(Cli.exitFor("already_swapped"), abort.exitCode(), abort::toString);
+        assertTrue(!abort.err().contains("doppel revert"), "abort must not suggest a revert that cannot run: " + abort);
     }
 
     @Test

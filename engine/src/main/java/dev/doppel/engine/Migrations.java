@@ -111,10 +111,11 @@ public final class Migrations {
             MigrationStore store = new MigrationStore(s);
             MigrationRecord r = store.load(id);
             if (r.swapped()) {
+                boolean revertable = r.revertable() && store.revertBacklog(r.tableOid()) >= 0;
                 throw new DoppelException("already_swapped", "migration " + id + " of " + r.tableName() + " has"
                         + " already swapped in the new table (the old one is " + r.oldTable() + "); there is nothing"
                         + " to abort" + (r.outcome() == null ? ": `doppel resume " + id + "` finishes it"
-                        : r.revertable() ? ": `doppel revert " + id + "` puts the old table back" : ""));
+                        : revertable ? ": `doppel revert " + id + "` puts the old table back" : ""));
             }
             ObjectNames names = new ObjectNames(r.tableOid());
             holdOrRefuse(s, names, r);
