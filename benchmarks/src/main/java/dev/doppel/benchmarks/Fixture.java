@@ -42,6 +42,10 @@ final class Fixture {
         this.directives = directives;
     }
 
+    /**
+     * Reads {@code test-data/<name>.sql}. A fixture with an {@code -- @extends base} line runs the base fixture's
+     * script first, then its own, and takes the base's directives unless it gives its own.
+     */
     static Fixture load(String name) {
         String resource = "/test-data/" + name + ".sql";
         try (InputStream in = Fixture.class.getResourceAsStream(resource)) {
@@ -56,12 +60,20 @@ final class Fixture {
                     directives.put(m.group(1), m.group(2).trim());
                 }
             }
+            String script = lines.stream().filter(l -> !l.trim().startsWith("--")).collect(Collectors.joining("\n"));
+            String base = directives.remove("extends");
+            if (base != null) {
+                Fixture parent = load(base);
+                Map<String, String> merged = new HashMap<>(parent.directives);
+                merged.putAll(directives);
+                directives = merged;
+                script = parent.script + "\n" + script;
+            }
             for (String required : List.of("migrate", "change", "insert", "update", "delete")) {
                 if (!directives.containsKey(required)) {
                     throw new IllegalStateException("fixture " + resource + " has no '-- @" + required + "' line");
                 }
             }
-            String script = lines.stream().filter(l -> !l.trim().startsWith("--")).collect(Collectors.joining("\n"));
             return new Fixture(script, Map.copyOf(directives));
         } catch (IOException e) {
             throw new IllegalStateException("could not read fixture " + resource, e);
