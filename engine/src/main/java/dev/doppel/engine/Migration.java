@@ -178,9 +178,7 @@ final class Migration {
     static void undoStoppedInPlace(Session control, LockRetry lockRetry, MigrationRecord r) throws SQLException {
         TableInfo source = new CatalogReader(control).read(r.tableOid());
         InPlaceSql sql = new InPlaceSql(source, new ObjectNames(r.tableOid()));
-        for (String index : control.query(sql.abandonedBuildIndexes(), rs -> rs.getString(1))) {
-            control.execute(sql.dropBuildIndex(index));
-        }
+        dropAbandonedBuilds(control, sql, source);
         InPlaceSteps steps = InPlaceSteps.of(AlterParser.parse(r.change()));
         List<String> added = new ArrayList<>(steps == null ? List.of() : steps.validate());
         added.addAll(control.query(sql.provingChecks(), rs -> rs.getString(1)));
@@ -445,7 +443,7 @@ final class Migration {
         boolean recorded = false;
         try {
             enter(c, Phase.CUTOVER, "altering " + c.source.display() + " in place");
-            dropAbandonedBuilds(c);
+            dropAbandonedBuilds(c.worker, c.inPlace, c.source);
             if (steps.locked() != null) {
                 recorded = lockedStep(c, "in-place ALTER", steps.locked().statementsFor(table),
                         !scans && finish.isEmpty());
@@ -569,11 +567,14 @@ final class Migration {
         }
     }
 
-    /** Indexes an earlier, killed run was building concurrently: INVALID or never attached, and doppel's by name. */
-    private void dropAbandonedBuilds(Context c) throws SQLException {
-        for (String index : c.control.query(c.inPlace.abandonedBuildIndexes(), rs -> rs.getString(1))) {
-            log.warn("dropping index {} that an earlier doppel run left unfinished on {}", index, c.source.display());
-            c.worker.execute(c.inPlace.dropBuildIndex(index));
+    /**
+     * Indexes an earlier, stopped run was building concurrently: INVALID or never attached, and doppel's by name.
+     * Dropped concurrently, so {@code s} must not be in a transaction.
+     */
+    private static void dropAbandonedBuilds(Session s, InPlaceSql sql, TableInfo source) throws SQLException {
+        for (String index : s.query(sql.abandonedBuildIndexes(), rs -> rs.getString(1))) {
+            log.warn("dropping index {} that an earlier doppel run left unfinished on {}", index, source.display());
+            s.execute(sql.dropBuildIndex(index));
         }
     }
 

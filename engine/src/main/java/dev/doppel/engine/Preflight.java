@@ -46,18 +46,12 @@ final class Preflight {
     private final String tableName;
     private final String alter;
     private final Options options;
-    private final Options.Rewrite rewrite;
-    private final long minFreeBytes;
-    private final Options.Capture capture;
 
     Preflight(Session session, String tableName, String alter, Options options) {
         this.session = session;
         this.tableName = tableName;
         this.alter = alter;
         this.options = options;
-        this.rewrite = options.rewrite();
-        this.minFreeBytes = options.minFreeBytes();
-        this.capture = options.capture();
     }
 
     Plan plan() throws SQLException {
@@ -79,7 +73,7 @@ final class Preflight {
                         + " is taken in schema " + source.schema() + " (name the constraint to let doppel build it"
                         + " concurrently)" : null;
             }
-            if (rebuilds == null && rewrite != Options.Rewrite.ALWAYS) {
+            if (rebuilds == null && options.rewrite() != Options.Rewrite.ALWAYS) {
                 boolean scans = !steps.validate().isEmpty() || !steps.indexes().isEmpty();
                 Sample sample = scans ? Sample.ofScan(session, source) : null;
                 ServerState server = server(source, false);
@@ -87,12 +81,12 @@ final class Preflight {
                         + " rewriting the table or scanning it under its lock: doppel runs it on the table itself,"
                         + " taking the lock in short attempts", null, steps, List.of(), warnings(source, server), null,
                         Schedule.routes(change, Plan.Strategy.IN_PLACE),
-                        Schedule.inPlace(source, steps, options, sample), server, capture);
+                        Schedule.inPlace(source, steps, options, sample), server, options.capture());
             }
             why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
                     + " under an ACCESS EXCLUSIVE lock";
         }
-        if (rewrite == Options.Rewrite.NEVER) {
+        if (options.rewrite() == Options.Rewrite.NEVER) {
             throw new DoppelException("rewrite_needed", "the change of " + source.display() + " needs a rewrite ("
                     + why + ") and rewriting was forbidden; allow it, or change less at once");
         }
@@ -118,12 +112,12 @@ final class Preflight {
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
-        if (capture == Options.Capture.LOGICAL) {
+        if (options.capture() == Options.Capture.LOGICAL) {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
         }
         return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings, inverse[0],
                 Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, shadow, names, options,
-                sample[0]), server, capture);
+                sample[0]), server, options.capture());
     }
 
     /**
@@ -300,7 +294,8 @@ final class Preflight {
 
     /** Disk headroom (only a rewrite needs any), replicas and slots. */
     private ServerState server(TableInfo source, boolean rewrites) throws SQLException {
-        return new ServerState(rewrites ? DiskHeadroom.probe(session, source, minFreeBytes) : DiskHeadroom.notNeeded(),
+        return new ServerState(rewrites ? DiskHeadroom.probe(session, source, options.minFreeBytes())
+                : DiskHeadroom.notNeeded(),
                 Replication.read(session));
     }
 
