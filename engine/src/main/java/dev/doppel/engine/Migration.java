@@ -73,8 +73,11 @@ final class Migration {
 
     /** Deadlock, lock not available, cancelled: a concurrent build that ended this way may succeed when tried again. */
     private static final Set<String> TRANSIENT_BUILD_FAILURES = Set.of("40P01", "55P03", "57014");
+    /** unique_violation, exclusion_violation. */
+    private static final Set<String> DUPLICATES = Set.of("23505", "23P01");
+    private static final int BUILD_ATTEMPTS = 4;
     private static final Set<String> DESTRUCTIVE = Set.of("copy_failed", "index_failed", "verify_mismatch",
-            "source_changed", "invalid_alter");
+            "source_changed", "invalid_alter", "capture_disabled");
 
     private final DataSource dataSource;
     private final Options options;
@@ -306,16 +309,16 @@ final class Migration {
                     throttler.done();
                 }
             }
+            KeyResync resync = swapped ? null : new KeyResync(c.worker, c.sql, REPLAY_BATCH,
+                    c.throttle.replayRowsPerSecond());
             if (from.compareTo(Phase.INDEX) <= 0) {
                 if (c.change.orderBy() != null) {
                     enter(c, Phase.INDEX, "ordering the copied rows by " + c.change.orderBy());
                     orderShadow(c);
                 }
                 enter(c, Phase.INDEX, "building " + c.shadow.deferred().size() + " indexes and constraints");
-                buildDeferred(c);
+                buildDeferred(c, resync);
             }
-            KeyResync resync = swapped ? null : new KeyResync(c.worker, c.sql, REPLAY_BATCH,
-                    c.throttle.replayRowsPerSecond());
             if (from.compareTo(Phase.REPLAY) <= 0) {
                 enter(c, Phase.REPLAY, c.worker.number(c.sql.backlog()) + " changes logged during the copy");
                 replayed += drain(c, resync, options.cutoverBacklog());
@@ -590,18 +593,36 @@ final class Migration {
         }
     }
 
-    /** Builds the deferred indexes and constraints a resume has not found built yet. */
-    private void buildDeferred(Context c) throws SQLException {
+    /**
+     * Builds the deferred indexes and constraints a resume has not found built yet: the key's first, then replay
+     * catches up before the others. Each chunk was copied at its own snapshot, so until then a value that moved
+     * between rows during the copy can be in the shadow twice, and a secondary unique or exclusion index would
+     * refuse what a blocking ALTER accepts. Any row still holding a stale value has a log entry: a build that meets
+     * a duplicate drains the log and tries again.
+     */
+    private void buildDeferred(Context c, KeyResync resync) throws SQLException {
         // Index builds read only the shadow, which nothing else touches: no time limit there.
         c.worker.execute("SET statement_timeout = 0");
+        boolean caughtUp = false;
         for (DeferredObject d : c.shadow.deferred()) {
             DoppelException.stopIfInterrupted("building the shadow's indexes");
             boolean built = c.worker.text("SELECT relname FROM pg_class WHERE relnamespace = ?::regnamespace"
                     + " AND relname = ?", ObjectNames.SCHEMA, d.name()) != null;
-            if (!built) {
+            if (!d.key() && !caughtUp) {
+                drain(c, resync, 0);
+                caughtUp = true;
+            }
+            for (int attempt = 1; !built; attempt++) {
                 try {
                     c.worker.execute(d.create());
+                    built = true;
                 } catch (SQLException e) {
+                    if (!d.key() && DUPLICATES.contains(e.getSQLState()) && attempt < BUILD_ATTEMPTS) {
+                        log.info("building {} met a value twice, moved between rows during the copy; replaying"
+                                + " the log and trying again", d.name());
+                        drain(c, resync, 0);
+                        continue;
+                    }
                     if (RowCopier.dataError(e)) {
                         throw new DoppelException("index_failed", "building " + d.name() + " for the new schema of "
                                 + c.source.display() + " failed: " + e.getMessage() + ". The rows do not satisfy the"

@@ -23,6 +23,7 @@ import dev.doppel.engine.plan.Subcommand;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.shadow.ShadowTableBuilder;
+import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
@@ -95,6 +96,7 @@ final class Preflight {
             throw new DoppelException("unsupported_dependents", "doppel cannot migrate " + source.display()
                     + " yet:\n  - " + String.join("\n  - ", blockers));
         }
+        refuseRowSecurity(source);
         ServerState server = server(source, true);
         server.disk().refuseIfShort(source.display());
         List<String> warnings = warnings(source, server);
@@ -226,8 +228,8 @@ final class Preflight {
                     + " in a way doppel cannot follow: " + e.getMessage() + ". A USING expression on a key column may"
                     + " refer only to key columns", e);
         }
-        s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, null, 2));
-        s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, null, 2));
+        s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, null, 2, Set.of()));
+        s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, null, 2, Set.of()));
         return sample;
     }
 
@@ -258,6 +260,26 @@ final class Preflight {
             throw new DoppelException("view_breaks", "doppel recreates these objects from their definitions at the"
                     + " swap, and they would no longer compile:\n  - " + String.join("\n  - ", broken)
                     + "\nChange or drop them first, or keep the columns they use");
+        }
+    }
+
+    /**
+     * doppel reads with row_security off, so a role the table's policies apply to would fail rather than copy a
+     * filtered table: refuse it now. Policies spare superusers, BYPASSRLS roles and the owner, unless FORCE ROW
+     * LEVEL SECURITY applies them to the owner too.
+     */
+    private void refuseRowSecurity(TableInfo source) throws SQLException {
+        Boolean force = session.one("SELECT c.relforcerowsecurity FROM pg_class c, pg_roles r WHERE c.oid = ?"
+                + " AND r.rolname = current_user AND c.relrowsecurity AND NOT r.rolsuper AND NOT r.rolbypassrls"
+                + " AND (c.relforcerowsecurity OR NOT pg_has_role(current_user, c.relowner, 'USAGE'))",
+                rs -> rs.getBoolean(1), source.oid());
+        if (force != null) {
+            String role = session.text("SELECT current_user");
+            throw new DoppelException("row_security", "role " + role + " is subject to the row-level security"
+                    + " policies of " + source.display() + (force ? " (FORCE ROW LEVEL SECURITY applies them to its"
+                    + " owner too)" : "") + ", so it cannot read every row, and doppel must copy every row. Run doppel"
+                    + " as a role that bypasses them: a superuser, or one given BYPASSRLS (ALTER ROLE "
+                    + Identifiers.quote(role) + " BYPASSRLS)");
         }
     }
 

@@ -7,6 +7,7 @@ import dev.doppel.engine.sql.Session;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The real work timed on the first rows of the table and scaled to its estimated size: the plan's time estimates.
@@ -31,7 +32,7 @@ record Sample(long rows, long copyNanos, long indexNanos, long readNanos) {
             s.execute(d.create());
         }
         long indexed = System.nanoTime();
-        s.query(sql.digest(false, MigrationSql.Digest.TEXT, null, 256), rs -> null);
+        s.query(sql.digest(false, MigrationSql.Digest.TEXT, null, 256, Set.of()), rs -> null);
         return new Sample(rows == null ? 0 : rows, copied - start, indexed - copied, System.nanoTime() - indexed);
     }
 

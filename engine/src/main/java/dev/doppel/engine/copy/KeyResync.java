@@ -7,9 +7,12 @@ import dev.doppel.engine.sql.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Applies logged keys to the shadow by re-reading the source's current rows: deletes shadow rows whose key is
@@ -19,6 +22,10 @@ import java.util.List;
 public final class KeyResync {
 
     private static final Logger log = LoggerFactory.getLogger(KeyResync.class);
+    /** unique_violation, exclusion_violation. */
+    private static final Set<String> CONFLICTS = Set.of("23505", "23P01");
+    private static final String REPLAY_CONFLICT = "replay_conflict";
+    private static final int CONFLICT_ATTEMPTS = 5;
 
     private record Entry(long id, boolean truncate) {
     }
@@ -60,9 +67,25 @@ public final class KeyResync {
         this.guard = guard;
     }
 
-    /** One batch in its own transaction; returns the entries applied. */
+    /**
+     * One batch in its own transaction; returns the entries applied. REPEATABLE READ, so the log and the source are
+     * read in one snapshot: every row changed in it has its entry there, and a round that takes the whole log leaves
+     * the shadow as the source was at that snapshot, which its unique indexes accept. Only doppel writes the shadow
+     * and deletes log entries, so this snapshot never meets a serialization failure.
+     */
     public int round() throws SQLException {
-        return session.transaction(this::applyBatch);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return session.transaction(Connection.TRANSACTION_REPEATABLE_READ, this::applyBatch);
+            } catch (DoppelException e) {
+                // A logical capture may not have logged the other row of a swap yet: give it a moment.
+                if (!REPLAY_CONFLICT.equals(e.reason()) || attempt == CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("re-syncing the change log of {} met a unique or exclusion conflict; retrying", sql.src());
+                pause(Duration.ofMillis(200L * attempt));
+            }
+        }
     }
 
     /**
@@ -101,18 +124,51 @@ public final class KeyResync {
         }
         long nanos = entries * 1_000_000_000L / maxRowsPerSecond - tookNanos;
         if (nanos > 0) {
-            try {
-                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DoppelException("interrupted", "stopped by request while pacing the replay", e);
-            }
+            pause(Duration.ofNanos(nanos));
         }
     }
 
-    /** One batch inside the caller's transaction (the cut-over's, under its lock). */
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DoppelException("interrupted", "stopped by request while pacing the replay", e);
+        }
+    }
+
+    /**
+     * One batch inside the caller's transaction (the cut-over's, under its lock). A batch re-syncs its keys to the
+     * source's current rows while rows outside it may still hold older values: when one of those holds a value a
+     * batch row now takes (the two rows swapped or moved it), a secondary unique or exclusion index refuses. That
+     * other row has an entry in the log too, so the batch is retried with the whole log.
+     */
     public int applyBatch(Session s) throws SQLException {
-        List<Entry> entries = s.query(sql.readLogBatch(), rs -> new Entry(rs.getLong(1), rs.getBoolean(2)), batch);
+        Savepoint before = s.connection().setSavepoint();
+        try {
+            return apply(s, batch);
+        } catch (SQLException e) {
+            if (!CONFLICTS.contains(e.getSQLState())) {
+                throw e;
+            }
+            s.connection().rollback(before);
+        }
+        try {
+            return apply(s, Integer.MAX_VALUE);
+        } catch (SQLException e) {
+            if (!CONFLICTS.contains(e.getSQLState())) {
+                throw e;
+            }
+            throw new DoppelException(REPLAY_CONFLICT, "re-syncing the logged changes of " + sql.src() + " into the"
+                    + " new table breaks one of its unique or exclusion constraints: " + e.getMessage() + ". Writes"
+                    + " made after the copy hold values the new schema does not accept (a blocking ALTER would have"
+                    + " refused them); nothing was swapped: change those rows and resume, or abort", e);
+        }
+    }
+
+    private int apply(Session s, int limit) throws SQLException {
+        refuseDisabledCapture(s, sql);
+        List<Entry> entries = s.query(sql.readLogBatch(), rs -> new Entry(rs.getLong(1), rs.getBoolean(2)), limit);
         if (entries.isEmpty()) {
             return 0;
         }
@@ -125,6 +181,20 @@ public final class KeyResync {
         s.update(sql.resyncUpsert(), (Object) ids);
         s.update(sql.deleteLogEntries(), (Object) ids);
         return entries.size();
+    }
+
+    /**
+     * Stops when the capture was switched off: writes made meanwhile were never logged, so no replay can bring the
+     * target up to date. Checked with every batch, so also under the cut-over's lock, which keeps it switched on.
+     */
+    public static void refuseDisabledCapture(Session s, MigrationSql sql) throws SQLException {
+        String disabled = s.text(sql.disabledCapture());
+        if (disabled != null) {
+            throw new DoppelException("capture_disabled", "doppel's capture trigger " + disabled + " on " + sql.src()
+                    + " was disabled (ALTER TABLE ... DISABLE TRIGGER, as bulk loaders and pg_restore"
+                    + " --disable-triggers do): writes made while it was off were not logged, so the copy cannot be"
+                    + " trusted. Nothing was swapped; run the migration again, and keep its triggers enabled");
+        }
     }
 
     /** Applies every pending entry inside the caller's transaction. */

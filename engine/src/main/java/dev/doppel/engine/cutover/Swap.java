@@ -94,9 +94,23 @@ public final class Swap {
         if (!source.owner().equals(s.text("SELECT current_user"))) {
             s.execute("ALTER TABLE " + newTable + " OWNER TO " + quote(source.owner()));
         }
+        // The new table was created with the default privileges of doppel's role (ALTER DEFAULT PRIVILEGES): take
+        // back what the old table does not grant, so that its privileges are exactly the old one's.
+        for (String revoke : s.query("SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+                        + " ELSE quote_ident(pg_get_userbyid(a.grantee)) END FROM pg_class c,"
+                        + " aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a"
+                        + " WHERE c.oid = to_regclass(?) AND NOT EXISTS (SELECT 1 FROM pg_class o,"
+                        + " aclexplode(coalesce(o.relacl, acldefault('r', o.relowner))) b WHERE o.oid = ?"
+                        + " AND b.grantee = a.grantee AND b.privilege_type = a.privilege_type"
+                        + " AND b.is_grantable = a.is_grantable)",
+                rs -> "REVOKE " + rs.getString(1) + " ON " + newTable + " FROM " + rs.getString(2),
+                newTable, source.oid())) {
+            s.execute(revoke);
+        }
         for (String grant : s.query("SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
                         + " ELSE quote_ident(pg_get_userbyid(a.grantee)) END, a.is_grantable"
-                        + " FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = ?",
+                        + " FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a"
+                        + " WHERE c.oid = ?",
                 rs -> "GRANT " + rs.getString(1) + " ON " + newTable + " TO " + rs.getString(2)
                         + (rs.getBoolean(3) ? " WITH GRANT OPTION" : ""), source.oid())) {
             s.execute(grant);

@@ -210,15 +210,23 @@ public final class ShadowTableBuilder {
     }
 
     /**
-     * The shadow's foreign keys, dropped for the copy. One is validated after the swap when the source's
-     * same-named key was valid, or when the change added it without NOT VALID.
+     * The shadow's foreign keys and NOT VALID checks, dropped for the copy. A foreign key is validated after the
+     * swap when the source's same-named key was valid, or when the change added it without NOT VALID. A check that
+     * is NOT VALID on the source (LIKE makes it valid) or in the change stays NOT VALID: the rows it was never
+     * checked against must neither fail the copy nor be validated later, as with a blocking ALTER.
      */
     private List<ForeignKey> deferForeignKeys(TableInfo target, TableInfo source) throws SQLException {
         Set<String> validAtSource = new HashSet<>();
         source.constraints().stream().filter(c -> c.type() == 'f' && c.validated()).forEach(c -> validAtSource.add(c.name()));
+        Set<String> notValidAtSource = new HashSet<>();
+        source.constraints().stream().filter(c -> c.type() == 'c' && !c.validated())
+                .forEach(c -> notValidAtSource.add(c.name()));
         List<ForeignKey> out = new ArrayList<>();
         for (ConstraintInfo c : target.constraints()) {
-            if (c.type() == 'f') {
+            if (c.type() == 'c' && (!c.validated() || notValidAtSource.contains(c.name()))) {
+                session.execute("ALTER TABLE " + names.shadow() + " DROP CONSTRAINT " + quote(c.name()));
+                out.add(new ForeignKey(c.name(), withoutNotValid(c.definition()), false));
+            } else if (c.type() == 'f') {
                 session.execute("ALTER TABLE " + names.shadow() + " DROP CONSTRAINT " + quote(c.name()));
                 boolean valid = !c.definition().endsWith(" NOT VALID") || validAtSource.contains(c.name());
                 out.add(new ForeignKey(c.name(), withoutNotValid(c.definition()), valid));

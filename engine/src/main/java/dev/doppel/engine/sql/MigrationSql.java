@@ -5,6 +5,7 @@ import dev.doppel.engine.plan.ColumnMapping;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -107,7 +108,12 @@ public final class MigrationSql {
                 + " \"char\" NOT NULL, " + cols + ")";
     }
 
-    /** The trigger function: logs keys only, so an application write never evaluates a transformation. */
+    /**
+     * The trigger function: logs keys only, so an application write never evaluates a transformation. Its
+     * search_path is pinned, so it calls no operator a type keeps outside pg_catalog (ltree's, citext's =): a key
+     * change is told by the keys' bytes (record_image_eq), which also logs a key respelled
+     * without changing its value (numeric 1.0 to 1.00, citext case), so that replay rewrites it.
+     */
     public String createCaptureFunction() {
         String insert = "INSERT INTO " + capture.log() + " (" + quote(LOG_OP) + ", " + keyList(null) + ") VALUES ";
         return "CREATE FUNCTION " + capture.function() + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
@@ -120,7 +126,7 @@ public final class MigrationSql {
                 + "    " + insert + "('-', " + keyList("OLD") + ");\n"
                 + "  ELSE\n"
                 + "    " + insert + "('~', " + keyList("OLD") + ");\n"
-                + "    IF " + row("NEW") + " IS DISTINCT FROM " + row("OLD") + " THEN\n"
+                + "    IF NOT pg_catalog.record_image_eq(ROW(" + keyList("NEW") + "), ROW(" + keyList("OLD") + ")) THEN\n"
                 + "      " + insert + "('+', " + keyList("NEW") + ");\n"
                 + "    END IF;\n"
                 + "  END IF;\n"
@@ -136,6 +142,17 @@ public final class MigrationSql {
                 // Writes applied by logical replication or with session_replication_role = replica are changes too.
                 "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(capture.rowTrigger()),
                 "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(capture.truncateTrigger()));
+    }
+
+    /**
+     * The capture's triggers that no longer fire for every write, by name (null when all do): {@code ALTER TABLE
+     * ... DISABLE TRIGGER USER | ALL}, as bulk loaders and {@code pg_restore --disable-triggers} run, turns them off,
+     * and the ENABLE that follows leaves them firing only for origin writes. None exist with logical capture.
+     */
+    public String disabledCapture() {
+        return "SELECT string_agg(tgname, ', ') FROM pg_trigger WHERE tgrelid = to_regclass(" + Identifiers.literal(src())
+                + ") AND tgname IN (" + Identifiers.literal(capture.rowTrigger()) + ", "
+                + Identifiers.literal(capture.truncateTrigger()) + ") AND tgenabled <> 'A'";
     }
 
     /**
@@ -202,6 +219,12 @@ public final class MigrationSql {
 
     private static String backlog(CaptureNames capture) {
         return "SELECT count(*) FROM " + capture.log();
+    }
+
+    /** The data files of source and target, as text: a TRUNCATE of either gives it a new one. */
+    public String dataFiles() {
+        return "SELECT pg_relation_filenode(" + Identifiers.literal(src()) + "::regclass) || '/'"
+                + " || pg_relation_filenode(" + Identifiers.literal(target) + "::regclass)";
     }
 
     /** Whether a TRUNCATE is waiting to be applied: until it is, no key-by-key comparison means anything. */
@@ -275,11 +298,14 @@ public final class MigrationSql {
         return "(" + Identifiers.list(prefix, mapping.targetKey()) + ")";
     }
 
-    /** Deletes shadow rows whose logged key no longer exists in the source. Parameter: the log ids (bigint[]). */
+    /**
+     * Deletes the shadow rows of every logged key, before {@link #resyncUpsert} inserts the source's current rows:
+     * delete-then-insert never trips a secondary unique or exclusion index when logged rows swap or move values
+     * (an upsert row by row would), and it writes the key as the source spells it. Parameter: the log ids (bigint[]).
+     */
     public String resyncDelete() {
         return "DELETE FROM " + target + " t USING (SELECT DISTINCT " + mappedKey() + " FROM "
-                + capture.log() + " l WHERE l." + quote(LOG_ID) + " = ANY(?) AND l." + quote(LOG_OP) + " <> 'T'"
-                + " AND NOT EXISTS (SELECT 1 FROM " + src() + " s WHERE " + row("s") + " = " + row("l") + ")) d ("
+                + capture.log() + " l WHERE l." + quote(LOG_ID) + " = ANY(?) AND l." + quote(LOG_OP) + " <> 'T') d ("
                 + Identifiers.list(mapping.targetKey()) + ") WHERE " + targetKeyRow("t") + " = " + targetKeyRow("d");
     }
 
@@ -339,6 +365,29 @@ public final class MigrationSql {
     }
 
     /**
+     * The target's columns whose equal values can differ in bytes (numeric 1.0 and 1.00, citext, a
+     * nondeterministic collation, float's -0, interval): their type's default btree operator class does not promise
+     * "equal means identical" (support function 4, as for index deduplication). Their type's hash cannot see a
+     * respelled value, so BINARY digests hash their text form instead.
+     */
+    public String spelledColumns() {
+        return "SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                + " LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = "
+                + Identifiers.literal(target) + "::regclass AND a.attnum > 0 AND NOT a.attisdropped AND NOT EXISTS ("
+                + "SELECT 1 FROM pg_opclass c JOIN pg_am m ON m.oid = c.opcmethod AND m.amname = 'btree'"
+                + " JOIN pg_amproc p ON p.amprocfamily = c.opcfamily AND p.amproclefttype = c.opcintype"
+                + " AND p.amprocrighttype = c.opcintype AND p.amprocnum = 4 WHERE c.opcdefault"
+                + " AND (c.opcintype = coalesce(nullif(t.typbasetype, 0), t.oid) OR (c.opcintype = 'pg_catalog.text'"
+                + "::regtype AND coalesce(nullif(t.typbasetype, 0), t.oid) = 'pg_catalog.varchar'::regtype))"
+                + " AND (p.amproc = 'pg_catalog.btequalimage'::regproc OR (p.amproc = 'pg_catalog.btvarstrequalimage'"
+                + "::regproc AND coalesce(co.collisdeterministic, true))))";
+    }
+
+    private static String spelled(String value, String column, Set<String> spelled) {
+        return spelled.contains(column) ? "(" + value + ")::text" : value;
+    }
+
+    /**
      * The target key's own hash function, schema and name, when the key is one column whose type has one in its
      * default hash operator class, declared for exactly that type (so it can be called by name); no row for other
      * keys. Parameter: the key column's name.
@@ -370,32 +419,36 @@ public final class MigrationSql {
     }
 
     /** One side's rows: bucket, row hash and (for naming differing keys) the key as text. */
-    private String side(boolean sourceSide, Digest digest, String keyHash, int buckets) {
+    private String side(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText) {
         if (sourceSide) {
-            String values = mapping.copied().stream().map(ColumnMapping.Target::typedExpression)
+            String values = mapping.copied().stream().map(t -> spelled(t.typedExpression(), t.name(), byText))
                     .collect(Collectors.joining(", "));
             return "SELECT " + bucket(digest, keyHash, mappedKey(), buckets) + " AS b, " + hashRow(digest, values)
                     + " AS h, ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s WHERE NOT EXISTS (SELECT 1 FROM "
                     + capture.log() + " l WHERE " + row("l") + " = " + row("s") + ")";
         }
-        String values = Identifiers.list("t", mapping.copied().stream().map(ColumnMapping.Target::name).toList());
+        String values = mapping.copied().stream()
+                .map(t -> spelled("t." + quote(t.name()), t.name(), byText)).collect(Collectors.joining(", "));
         String key = Identifiers.list("t", mapping.targetKey());
         return "SELECT " + bucket(digest, keyHash, key, buckets) + " AS b, " + hashRow(digest, values) + " AS h, ROW("
                 + key + ")::text AS k FROM " + target + " t WHERE NOT EXISTS (SELECT 1 FROM " + capture.log()
                 + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))";
     }
 
-    /** Per-bucket row counts and digests, buckets by a hash of the target key; run once per side. */
-    public String digest(boolean sourceSide, Digest digest, String keyHash, int buckets) {
-        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, keyHash, buckets)
+    /**
+     * Per-bucket row counts and digests, buckets by a hash of the target key; run once per side. {@code byText}:
+     * the {@link #spelledColumns()}, hashed by their text form.
+     */
+    public String digest(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText) {
+        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, keyHash, buckets, byText)
                 + ") x GROUP BY b";
     }
 
     /** Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. */
-    public String differingKeys(Digest digest, String keyHash, int buckets, int limit) {
+    public String differingKeys(Digest digest, String keyHash, int buckets, int limit, Set<String> byText) {
         return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM ("
-                + side(true, digest, keyHash, buckets) + ") x WHERE b = ANY(?)) s FULL JOIN (SELECT * FROM ("
-                + side(false, digest, keyHash, buckets) + ") y WHERE b = ANY(?)) t ON s.k = t.k"
+                + side(true, digest, keyHash, buckets, byText) + ") x WHERE b = ANY(?)) s FULL JOIN (SELECT * FROM ("
+                + side(false, digest, keyHash, buckets, byText) + ") y WHERE b = ANY(?)) t ON s.k = t.k"
                 + " WHERE s.h IS DISTINCT FROM t.h LIMIT " + limit;
     }
 }

@@ -40,6 +40,8 @@ public final class Session implements AutoCloseable {
     /**
      * A doppel connection: named in pg_stat_activity ("doppel worker", ...) so a DBA can tell doppel's backends
      * apart, and with its own timeouts, so a server's low defaults cannot cancel a checked, bounded step midway.
+     * Row-level security is off: a role the table's policies apply to then gets an error instead of a filtered
+     * table, so a copy, replay or verification can never silently leave rows out.
      */
     public static Session open(DataSource dataSource, String role) throws SQLException {
         Session s = new Session(dataSource.getConnection());
@@ -47,6 +49,7 @@ public final class Session implements AutoCloseable {
             s.execute("SET application_name = " + Identifiers.literal("doppel " + role));
             s.execute("SET statement_timeout = '1min'");
             s.execute("SET idle_in_transaction_session_timeout = 0");
+            s.execute("SET row_security = off");
             return s;
         } catch (SQLException e) {
             s.close();

@@ -1,6 +1,7 @@
 package dev.doppel.engine.verify;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.copy.KeyResync;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.MigrationSql.Digest;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -50,7 +52,10 @@ public final class Checksummer {
         this.quiet = quiet;
     }
 
-    /** Compares both sides; returns null when a TRUNCATE is pending in the snapshot, so it must drain and retry. */
+    /**
+     * Compares both sides; returns null when a TRUNCATE is pending in the snapshot or committed after it, so it must
+     * drain and retry.
+     */
     public VerifyResult verify() throws SQLException {
         long t0 = System.nanoTime();
         return session.transaction(Connection.TRANSACTION_REPEATABLE_READ, s -> {
@@ -64,13 +69,17 @@ public final class Checksummer {
                 return null;
             }
             String snapshot = s.text("SELECT pg_export_snapshot()");
+            // The catalog is read as it is now, not in the snapshot: a TRUNCATE (which empties the table for older
+            // snapshots too) committed before the scan takes its lock gives the table a new file.
+            String files = s.text(sql.dataFiles());
             String keyHash = keyHash(s);
+            Set<String> byText = Set.copyOf(s.query(sql.spelledColumns(), rs -> rs.getString(1)));
             Digest digest = Digest.BINARY;
             Map<Integer, Bucket> source;
             Map<Integer, Bucket> shadow;
             Savepoint sp = s.connection().setSavepoint();
             try {
-                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest, keyHash);
+                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest, keyHash, byText);
                 source = sides.get(0);
                 shadow = sides.get(1);
             } catch (SQLException e) {
@@ -80,9 +89,12 @@ public final class Checksummer {
                 // A column type without a hash function: compare the rows' text instead.
                 s.connection().rollback(sp);
                 digest = Digest.TEXT;
-                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest, keyHash);
+                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest, keyHash, byText);
                 source = sides.get(0);
                 shadow = sides.get(1);
+            }
+            if (!files.equals(s.text(sql.dataFiles()))) {
+                return null;
             }
             List<Integer> differing = new ArrayList<>();
             for (int b = 0; b < BUCKETS; b++) {
@@ -93,8 +105,9 @@ public final class Checksummer {
             long sourceRows = source.values().stream().mapToLong(Bucket::rows).sum();
             long shadowRows = shadow.values().stream().mapToLong(Bucket::rows).sum();
             if (!differing.isEmpty()) {
+                KeyResync.refuseDisabledCapture(s, sql);
                 Integer[] buckets = differing.toArray(Integer[]::new);
-                List<String> keys = s.query(sql.differingKeys(digest, keyHash, BUCKETS, KEYS_SHOWN),
+                List<String> keys = s.query(sql.differingKeys(digest, keyHash, BUCKETS, KEYS_SHOWN, byText),
                         rs -> rs.getString(1) + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
                                 ? " (missing from the shadow)" : " (values differ)"),
                         s.connection().createArrayOf("int", buckets), s.connection().createArrayOf("int", buckets));
@@ -108,15 +121,15 @@ public final class Checksummer {
     }
 
     /** The source side on this transaction, the shadow side on the helper in the same snapshot, concurrently. */
-    private List<Map<Integer, Bucket>> bothSides(Session s, String snapshot, Digest digest, String keyHash)
-            throws SQLException {
+    private List<Map<Integer, Bucket>> bothSides(Session s, String snapshot, Digest digest, String keyHash,
+                                                 Set<String> byText) throws SQLException {
         CompletableFuture<Map<Integer, Bucket>> shadowSide = CompletableFuture.supplyAsync(() -> {
             try {
                 return helper.transaction(Connection.TRANSACTION_REPEATABLE_READ, h -> {
                     h.execute("SET TRANSACTION READ ONLY");
                     h.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
                     h.execute("SET LOCAL statement_timeout = 0");
-                    return digest(h, false, digest, keyHash);
+                    return digest(h, false, digest, keyHash, byText);
                 });
             } catch (SQLException e) {
                 throw new CompletionException(e);
@@ -124,7 +137,7 @@ public final class Checksummer {
         });
         Map<Integer, Bucket> sourceSide;
         try {
-            sourceSide = digest(s, true, digest, keyHash);
+            sourceSide = digest(s, true, digest, keyHash, byText);
         } finally {
             try {
                 shadowSide.join();
@@ -156,10 +169,10 @@ public final class Checksummer {
         return function.isEmpty() ? null : function.get(0);
     }
 
-    private Map<Integer, Bucket> digest(Session s, boolean sourceSide, Digest digest, String keyHash)
-            throws SQLException {
+    private Map<Integer, Bucket> digest(Session s, boolean sourceSide, Digest digest, String keyHash,
+                                        Set<String> byText) throws SQLException {
         Map<Integer, Bucket> out = new HashMap<>();
-        for (Object[] row : s.query(sql.digest(sourceSide, digest, keyHash, BUCKETS),
+        for (Object[] row : s.query(sql.digest(sourceSide, digest, keyHash, BUCKETS, byText),
                 rs -> new Object[] {rs.getInt(1), new Bucket(rs.getLong(2), rs.getString(3))})) {
             out.put((Integer) row[0], (Bucket) row[1]);
         }
