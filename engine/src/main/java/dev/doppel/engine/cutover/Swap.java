@@ -110,9 +110,12 @@ public final class Swap {
         for (String grant : s.query("SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
                         + " ELSE quote_ident(pg_get_userbyid(a.grantee)) END, a.is_grantable"
                         + " FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a"
-                        + " WHERE c.oid = ?",
+                        + " WHERE c.oid = ? AND NOT EXISTS (SELECT 1 FROM pg_class n,"
+                        + " aclexplode(coalesce(n.relacl, acldefault('r', n.relowner))) b WHERE n.oid = to_regclass(?)"
+                        + " AND b.grantee = a.grantee AND b.privilege_type = a.privilege_type"
+                        + " AND b.is_grantable = a.is_grantable)",
                 rs -> "GRANT " + rs.getString(1) + " ON " + newTable + " TO " + rs.getString(2)
-                        + (rs.getBoolean(3) ? " WITH GRANT OPTION" : ""), source.oid())) {
+                        + (rs.getBoolean(3) ? " WITH GRANT OPTION" : ""), source.oid(), newTable)) {
             s.execute(grant);
         }
         if (replicaIdentity != null) {

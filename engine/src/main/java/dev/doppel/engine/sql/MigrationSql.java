@@ -26,19 +26,26 @@ public final class MigrationSql {
     private final CaptureNames capture;
     private final ObjectNames names;
     private final ColumnMapping mapping;
+    /**
+     * Whether re-sync replaces a logged key's target row outright (delete, then insert), or updates it in place. In
+     * place keeps the values of target columns nothing fills: a revert's, which the change dropped and the old
+     * table still holds. A forward migration's new columns take their defaults again either way.
+     */
+    private final boolean replaceRows;
 
     /** The forward migration: source to {@code doppel.shadow_<oid>}, captured by the source's own log. */
     public MigrationSql(TableInfo source, ObjectNames names, ColumnMapping mapping) {
-        this(source.qualified(), names.shadow(), names.capture(), names, mapping);
+        this(source.qualified(), names.shadow(), names.capture(), names, mapping, true);
     }
 
     private MigrationSql(String source, String target, CaptureNames capture, ObjectNames names,
-                         ColumnMapping mapping) {
+                         ColumnMapping mapping, boolean replaceRows) {
         this.source = source;
         this.target = target;
         this.capture = capture;
         this.names = names;
         this.mapping = mapping;
+        this.replaceRows = replaceRows;
     }
 
     /**
@@ -46,7 +53,8 @@ public final class MigrationSql {
      * the inverse mapping, captured by a second log. The same statements then keep the old table in sync.
      */
     public static MigrationSql reverse(String newTable, String oldTable, ObjectNames names, ColumnMapping inverse) {
-        return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse);
+        return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse,
+                inverse.targets().stream().allMatch(t -> t.copied() || t.generated()));
     }
 
     public ObjectNames names() {
@@ -299,14 +307,17 @@ public final class MigrationSql {
     }
 
     /**
-     * Deletes the shadow rows of every logged key, before {@link #resyncUpsert} inserts the source's current rows:
+     * Deletes the target rows of every logged key, before {@link #resyncUpsert} inserts the source's current rows:
      * delete-then-insert never trips a secondary unique or exclusion index when logged rows swap or move values
-     * (an upsert row by row would), and it writes the key as the source spells it. Parameter: the log ids (bigint[]).
+     * (an upsert row by row would), and it writes the key as the source spells it. When rows are updated in place
+     * instead, only rows whose key is gone from the source. Parameter: the log ids (bigint[]).
      */
     public String resyncDelete() {
         return "DELETE FROM " + target + " t USING (SELECT DISTINCT " + mappedKey() + " FROM "
-                + capture.log() + " l WHERE l." + quote(LOG_ID) + " = ANY(?) AND l." + quote(LOG_OP) + " <> 'T') d ("
-                + Identifiers.list(mapping.targetKey()) + ") WHERE " + targetKeyRow("t") + " = " + targetKeyRow("d");
+                + capture.log() + " l WHERE l." + quote(LOG_ID) + " = ANY(?) AND l." + quote(LOG_OP) + " <> 'T'"
+                + (replaceRows ? "" : " AND NOT EXISTS (SELECT 1 FROM " + src() + " s WHERE " + row("s") + " = "
+                + row("l") + ")") + ") d (" + Identifiers.list(mapping.targetKey()) + ") WHERE " + targetKeyRow("t")
+                + " = " + targetKeyRow("d");
     }
 
     /** After a TRUNCATE: deletes every shadow row whose key is gone from the source. */
