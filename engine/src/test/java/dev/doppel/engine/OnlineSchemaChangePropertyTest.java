@@ -1,7 +1,9 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.oracle.CatalogFingerprint;
 import dev.doppel.engine.oracle.Oracle;
 import dev.doppel.engine.oracle.OracleWriters;
+import dev.doppel.engine.oracle.SchemaExtras;
 import dev.doppel.engine.oracle.TableShape;
 import dev.doppel.engine.oracle.TableShape.ColumnKind;
 import dev.doppel.engine.oracle.TableShape.KeyPart;
@@ -14,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -21,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Random table shapes, key types, values and supported changes, with writers inserting, updating (keys too) and
@@ -38,7 +43,8 @@ class OnlineSchemaChangePropertyTest {
     record Change(String column, String sql, boolean sameMeaningAfterSwap) {
     }
 
-    record Scenario(TableShape shape, List<Change> changes, int rows, long seed, int writers, Options.Capture capture) {
+    record Scenario(TableShape shape, SchemaExtras extras, List<Change> changes, int rows, long seed, int writers,
+                    Options.Capture capture) {
         String alter() {
             return String.join(", ", changes.stream().map(Change::sql).toList());
         }
@@ -65,8 +71,13 @@ class OnlineSchemaChangePropertyTest {
         String mirror = "oracle." + table;
         TableShape shape = scenario.shape();
         Oracle.create(db, shape, table, mirror, scenario.rows(), scenario.seed());
-        try (OracleWriters writers = new OracleWriters(db, shape, table, mirror, scenario.rows() + 1)
-                .start(scenario.writers(), scenario.seed(), 1)) {
+        scenario.extras().apply(db, table);
+        scenario.extras().apply(db, mirror);
+        OracleWriters oracleWriters = new OracleWriters(db, shape, table, mirror, scenario.rows() + 1);
+        if (scenario.extras().uniqueTokens()) {
+            oracleWriters.withTokens();
+        }
+        try (OracleWriters writers = oracleWriters.start(scenario.writers(), scenario.seed(), 1)) {
             // An in-place change on a small table takes milliseconds: let the writers get going first.
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (writers.committed() < 3 && System.nanoTime() < deadline) {
@@ -86,6 +97,9 @@ class OnlineSchemaChangePropertyTest {
         Oracle.blockingAlter(db, mirror, scenario.alter());
         Oracle.assertSameRows(db, table, mirror);
         Oracle.assertSameShape(db, table, mirror);
+        Oracle.assertSameSequences(db, table, mirror);
+        scenario.extras().assertSameTriggerEffects(db, table, "oracle");
+        assertEquals(CatalogFingerprint.of(db, "oracle", table), CatalogFingerprint.of(db, "public", table));
         db.execute("DROP TABLE " + table, "DROP TABLE " + mirror);
     }
 
@@ -96,13 +110,16 @@ class OnlineSchemaChangePropertyTest {
                 Arbitraries.of(KeyPart.values()).list().ofSize(2).uniqueElements());
         Arbitrary<List<ColumnKind>> columns = Arbitraries.of(ColumnKind.values()).list().ofMinSize(1).ofMaxSize(4);
         Arbitrary<TableShape> shapes = Combinators.combine(keys, columns).as(TableShape::new);
-        return shapes.flatMap(shape -> Combinators.combine(
+        Arbitrary<Boolean> sometimes = Arbitraries.frequency(Tuple.of(2, true), Tuple.of(3, false));
+        Arbitrary<SchemaExtras> extras = Combinators.combine(sometimes, sometimes, sometimes, sometimes)
+                .as(SchemaExtras::new);
+        return shapes.flatMap(shape -> Combinators.combine(extras,
                 changes(shape).list().ofMinSize(1).ofMaxSize(3).uniqueElements(Change::sql)
                         .filter(c -> c.stream().map(Change::column).distinct().count() == c.size()),
                 Arbitraries.integers().between(0, 1500),
                 Arbitraries.longs(),
                 Arbitraries.integers().between(1, 3), Arbitraries.of(Options.Capture.class))
-                .as((c, rows, seed, w, capture) -> new Scenario(shape, c, rows, seed, w, capture)));
+                .as((x, c, rows, seed, w, capture) -> new Scenario(shape, x, c, rows, seed, w, capture)));
     }
 
     private static Arbitrary<Change> changes(TableShape shape) {
@@ -116,6 +133,9 @@ class OnlineSchemaChangePropertyTest {
                 case BIGINT -> options.add(new Change(k, "ALTER COLUMN " + k + " TYPE numeric(30,0)", true));
                 case NUMERIC -> options.add(new Change(k, "ALTER COLUMN " + k + " TYPE numeric(30,4)", true));
                 case TEXT -> options.add(new Change(k, "ALTER COLUMN " + k + " TYPE varchar(200)", true));
+                case IDENTITY, SERIAL -> options.add(new Change(k, "ALTER COLUMN " + k + " TYPE bigint", true));
+                case CITEXT -> options.add(new Change(k, "ALTER COLUMN " + k + " TYPE text", false));
+                case NUMERIC_ANY_SCALE -> options.add(new Change(k, "ALTER COLUMN " + k + " TYPE numeric(30,4)", false));
                 default -> options.add(new Change(k, "ALTER COLUMN " + k + " SET STATISTICS 200", true));
             }
         }

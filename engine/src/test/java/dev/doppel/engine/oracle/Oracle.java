@@ -6,6 +6,7 @@ import dev.doppel.engine.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,8 +20,8 @@ public final class Oracle {
 
     /** Creates {@code table} and {@code mirror} with the same definition and the same {@code rows} rows. */
     public static void create(TestDatabase db, TableShape shape, String table, String mirror, long rows, long seed) {
-        db.execute("DROP TABLE IF EXISTS " + table, "DROP TABLE IF EXISTS " + mirror, shape.createTable(table),
-                shape.createTable(mirror));
+        db.execute("CREATE EXTENSION IF NOT EXISTS citext", "DROP TABLE IF EXISTS " + table,
+                "DROP TABLE IF EXISTS " + mirror, shape.createTable(table), shape.createTable(mirror));
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             Random r = new Random(seed);
@@ -32,6 +33,12 @@ public final class Oracle {
             }
             st.executeBatch();
             st.execute("INSERT INTO " + mirror + " SELECT * FROM " + table);
+            // Sequences somewhere past the start, as in use: their position must survive the change too.
+            for (String t : List.of(table, mirror)) {
+                st.execute("SELECT setval(s, " + (rows + 1000) + ") FROM (SELECT pg_get_serial_sequence('" + t
+                        + "', attname) s FROM pg_attribute WHERE attrelid = '" + t + "'::regclass AND attnum > 0) x"
+                        + " WHERE s IS NOT NULL");
+            }
             c.commit();
             st.execute("ANALYZE " + table);
         } catch (SQLException e) {
@@ -74,6 +81,17 @@ public final class Oracle {
                 + " ', ' ORDER BY attnum) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND"
                 + " d.adnum = a.attnum WHERE attrelid = '%s'::regclass AND attnum > 0 AND NOT attisdropped";
         assertEquals(db.scalar(String.format(q, mirror)), db.scalar(String.format(q, migrated)));
+    }
+
+    /** The sequences of serial and identity columns: type, bounds and position, as the blocking ALTER left them. */
+    public static void assertSameSequences(TestDatabase db, String migrated, String mirror) {
+        String q = "SELECT coalesce(string_agg(a.attname || ' ' || q.data_type || ' ' || q.min_value || ' ' || q.max_value"
+                + " || ' ' || coalesce(q.last_value::text, '-'), ', ' ORDER BY a.attnum), '') FROM pg_attribute a"
+                + " JOIN pg_sequences q ON (quote_ident(q.schemaname) || '.' || quote_ident(q.sequencename))::regclass"
+                + " = pg_get_serial_sequence('%s', a.attname)::regclass WHERE a.attrelid = '%s'::regclass"
+                + " AND a.attnum > 0 AND NOT a.attisdropped";
+        assertEquals(db.scalar(String.format(q, mirror, mirror)), db.scalar(String.format(q, migrated, migrated)),
+                "sequences of " + migrated + " differ from the blocking-ALTER oracle's");
     }
 
     public static void assertNoFailures(OracleWriters writers) {

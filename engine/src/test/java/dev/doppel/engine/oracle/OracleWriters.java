@@ -31,6 +31,7 @@ public final class OracleWriters implements AutoCloseable {
     private final AtomicLong slowestNanos = new AtomicLong();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
+    private boolean tokens;
 
     public OracleWriters(TestDatabase db, TableShape shape, String source, String mirror, long firstFreeKey) {
         this.db = db;
@@ -40,10 +41,17 @@ public final class OracleWriters implements AutoCloseable {
         this.nextKey = new AtomicLong(firstFreeKey);
     }
 
+    /** Also hands values of the secondary unique column {@code token} between rows (see {@link SchemaExtras}). */
+    public OracleWriters withTokens() {
+        this.tokens = true;
+        return this;
+    }
+
     public OracleWriters start(int threadCount, long seed, long pauseMillis) {
         for (int t = 0; t < threadCount; t++) {
             Random random = new Random(seed * 31 + t);
-            Thread thread = new Thread(() -> write(random, pauseMillis), "oracle-writer-" + t);
+            int writer = t;
+            Thread thread = new Thread(() -> write(random, pauseMillis, writer), "oracle-writer-" + t);
             thread.setDaemon(true);
             threads.add(thread);
             thread.start();
@@ -51,7 +59,7 @@ public final class OracleWriters implements AutoCloseable {
         return this;
     }
 
-    private void write(Random random, long pauseMillis) {
+    private void write(Random random, long pauseMillis, int writer) {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             while (running.get()) {
@@ -64,7 +72,7 @@ public final class OracleWriters implements AutoCloseable {
                     inFlight.decrementAndGet();
                     continue;
                 }
-                List<String> ops = operation(random);
+                List<String> ops = operation(random, writer);
                 long started = System.nanoTime();
                 try {
                     for (String op : ops) {
@@ -92,10 +100,18 @@ public final class OracleWriters implements AutoCloseable {
         }
     }
 
-    private List<String> operation(Random random) {
+    private List<String> operation(Random random, int writer) {
         long maxKey = nextKey.get();
         long existing = Math.max(1, (long) (random.nextDouble() * maxKey));
         int pick = random.nextInt(100);
+        if (tokens && pick < 25) {
+            // Each writer hands its own tokens, so that two writers never race for one value.
+            return shape.handOver("%T", existing, "tok" + writer + "_" + random.nextInt(40));
+        }
+        String respell = pick >= 80 && pick < 85 ? shape.respellKey("%T", existing, random) : null;
+        if (respell != null) {
+            return List.of(respell);
+        }
         if (pick < 40) {
             return List.of(shape.insert("%T", nextKey.getAndIncrement(), random));
         } else if (pick < 75) {
