@@ -96,10 +96,11 @@ class OnlineSchemaChangePropertyTest {
         }
         Oracle.blockingAlter(db, mirror, scenario.alter());
         Oracle.assertSameRows(db, table, mirror);
-        Oracle.assertSameShape(db, table, mirror);
         Oracle.assertSameSequences(db, table, mirror);
         scenario.extras().assertSameTriggerEffects(db, table, "oracle");
-        assertEquals(CatalogFingerprint.of(db, "oracle", table), CatalogFingerprint.of(db, "public", table));
+        // Columns, defaults, constraints, indexes, triggers, policies, privileges; names in public print unqualified.
+        assertEquals(CatalogFingerprint.of(db, "oracle", table).replace("<schema>.", ""),
+                CatalogFingerprint.of(db, "public", table).replace("<schema>.", ""));
         db.execute("DROP TABLE " + table, "DROP TABLE " + mirror);
     }
 

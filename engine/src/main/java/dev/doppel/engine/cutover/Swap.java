@@ -215,8 +215,21 @@ public final class Swap {
             }
             String oldSeq = s.text("SELECT pg_get_serial_sequence(?, ?)", oldTable(), t.source());
             if (oldSeq != null) {
-                s.execute("SELECT setval(pg_get_serial_sequence(" + Identifiers.literal(newTable) + ", "
-                        + Identifiers.literal(t.name()) + "), last_value, is_called) FROM " + oldSeq);
+                String newSeq = s.text("SELECT pg_get_serial_sequence(?, ?)", newTable, t.name());
+                // LIKE gives the new sequence the old one's bounds but not its type; a blocking ALTER keeps the
+                // sequence, and a type change of the column changes the sequence's type (and bounds that were
+                // the old type's defaults) as ALTER SEQUENCE ... AS does.
+                s.execute(s.text("SELECT 'ALTER SEQUENCE ' || ? || ' AS ' || format_type(seqtypid, NULL)"
+                        + " || ' MINVALUE ' || seqmin || ' MAXVALUE ' || seqmax || ' INCREMENT ' || seqincrement"
+                        + " || ' START ' || seqstart || ' CACHE ' || seqcache || CASE WHEN seqcycle THEN ' CYCLE'"
+                        + " ELSE ' NO CYCLE' END FROM pg_sequence WHERE seqrelid = ?::regclass", newSeq, oldSeq));
+                String columnType = s.text("SELECT format_type(atttypid, NULL) FROM pg_attribute"
+                        + " WHERE attrelid = to_regclass(?) AND attname = ?", newTable, t.name());
+                if (!columnType.equals(s.text("SELECT format_type(seqtypid, NULL) FROM pg_sequence"
+                        + " WHERE seqrelid = ?::regclass", oldSeq))) {
+                    s.execute("ALTER SEQUENCE " + newSeq + " AS " + columnType);
+                }
+                s.execute("SELECT setval(" + Identifiers.literal(newSeq) + ", last_value, is_called) FROM " + oldSeq);
             }
         }
     }

@@ -23,15 +23,15 @@ public record SchemaExtras(boolean uniqueTokens, boolean userTriggers, boolean f
             sql.add("ALTER TABLE " + table + " ADD COLUMN token text UNIQUE");
         }
         if (userTriggers) {
-            sql.add("CREATE TABLE IF NOT EXISTS public.oracle_audit (tbl_schema text, tbl text, op text)");
-            sql.add("CREATE OR REPLACE FUNCTION public.oracle_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                    + " INSERT INTO public.oracle_audit VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP); RETURN NULL; END $$");
-            sql.add("CREATE OR REPLACE FUNCTION public.oracle_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            sql.add("CREATE TABLE IF NOT EXISTS public.write_audit (tbl_schema text, tbl text, op text)");
+            sql.add("CREATE OR REPLACE FUNCTION public.audit_writes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " INSERT INTO public.write_audit VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP); RETURN NULL; END $$");
+            sql.add("CREATE OR REPLACE FUNCTION public.stamp_updates() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                     + " NEW.stamp := coalesce(OLD.stamp, 0) + 1; RETURN NEW; END $$");
             sql.add("ALTER TABLE " + table + " ADD COLUMN stamp int NOT NULL DEFAULT 0");
-            sql.add("CREATE TRIGGER stamped BEFORE UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION public.oracle_stamp()");
+            sql.add("CREATE TRIGGER stamped BEFORE UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION public.stamp_updates()");
             sql.add("CREATE TRIGGER audited AFTER INSERT OR UPDATE OR DELETE ON " + table
-                    + " FOR EACH ROW EXECUTE FUNCTION public.oracle_audit()");
+                    + " FOR EACH ROW EXECUTE FUNCTION public.audit_writes()");
         }
         if (forceRowSecurity) {
             sql.add("ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY");
@@ -50,7 +50,7 @@ public record SchemaExtras(boolean uniqueTokens, boolean userTriggers, boolean f
             return;
         }
         String q = "SELECT coalesce(string_agg(op || ' ' || n, ', ' ORDER BY op), '') FROM (SELECT op, count(*) n"
-                + " FROM public.oracle_audit WHERE tbl_schema = '%s' AND tbl = '" + table + "' GROUP BY op) x";
+                + " FROM public.write_audit WHERE tbl_schema = '%s' AND tbl = '" + table + "' GROUP BY op) x";
         assertEquals(db.scalar(String.format(q, mirrorSchema)), db.scalar(String.format(q, "public")),
                 "user triggers fired differently on " + table + " than on its mirror");
     }
