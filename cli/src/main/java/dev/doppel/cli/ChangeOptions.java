@@ -39,6 +39,13 @@ final class ChangeOptions {
             + " old columns doppel cannot invert itself (a USING transformation): for each, an expression over the"
             + " new table's columns, e.g. 'total=(total/100.0)::numeric(12,2)'. Other columns are derived.")
     String revertUsing;
+
+    @Option(names = "--revert-window", paramLabel = "<duration>", converter = Durations.class,
+            description = "Keep `doppel revert` possible this long after the swap: a trigger on the new table logs"
+                    + " every write until then (one extra insert per write, two for a key change), and the old table"
+                    + " is kept at least as long. Not with --capture logical. Without it the old table is kept as a"
+                    + " snapshot only (--keep-old), and nothing of doppel's stays on the table.")
+    java.time.Duration revertWindow;
     @Option(names = "--capture", paramLabel = "trigger|logical", defaultValue = "trigger",
             converter = CaptureConverter.class,
             description = "How writes made during the migration are captured: trigger (default; triggers log keys"
@@ -70,7 +77,12 @@ final class ChangeOptions {
             throw new ParameterException(mixee.commandLine(), "--rewrite and --no-rewrite contradict each other;"
                     + " give one");
         }
-        return options.withCapture(capture).withRewrite(rewrite ? Options.Rewrite.ALWAYS
+        if (revertWindow != null && options.keepOld().isZero()) {
+            throw new ParameterException(mixee.commandLine(), "--revert-window keeps the old table to swap it back,"
+                    + " and --drop-old drops it; give one");
+        }
+        Options chosen = options.withCapture(capture).withRewrite(rewrite ? Options.Rewrite.ALWAYS
                 : noRewrite ? Options.Rewrite.NEVER : Options.Rewrite.WHEN_NEEDED).withRevertUsing(revertUsing);
+        return revertWindow == null ? chosen : chosen.withRevertWindow(revertWindow);
     }
 }

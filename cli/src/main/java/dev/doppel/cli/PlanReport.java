@@ -77,6 +77,7 @@ final class PlanReport {
         }).toList());
         Map<String, Object> revert = new LinkedHashMap<>();
         revert.put("possible", plan.revert().exists());
+        revert.put("window_seconds", plan.revert().exists() ? plan.revertWindow().toSeconds() : null);
         revert.put("reason", plan.revert().refusal());
         revert.put("columns", plan.revert().exists() ? plan.revert().describe() : null);
         m.put("revert", revert);

@@ -16,12 +16,14 @@ class RevertCommandTest {
     @Test
     void planStatusAndRevertWithAUserGivenInverse(TestDatabase db) {
         Tables.orders(db, "sales", 300);
-        Cli plan = Cli.against(db, "plan", "--table", "sales", "--alter", Tables.TO_CENTS, "--json");
+        Cli plan = Cli.against(db, "plan", "--table", "sales", "--alter", Tables.TO_CENTS, "--revert-window",
+                "24h", "--json");
         assertEquals(0, plan.exitCode(), plan::toString);
         assertEquals("false", JsonField.at(db, plan.out().strip(), "{revert,possible}"));
         assertTrue(JsonField.at(db, plan.out().strip(), "{revert,reason}").contains("USING"), plan::toString);
 
-        Cli run = Cli.against(db, "run", "--table", "sales", "--alter", Tables.TO_CENTS, "--revert-using", USING_BACK);
+        Cli run = Cli.against(db, "run", "--table", "sales", "--alter", Tables.TO_CENTS, "--revert-using", USING_BACK,
+                "--revert-window", "24h");
         assertEquals(0, run.exitCode(), run::toString);
         String id = String.valueOf(Tables.migrationOf(db, "sales"));
         db.execute("INSERT INTO sales (total, note) VALUES (1234, 'after the swap')");
@@ -46,7 +48,7 @@ class RevertCommandTest {
     void aLaterRewriteSaysInPlanAndRunThatItEndsTheEarlierRevertAndStatusSaysWhy(TestDatabase db) {
         Tables.orders(db, "ledger", 200);
         Cli first = Cli.against(db, "run", "--table", "ledger", "--alter", Tables.TO_CENTS, "--revert-using",
-                USING_BACK);
+                USING_BACK, "--revert-window", "24h");
         assertEquals(0, first.exitCode(), first::toString);
         long firstId = Tables.migrationOf(db, "ledger");
         long oldOid = db.count("SELECT table_oid FROM doppel.migrations WHERE id = " + firstId);
@@ -56,7 +58,7 @@ class RevertCommandTest {
         assertTrue(plan.out().contains(ends) && plan.out().contains("its swap ends that revert for good")
                 && plan.out().contains("Run `doppel revert " + firstId + "` first"), plan::toString);
 
-        Cli second = Cli.against(db, "run", "--table", "ledger", "--alter", later);
+        Cli second = Cli.against(db, "run", "--table", "ledger", "--alter", later, "--revert-window", "24h");
         assertEquals(0, second.exitCode(), second::toString);
         assertTrue(second.out().contains("warning        " + ends), second::toString);
         long secondId = Tables.migrationOf(db, "ledger");
@@ -76,7 +78,7 @@ class RevertCommandTest {
     void aSwapWithoutARevertLogIsNotCalledRevertable(TestDatabase db) {
         Tables.orders(db, "archive", 100);
         Cli run = Cli.against(db, "run", "--table", "archive", "--alter", Tables.TO_CENTS, "--revert-using",
-                USING_BACK);
+                USING_BACK, "--revert-window", "24h");
         assertEquals(0, run.exitCode(), run::toString);
         long id = Tables.migrationOf(db, "archive");
         long oid = db.count("SELECT table_oid FROM doppel.migrations WHERE id = " + id);

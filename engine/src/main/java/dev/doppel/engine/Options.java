@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * @param maxLockHeld      the cut-over rolls back and retries rather than hold its lock longer than this
  * @param snapshotWait     how long the cut-over waits for older snapshots to end before swapping anyway
  * @param keepOld          how long the old table is kept after the swap; {@link Duration#ZERO} drops it at once
+ * @param revertWindow     how long writes to the new table are logged for a revert, by a trigger on it; {@link
+ *                         Duration#ZERO} (the default) for none: the old table is then kept as a snapshot only
  * @param verify           compare source and shadow by digest before the swap
  * @param rewrite          whether to rewrite through a shadow table: when needed, always, or never
  * @param postponeCutover  wait at "ready" (replay going on) until `doppel cutover ID` releases the swap
@@ -31,7 +33,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
                       Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow, String revertUsing,
-                      long minFreeBytes, Capture capture, ThrottleSettings throttle) {
+                      long minFreeBytes, Capture capture, ThrottleSettings throttle, Duration revertWindow) {
 
     /** How the keys of rows written during the migration reach the change log. */
     public enum Capture {
@@ -54,7 +56,8 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
-                Rewrite.WHEN_NEEDED, false, null, null, 1L << 30, Capture.TRIGGER, ThrottleSettings.none());
+                Rewrite.WHEN_NEEDED, false, null, null, 1L << 30, Capture.TRIGGER, ThrottleSettings.none(),
+                Duration.ZERO);
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -78,6 +81,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         long minFreeBytes;
         Capture capture;
         ThrottleSettings throttle;
+        Duration revertWindow;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -101,11 +105,12 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.minFreeBytes = minFreeBytes;
         f.capture = capture;
         f.throttle = throttle;
+        f.revertWindow = revertWindow;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
                 f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.revertUsing, f.minFreeBytes,
-                f.capture, f.throttle);
+                f.capture, f.throttle, f.revertWindow);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -130,6 +135,14 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withKeepOld(Duration d) {
         return with(f -> f.keepOld = d);
+    }
+
+    /** A revert window of {@code d}; the old table is kept at least as long, since a revert swaps it back. */
+    public Options withRevertWindow(Duration d) {
+        return with(f -> {
+            f.revertWindow = d;
+            f.keepOld = f.keepOld.compareTo(d) < 0 ? d : f.keepOld;
+        });
     }
 
     public Options withVerify(boolean v) {

@@ -12,7 +12,9 @@ import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What {@code run()} would do, found without changing anything: the table, its key, how each target column is
@@ -24,7 +26,7 @@ import java.util.List;
 public record Plan(TableInfo source, AlterChange change, Strategy strategy, String why, ShadowTable shadow,
                    InPlaceSteps steps, List<String> carried, List<String> warnings, InverseMapping revert,
                    List<Route> routes, List<Step> schedule, ServerState server,
-                   Options.Capture capture) {
+                   Options.Capture capture, Duration revertWindow) {
 
     /** How one subcommand of the change is made. */
     public record Route(String subcommand, String how) {
@@ -92,11 +94,14 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
             sb.append("  ").append(d.name()).append(d.key() ? " (key)" : "").append('\n');
         }
         for (ForeignKey fk : shadow.foreignKeys()) {
-            sb.append("  foreign key ").append(fk.name()).append(" (NOT VALID at the swap, validated after)\n");
+            sb.append("  ").append(fk.validate() ? "foreign key " + fk.name() + " (NOT VALID at the swap, validated after)"
+                    : fk.name() + " (NOT VALID, as on the table)").append('\n');
         }
         if (revert.exists()) {
-            sb.append("revert       possible while the old table is kept: writes after the swap are logged and"
-                    + " re-synced into it through\n");
+            sb.append("revert       possible for ").append(revertWindow.toString().substring(2).toLowerCase(Locale.ROOT))
+                    .append(" after the swap (--revert-window): until then a trigger on the new table adds one insert"
+                            + " into doppel's revert log to every write (two for a key change), re-synced into the"
+                            + " old table through\n");
             revert.describe().forEach(line -> sb.append("  ").append(line).append('\n'));
         } else {
             sb.append("revert       not possible: ").append(revert.refusal())

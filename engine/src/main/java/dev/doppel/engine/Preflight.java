@@ -31,6 +31,7 @@ import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -82,7 +83,7 @@ final class Preflight {
                         + " rewriting the table or scanning it under its lock: doppel runs it on the table itself,"
                         + " taking the lock in short attempts", null, steps, List.of(), warnings(source, server), null,
                         Schedule.routes(change, Plan.Strategy.IN_PLACE),
-                        Schedule.inPlace(source, steps, options, sample), server, options.capture());
+                        Schedule.inPlace(source, steps, options, sample), server, options.capture(), Duration.ZERO);
             }
             why = rebuilds == null ? "a rewrite was asked for" : "in place, PostgreSQL would " + rebuilds
                     + " under an ACCESS EXCLUSIVE lock";
@@ -119,7 +120,7 @@ final class Preflight {
         }
         return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings, inverse[0],
                 Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, shadow, names, options,
-                sample[0]), server, options.capture());
+                sample[0]), server, options.capture(), options.revertWindow());
     }
 
     /**
@@ -131,6 +132,15 @@ final class Preflight {
             throws SQLException {
         if (options.keepOld().isZero()) {
             return InverseMapping.none("the old table is dropped right after the swap (--drop-old)");
+        }
+        if (options.revertWindow().isZero()) {
+            return InverseMapping.none("no revert window was asked for: --revert-window <duration> keeps one, at the"
+                    + " cost of a trigger on the new table logging every write until then");
+        }
+        if (options.capture() == Options.Capture.LOGICAL) {
+            throw new DoppelException("revert_window_logical", "a revert window logs every write to the new table"
+                    + " with a trigger, which --capture logical is chosen to keep off the write path; run without"
+                    + " --revert-window (the old table is kept as a snapshot), or with --capture trigger");
         }
         InverseMapping inverse = InverseMapping.derive(source, shadow.mapping(), RevertUsing.parse(options.revertUsing()));
         if (!inverse.exists()) {

@@ -128,7 +128,9 @@ class RealSchemasTest {
             both.add(String.format(w, table + "_mirror"));
         }
         String alter = "ALTER COLUMN v TYPE bigint";
-        Result r = migrate(db, table, alter, at(Phase.INDEX, db, both.toArray(String[]::new)));
+        Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(alter)
+                .options(Options.defaults().withRevertWindow(java.time.Duration.ofHours(1)))
+                .listener(at(Phase.INDEX, db, both.toArray(String[]::new))).build().run();
         assertEquals("succeeded", r.outcome());
         // The revert capture is on the live table now, with the same key types.
         String[] after = {"UPDATE %s SET v = -2 WHERE k = " + def[6], "UPDATE %s SET k = " + def[7] + " WHERE k = "

@@ -7,6 +7,7 @@ import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +45,8 @@ class RevertRealSchemasTest {
     }
 
     private static Result migrate(TestDatabase db, String table, String alter) {
-        return OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(alter).build().run();
+        return OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(alter)
+                .options(Options.defaults().withRevertWindow(Duration.ofHours(24))).build().run();
     }
 
     @Test

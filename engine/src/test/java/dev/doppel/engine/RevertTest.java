@@ -23,9 +23,49 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("matrix")
 class RevertTest {
 
+    /** A change with a revert window as long as the old table is kept, unless it is dropped at once. */
     private static OnlineSchemaChange change(TestDatabase db, String table, String alter, Options options) {
-        return OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(alter).options(options)
+        Options windowed = options.revertWindow().isZero() && !options.keepOld().isZero()
+                ? options.withRevertWindow(options.keepOld()) : options;
+        return OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(alter).options(windowed)
                 .build();
+    }
+
+    @Test
+    void aDefaultRunLeavesNothingOfDoppelsOnTheTableAndKeepsTheOldOneAsASnapshot(TestDatabase db) {
+        db.execute("CREATE TABLE plain_run (id int PRIMARY KEY, v int)",
+                "INSERT INTO plain_run SELECT g, g FROM generate_series(1, 300) g");
+        long oid = db.count("SELECT 'plain_run'::regclass::oid");
+        OnlineSchemaChange plain = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("plain_run")
+                .alter("ALTER COLUMN v TYPE bigint").build();
+        String plan = plain.plan().toText();
+        assertTrue(plan.contains("revert       not possible: no revert window was asked for"), plan);
+        Result result = plain.run();
+        assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'plain_run'::regclass"
+                + " AND NOT tgisinternal"), "a trigger of doppel's stayed on the table");
+        assertNull(db.scalar("SELECT to_regclass('doppel.revert_log_" + oid + "')::text"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_proc WHERE proname = 'revert_capture_" + oid + "'"));
+        assertEquals(300, db.count("SELECT count(*) FROM " + result.oldTable()), "the old table is kept as it was");
+        DoppelException e = assertThrows(DoppelException.class,
+                () -> Migrations.on(db.dataSource()).revert(result.migrationId()));
+        assertEquals("not_revertable", e.reason());
+
+        String windowed = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("plain_run")
+                .alter("ALTER COLUMN v TYPE numeric").options(Options.defaults().withRevertWindow(Duration.ofHours(6)))
+                .build().plan().toText();
+        assertTrue(windowed.contains("revert       possible for 6h after the swap (--revert-window): until then a"
+                + " trigger on the new table adds one insert"), windowed);
+    }
+
+    @Test
+    void aRevertWindowIsRefusedWithLogicalCaptureSayingWhy(TestDatabase db) {
+        db.execute("CREATE TABLE streamed (id int PRIMARY KEY, v int)");
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("streamed").alter("ALTER COLUMN v TYPE bigint")
+                .options(Options.defaults().withCapture(Options.Capture.LOGICAL).withRevertWindow(Duration.ofHours(1)))
+                .build().plan());
+        assertEquals("revert_window_logical", e.reason());
+        assertTrue(e.getMessage().contains("--capture logical is chosen to keep off the write path"), e.getMessage());
     }
 
     @Test
