@@ -53,6 +53,11 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     ThrottleOptions throttle;
 
+    @Option(names = "--revert-window", paramLabel = "<duration>", converter = Durations.class,
+            description = "For a migration not swapped yet: keep `doppel revert` possible this long after the swap,"
+                    + " as `run --revert-window` (a resume does not carry the run's choice over).")
+    java.time.Duration revertWindow;
+
     @Option(names = "--json", description = "Print the final report, or the error, as one JSON object on stdout.")
     boolean json;
 
@@ -61,7 +66,8 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options options = throttle.applyTo(copy.applyTo(locks.applyTo(Options.defaults())));
+        Options copied = throttle.applyTo(copy.applyTo(locks.applyTo(Options.defaults())));
+        Options options = revertWindow == null ? copied : copied.withRevertWindow(revertWindow);
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
         try (Interrupts stop = Interrupts.install(err)) {
