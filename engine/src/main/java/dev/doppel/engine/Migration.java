@@ -73,8 +73,6 @@ final class Migration {
 
     /** Deadlock, lock not available, cancelled: a concurrent build that ended this way may succeed when tried again. */
     private static final Set<String> TRANSIENT_BUILD_FAILURES = Set.of("40P01", "55P03", "57014");
-    private static final Set<String> DESTRUCTIVE = Set.of("copy_failed", "index_failed", "verify_mismatch",
-            "source_changed", "invalid_alter");
 
     private final DataSource dataSource;
     private final Options options;
@@ -154,7 +152,7 @@ final class Migration {
     private Result rerunInPlace(Session control, MigrationRecord r) throws SQLException {
         ObjectNames names = new ObjectNames(r.tableOid());
         if (!AdvisoryLock.tryTake(control, names)) {
-            throw new DoppelException("already_running", "migration " + r.id() + " of " + r.tableName()
+            throw new DoppelException(Reason.ALREADY_RUNNING, "migration " + r.id() + " of " + r.tableName()
                     + " is running in another doppel process; wait for it, or stop it first");
         }
         try {
@@ -199,11 +197,11 @@ final class Migration {
             MigrationStore store = new MigrationStore(control);
             MigrationRecord r = store.load(id);
             if (r.finished()) {
-                throw new DoppelException("not_resumable", "migration " + id + " of " + r.tableName() + " already "
+                throw new DoppelException(Reason.NOT_RESUMABLE, "migration " + id + " of " + r.tableName() + " already "
                         + r.outcome() + "; there is nothing to resume" + (r.swapped() ? "" : ": run the change again"));
             }
             if (!changeHash(r.change()).equals(r.changeHash())) {
-                throw new DoppelException("not_resumable", "the recorded change of migration " + id + " does not"
+                throw new DoppelException(Reason.NOT_RESUMABLE, "the recorded change of migration " + id + " does not"
                         + " match its hash; the state was edited. Abort it and run the change again");
             }
             if (IN_PLACE.equals(r.capture())) {
@@ -219,7 +217,7 @@ final class Migration {
             try {
                 c.source = r.swapped() ? null : new CatalogReader(control).read(r.tableOid());
                 if (c.source != null && !c.source.fingerprint().equals(r.sourceFingerprint())) {
-                    throw new DoppelException("not_resumable", "the definition of " + r.tableName() + " changed since"
+                    throw new DoppelException(Reason.NOT_RESUMABLE, "the definition of " + r.tableName() + " changed since"
                             + " migration " + id + " started (someone ran DDL on it); abort it and run the change again");
                 }
                 if (c.source != null) {
@@ -328,7 +326,7 @@ final class Migration {
                             quietPoint(c, quiet));
                     for (int attempt = 0; verify == null; attempt++) {
                         if (attempt == 10) {
-                            throw new DoppelException("verify_starved", "the source of " + c.source.display()
+                            throw new DoppelException(Reason.VERIFY_STARVED, "the source of " + c.source.display()
                                     + " was truncated again during each of 10 verification attempts");
                         }
                         replayed += drain(c, resync, options.cutoverBacklog());
@@ -358,7 +356,7 @@ final class Migration {
         } catch (SQLException | RuntimeException e) {
             Phase failedIn = phase;
             closeCapture(c);
-            if (!swapped && e instanceof DoppelException d && DESTRUCTIVE.contains(d.reason())) {
+            if (!swapped && e instanceof DoppelException d && d.reason().destructive()) {
                 removeObjects(c);
                 c.store.finish(c.id, "failed", e.getMessage(), null, null);
                 listener.phase(Phase.FAILED, e.getMessage());
@@ -370,7 +368,7 @@ final class Migration {
                 e.addSuppressed(recording);
             }
             listener.phase(Phase.FAILED, e.getMessage());
-            throw new DoppelException("stopped", "migration " + c.id + " of " + c.source.display() + " stopped in "
+            throw new DoppelException(Reason.STOPPED, "migration " + c.id + " of " + c.source.display() + " stopped in "
                     + (failedIn == null ? "its first phase" : failedIn.name().toLowerCase()) + ": " + e.getMessage()
                     + ". " + (swapped ? "The new table is in place; `doppel resume " + c.id + "` finishes the"
                     + " validation and analysis" : "Nothing was swapped and " + (c.slot == null
@@ -465,13 +463,13 @@ final class Migration {
             }
         } catch (SQLException | RuntimeException e) {
             listener.phase(Phase.FAILED, e.getMessage());
-            if (e instanceof DoppelException d && "validation_failed".equals(d.reason())) {
+            if (e instanceof DoppelException d && d.reason() == Reason.VALIDATION_FAILED) {
                 c.store.finish(c.id, "failed", e.getMessage(), null, null);
                 throw e;
             }
             // The last step records the success in its own transaction: whatever committed before is scaffolding.
             c.store.stopped(c.id, phase, e.getMessage());
-            throw new DoppelException("stopped", "migration " + c.id + " of " + c.source.display() + " stopped while"
+            throw new DoppelException(Reason.STOPPED, "migration " + c.id + " of " + c.source.display() + " stopped while"
                     + " altering it in place: " + e.getMessage() + ". `doppel resume " + c.id + "` removes what it"
                     + " had added and makes the change again; `doppel abort " + c.id + "` removes it and leaves the"
                     + " table as it was", e);
@@ -515,7 +513,7 @@ final class Migration {
             }
         } catch (SQLException e) {
             undoInPlace(c, steps);
-            throw new DoppelException("validation_failed", "the rows of " + c.source.display() + " do not satisfy"
+            throw new DoppelException(Reason.VALIDATION_FAILED, "the rows of " + c.source.display() + " do not satisfy"
                     + " the change: " + e.getMessage() + ". The constraints doppel had added NOT VALID were removed"
                     + " again; the table is as it was. Fix the rows, then run the change again", e);
         } finally {
@@ -540,7 +538,7 @@ final class Migration {
                         c.worker.execute(c.inPlace.dropBuildIndex(index.buildName()));
                         if (!TRANSIENT_BUILD_FAILURES.contains(e.getSQLState()) || attempt == 3) {
                             undoInPlace(c, steps);
-                            throw new DoppelException("validation_failed", "building the unique index of "
+                            throw new DoppelException(Reason.VALIDATION_FAILED, "building the unique index of "
                                     + index.constraint() + " on " + c.source.display() + " failed: " + e.getMessage()
                                     + ". The invalid index and whatever else doppel had added were dropped; the table"
                                     + " is as it was." + ("23505".equals(e.getSQLState())
@@ -603,7 +601,7 @@ final class Migration {
                     c.worker.execute(d.create());
                 } catch (SQLException e) {
                     if (RowCopier.dataError(e)) {
-                        throw new DoppelException("index_failed", "building " + d.name() + " for the new schema of "
+                        throw new DoppelException(Reason.INDEX_FAILED, "building " + d.name() + " for the new schema of "
                                 + c.source.display() + " failed: " + e.getMessage() + ". The rows do not satisfy the"
                                 + " change (a new unique key over duplicates?); the source is untouched", e);
                     }
@@ -683,7 +681,7 @@ final class Migration {
             long n = resync.applyAll(s);
             long replayed = System.nanoTime();
             if (!new CatalogReader(s).fingerprint(c.source.oid()).equals(c.source.fingerprint())) {
-                throw new DoppelException("source_changed", "the definition of " + c.source.display() + " changed"
+                throw new DoppelException(Reason.SOURCE_CHANGED, "the definition of " + c.source.display() + " changed"
                         + " while doppel was migrating it (someone ran DDL on it); nothing was swapped. Run the"
                         + " migration again against the new definition");
             }
@@ -757,14 +755,14 @@ final class Migration {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while waiting for the cut-over to be released", e);
+            throw new DoppelException(Reason.INTERRUPTED, "stopped by request while waiting for the cut-over to be released", e);
         }
     }
 
     private static void refuseBlockers(Context c) throws SQLException {
         List<String> blockers = DependentObjects.blockers(c.control, c.source);
         if (!blockers.isEmpty()) {
-            throw new DoppelException("unsupported_dependents", "since migration " + c.id + " started, objects"
+            throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "since migration " + c.id + " started, objects"
                     + " doppel cannot carry appeared on " + c.source.display() + ":\n  - " + String.join("\n  - ",
                     blockers) + "\nNothing was swapped; remove them and resume, or abort");
         }
@@ -812,7 +810,7 @@ final class Migration {
 
     private void lock(Context c) throws SQLException {
         if (!AdvisoryLock.tryTake(c.control, c.names)) {
-            throw new DoppelException("already_running", "another doppel process is migrating table oid "
+            throw new DoppelException(Reason.ALREADY_RUNNING, "another doppel process is migrating table oid "
                     + c.names.oid() + " (" + (c.source == null ? "see `doppel status`" : c.source.display()) + ");"
                     + " wait for it to finish, or stop it first");
         }

@@ -98,7 +98,7 @@ public final class Migrations {
         try {
             return new Migration(dataSource, options, listener).resume(id);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "resuming migration " + id + " failed: " + e.getMessage(), e);
+            throw new DoppelException(Reason.DATABASE_ERROR, "resuming migration " + id + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -112,7 +112,7 @@ public final class Migrations {
             MigrationRecord r = store.load(id);
             if (r.swapped()) {
                 boolean revertable = r.revertable() && store.revertBacklog(r.tableOid()) >= 0;
-                throw new DoppelException("already_swapped", "migration " + id + " of " + r.tableName() + " has"
+                throw new DoppelException(Reason.ALREADY_SWAPPED, "migration " + id + " of " + r.tableName() + " has"
                         + " already swapped in the new table (the old one is " + r.oldTable() + "); there is nothing"
                         + " to abort" + (r.outcome() == null ? ": `doppel resume " + id + "` finishes it"
                         : revertable ? ": `doppel revert " + id + "` puts the old table back" : ""));
@@ -146,7 +146,7 @@ public final class Migrations {
         try {
             return new Revert(dataSource, options, listener).run(id);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "reverting migration " + id + " failed: " + e.getMessage(), e);
+            throw new DoppelException(Reason.DATABASE_ERROR, "reverting migration " + id + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -185,7 +185,7 @@ public final class Migrations {
         withSession("changing migration " + id, s -> {
             MigrationRecord r = new MigrationStore(s).load(id);
             if (r.finished()) {
-                throw new DoppelException("not_resumable", "migration " + id + " of " + r.tableName() + " already "
+                throw new DoppelException(Reason.NOT_RESUMABLE, "migration " + id + " of " + r.tableName() + " already "
                         + r.outcome() + "; there is nothing to control");
             }
             change.apply(s);
@@ -266,7 +266,7 @@ public final class Migrations {
 
     private static void holdOrRefuse(Session s, ObjectNames names, MigrationRecord r) throws SQLException {
         if (!AdvisoryLock.tryTake(s, names)) {
-            throw new DoppelException("already_running", "migration " + r.id() + " of " + r.tableName() + " is"
+            throw new DoppelException(Reason.ALREADY_RUNNING, "migration " + r.id() + " of " + r.tableName() + " is"
                     + " running in another doppel process (backend pid " + r.pid() + "); stop that process first");
         }
     }
@@ -279,7 +279,7 @@ public final class Migrations {
         try (Session s = Session.open(dataSource, "control")) {
             return work.run(s);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", what + " failed: " + e.getMessage(), e);
+            throw new DoppelException(Reason.DATABASE_ERROR, what + " failed: " + e.getMessage(), e);
         }
     }
 }

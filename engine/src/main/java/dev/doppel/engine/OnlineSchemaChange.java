@@ -63,7 +63,7 @@ public final class OnlineSchemaChange {
         try (Session session = Session.open(dataSource, "plan")) {
             return new Preflight(session, table, alter, options).plan();
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "planning the change of " + table + " failed: "
+            throw new DoppelException(Reason.DATABASE_ERROR, "planning the change of " + table + " failed: "
                     + e.getMessage(), e);
         }
     }
@@ -93,10 +93,10 @@ public final class OnlineSchemaChange {
                 return new Applied(Applied.How.ALREADY_DONE, earlier.id(), current.display(), text, null);
             }
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "looking for earlier runs of the change of " + table
+            throw new DoppelException(Reason.DATABASE_ERROR, "looking for earlier runs of the change of " + table
                     + " failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + "); nothing was created", e);
         } catch (DoppelException e) {
-            if (!"table_not_found".equals(e.reason())) {
+            if (e.reason() != Reason.TABLE_NOT_FOUND) {
                 throw e;
             }
             // A run on a missing table refuses with the same reason and the preflight's wording.
@@ -128,11 +128,11 @@ public final class OnlineSchemaChange {
                 result.locks().forEach(l -> metrics.lockHeld(l.what(), l.millis(), l.attempts()));
                 return result;
             } catch (DoppelException e) {
-                metrics.error(e.reason());
+                metrics.error(e.reason().code());
                 throw e;
             }
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "migrating " + table + " failed before it started: "
+            throw new DoppelException(Reason.DATABASE_ERROR, "migrating " + table + " failed before it started: "
                     + e.getMessage() + " (SQLSTATE " + e.getSQLState() + "); nothing was created", e);
         }
     }

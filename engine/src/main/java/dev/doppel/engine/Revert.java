@@ -83,13 +83,13 @@ final class Revert {
                           ObjectNames names, ObjectNames currentNames) throws SQLException {
         for (String leftover : List.of(currentNames.shadow(), currentNames.log())) {
             if (control.text("SELECT to_regclass(?)::text", leftover) != null) {
-                throw new DoppelException("not_revertable", "a later doppel migration of " + r.tableName() + " left "
+                throw new DoppelException(Reason.NOT_REVERTABLE, "a later doppel migration of " + r.tableName() + " left "
                         + leftover + "; finish or abort that one first (`doppel status`)");
             }
         }
         if (control.number("SELECT count(*) FROM pg_trigger WHERE tgrelid = ? AND tgname = ?", current.oid(),
                 names.revertCapture().rowTrigger()) == 0) {
-            throw new DoppelException("not_revertable", "migration " + r.id() + " of " + r.tableName() + " cannot be"
+            throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName() + " cannot be"
                     + " reverted: a later migration replaced the table its revert capture logged; revert that one first");
         }
         long started = System.nanoTime();
@@ -103,7 +103,7 @@ final class Revert {
             InverseMapping inverse = InverseMapping.derive(old, store.loadShadow(r.id()).mapping(),
                     RevertUsing.parse(r.revertUsing()));
             if (!inverse.exists()) {
-                throw new DoppelException("not_revertable", "migration " + r.id() + " of " + r.tableName()
+                throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName()
                         + " cannot be reverted: " + inverse.refusal());
             }
             MigrationSql back = MigrationSql.reverse(current.qualified(), r.oldTable(), names, inverse.mapping());
@@ -130,7 +130,7 @@ final class Revert {
                 lockedAt[0] = System.nanoTime();
                 resync.applyAll(s);
                 if (!new CatalogReader(s).fingerprint(current.oid()).equals(current.fingerprint())) {
-                    throw new DoppelException("source_changed", "the definition of " + r.tableName() + " changed"
+                    throw new DoppelException(Reason.SOURCE_CHANGED, "the definition of " + r.tableName() + " changed"
                             + " while doppel was reverting it (someone ran DDL on it); nothing was swapped back");
                 }
                 // The old table's indexes still have the names the first swap gave them; their own names are free
@@ -180,7 +180,7 @@ final class Revert {
             if (e instanceof DoppelException) {
                 throw e;
             }
-            throw new DoppelException("stopped", "the revert of migration " + r.id() + " of " + r.tableName()
+            throw new DoppelException(Reason.STOPPED, "the revert of migration " + r.id() + " of " + r.tableName()
                     + " stopped: " + e.getMessage() + ". Nothing was swapped back; the new table stays in place and"
                     + " its writes are still logged: `doppel revert " + r.id() + "` tries again", e);
         }
@@ -221,14 +221,14 @@ final class Revert {
             why = "no writes were logged for it since the swap (a migration made by an earlier doppel)";
         }
         if (why != null) {
-            throw new DoppelException("not_revertable", "migration " + r.id() + " of " + r.tableName() + " cannot be"
+            throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName() + " cannot be"
                     + " reverted: " + why);
         }
     }
 
     private static void hold(Session s, ObjectNames names, MigrationRecord r) throws SQLException {
         if (!AdvisoryLock.tryTake(s, names)) {
-            throw new DoppelException("already_running", "a doppel process holds " + r.tableName() + " (migration "
+            throw new DoppelException(Reason.ALREADY_RUNNING, "a doppel process holds " + r.tableName() + " (migration "
                     + r.id() + " or a later one); wait for it, or stop it first");
         }
     }

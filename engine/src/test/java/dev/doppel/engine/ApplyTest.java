@@ -71,7 +71,7 @@ class ApplyTest {
             s.execute("LOCK TABLE stopped_orders IN ACCESS SHARE MODE");
             DoppelException stopped = assertThrows(DoppelException.class,
                     () -> change(db, "stopped_orders", TO_CENTS, impatient).apply());
-            assertEquals("stopped", stopped.reason());
+            assertEquals(Reason.STOPPED, stopped.reason());
             reader.rollback();
         }
         long id = db.count("SELECT max(id) FROM doppel.migrations WHERE table_name = 'public.stopped_orders'");
@@ -96,6 +96,6 @@ class ApplyTest {
         }
         DoppelException refused = assertThrows(DoppelException.class,
                 () -> change(db, "other_orders", "ADD COLUMN note text", Options.defaults()).apply());
-        assertEquals("leftover", refused.reason());
+        assertEquals(Reason.LEFTOVER, refused.reason());
     }
 }

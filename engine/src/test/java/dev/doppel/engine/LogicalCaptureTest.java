@@ -156,7 +156,7 @@ class LogicalCaptureTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("bad").alter("ALTER COLUMN v TYPE int USING v::int")
                 .options(logical()).build().run());
-        assertEquals("copy_failed", e.reason());
+        assertEquals(Reason.COPY_FAILED, e.reason());
         assertNothingLeft(db);
     }
 
@@ -166,7 +166,7 @@ class LogicalCaptureTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("anon").alter("ALTER COLUMN v TYPE bigint")
                 .options(logical()).build().plan());
-        assertEquals("capture_unavailable", e.reason());
+        assertEquals(Reason.CAPTURE_UNAVAILABLE, e.reason());
         assertTrue(e.getMessage().contains("REPLICA IDENTITY USING INDEX"), e.getMessage());
         db.execute("ALTER TABLE anon REPLICA IDENTITY USING INDEX anon_id");
         assertEquals("succeeded", OnlineSchemaChange.builder().dataSource(db.dataSource()).table("anon")

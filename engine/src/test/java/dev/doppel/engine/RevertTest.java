@@ -77,7 +77,7 @@ class RevertTest {
                 "UPDATE meter SET note = 'far too long' WHERE id = 7");
         Migrations migrations = Migrations.on(db.dataSource());
         DoppelException e = assertThrows(DoppelException.class, () -> migrations.revert(result.migrationId()));
-        assertEquals("revert_lossy", e.reason());
+        assertEquals(Reason.REVERT_LOSSY, e.reason());
         assertTrue(e.getMessage().contains("(1000)") || e.getMessage().contains("(7)"), e.getMessage());
         assertEquals("bigint", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = 'meter'::regclass AND attname = 'reading'"));
@@ -105,7 +105,7 @@ class RevertTest {
         Result result = change(db, "price", alter, Options.defaults()).run();
         DoppelException e = assertThrows(DoppelException.class,
                 () -> Migrations.on(db.dataSource()).revert(result.migrationId()));
-        assertEquals("not_revertable", e.reason());
+        assertEquals(Reason.NOT_REVERTABLE, e.reason());
         assertTrue(e.getMessage().contains("snapshot"), e.getMessage());
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'price'::regclass AND NOT tgisinternal"));
     }
@@ -143,6 +143,6 @@ class RevertTest {
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'note'::regclass AND NOT tgisinternal"));
         DoppelException e = assertThrows(DoppelException.class,
                 () -> Migrations.on(db.dataSource()).revert(result.migrationId()));
-        assertEquals("not_revertable", e.reason());
+        assertEquals(Reason.NOT_REVERTABLE, e.reason());
     }
 }

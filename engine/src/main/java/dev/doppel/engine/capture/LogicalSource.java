@@ -1,6 +1,7 @@
 package dev.doppel.engine.capture;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.LogicalSql;
@@ -76,7 +77,7 @@ public final class LogicalSource implements ChangeSource {
             });
             log.info("replication slot {} is consistent at {}", slot, at);
         } catch (SQLException e) {
-            throw new DoppelException("capture_failed", "creating replication slot " + slot + " failed: "
+            throw new DoppelException(Reason.CAPTURE_FAILED, "creating replication slot " + slot + " failed: "
                     + e.getMessage() + ". It waits (up to " + SLOT_WAIT.toMinutes() + " minutes) for every transaction"
                     + " open when it starts: end long transactions (pg_stat_activity) and resume, or abort", e);
         }
@@ -85,7 +86,7 @@ public final class LogicalSource implements ChangeSource {
     @Override
     public void start() throws SQLException {
         if (!slotExists(session, slot)) {
-            throw new DoppelException("capture_failed", "replication slot " + slot + " is gone (dropped by hand?);"
+            throw new DoppelException(Reason.CAPTURE_FAILED, "replication slot " + slot + " is gone (dropped by hand?);"
                     + " changes since it went were not captured. Abort the migration and run it again");
         }
         releaseSlot(session, slot);
@@ -123,7 +124,7 @@ public final class LogicalSource implements ChangeSource {
                 if (!OBJECT_IN_USE.equals(e.getSQLState()) || attempt == 200) {
                     throw e;
                 }
-                sleep(50);
+                DoppelException.pause(Duration.ofMillis(50), "waiting for a replication slot");
             }
         }
         s.execute(LogicalSql.dropPublication(names));
@@ -139,18 +140,10 @@ public final class LogicalSource implements ChangeSource {
                 log.info("replication slot {} is still held by a walsender (of a stopped doppel?); ending it", slot);
             }
             s.execute(LogicalSql.terminateHolder(), slot);
-            sleep(50);
+            DoppelException.pause(Duration.ofMillis(50), "waiting for a replication slot");
         }
-        throw new DoppelException("capture_failed", "replication slot " + slot + " stays in use by another backend"
+        throw new DoppelException(Reason.CAPTURE_FAILED, "replication slot " + slot + " stays in use by another backend"
                 + " (pg_replication_slots.active_pid); end it, then retry");
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while waiting for a replication slot", e);
-        }
-    }
 }

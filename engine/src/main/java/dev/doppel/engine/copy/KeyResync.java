@@ -1,6 +1,7 @@
 package dev.doppel.engine.copy;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
 
@@ -100,14 +101,7 @@ public final class KeyResync {
             return;
         }
         long nanos = entries * 1_000_000_000L / maxRowsPerSecond - tookNanos;
-        if (nanos > 0) {
-            try {
-                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DoppelException("interrupted", "stopped by request while pacing the replay", e);
-            }
-        }
+        DoppelException.pause(Duration.ofNanos(nanos), "pacing the replay");
     }
 
     /** One batch inside the caller's transaction (the cut-over's, under its lock). */

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import dev.doppel.engine.DoppelException;
 import java.time.Duration;
 import java.util.List;
 
@@ -59,12 +60,7 @@ public final class OldTableDrop {
             return Boolean.TRUE;
         }, () -> { });
         if (spaced) {
-            try {
-                Thread.sleep(pause.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted between the steps of dropping a table", e);
-            }
+            DoppelException.pause(pause, "dropping a table in steps");
         }
     }
 }

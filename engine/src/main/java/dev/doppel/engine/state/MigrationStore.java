@@ -1,6 +1,7 @@
 package dev.doppel.engine.state;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.ColumnMapping;
@@ -123,7 +124,7 @@ public final class MigrationStore {
                 + MIGRATIONS + " WHERE id = ?", rs -> new Keys(Session.strings(rs.getArray(1)), Session.strings(rs.getArray(2)),
                 Session.strings(rs.getArray(3)), rs.getBoolean(4)), id);
         if (keys == null || keys.source().isEmpty()) {
-            throw new DoppelException("not_resumable", "migration " + id + " stopped before its shadow table was"
+            throw new DoppelException(Reason.NOT_RESUMABLE, "migration " + id + " stopped before its shadow table was"
                     + " recorded; abort it and run the change again");
         }
         List<ColumnMapping.Target> targets = session.query("SELECT name, type, source, expression, typed_expression,"
@@ -142,12 +143,12 @@ public final class MigrationStore {
 
     public MigrationRecord load(long id) throws SQLException {
         if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
-            throw new DoppelException("migration_not_found", "there is no migration " + id + ": this database has"
+            throw new DoppelException(Reason.MIGRATION_NOT_FOUND, "there is no migration " + id + ": this database has"
                     + " no doppel state (schema doppel) at all");
         }
         MigrationRecord r = session.one(SELECT + " WHERE id = ?", MigrationStore::record, id);
         if (r == null) {
-            throw new DoppelException("migration_not_found", "there is no migration " + id + " in this database;"
+            throw new DoppelException(Reason.MIGRATION_NOT_FOUND, "there is no migration " + id + " in this database;"
                     + " `doppel status` lists them");
         }
         return r;

@@ -1,6 +1,7 @@
 package dev.doppel.engine.throttle;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.Control;
@@ -83,13 +84,13 @@ public final class Throttler implements AutoCloseable {
             }
             hold(d);
             if (d.critical() && settings.onCritical() == ThrottleSettings.Critical.ABORT) {
-                throw new DoppelException("throttle_critical", d.reason() + " (critical; the migration was started"
+                throw new DoppelException(Reason.THROTTLE_CRITICAL, d.reason() + " (critical; the migration was started"
                         + " with --on-critical abort)");
             }
             if (d.critical()) {
                 criticalPause(live);
             } else {
-                sleep(RECHECK_MILLIS);
+                DoppelException.pause(Duration.ofMillis(RECHECK_MILLIS), "the copy was held");
             }
         }
     }
@@ -102,7 +103,7 @@ public final class Throttler implements AutoCloseable {
     private void criticalPause(Control.Settings before) throws SQLException {
         long end = System.nanoTime() + settings.pause().toNanos();
         while (System.nanoTime() < end) {
-            sleep(Math.min(RECHECK_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            DoppelException.pause(Duration.ofMillis(Math.min(RECHECK_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000))), "the copy was held");
             if (control.current().requests() != before.requests()) {
                 log.info("migration {}: the operator's command ends the critical pause of the copy of {}",
                         migrationId, table);
@@ -208,14 +209,6 @@ public final class Throttler implements AutoCloseable {
         });
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while the copy was held", e);
-        }
-    }
 
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package dev.doppel.engine.faults;
 
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
@@ -111,9 +112,9 @@ class FaultMatrixTest {
         prepare(db, "done_once");
         killIn(db, "done_once", Phase.DONE);
         long id = latest(db).id();
-        assertEquals("already_swapped", assertThrows(DoppelException.class,
+        assertEquals(Reason.ALREADY_SWAPPED, assertThrows(DoppelException.class,
                 () -> Migrations.on(db.dataSource()).abort(id)).reason());
-        assertEquals("not_resumable", assertThrows(DoppelException.class,
+        assertEquals(Reason.NOT_RESUMABLE, assertThrows(DoppelException.class,
                 () -> Migrations.on(db.dataSource()).resume(id)).reason());
     }
 

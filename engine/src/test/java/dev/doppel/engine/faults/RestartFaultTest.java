@@ -1,6 +1,7 @@
 package dev.doppel.engine.faults;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.OnlineSchemaChange;
@@ -93,7 +94,7 @@ class RestartFaultTest {
                     .dataSource(db.dataSource()).table("t").alter(CHANGE).options(FaultMatrixTest.smallChunks())
                     .listener(restartOnce).build().run());
             assertTrue(restarted.get(), "the server was restarted during " + phase);
-            assertEquals("stopped", e.reason(), e.getMessage());
+            assertEquals(Reason.STOPPED, e.reason(), e.getMessage());
         }
         MigrationRecord stopped = Migrations.on(db.dataSource()).list().get(0);
         assertNull(stopped.outcome(), "the migration is left resumable");
