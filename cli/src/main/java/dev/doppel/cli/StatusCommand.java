@@ -1,8 +1,8 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.MigrationStatus;
 import dev.doppel.engine.Migrations;
-import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,14 +52,12 @@ final class StatusCommand implements Callable<Integer> {
             DataSource dataSource = connection.dataSource();
             Migrations migrations = Migrations.on(dataSource);
             String shown;
-            List<ReplicationSlot> slots = migrations.slots();
             if (id == null) {
-                List<MigrationStatus> all = migrations.list().stream()
-                        .map(r -> MigrationStatus.of(r, migrations, slots)).toList();
+                List<MigrationStatus> all = migrations.statuses();
                 shown = json ? Json.compact(all.stream().map(StatusReport::json).toList()) + "\n"
-                        : StatusReport.table(all) + StatusReport.slots(slots);
+                        : StatusReport.table(all) + StatusReport.slots(migrations.slots());
             } else {
-                MigrationStatus one = MigrationStatus.of(migrations.get(id), migrations, slots);
+                MigrationStatus one = migrations.status(id);
                 shown = json ? Json.compact(StatusReport.json(one)) + "\n" : StatusReport.detail(one);
             }
             spec.commandLine().getOut().print(shown);

@@ -151,14 +151,11 @@ final class Migration {
      */
     private Result rerunInPlace(Session control, MigrationRecord r) throws SQLException {
         ObjectNames names = new ObjectNames(r.tableOid());
-        if (!AdvisoryLock.tryTake(control, names)) {
-            throw new DoppelException(Reason.ALREADY_RUNNING, "migration " + r.id() + " of " + r.tableName()
-                    + " is running in another doppel process; wait for it, or stop it first");
-        }
+        AdvisoryLock.claim(control, names, "migration " + r.id() + " of " + r.tableName());
         try {
             undoStoppedInPlace(control, new LockRetry(control, options.lockTimeout(), options.lockAttempts(),
                     options.maxLockHeld()), r);
-            new MigrationStore(control).finish(r.id(), "aborted", "stopped in place in phase "
+            new MigrationStore(control).finish(r.id(), Outcome.ABORTED, "stopped in place in phase "
                     + r.phase().name().toLowerCase() + "; undone and run again by resume", null, null);
         } finally {
             AdvisoryLock.release(control, names);
@@ -348,17 +345,17 @@ final class Migration {
             String oldTable = after(c);
             Instant dropAfter = oldTable == null ? null : Instant.now().plus(options.keepOld());
             c.store.recordResult(c.id, new CatalogReader(c.control).read(c.source.qualified()).fingerprint());
-            c.store.finish(c.id, "succeeded", null, oldTable, dropAfter);
+            c.store.finish(c.id, Outcome.SUCCEEDED, null, oldTable, dropAfter);
             leave();
             listener.phase(Phase.DONE, "done");
-            return new Result(c.id, c.source.display(), "succeeded", Plan.Strategy.REWRITE, c.copied, replayed,
+            return new Result(c.id, c.source.display(), Outcome.SUCCEEDED, Plan.Strategy.REWRITE, c.copied, replayed,
                     phaseMillis, locks, verify, oldTable, dropAfter, c.warnings);
         } catch (SQLException | RuntimeException e) {
             Phase failedIn = phase;
             closeCapture(c);
             if (!swapped && e instanceof DoppelException d && d.reason().destructive()) {
                 removeObjects(c);
-                c.store.finish(c.id, "failed", e.getMessage(), null, null);
+                c.store.finish(c.id, Outcome.FAILED, e.getMessage(), null, null);
                 listener.phase(Phase.FAILED, e.getMessage());
                 throw e;
             }
@@ -459,12 +456,12 @@ final class Migration {
             }
             if (!recorded) {
                 c.store.recordResult(c.id, new CatalogReader(c.control).read(table).fingerprint());
-                c.store.finish(c.id, "succeeded", null, null, null);
+                c.store.finish(c.id, Outcome.SUCCEEDED, null, null, null);
             }
         } catch (SQLException | RuntimeException e) {
             listener.phase(Phase.FAILED, e.getMessage());
             if (e instanceof DoppelException d && d.reason() == Reason.VALIDATION_FAILED) {
-                c.store.finish(c.id, "failed", e.getMessage(), null, null);
+                c.store.finish(c.id, Outcome.FAILED, e.getMessage(), null, null);
                 throw e;
             }
             // The last step records the success in its own transaction: whatever committed before is scaffolding.
@@ -476,7 +473,7 @@ final class Migration {
         }
         leave();
         listener.phase(Phase.DONE, "done");
-        return new Result(c.id, c.source.display(), "succeeded", Plan.Strategy.IN_PLACE, 0, 0, phaseMillis, locks,
+        return new Result(c.id, c.source.display(), Outcome.SUCCEEDED, Plan.Strategy.IN_PLACE, 0, 0, phaseMillis, locks,
                 null, null, null, c.warnings);
     }
 
@@ -495,7 +492,7 @@ final class Migration {
             }
             if (last) {
                 c.store.recordResult(c.id, new CatalogReader(s).read(c.source.qualified()).fingerprint());
-                c.store.finish(c.id, "succeeded", null, null, null);
+                c.store.finish(c.id, Outcome.SUCCEEDED, null, null, null);
             }
             return Boolean.TRUE;
         }, () -> { });
@@ -809,11 +806,8 @@ final class Migration {
     }
 
     private void lock(Context c) throws SQLException {
-        if (!AdvisoryLock.tryTake(c.control, c.names)) {
-            throw new DoppelException(Reason.ALREADY_RUNNING, "another doppel process is migrating table oid "
-                    + c.names.oid() + " (" + (c.source == null ? "see `doppel status`" : c.source.display()) + ");"
-                    + " wait for it to finish, or stop it first");
-        }
+        AdvisoryLock.claim(c.control, c.names, c.source == null ? "migration " + c.id
+                : c.source.display());
         // From here on every lock doppel asks for on the source is a short attempt.
         c.control.execute("SET lock_timeout = " + Identifiers.literal(options.lockTimeout().toMillis() + "ms"));
     }

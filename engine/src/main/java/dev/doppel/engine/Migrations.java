@@ -58,30 +58,35 @@ public final class Migrations {
         return withSession("listing migrations", s -> new MigrationStore(s).all());
     }
 
-    /**
-     * Whether a live doppel process holds this migration's table now (its advisory lock, in this database). A
-     * migration with no outcome that nobody holds has stopped and can be resumed or aborted.
-     */
-    public boolean running(MigrationRecord r) {
-        ObjectNames names = new ObjectNames(r.tableOid());
-        return !r.finished() && withSession("checking migration " + r.id(), s -> !s.query(
-                ObjectNames.advisoryHoldersQuery(), rs -> rs.getInt(1), names.advisoryLockParts()).isEmpty());
+    /** Every migration recorded in this database as it stands now (see {@link MigrationStatus}), newest first. */
+    public List<MigrationStatus> statuses() {
+        return withSession("listing migrations", s -> {
+            List<ReplicationSlot> slots = LogicalSource.slots(s);
+            List<MigrationStatus> all = new ArrayList<>();
+            for (MigrationRecord r : new MigrationStore(s).all()) {
+                all.add(status(s, r, slots));
+            }
+            return all;
+        });
     }
 
-    /** Change-log entries the migration has yet to re-sync; -1 when it has no log (finished, or not started). */
-    public long backlog(MigrationRecord r) {
-        return withSession("reading the change log of migration " + r.id(), s -> new MigrationStore(s)
-                .backlog(r.tableOid()));
+    /** One migration as it stands now. */
+    public MigrationStatus status(long id) {
+        return withSession("reading migration " + id, s -> status(s, new MigrationStore(s).load(id),
+                LogicalSource.slots(s)));
     }
 
     /**
-     * For a swapped migration whose old table is kept: the writes since the swap that a revert would re-sync; -1
-     * when no revert log exists (the change has no inverse, a later migration ended the revert, or the swap was
-     * made by a doppel that kept none), and then it cannot be reverted whatever its row says.
+     * A migration with no outcome is running while a live doppel process holds its table (the advisory lock, in
+     * this database), and stopped otherwise: then it can be resumed or aborted.
      */
-    public long revertBacklog(MigrationRecord r) {
-        return withSession("reading the revert log of migration " + r.id(), s -> new MigrationStore(s)
-                .revertBacklog(r.tableOid()));
+    private static MigrationStatus status(Session s, MigrationRecord r, List<ReplicationSlot> slots)
+            throws SQLException {
+        MigrationStore store = new MigrationStore(s);
+        boolean running = !r.finished() && AdvisoryLock.held(s, new ObjectNames(r.tableOid()));
+        return new MigrationStatus(r, running, r.finished() ? -1 : store.backlog(r.tableOid()),
+                slots.stream().filter(slot -> slot.name().equals(r.slot())).findFirst().orElse(null),
+                r.revertable() ? store.revertBacklog(r.tableOid()) : -1);
     }
 
     /** Every doppel replication slot on the server, with the WAL each keeps. */
@@ -118,7 +123,7 @@ public final class Migrations {
                         : revertable ? ": `doppel revert " + id + "` puts the old table back" : ""));
             }
             ObjectNames names = new ObjectNames(r.tableOid());
-            holdOrRefuse(s, names, r);
+            AdvisoryLock.claim(s, names, "migration " + id + " of " + r.tableName());
             try {
                 LockRetry lockRetry = new LockRetry(s, options.lockTimeout(), options.lockAttempts(),
                         options.maxLockHeld());
@@ -127,7 +132,7 @@ public final class Migrations {
                 }
                 Migration.removeObjects(s, lockRetry, names, r.tableOid());
                 if (!r.finished()) {
-                    store.finish(id, "aborted", "aborted by request in phase " + r.phase().name().toLowerCase(),
+                    store.finish(id, Outcome.ABORTED, "aborted by request in phase " + r.phase().name().toLowerCase(),
                             null, null);
                 }
             } finally {
@@ -211,9 +216,9 @@ public final class Migrations {
                     continue;
                 }
                 try {
-                    if (("succeeded".equals(r.outcome()) || "reverted".equals(r.outcome())) && r.oldTable() != null
+                    if ((r.outcome() == Outcome.SUCCEEDED || r.outcome() == Outcome.REVERTED) && r.oldTable() != null
                             && r.dropAfter() != null && r.dropAfter().isBefore(Instant.now())) {
-                        if ("succeeded".equals(r.outcome())) {
+                        if (r.outcome() == Outcome.SUCCEEDED) {
                             removeRevertCapture(s, lockRetry, names, r);
                         }
                         new OldTableDrop(s, lockRetry, STEP_PAUSE).drop(r.oldTable());
@@ -262,13 +267,6 @@ public final class Migrations {
         return s.text("SELECT to_regclass(?)::text", names.shadow()) != null
                 || s.text("SELECT to_regclass(?)::text", names.log()) != null
                 || LogicalSource.slotExists(s, LogicalSource.slotName(s, names));
-    }
-
-    private static void holdOrRefuse(Session s, ObjectNames names, MigrationRecord r) throws SQLException {
-        if (!AdvisoryLock.tryTake(s, names)) {
-            throw new DoppelException(Reason.ALREADY_RUNNING, "migration " + r.id() + " of " + r.tableName() + " is"
-                    + " running in another doppel process (backend pid " + r.pid() + "); stop that process first");
-        }
     }
 
     private interface Work<T> {

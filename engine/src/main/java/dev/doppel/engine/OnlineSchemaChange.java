@@ -86,7 +86,7 @@ public final class OnlineSchemaChange {
             current = new CatalogReader(session).read(table);
             MigrationStore store = new MigrationStore(session);
             earlier = store.latestOf(current.oid(), current.qualified(), Migration.changeHash(text));
-            if (earlier != null && "succeeded".equals(earlier.outcome())
+            if (earlier != null && earlier.outcome() == Outcome.SUCCEEDED
                     && current.fingerprint().equals(store.resultFingerprint(earlier.id()))) {
                 log.info("migration {} already made this change of {}; nothing to do", earlier.id(),
                         current.display());

@@ -23,6 +23,7 @@ import dev.doppel.engine.plan.Subcommand;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.shadow.ShadowTableBuilder;
+import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
@@ -272,12 +273,7 @@ final class Preflight {
     }
 
     private void checkNoLeftovers(TableInfo source, ObjectNames names) throws SQLException {
-        String holder = session.text("SELECT string_agg(pid::text, ', ') FROM (" + ObjectNames.advisoryHoldersQuery()
-                + ") h", names.advisoryLockParts());
-        if (holder != null) {
-            throw new DoppelException(Reason.ALREADY_RUNNING, "another doppel migration of " + source.display()
-                    + " is running (backend pid " + holder + "); wait for it to finish, or stop it first");
-        }
+        AdvisoryLock.refuseIfHeld(session, names, source.display());
         String slot = LogicalSource.slotName(session, names);
         if (LogicalSource.slotExists(session, slot)) {
             throw new DoppelException(Reason.LEFTOVER, "an earlier doppel migration of " + source.display() + " left"

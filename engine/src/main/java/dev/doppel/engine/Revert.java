@@ -65,9 +65,9 @@ final class Revert {
             TableInfo current = new CatalogReader(control).read(r.tableSql());
             ObjectNames names = new ObjectNames(r.tableOid());
             ObjectNames currentNames = new ObjectNames(current.oid());
-            hold(control, names, r);
+            AdvisoryLock.claim(control, names, "migration " + r.id() + " of " + r.tableName());
             try {
-                hold(control, currentNames, r);
+                AdvisoryLock.claim(control, currentNames, r.tableName());
                 try {
                     return revert(control, worker, store, r, current, names, currentNames);
                 } finally {
@@ -167,7 +167,7 @@ final class Revert {
             log.info("revert of {} held ACCESS EXCLUSIVE for {} ms", r.tableName(), heldMillis);
             Map<Phase, Long> millis = new EnumMap<>(Phase.class);
             millis.put(Phase.REVERT, (System.nanoTime() - started) / 1_000_000);
-            return new Result(r.id(), r.tableName(), "reverted", Plan.Strategy.REWRITE, 0, applied, millis,
+            return new Result(r.id(), r.tableName(), Outcome.REVERTED, Plan.Strategy.REWRITE, 0, applied, millis,
                     List.of(new Result.LockHeld("revert (ACCESS EXCLUSIVE)", heldMillis, lockRetry.lastAttempts())),
                     null, swap.oldTable(), dropAfter, List.of());
         } catch (SQLException | RuntimeException e) {
@@ -208,7 +208,7 @@ final class Revert {
 
     private static void refuseUnrevertable(Session control, MigrationRecord r) throws SQLException {
         String why = null;
-        if (!"succeeded".equals(r.outcome())) {
+        if (r.outcome() != Outcome.SUCCEEDED) {
             why = r.outcome() == null ? (r.swapped() ? "it has not finished: `doppel resume " + r.id() + "` first"
                     : "it has not swapped yet: `doppel abort " + r.id() + "` leaves the table as it was")
                     : "it " + r.outcome();
@@ -223,13 +223,6 @@ final class Revert {
         if (why != null) {
             throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName() + " cannot be"
                     + " reverted: " + why);
-        }
-    }
-
-    private static void hold(Session s, ObjectNames names, MigrationRecord r) throws SQLException {
-        if (!AdvisoryLock.tryTake(s, names)) {
-            throw new DoppelException(Reason.ALREADY_RUNNING, "a doppel process holds " + r.tableName() + " (migration "
-                    + r.id() + " or a later one); wait for it, or stop it first");
         }
     }
 }

@@ -35,7 +35,7 @@ class ApplyTest {
         orders(db, "done_orders");
         Applied first = change(db, "done_orders", TO_CENTS, Options.defaults()).apply();
         assertEquals(Applied.How.STARTED, first.how());
-        assertEquals("succeeded", first.result().outcome());
+        assertEquals(Outcome.SUCCEEDED, first.result().outcome());
         long sum = db.count("SELECT sum(total) FROM done_orders");
 
         // Different spacing and an ALTER TABLE prefix: the same change, by its normalised text.
@@ -79,7 +79,7 @@ class ApplyTest {
         Applied resumed = change(db, "stopped_orders", TO_CENTS, Options.defaults()).apply();
         assertEquals(Applied.How.RESUMED, resumed.how());
         assertEquals(id, resumed.migrationId());
-        assertEquals("succeeded", resumed.result().outcome());
+        assertEquals(Outcome.SUCCEEDED, resumed.result().outcome());
         assertEquals(1, db.count("SELECT count(*) FROM doppel.migrations WHERE table_name = 'public.stopped_orders'"));
         assertEquals(125_250, db.count("SELECT sum(total) FROM stopped_orders"), "cents, each row once");
     }

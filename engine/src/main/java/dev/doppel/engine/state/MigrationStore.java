@@ -1,5 +1,6 @@
 package dev.doppel.engine.state;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Reason;
 import dev.doppel.engine.Phase;
@@ -173,7 +174,7 @@ public final class MigrationStore {
     private static MigrationRecord record(ResultSet rs) throws SQLException {
         return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), Phase.valueOf(rs.getString(8)),
-                rs.getArray(9) == null ? null : Session.strings(rs.getArray(9)), rs.getLong(10), rs.getString(11),
+                rs.getArray(9) == null ? null : Session.strings(rs.getArray(9)), rs.getLong(10), Outcome.of(rs.getString(11)),
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), rs.getInt(17),
                 new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20), rs.getBoolean(21),
@@ -353,16 +354,13 @@ public final class MigrationStore {
         event(id, phase, "stopped: " + error);
     }
 
-    public void finish(long id, String outcome, String error, String oldTable, Instant dropAfter) throws SQLException {
-        Phase phase = switch (outcome) {
-            case "succeeded" -> Phase.DONE;
-            case "reverted" -> Phase.REVERTED;
-            default -> Phase.FAILED;
-        };
+    public void finish(long id, Outcome outcome, String error, String oldTable, Instant dropAfter)
+            throws SQLException {
+        Phase phase = outcome.phase();
         session.update("UPDATE " + MIGRATIONS + " SET phase = ?, outcome = ?, error = ?, old_table = ?, drop_after = ?,"
-                        + " finished_at = now(), updated_at = now() WHERE id = ?", phase.name(), outcome, error, oldTable,
-                dropAfter == null ? null : Timestamp.from(dropAfter), id);
-        event(id, phase, error == null ? outcome : outcome + ": " + error);
+                        + " finished_at = now(), updated_at = now() WHERE id = ?", phase.name(), outcome.word(), error,
+                oldTable, dropAfter == null ? null : Timestamp.from(dropAfter), id);
+        event(id, phase, error == null ? outcome.word() : outcome.word() + ": " + error);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.doppel.engine.faults;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Reason;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
@@ -68,7 +69,7 @@ class FaultMatrixTest {
             }
             assertEquals(phase.compareTo(Phase.CUTOVER) > 0, stopped.swapped());
             Result r = Migrations.on(db.dataSource()).options(smallChunks()).resume(stopped.id());
-            assertEquals("succeeded", r.outcome());
+            assertEquals(Outcome.SUCCEEDED, r.outcome());
             Thread.sleep(100);
             writers.close();
             Oracle.assertNoFailures(writers);
@@ -96,7 +97,7 @@ class FaultMatrixTest {
             writers.close();
             Oracle.assertNoFailures(writers);
         }
-        assertEquals("aborted", latest(db).outcome());
+        assertEquals(Outcome.ABORTED, latest(db).outcome());
         assertEquals(definition, definition(db, table), "the source's definition is as before");
         assertEquals(oid, Long.parseLong(db.scalar("SELECT '" + table + "'::regclass::oid")));
         Oracle.assertSameRows(db, table, "oracle." + table);

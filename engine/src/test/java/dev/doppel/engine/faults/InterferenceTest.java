@@ -1,5 +1,6 @@
 package dev.doppel.engine.faults;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Reason;
 import dev.doppel.engine.MigrationListener;
@@ -184,7 +185,7 @@ class InterferenceTest {
                 .listener(ddl).build().run());
         assertEquals(Reason.SOURCE_CHANGED, e.reason());
         assertTrue(e.getMessage().contains("changed while doppel was migrating it"), e.getMessage());
-        assertEquals("failed", Migrations.on(db.dataSource()).list().get(0).outcome());
+        assertEquals(Outcome.FAILED, Migrations.on(db.dataSource()).list().get(0).outcome());
         assertEquals(1, db.count("SELECT count(*) FROM pg_attribute WHERE attrelid = 'altered'::regclass"
                 + " AND attname = 'sneaky'"));
         assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"

@@ -1,5 +1,6 @@
 package dev.doppel.engine.faults;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Reason;
 import dev.doppel.engine.MigrationListener;
@@ -108,7 +109,7 @@ class RestartFaultTest {
         try (OracleWriters writers = new OracleWriters(db, SHAPE, "t", "t_mirror", 80_001).start(2, 32, 2)) {
             Thread.sleep(100);
             Result r = Migrations.on(db.dataSource()).options(FaultMatrixTest.smallChunks()).resume(stopped.id());
-            assertEquals("succeeded", r.outcome());
+            assertEquals(Outcome.SUCCEEDED, r.outcome());
             Thread.sleep(100);
             writers.close();
             Oracle.assertNoFailures(writers);
