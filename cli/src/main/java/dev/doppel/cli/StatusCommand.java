@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.MigrationStatus;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.report.Json;
@@ -11,7 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import javax.sql.DataSource;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -48,23 +46,15 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            DataSource dataSource = connection.dataSource();
-            Migrations migrations = Migrations.on(dataSource);
-            String shown;
+        return Reply.of(spec, json, () -> {
+            Migrations migrations = Migrations.on(connection.dataSource());
             if (id == null) {
                 List<MigrationStatus> all = migrations.statuses();
-                shown = json ? Json.compact(all.stream().map(StatusReport::json).toList()) + "\n"
+                return json ? Json.compact(all.stream().map(StatusReport::json).toList()) + "\n"
                         : StatusReport.table(all) + StatusReport.slots(migrations.slots());
-            } else {
-                MigrationStatus one = migrations.status(id);
-                shown = json ? Json.compact(StatusReport.json(one)) + "\n" : StatusReport.detail(one);
             }
-            spec.commandLine().getOut().print(shown);
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+            MigrationStatus one = migrations.status(id);
+            return json ? Json.compact(StatusReport.json(one)) + "\n" : StatusReport.detail(one);
+        });
     }
 }

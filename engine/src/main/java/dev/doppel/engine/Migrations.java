@@ -7,9 +7,10 @@ import dev.doppel.engine.cutover.OldTableDrop;
 import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
-import dev.doppel.engine.state.Control;
+import dev.doppel.engine.state.OperatorRequests;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.state.Leftovers;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.throttle.Measure;
 import dev.doppel.engine.throttle.Threshold;
@@ -101,18 +102,20 @@ public final class Migrations {
     /** Continues a stopped migration (a killed process, a lost connection, a lock not obtained) where it stopped. */
     public Result resume(long id) {
         try {
-            return new Migration(dataSource, options, listener).resume(id);
+            return new Rewrite(dataSource, options, listener).resume(id);
         } catch (SQLException e) {
             throw new DoppelException(Reason.DATABASE_ERROR, "resuming migration " + id + " failed: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Removes everything a migration created (trigger, log, shadow) and leaves the source as it was before the
+     * Removes everything a migration created (capture, log, shadow) and leaves the source as it was before the
      * run, plus the writes made meanwhile. Refused after the swap: the new table is in place by then.
+     *
+     * @return what was removed, as the user reads it ("capture trigger on public.orders", ...)
      */
-    public void abort(long id) {
-        withSession("aborting migration " + id, s -> {
+    public List<String> abort(long id) {
+        return withSession("aborting migration " + id, s -> {
             MigrationStore store = new MigrationStore(s);
             MigrationRecord r = store.load(id);
             if (r.swapped()) {
@@ -124,13 +127,13 @@ public final class Migrations {
             }
             ObjectNames names = new ObjectNames(r.tableOid());
             AdvisoryLock.claim(s, names, "migration " + id + " of " + r.tableName());
+            List<String> removed = new ArrayList<>();
             try {
-                LockRetry lockRetry = new LockRetry(s, options.lockTimeout(), options.lockAttempts(),
-                        options.maxLockHeld());
-                if (Migration.IN_PLACE.equals(r.capture()) && !r.finished()) {
-                    Migration.undoStoppedInPlace(s, lockRetry, r);
+                LockRetry lockRetry = options.lockRetry(s);
+                if (InPlaceChange.CAPTURE.equals(r.capture()) && !r.finished()) {
+                    InPlaceChange.undoStopped(s, lockRetry, r);
                 }
-                Migration.removeObjects(s, lockRetry, names, r.tableOid());
+                removed.addAll(Leftovers.remove(s, lockRetry, names, r.tableOid()));
                 if (!r.finished()) {
                     store.finish(id, Outcome.ABORTED, "aborted by request in phase " + r.phase().name().toLowerCase(),
                             null, null);
@@ -138,7 +141,7 @@ public final class Migrations {
             } finally {
                 AdvisoryLock.release(s, names);
             }
-            return null;
+            return removed;
         });
     }
 
@@ -157,16 +160,16 @@ public final class Migrations {
 
     /** Holds the copy of a running migration at its next chunk, until {@link #unpause}. */
     public void pause(long id) {
-        control(id, s -> Control.pause(s, id, true));
+        control(id, s -> OperatorRequests.pause(s, id, true));
     }
 
     public void unpause(long id) {
-        control(id, s -> Control.pause(s, id, false));
+        control(id, s -> OperatorRequests.pause(s, id, false));
     }
 
     /** Caps a running migration's copy rate from its next chunk on; null returns to the rate it started with. */
     public void throttle(long id, Long maxRowsPerSecond) {
-        control(id, s -> Control.throttle(s, id, maxRowsPerSecond));
+        control(id, s -> OperatorRequests.throttle(s, id, maxRowsPerSecond));
     }
 
     /**
@@ -174,12 +177,12 @@ public final class Migrations {
      * returns to the limit it started with.
      */
     public void limit(long id, Measure measure, Threshold threshold) {
-        control(id, s -> Control.limit(s, id, measure, threshold));
+        control(id, s -> OperatorRequests.limit(s, id, measure, threshold));
     }
 
     /** Releases a migration waiting at "ready" to cut over (run with a postponed cut-over). */
     public void cutover(long id) {
-        control(id, s -> Control.postponeCutover(s, id, false));
+        control(id, s -> OperatorRequests.postponeCutover(s, id, false));
     }
 
     private interface ControlChange {
@@ -208,7 +211,7 @@ public final class Migrations {
         return withSession("cleaning up", s -> {
             List<String> report = new ArrayList<>();
             MigrationStore store = new MigrationStore(s);
-            LockRetry lockRetry = new LockRetry(s, options.lockTimeout(), options.lockAttempts(), options.maxLockHeld());
+            LockRetry lockRetry = options.lockRetry(s);
             for (MigrationRecord r : store.all()) {
                 ObjectNames names = new ObjectNames(r.tableOid());
                 if (!AdvisoryLock.tryTake(s, names)) {
@@ -225,8 +228,8 @@ public final class Migrations {
                         store.oldTableDropped(r.id());
                         report.add("dropped " + r.oldTable() + ", kept since migration " + r.id() + " of "
                                 + r.tableName());
-                    } else if (r.finished() && !r.swapped() && leftovers(s, names)) {
-                        Migration.removeObjects(s, lockRetry, names, r.tableOid());
+                    } else if (r.finished() && !r.swapped() && Leftovers.exist(s, names)) {
+                        Leftovers.remove(s, lockRetry, names, r.tableOid());
                         report.add("removed what " + r.outcome() + " migration " + r.id() + " of " + r.tableName()
                                 + " left behind");
                     } else if (!r.finished()) {
@@ -246,7 +249,7 @@ public final class Migrations {
     /** The old table goes, so the writes to the new one need no longer be logged for a revert. */
     private static void removeRevertCapture(Session s, LockRetry lockRetry, ObjectNames names, MigrationRecord r)
             throws SQLException {
-        if (s.text("SELECT to_regclass(?)::text", names.revertCapture().log()) == null) {
+        if (!s.exists(names.revertCapture().log())) {
             return;
         }
         String live = s.text("SELECT to_regclass(?)::text", r.tableSql());
@@ -260,13 +263,7 @@ public final class Migrations {
                 t.execute(statement);
             }
             return Boolean.TRUE;
-        }, () -> { });
-    }
-
-    private static boolean leftovers(Session s, ObjectNames names) throws SQLException {
-        return s.text("SELECT to_regclass(?)::text", names.shadow()) != null
-                || s.text("SELECT to_regclass(?)::text", names.log()) != null
-                || LogicalSource.slotExists(s, LogicalSource.slotName(s, names));
+        }, LockRetry.NOTHING_BETWEEN);
     }
 
     private interface Work<T> {

@@ -85,7 +85,7 @@ public final class OnlineSchemaChange {
         try (Session session = Session.open(dataSource, "apply")) {
             current = new CatalogReader(session).read(table);
             MigrationStore store = new MigrationStore(session);
-            earlier = store.latestOf(current.oid(), current.qualified(), Migration.changeHash(text));
+            earlier = store.latestOf(current.oid(), current.qualified(), MigrationStore.changeHash(text));
             if (earlier != null && earlier.outcome() == Outcome.SUCCEEDED
                     && current.fingerprint().equals(store.resultFingerprint(earlier.id()))) {
                 log.info("migration {} already made this change of {}; nothing to do", earlier.id(),
@@ -113,18 +113,18 @@ public final class OnlineSchemaChange {
     }
 
     private interface Work {
-        Result on(Migration migration) throws SQLException;
+        Result on(Rewrite rewrite) throws SQLException;
     }
 
     /** Runs or resumes, recording metrics when a registry was given. */
     private Result measured(Work work) {
         try {
             if (meterRegistry == null) {
-                return work.on(new Migration(dataSource, options, listener));
+                return work.on(new Rewrite(dataSource, options, listener));
             }
             MigrationMetrics metrics = new MigrationMetrics(meterRegistry, table);
             try {
-                Result result = work.on(new Migration(dataSource, options, both(listener, metrics)));
+                Result result = work.on(new Rewrite(dataSource, options, both(listener, metrics)));
                 result.locks().forEach(l -> metrics.lockHeld(l.what(), l.millis(), l.attempts()));
                 return result;
             } catch (DoppelException e) {

@@ -281,7 +281,7 @@ final class Preflight {
                     + " abort that migration, or drop the slot (docs/operations.md, removing doppel's objects)");
         }
         for (String leftover : List.of(names.shadow(), names.log())) {
-            if (session.text("SELECT to_regclass(?)::text", leftover) != null) {
+            if (session.exists(leftover)) {
                 throw new DoppelException(Reason.LEFTOVER, "an earlier doppel migration of " + source.display() + " left "
                         + leftover + " behind; `doppel status` lists it: resume it, or abort it to start over");
             }

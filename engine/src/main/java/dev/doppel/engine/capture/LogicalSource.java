@@ -8,6 +8,7 @@ import dev.doppel.engine.sql.LogicalSql;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.verify.QuietPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ public final class LogicalSource implements ChangeSource {
     private static final Logger log = LoggerFactory.getLogger(LogicalSource.class);
     private static final String OBJECT_IN_USE = "55006";
     private static final Duration SLOT_WAIT = Duration.ofMinutes(10);
+    /** How long a drain or a quiet point first waits for the relay to bring the log up to date. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
     private final DataSource dataSource;
     private final Session session;
@@ -41,6 +44,21 @@ public final class LogicalSource implements ChangeSource {
         this.sql = sql;
         this.lock = lock;
         this.slot = slot;
+    }
+
+    @Override
+    public String installing() {
+        return "creating publication " + sql.names().publication() + " and replication slot " + slot;
+    }
+
+    @Override
+    public String installLock() {
+        return "publication membership (SHARE UPDATE EXCLUSIVE)";
+    }
+
+    @Override
+    public String keepsChanges() {
+        return "replication slot " + slot + " keeps the changes (and the server keeps WAL for it until then)";
     }
 
     /** The slot's name for this table in the session's database. */
@@ -65,7 +83,7 @@ public final class LogicalSource implements ChangeSource {
         lock.run("adding " + sql.src() + " to publication " + sql.names().publication(), s -> {
             s.execute(LogicalSql.createPublication(sql.names(), sql.src()));
             return Boolean.TRUE;
-        }, () -> { });
+        }, LockRetry.NOTHING_BETWEEN);
         log.info("creating replication slot {}; it waits for transactions already running to end", slot);
         try {
             // The slot waits on the transaction locks of those older transactions: not a lock doppel contends for
@@ -99,6 +117,32 @@ public final class LogicalSource implements ChangeSource {
             throw new IllegalStateException("the relay of " + slot + " was not started");
         }
         return relay.catchUp(timeout);
+    }
+
+    /**
+     * Verification's snapshot is taken under a brief SHARE lock on the source, once the relay has logged every write
+     * committed before the lock; the comparison itself then runs without a lock.
+     */
+    @Override
+    public QuietPoint quietPoint(LockRetry quiet, Duration maxHeld, LockRetry.Report report) {
+        return start -> {
+            quiet.run("quiet point for verifying " + sql.src(), s -> {
+                s.execute(sql.lockForQuietPoint());
+                if (!catchUp(maxHeld)) {
+                    return null;
+                }
+                start.run();
+                return Boolean.TRUE;
+            }, () -> catchUp(CATCH_UP));
+            report.held("verification quiet point (SHARE)", quiet.lastHeldMillis(), quiet.lastAttempts());
+        };
+    }
+
+    /** After the swap the slot has nothing left to capture, and every hour it stays it keeps WAL. */
+    @Override
+    public void afterSwap() throws SQLException {
+        close();
+        remove(session, sql.names());
     }
 
     @Override

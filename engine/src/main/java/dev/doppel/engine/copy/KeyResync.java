@@ -1,7 +1,6 @@
 package dev.doppel.engine.copy;
 
 import dev.doppel.engine.DoppelException;
-import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
 
@@ -61,11 +60,6 @@ public final class KeyResync {
         this.guard = guard;
     }
 
-    /** One batch in its own transaction; returns the entries applied. */
-    public int round() throws SQLException {
-        return session.transaction(this::applyBatch);
-    }
-
     /**
      * Rounds until at most {@code until} entries remain and no TRUNCATE is pending, or until {@code patience}
      * passes without the backlog shrinking (writers outpacing the re-sync: the caller decides what then); returns
@@ -90,7 +84,7 @@ public final class KeyResync {
             }
             DoppelException.stopIfInterrupted("re-syncing logged changes");
             long t0 = System.nanoTime();
-            int n = round();
+            int n = session.transaction(this::applyBatch);
             applied += n;
             pace(n, System.nanoTime() - t0);
         }

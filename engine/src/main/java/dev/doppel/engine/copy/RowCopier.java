@@ -6,7 +6,7 @@ import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
-import dev.doppel.engine.state.Control;
+import dev.doppel.engine.state.OperatorRequests;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.throttle.Throttler;
 
@@ -57,7 +57,7 @@ public final class RowCopier {
         long started = System.nanoTime();
         while (true) {
             DoppelException.stopIfInterrupted("copying");
-            Control.Settings settings = throttler.await();
+            OperatorRequests.Settings settings = throttler.await();
             long cap = settings.maxRowsPerSecond() != null ? settings.maxRowsPerSecond() : options.maxRowsPerSecond();
             int limit = throttler.bound(bounded(sizer.next(), cap), lastRows, options.chunkTarget());
             long t0 = System.nanoTime();

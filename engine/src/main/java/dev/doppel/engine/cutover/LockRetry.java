@@ -32,6 +32,15 @@ public final class LockRetry {
         void run() throws SQLException;
     }
 
+    /** For an attempt with nothing to do between tries. */
+    public static final Between NOTHING_BETWEEN = () -> { };
+
+    /** Receives how long a lock was held, for the migration's report. */
+    @FunctionalInterface
+    public interface Report {
+        void held(String what, long millis, int attempts);
+    }
+
     private final Session session;
     private final Duration lockTimeout;
     private final int attempts;

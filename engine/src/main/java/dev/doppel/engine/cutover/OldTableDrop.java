@@ -35,7 +35,7 @@ public final class OldTableDrop {
 
     /** Drops {@code table} (qualified, quoted) if it exists; returns its total size in bytes before, or -1. */
     public long drop(String table) throws SQLException {
-        if (session.text("SELECT to_regclass(?)::text", table) == null) {
+        if (!session.exists(table)) {
             return -1;
         }
         long bytes = session.number("SELECT pg_total_relation_size(to_regclass(?))", table);
@@ -58,7 +58,7 @@ public final class OldTableDrop {
         lockRetry.run(statement, s -> {
             s.execute(statement);
             return Boolean.TRUE;
-        }, () -> { });
+        }, LockRetry.NOTHING_BETWEEN);
         if (spaced) {
             DoppelException.pause(pause, "dropping a table in steps");
         }

@@ -26,7 +26,7 @@ import java.util.List;
 public record MigrationRecord(long id, long tableOid, String tableName, String tableSql, String change, String changeHash,
                               String sourceFingerprint, Phase phase, List<String> checkpoint, long rowsCopied,
                               Outcome outcome, String error, String oldTable, Instant dropAfter, Instant startedAt,
-                              Instant updatedAt, int pid, Control.Settings control, Instant controlSeenAt,
+                              Instant updatedAt, int pid, OperatorRequests.Settings control, Instant controlSeenAt,
                               long estimatedRows, long copyRate, String revertUsing, String revertRefusal,
                               String capture, String slot, String throttleReason, Instant throttledSince,
                               ThrottleSettings throttle) {
