@@ -70,7 +70,7 @@ class RealSchemasTest {
                 "CREATE POLICY tenant_zero ON secrets USING (tenant = 0)");
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(asOwner).table("secrets").alter("ALTER COLUMN id TYPE bigint").build().run());
-        assertEquals("row_security", e.reason(), e.getMessage());
+        assertEquals(Reason.ROW_SECURITY, e.reason(), e.getMessage());
         assertTrue(e.getMessage().contains("FORCE ROW LEVEL SECURITY") && e.getMessage().contains("BYPASSRLS"),
                 e.getMessage());
         assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
@@ -131,7 +131,7 @@ class RealSchemasTest {
         Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(alter)
                 .options(Options.defaults().withRevertWindow(java.time.Duration.ofHours(1)))
                 .listener(at(Phase.INDEX, db, both.toArray(String[]::new))).build().run();
-        assertEquals("succeeded", r.outcome());
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
         // The revert capture is on the live table now, with the same key types.
         String[] after = {"UPDATE %s SET v = -2 WHERE k = " + def[6], "UPDATE %s SET k = " + def[7] + " WHERE k = "
                 + def[6], "DELETE FROM %s WHERE v = 10", "INSERT INTO %s SELECT " + def[1].replace("g", "6000")
@@ -153,7 +153,7 @@ class RealSchemasTest {
                 "ALTER COLUMN id TYPE bigint", at(Phase.VERIFY, db,
                         "UPDATE " + shadow + " SET amount = 100.0 WHERE id = 100",
                         "UPDATE " + shadow + " SET label = 'l200' WHERE id = 200")));
-        assertEquals("verify_mismatch", e.reason());
+        assertEquals(Reason.VERIFY_MISMATCH, e.reason());
         assertTrue(e.getMessage().contains("(100) (values differ)"), e.getMessage());
         assertTrue(e.getMessage().contains("(200) (values differ)"), e.getMessage());
     }
@@ -168,7 +168,7 @@ class RealSchemasTest {
         String alter = "ALTER COLUMN id TYPE bigint, ADD CONSTRAINT note_short CHECK (length(note) < 0) NOT VALID";
         Result r = migrate(db, "legacy", alter, at(Phase.INDEX, db, "UPDATE legacy SET qty = 5 WHERE id = 1",
                 "UPDATE legacy_mirror SET qty = 5 WHERE id = 1"));
-        assertEquals("succeeded", r.outcome());
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
         Oracle.blockingAlter(db, "legacy_mirror", alter);
         Oracle.assertSameRows(db, "legacy", "legacy_mirror");
         String constraints = "SELECT string_agg(conname || ' ' || convalidated || ' ' || pg_get_constraintdef(oid), ', '"
@@ -212,7 +212,7 @@ class RealSchemasTest {
                 .listener(at(Phase.INDEX, db, "ALTER TABLE loaded DISABLE TRIGGER ALL",
                         "UPDATE loaded SET v = -1 WHERE id = 10", "ALTER TABLE loaded ENABLE TRIGGER ALL"))
                 .build().run());
-        assertEquals("capture_disabled", e.reason());
+        assertEquals(Reason.CAPTURE_DISABLED, e.reason());
         assertTrue(e.getMessage().contains("loaded"), e.getMessage());
         assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = 'loaded'::regclass AND attname = 'v'"));
@@ -257,7 +257,7 @@ class RealSchemasTest {
         Result r = migrate(db, "emptied", "ALTER COLUMN v TYPE bigint", truncateInTheMiddle);
         truncater[0].join();
         assertNull(failure[0]);
-        assertEquals("succeeded", r.outcome());
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
         assertEquals(0, db.count("SELECT count(*) FROM emptied"));
         assertEquals(0, r.verify().shadowRows());
     }
@@ -322,7 +322,7 @@ class RealSchemasTest {
         }
         assertTrue(failures.isEmpty(), "application writes failed: " + failures);
         assertTrue(done.get() > 100, "only " + done.get() + " hand-overs ran; the test proved little");
-        assertEquals("succeeded", r.outcome());
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
         Oracle.blockingAlter(db, "accounts_mirror", alter);
         Oracle.assertSameRows(db, "accounts", "accounts_mirror");
     }
@@ -357,7 +357,7 @@ class RealSchemasTest {
         };
         DoppelException e = assertThrows(DoppelException.class, () -> migrate(db, t, "ALTER COLUMN owner_id TYPE bigint",
                 MigrationListener.NONE));
-        assertEquals("unsupported_dependents", e.reason());
+        assertEquals(Reason.UNSUPPORTED_DEPENDENTS, e.reason());
         assertTrue(e.getMessage().contains(object + " is bound to public." + t), e.getMessage());
         assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = '" + t + "'::regclass AND attname = 'owner_id'"));

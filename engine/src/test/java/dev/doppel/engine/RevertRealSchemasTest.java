@@ -58,7 +58,7 @@ class RevertRealSchemasTest {
         writes(db, "rv_never.ledger");
         String audited = db.scalar("SELECT count(*) FROM rv_online.audit");
         assertEquals(db.scalar("SELECT count(*) FROM rv_never.audit"), audited);
-        assertEquals("reverted", Migrations.on(db.dataSource()).revert(r.migrationId()).outcome());
+        assertEquals(Outcome.REVERTED, Migrations.on(db.dataSource()).revert(r.migrationId()).outcome());
         assertEquals(audited, db.scalar("SELECT count(*) FROM rv_online.audit"), "the revert fired a user trigger");
         Oracle.assertSameRows(db, "rv_online.ledger", "rv_never.ledger");
         assertEquals(CatalogFingerprint.of(db, "rv_never", "ledger"), CatalogFingerprint.of(db, "rv_online", "ledger"));
@@ -87,7 +87,7 @@ class RevertRealSchemasTest {
             assertEquals(db.scalar("SELECT count(*) FROM three_blocking.audit"),
                     db.scalar("SELECT count(*) FROM three_online.audit"));
         }
-        assertEquals("reverted", Migrations.on(db.dataSource()).revert(last.migrationId()).outcome());
+        assertEquals(Outcome.REVERTED, Migrations.on(db.dataSource()).revert(last.migrationId()).outcome());
         db.execute("ALTER TABLE three_blocking.acct ALTER COLUMN id TYPE int");
         Oracle.assertSameRows(db, "three_online.acct", "three_blocking.acct");
         Oracle.assertSameSequences(db, "three_online.acct", "three_blocking.acct");

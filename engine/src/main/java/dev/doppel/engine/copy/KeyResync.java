@@ -1,6 +1,7 @@
 package dev.doppel.engine.copy;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
 
@@ -15,16 +16,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Applies logged keys to the shadow by re-reading the source's current rows: deletes shadow rows whose key is
- * gone, upserts the rest, and deletes exactly the log entries it read (ids commit out of order, so never a range).
- * Idempotent and order-free, so it needs no row images and survives being repeated.
+ * Applies logged keys to the shadow by re-reading the source's current rows: deletes the shadow rows of the logged
+ * keys, inserts the source's current ones, and deletes exactly the log entries it read (ids commit out of order, so
+ * never a range). Idempotent and order-free, so it needs no row images and survives being repeated.
  */
 public final class KeyResync {
 
     private static final Logger log = LoggerFactory.getLogger(KeyResync.class);
     /** unique_violation, exclusion_violation. */
     private static final Set<String> CONFLICTS = Set.of("23505", "23P01");
-    private static final String REPLAY_CONFLICT = "replay_conflict";
     private static final int CONFLICT_ATTEMPTS = 5;
 
     private record Entry(long id, boolean truncate) {
@@ -35,6 +35,9 @@ public final class KeyResync {
     public interface Guard {
         void check(Session s, Long[] ids) throws SQLException;
     }
+
+    /** Entries applied per statement under a lock: small, so that the time spent is checked often. */
+    private static final int LOCKED_BATCH = 200;
 
     private final Session session;
     private final MigrationSql sql;
@@ -65,27 +68,6 @@ public final class KeyResync {
         this.batch = maxRowsPerSecond > 0 ? (int) Math.max(1, Math.min(batch, maxRowsPerSecond)) : batch;
         this.maxRowsPerSecond = maxRowsPerSecond;
         this.guard = guard;
-    }
-
-    /**
-     * One batch in its own transaction; returns the entries applied. REPEATABLE READ, so the log and the source are
-     * read in one snapshot: every row changed in it has its entry there, and a round that takes the whole log leaves
-     * the shadow as the source was at that snapshot, which its unique indexes accept. Only doppel writes the shadow
-     * and deletes log entries, so this snapshot never meets a serialization failure.
-     */
-    public int round() throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return session.transaction(Connection.TRANSACTION_REPEATABLE_READ, this::applyBatch);
-            } catch (DoppelException e) {
-                // A logical capture may not have logged the other row of a swap yet: give it a moment.
-                if (!REPLAY_CONFLICT.equals(e.reason()) || attempt == CONFLICT_ATTEMPTS) {
-                    throw e;
-                }
-                log.info("re-syncing the change log of {} met a unique or exclusion conflict; retrying", sql.src());
-                pause(Duration.ofMillis(200L * attempt));
-            }
-        }
     }
 
     /**
@@ -123,30 +105,40 @@ public final class KeyResync {
             return;
         }
         long nanos = entries * 1_000_000_000L / maxRowsPerSecond - tookNanos;
-        if (nanos > 0) {
-            pause(Duration.ofNanos(nanos));
-        }
+        DoppelException.pause(Duration.ofNanos(nanos), "pacing the replay");
     }
 
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while pacing the replay", e);
+    /**
+     * One batch in its own transaction; returns the entries applied. REPEATABLE READ, so the log and the source are
+     * read in one snapshot: every row changed in it has its entry there, and a round that takes the whole log leaves
+     * the shadow as the source was at that snapshot, which its unique indexes accept. Only doppel writes the shadow
+     * and deletes log entries, so this snapshot never meets a serialization failure.
+     */
+    private int round() throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return session.transaction(Connection.TRANSACTION_REPEATABLE_READ, s -> applyBatch(s, batch));
+            } catch (DoppelException e) {
+                // A logical capture may not have logged the other row of a swap yet: give it a moment.
+                if (e.reason() != Reason.REPLAY_CONFLICT || attempt == CONFLICT_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("re-syncing the change log of {} met a unique or exclusion conflict; retrying", sql.src());
+                DoppelException.pause(Duration.ofMillis(200L * attempt), "re-syncing logged changes");
+            }
         }
     }
 
     /**
-     * One batch inside the caller's transaction (the cut-over's, under its lock). A batch re-syncs its keys to the
-     * source's current rows while rows outside it may still hold older values: when one of those holds a value a
-     * batch row now takes (the two rows swapped or moved it), a secondary unique or exclusion index refuses. That
-     * other row has an entry in the log too, so the batch is retried with the whole log.
+     * One batch inside the caller's transaction. A batch re-syncs its keys to the source's current rows while rows
+     * outside it may still hold older values: when one of those holds a value a batch row now takes (the two rows
+     * swapped or moved it), a secondary unique or exclusion index refuses. That other row has an entry in the log
+     * too, so the batch is retried with the whole log.
      */
-    public int applyBatch(Session s) throws SQLException {
+    private int applyBatch(Session s, int limit) throws SQLException {
         Savepoint before = s.connection().setSavepoint();
         try {
-            return apply(s, batch);
+            return apply(s, limit);
         } catch (SQLException e) {
             if (!CONFLICTS.contains(e.getSQLState())) {
                 throw e;
@@ -159,10 +151,10 @@ public final class KeyResync {
             if (!CONFLICTS.contains(e.getSQLState())) {
                 throw e;
             }
-            throw new DoppelException(REPLAY_CONFLICT, "re-syncing the logged changes of " + sql.src() + " into the"
-                    + " new table breaks one of its unique or exclusion constraints: " + e.getMessage() + ". Writes"
-                    + " made after the copy hold values the new schema does not accept (a blocking ALTER would have"
-                    + " refused them); nothing was swapped: change those rows and resume, or abort", e);
+            throw new DoppelException(Reason.REPLAY_CONFLICT, "re-syncing the logged changes of " + sql.src()
+                    + " into the new table breaks one of its unique or exclusion constraints: " + e.getMessage()
+                    + ". Writes made after the copy hold values the new schema does not accept (a blocking ALTER"
+                    + " would have refused them); nothing was swapped: change those rows and resume, or abort", e);
         }
     }
 
@@ -190,21 +182,28 @@ public final class KeyResync {
     public static void refuseDisabledCapture(Session s, MigrationSql sql) throws SQLException {
         String disabled = s.text(sql.disabledCapture());
         if (disabled != null) {
-            throw new DoppelException("capture_disabled", "doppel's capture trigger " + disabled + " on " + sql.src()
-                    + " was disabled (ALTER TABLE ... DISABLE TRIGGER, as bulk loaders and pg_restore"
+            throw new DoppelException(Reason.CAPTURE_DISABLED, "doppel's capture trigger " + disabled + " on "
+                    + sql.src() + " was disabled (ALTER TABLE ... DISABLE TRIGGER, as bulk loaders and pg_restore"
                     + " --disable-triggers do): writes made while it was off were not logged, so the copy cannot be"
                     + " trusted. Nothing was swapped; run the migration again, and keep its triggers enabled");
         }
     }
 
-    /** Applies every pending entry inside the caller's transaction. */
-    public long applyAll(Session s) throws SQLException {
+    /**
+     * Applies every pending entry inside the caller's transaction (the cut-over's, under its lock) in small batches,
+     * unless {@code deadline} ({@link System#nanoTime()}) passes first: then null, and the caller gives its lock back
+     * (its transaction rolls back what was applied, which stays logged).
+     */
+    public Long applyAllBefore(Session s, long deadline) throws SQLException {
         long total = 0;
         int n;
         do {
-            n = applyBatch(s);
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+            n = applyBatch(s, LOCKED_BATCH);
             total += n;
-        } while (n == batch);
+        } while (n == LOCKED_BATCH);
         return total;
     }
 }

@@ -1,6 +1,7 @@
 package dev.doppel.engine.throttle;
 
 import dev.doppel.engine.Options;
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.testing.PostgresTest;
@@ -34,7 +35,7 @@ class RateCapTest {
         assertEquals(Phase.COPY, held.phase());
         assertTrue(held.rowsCopied() < 40_000, "held before the copy ended: " + held.rowsCopied());
         run.migrations.limit(held.id(), Measure.WAL_RATE, new Threshold(0, 0));
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
     }
 
     @Test
@@ -48,6 +49,6 @@ class RateCapTest {
         assertEquals(Phase.COPY, copying.phase());
         assertTrue(copying.rowsCopied() < 40_000, "paced: " + copying.rowsCopied());
         run.migrations.throttle(copying.id(), 0L);
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
     }
 }
