@@ -90,6 +90,20 @@ public final class Dependents {
         }
     }
 
+    /**
+     * After the swap: the old table is kept as a snapshot, so the triggers and policies carried to the new table go
+     * from it. Nothing of the user's fires on it when a revert re-syncs it, and a swap back carries the new
+     * table's ones back without meeting them.
+     */
+    void leave(Session s, String oldTable) throws SQLException {
+        for (String[] trigger : triggers) {
+            s.execute(DependentsSql.dropTrigger(trigger[0], oldTable));
+        }
+        for (String[] policy : policies) {
+            s.execute(DependentsSql.dropPolicy(policy[0], oldTable));
+        }
+    }
+
     /** After the renames: re-creates everything on the new table, which now carries the original name. */
     void attach(Session s, String newTable, ColumnMapping mapping) throws SQLException {
         for (InboundForeignKey fk : inbound) {

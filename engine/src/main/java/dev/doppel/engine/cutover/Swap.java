@@ -72,10 +72,28 @@ public final class Swap {
             s.execute(SwapSql.renameStatistics(statistics.get(i)[0] + "." + statistics.get(i)[1],
                     names.oldIndexName(i) + "_stat"));
         }
+        // Identity sequences go where their table goes: the old table's leave their names to the new table's
+        // (a blocking ALTER keeps the sequence), and a name free in the doppel schema lets a later migration's
+        // old table, or a revert's, move there too.
+        List<String[]> identitySequences = s.query(SwapSql.identitySequencesOf(),
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, source.oid());
+        for (int i = 0; i < identitySequences.size(); i++) {
+            s.execute(SwapSql.renameSequence(identitySequences.get(i)[1], names.oldIndexName(i) + "_seq"));
+        }
         s.execute(SwapSql.renameTable(source.qualified(), oldName));
         s.execute(SwapSql.setSchema(schema + "." + quote(oldName), ObjectNames.SCHEMA));
         s.execute(SwapSql.setSchema(names.shadow(), source.schema()));
         s.execute(SwapSql.renameTable(schema + "." + quote(names.shadowName()), source.name()));
+        long newOid = s.number("SELECT to_regclass(?)::oid", newTable);
+        for (String[] moved : s.query(SwapSql.identitySequencesOf(),
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, newOid)) {
+            for (String[] was : identitySequences) {
+                boolean same = target(mapping, was[0]).map(t -> t.name().equals(moved[0])).orElse(false);
+                if (same && !was[2].equals(moved[2])) {
+                    s.execute(SwapSql.renameSequence(moved[1], was[2]));
+                }
+            }
+        }
         renameGenerated(s, schema, newTable);
         s.execute(SwapSql.restoreAutovacuum(newTable, source.reloptions()));
         restoreStatistics(s, newTable, statistics);
@@ -110,6 +128,7 @@ public final class Swap {
             }
         }
         dependents.attach(s, newTable, mapping);
+        dependents.leave(s, oldTable());
         views.recreate(s);
         // The old table is kept only as a snapshot: its own foreign keys would still check (and cascade from)
         // the parents, and could block a parent's delete over a row the new table no longer has.
@@ -125,8 +144,8 @@ public final class Swap {
     /**
      * Before a swap back: the retained old table takes the shadow's place. Its indexes get back the names they had
      * before the first swap (free in the doppel schema; the live table's move out of the way in the swap), its
-     * statistics objects move aside (the swap back gives them their own names again by their columns), and it takes
-     * the shadow's name. {@code indexNames} are (original, name now) pairs.
+     * statistics objects and identity sequences move aside (the swap back gives them their own names again), and it
+     * takes the shadow's name. {@code indexNames} are (original, name now) pairs.
      */
     public static void makeShadow(Session s, String oldTable, List<String[]> indexNames, ObjectNames names)
             throws SQLException {
@@ -140,6 +159,13 @@ public final class Swap {
                 oldTable);
         for (int i = 0; i < statistics.size(); i++) {
             s.execute(SwapSql.renameStatistics(statistics.get(i), "doppel_revert_" + names.oid() + "_" + i + "_stat"));
+        }
+        // Its identity sequences hold the names the first swap gave them, which the swap back gives the live
+        // table's: move them aside too; the swap back gives them the live table's names, their own before.
+        List<String> sequences = s.query(SwapSql.identitySequencesOf(), rs -> rs.getString(2),
+                s.number("SELECT to_regclass(?)::oid", oldTable));
+        for (int i = 0; i < sequences.size(); i++) {
+            s.execute(SwapSql.renameSequence(sequences.get(i), "doppel_revert_" + names.oid() + "_" + i + "_seq"));
         }
         s.execute(SwapSql.renameTable(oldTable, names.shadowName()));
     }

@@ -101,6 +101,14 @@ public final class DependentsSql {
         return "ALTER TABLE " + table + " " + state + " TRIGGER " + quote(trigger);
     }
 
+    public static String dropTrigger(String trigger, String table) {
+        return "DROP TRIGGER " + quote(trigger) + " ON " + table;
+    }
+
+    public static String dropPolicy(String quotedName, String table) {
+        return "DROP POLICY " + quotedName + " ON " + table;
+    }
+
     public static String rowSecurity(String table, String how) {
         return "ALTER TABLE " + table + " " + how + " ROW LEVEL SECURITY";
     }

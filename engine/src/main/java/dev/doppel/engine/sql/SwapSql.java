@@ -163,6 +163,17 @@ public final class SwapSql {
                 + " WHERE d.refobjid = ? AND d.classid = 'pg_class'::regclass AND left(c.relname, ?) = ?";
     }
 
+    /**
+     * The identity sequences of the table (parameter: OID), as (column, qualified sequence, sequence name): they
+     * move with the table they belong to, so the old table's must leave their names behind for the new table's.
+     */
+    public static String identitySequencesOf() {
+        return "SELECT a.attname, quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relname FROM pg_depend d"
+                + " JOIN pg_class c ON c.oid = d.objid AND c.relkind = 'S' JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+                + " WHERE d.classid = 'pg_class'::regclass AND d.refobjid = ? AND d.deptype = 'i' ORDER BY a.attnum";
+    }
+
     /** Identity columns of the table (parameter: its quoted name). */
     public static String identityColumns() {
         return "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped"
