@@ -224,7 +224,15 @@ public final class Migrations {
                         if (r.outcome() == Outcome.SUCCEEDED) {
                             removeRevertCapture(s, lockRetry, names, r);
                         }
-                        new OldTableDrop(s, lockRetry, STEP_PAUSE).drop(r.oldTable());
+                        try {
+                            new OldTableDrop(s, lockRetry, STEP_PAUSE).drop(r.oldTable());
+                        } catch (DoppelException kept) {
+                            if (kept.reason() != Reason.UNSUPPORTED_DEPENDENTS) {
+                                throw kept;
+                            }
+                            report.add(kept.getMessage());
+                            continue;
+                        }
                         store.oldTableDropped(r.id());
                         report.add("dropped " + r.oldTable() + ", kept since migration " + r.id() + " of "
                                 + r.tableName());

@@ -2,6 +2,7 @@ package dev.doppel.engine.catalog;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Reason;
+import dev.doppel.engine.sql.BoundSql;
 import dev.doppel.engine.sql.Session;
 
 import java.sql.SQLException;
@@ -74,19 +75,7 @@ public final class DependentObjects {
         }
         // These follow the table's OID, not its name: after the swap they would go on reading the old table, and
         // see it emptied when it is dropped. Views are recreated at the swap; these are not carried yet.
-        for (String bound : s.query("SELECT DISTINCT CASE WHEN d.classid = 'pg_policy'::regclass THEN 'policy '"
-                + " || quote_ident(p.polname) || ' on ' || p.polrelid::regclass::text"
-                + " WHEN d.classid = 'pg_proc'::regclass THEN 'function ' || d.objid::regprocedure::text"
-                + " WHEN d.classid = 'pg_class'::regclass AND d.objsubid > 0 THEN 'column ' || d.objid::regclass::text"
-                + " || '.' || quote_ident((SELECT attname FROM pg_attribute WHERE attrelid = d.objid"
-                + " AND attnum = d.objsubid)) ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END"
-                + " FROM pg_depend d JOIN pg_class t ON t.oid = ?"
-                + " LEFT JOIN pg_policy p ON d.classid = 'pg_policy'::regclass AND p.oid = d.objid"
-                + " WHERE d.deptype = 'n' AND ((d.refclassid = 'pg_class'::regclass AND d.refobjid = t.oid"
-                + " AND (d.classid = 'pg_proc'::regclass OR (d.classid = 'pg_policy'::regclass AND p.polrelid <> t.oid)))"
-                + " OR (d.refclassid = 'pg_type'::regclass AND d.refobjid IN (t.reltype, (SELECT typarray FROM pg_type"
-                + " WHERE oid = t.reltype)) AND d.classid <> 'pg_rewrite'::regclass)) ORDER BY 1",
-                rs -> rs.getString(1), t.oid())) {
+        for (String bound : s.query(BoundSql.elsewhere(false), rs -> rs.getString(1), t.oid())) {
             out.add(bound + " is bound to " + t.display() + " itself (PostgreSQL tracks it by the table's identity,"
                     + " not its name): after the swap it would go on reading the old table. Drop it before the"
                     + " migration and create it again after");

@@ -1,5 +1,7 @@
 package dev.doppel.engine.cutover;
 
+import dev.doppel.engine.Reason;
+import dev.doppel.engine.sql.BoundSql;
 import dev.doppel.engine.sql.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,15 @@ public final class OldTableDrop {
     public long drop(String table) throws SQLException {
         if (!session.exists(table)) {
             return -1;
+        }
+        // A TRUNCATE would empty it under whatever still reads it (a view, a policy, a function bound to its OID).
+        List<String> users = session.query(BoundSql.elsewhere(true), rs -> rs.getString(1),
+                session.number("SELECT to_regclass(?)::oid", table));
+        if (!users.isEmpty()) {
+            throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "kept " + table + ": " + String.join(", ", users)
+                    + " still " + (users.size() == 1 ? "reads" : "read") + " it (bound to the table itself, not its"
+                    + " name). Drop or re-create " + (users.size() == 1 ? "it" : "them") + " against the live table,"
+                    + " then clean up again");
         }
         long bytes = session.number("SELECT pg_total_relation_size(to_regclass(?))", table);
         boolean spaced = bytes >= LARGE_BYTES;
