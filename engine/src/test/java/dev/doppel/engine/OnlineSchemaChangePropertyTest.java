@@ -43,8 +43,16 @@ class OnlineSchemaChangePropertyTest {
     record Change(String column, String sql, boolean sameMeaningAfterSwap) {
     }
 
+    /** How the table's day goes on after the change: nothing more, a second migration, or a revert. */
+    enum Ending {
+        ONCE, TWICE, REVERTED
+    }
+
+    /** The second migration of a {@link Ending#TWICE} scenario, within the first one's keep-old time. */
+    private static final String SECOND = "ADD COLUMN second_pass int DEFAULT 7";
+
     record Scenario(TableShape shape, SchemaExtras extras, List<Change> changes, int rows, long seed, int writers,
-                    Options.Capture capture) {
+                    Options.Capture capture, Ending ending) {
         String alter() {
             return String.join(", ", changes.stream().map(Change::sql).toList());
         }
@@ -74,6 +82,7 @@ class OnlineSchemaChangePropertyTest {
         scenario.extras().apply(db, table);
         scenario.extras().apply(db, mirror);
         OracleWriters oracleWriters = new OracleWriters(db, shape, table, mirror, scenario.rows() + 1);
+        boolean reverted = false;
         if (scenario.extras().uniqueTokens()) {
             oracleWriters.withTokens();
         }
@@ -85,23 +94,41 @@ class OnlineSchemaChangePropertyTest {
             }
             MigrationListener listener = scenario.writersCrossCutover() ? MigrationListener.NONE
                     : OnlineSchemaChangeEndToEndTest.pauseAtCutover(writers);
-            OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(scenario.alter())
-                    .options(Options.defaults().withChunk(Duration.ofMillis(10), 50, 400)
-                            .withSnapshotWait(Duration.ofMillis(200)).withKeepOld(Duration.ZERO)
-                            .withCapture(scenario.capture()))
-                    .listener(listener).build().run();
+            Options options = Options.defaults().withChunk(Duration.ofMillis(10), 50, 400)
+                    .withSnapshotWait(Duration.ofMillis(200)).withCapture(scenario.capture())
+                    .withKeepOld(scenario.ending() == Ending.ONCE ? Duration.ZERO : Duration.ofHours(24));
+            if (scenario.ending() == Ending.REVERTED && scenario.capture() == Options.Capture.TRIGGER) {
+                options = options.withRevertWindow(Duration.ofHours(24));
+            }
+            Result first = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table)
+                    .alter(scenario.alter()).options(options).listener(listener).build().run();
+            Migrations migrations = Migrations.on(db.dataSource()).options(options);
+            if (scenario.ending() == Ending.REVERTED && migrations.get(first.migrationId()).revertable()) {
+                // Revert means never altered: the mirror is left as it is.
+                assertEquals(Outcome.REVERTED, migrations.revert(first.migrationId()).outcome());
+                reverted = true;
+            } else if (scenario.ending() == Ending.TWICE) {
+                OnlineSchemaChange.builder().dataSource(db.dataSource()).table(table).alter(SECOND).options(options)
+                        .build().run();
+            }
             Thread.sleep(20);
             writers.close();
             Oracle.assertNoFailures(writers);
         }
-        Oracle.blockingAlter(db, mirror, scenario.alter());
+        if (!reverted) {
+            Oracle.blockingAlter(db, mirror, scenario.alter());
+        }
+        if (scenario.ending() == Ending.TWICE) {
+            Oracle.blockingAlter(db, mirror, SECOND);
+        }
         Oracle.assertSameRows(db, table, mirror);
         Oracle.assertSameSequences(db, table, mirror);
         scenario.extras().assertSameTriggerEffects(db, table, "oracle");
         // Columns, defaults, constraints, indexes, triggers, policies, privileges; names in public print unqualified.
         assertEquals(CatalogFingerprint.of(db, "oracle", table).replace("<schema>.", ""),
                 CatalogFingerprint.of(db, "public", table).replace("<schema>.", ""));
-        db.execute("DROP TABLE " + table, "DROP TABLE " + mirror);
+        // CASCADE: a kept old table's serial default still uses the sequence the new table owns.
+        db.execute("DROP TABLE " + table + " CASCADE", "DROP TABLE " + mirror);
     }
 
     @Provide
@@ -119,8 +146,8 @@ class OnlineSchemaChangePropertyTest {
                         .filter(c -> c.stream().map(Change::column).distinct().count() == c.size()),
                 Arbitraries.integers().between(0, 1500),
                 Arbitraries.longs(),
-                Arbitraries.integers().between(1, 3), Arbitraries.of(Options.Capture.class))
-                .as((x, c, rows, seed, w, capture) -> new Scenario(shape, x, c, rows, seed, w, capture)));
+                Arbitraries.integers().between(1, 3), Arbitraries.of(Options.Capture.class), Arbitraries.of(Ending.class))
+                .as((x, c, rows, seed, w, capture, ending) -> new Scenario(shape, x, c, rows, seed, w, capture, ending)));
     }
 
     private static Arbitrary<Change> changes(TableShape shape) {
