@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code doppel fleet abort}: aborts the change's unfinished migration on every target. */
 @Command(name = "abort", versionProvider = VersionProvider.class, sortOptions = false,
+        defaultValueProvider = EngineDefaults.class,
         description = {"Abort the change's unfinished migration on every target: each removes what it created and"
                 + " leaves its table as it was. Targets that swapped already are listed (`doppel revert ID` puts"
                 + " their old table back); a target whose migration a doppel process still runs is refused: stop"

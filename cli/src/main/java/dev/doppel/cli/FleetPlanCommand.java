@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code doppel fleet plan}: every target checked, read-only, with the reason for each that cannot take the change. */
 @Command(name = "plan", versionProvider = VersionProvider.class, sortOptions = false,
+        defaultValueProvider = EngineDefaults.class,
         description = {"Check every target, changing nothing: it can be reached, the table exists and is defined as on"
                 + " the other targets, no two lines name one database, no doppel process works on it now, and the"
                 + " engine's own plan accepts the change there. Lists each target with its verdict: ready, resume"
