@@ -121,7 +121,17 @@ public final class FleetRun {
                         Thread.sleep(settings.wavePause().toMillis());
                     }
                     listener.wave(i + 1, waves.size(), waves.get(i));
-                    List<TargetRun> wave = waves.get(i).stream().map(this::start).toList();
+                    List<TargetRun> wave = new ArrayList<>();
+                    // Slots are taken here, in the list's order, so targets start in that order and none starts
+                    // once a failure has stopped the fleet.
+                    for (Target t : waves.get(i)) {
+                        slots.acquire();
+                        if (stopping) {
+                            slots.release();
+                            break;
+                        }
+                        wave.add(start(t));
+                    }
                     awaitWave(wave);
                 }
                 if (settings.cutover() == FleetSettings.Cutover.FLEET && !stopping) {
@@ -242,12 +252,6 @@ public final class FleetRun {
             }
         }
 
-        void finished(TargetRun r) {
-            if (!r.outcome.status().ok() && !settings.keepGoing()) {
-                stopping = true;
-            }
-            changed();
-        }
     }
 
     /** One target's engine run, on a thread of its own. */
@@ -255,7 +259,8 @@ public final class FleetRun {
         private final Target target;
         private final Execution execution;
         private final Thread thread;
-        private final AtomicBoolean slotHeld = new AtomicBoolean();
+        /** Taken by the coordinator before the thread starts; given back at ready or at the end. */
+        private final AtomicBoolean slotHeld = new AtomicBoolean(true);
         private volatile boolean ready;
         private volatile boolean released;
         private volatile boolean done;
@@ -271,19 +276,9 @@ public final class FleetRun {
         public void run() {
             MDC.put(MDC_KEY, target.name());
             try {
-                execution.slots.acquire();
-                slotHeld.set(true);
-                if (execution.stopping) {
-                    outcome = new TargetOutcome(target, Status.NOT_STARTED, 0, null, "not started: the fleet"
-                            + " stopped at an earlier failure", null);
-                } else {
-                    listener.started(target);
-                    log.info("starting on {}", target);
-                    outcome = outcome(engine().apply());
-                }
-            } catch (InterruptedException e) {
-                outcome = new TargetOutcome(target, Status.NOT_STARTED, 0, null, "not started: the fleet was"
-                        + " stopped", null);
+                listener.started(target);
+                log.info("starting on {}", target);
+                outcome = outcome(engine().apply());
             } catch (DoppelException e) {
                 // A stop by interrupt may leave the flag set; the migration's id is still to be read.
                 Thread.interrupted();
@@ -294,6 +289,10 @@ public final class FleetRun {
                 log.error("unexpected error on " + target, e);
                 outcome = new TargetOutcome(target, Status.FAILED, migrationId(), null, e.toString(), null);
             } finally {
+                // Before the slot passes on: a target waiting for it must see that the fleet stops.
+                if (!outcome.status().ok() && !settings.keepGoing()) {
+                    execution.stopping = true;
+                }
                 freeSlot();
                 if (outcome.status() == Status.FAILED || outcome.status() == Status.STOPPED) {
                     log.warn("{} on {}: {}", outcome.status().code(), target, outcome.message());
@@ -302,7 +301,7 @@ public final class FleetRun {
                 }
                 done = true;
                 listener.finished(outcome);
-                execution.finished(this);
+                execution.changed();
                 MDC.remove(MDC_KEY);
             }
         }

@@ -7,10 +7,15 @@ import dev.doppel.engine.fleet.TargetPlan.Verdict;
 import dev.doppel.engine.oracle.Oracle;
 import dev.doppel.engine.oracle.OracleWriters;
 import dev.doppel.engine.testing.TestDatabase;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -133,8 +138,27 @@ class FleetTest {
             }
         };
         FleetSettings settings = new FleetSettings(1, 2, 1, Duration.ZERO, false, Cutover.EACH);
-        FleetReport report = new FleetRun(Fleets.change(), settings, cutConnections, null).run(targets);
+        Logger doppel = (Logger) LoggerFactory.getLogger("dev.doppel");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        doppel.addAppender(logged);
+        doppel.setLevel(Level.INFO);
+        FleetReport report;
+        try {
+            report = new FleetRun(Fleets.change(), settings, cutConnections, null).run(targets);
+        } finally {
+            doppel.detachAppender(logged);
+            doppel.setLevel(Level.WARN);
+        }
         assertTrue(cut.get());
+        List<ILoggingEvent> onTargets = logged.list.stream().filter(e -> e.getThreadName().startsWith("doppel fleet "))
+                .toList();
+        assertTrue(onTargets.stream().anyMatch(e -> e.getLoggerName().equals("dev.doppel.engine.Migration")
+                && victim.name().equals(e.getMDCPropertyMap().get(FleetRun.MDC_KEY))), "engine lines name the target");
+        for (ILoggingEvent e : onTargets) {
+            assertEquals(e.getThreadName().substring("doppel fleet ".length()),
+                    e.getMDCPropertyMap().get(FleetRun.MDC_KEY), "every line names its target: " + e);
+        }
         List<Status> statuses = report.outcomes().stream().map(TargetOutcome::status).toList();
         assertEquals(Status.SUCCEEDED, statuses.get(0), "the canary finished");
         assertTrue(statuses.get(1) == Status.STOPPED || statuses.get(1) == Status.FAILED, statuses.toString());
