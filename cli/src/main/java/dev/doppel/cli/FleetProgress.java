@@ -53,8 +53,9 @@ final class FleetProgress implements FleetListener {
 
     @Override
     public void phase(Target target, Phase phase, String detail) {
+        String name = phase.name().toLowerCase(Locale.ROOT);
         if (phase != Phase.FAILED) {
-            line(target, phase.name().toLowerCase(Locale.ROOT) + " " + detail);
+            line(target, detail.equals(name) ? name : name + ": " + detail);
         }
     }
 

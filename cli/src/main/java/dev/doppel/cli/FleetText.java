@@ -62,6 +62,7 @@ final class FleetText {
         m.put("reason", p.reason());
         m.put("detail", p.detail());
         m.put("rows", p.rows());
+        m.put("migration", p.migrationId() == 0 ? null : p.migrationId());
         m.put("strategy", p.plan() == null ? null : p.plan().strategy().name().toLowerCase(Locale.ROOT));
         return m;
     }

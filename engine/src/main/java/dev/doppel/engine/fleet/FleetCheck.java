@@ -79,16 +79,18 @@ public final class FleetCheck {
         } catch (SQLException e) {
             log.info("cannot reach {}: {}", t, e.getMessage());
             return new Checked(new TargetPlan(t, Verdict.UNREACHABLE, Verdict.UNREACHABLE.code(),
-                    "cannot connect or read its catalog: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", null, 0), null, null);
+                    "cannot connect or read its catalog: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", null, 0, 0),
+                    null, null);
         }
         if (reading.table() == null) {
             return new Checked(new TargetPlan(t, Verdict.MISSING_TABLE, Verdict.MISSING_TABLE.code(), "table "
-                    + change.table() + " does not exist in this database", null, 0), identity, null);
+                    + change.table() + " does not exist in this database", null, 0, 0), identity, null);
         }
         long rows = reading.table().estimatedRows();
         if (reading.done()) {
             return new Checked(new TargetPlan(t, Verdict.DONE, Verdict.DONE.code(), "migration "
-                    + reading.migration().id() + " made this change; nothing to do", null, rows), identity, null);
+                    + reading.migration().id() + " made this change; nothing to do", null, rows,
+                    reading.migration().id()), identity, null);
         }
         if (reading.unfinished()) {
             long id = reading.migration().id();
@@ -96,19 +98,19 @@ public final class FleetCheck {
             boolean running = Migrations.on(t.dataSource()).running(reading.migration());
             TargetPlan p = running
                     ? new TargetPlan(t, Verdict.RUNNING, "already_running", "migration " + id + " of this change is"
-                    + " running in another doppel process (phase " + phase + "); let it finish, or stop it", null, rows)
+                    + " running in another doppel process (phase " + phase + "); let it finish, or stop it", null, rows, id)
                     : new TargetPlan(t, Verdict.RESUME, Verdict.RESUME.code(), "migration " + id + " of this change"
-                    + " stopped in phase " + phase + "; the run resumes it", null, rows);
+                    + " stopped in phase " + phase + "; the run resumes it", null, rows, id);
             return new Checked(p, identity, reading.table());
         }
         try {
             Plan plan = change.builder(t).build().plan();
             return new Checked(new TargetPlan(t, Verdict.READY, Verdict.READY.code(), plan.strategy().name()
-                    .toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + plan.why(), plan, rows), identity,
+                    .toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + plan.why(), plan, rows, 0), identity,
                     reading.table());
         } catch (DoppelException e) {
             Verdict v = "database_error".equals(e.reason()) ? Verdict.UNREACHABLE : Verdict.REFUSED;
-            return new Checked(new TargetPlan(t, v, e.reason(), e.getMessage(), null, rows), identity, null);
+            return new Checked(new TargetPlan(t, v, e.reason(), e.getMessage(), null, rows, 0), identity, null);
         }
     }
 
@@ -136,7 +138,7 @@ public final class FleetCheck {
                 if (earlier != null) {
                     p = new TargetPlan(p.target(), Verdict.DUPLICATE, Verdict.DUPLICATE.code(), "the same database as "
                             + earlier + (earlier.line() > 0 ? " (line " + earlier.line() + ")" : "")
-                            + "; list each database once", null, p.rows());
+                            + "; list each database once", null, p.rows(), 0);
                 }
             }
             if (p.proceeds() && c.table() != null) {
@@ -155,7 +157,7 @@ public final class FleetCheck {
                 out.set(i, new TargetPlan(p.target(), Verdict.DIFFERENT_TABLE, Verdict.DIFFERENT_TABLE.code(),
                         table.display() + " is defined differently here than on " + exampleTarget.get(usual)
                                 + " and " + (fingerprints.get(usual) - 1) + " other target(s): "
-                                + difference(table, example.get(usual)), null, p.rows()));
+                                + difference(table, example.get(usual)), null, p.rows(), 0));
             }
         }
         return out;

@@ -104,10 +104,10 @@ public final class FleetRun {
             List<Target> runnable = new ArrayList<>();
             for (TargetPlan p : plans) {
                 if (!p.proceeds()) {
-                    early.put(p.target(), new TargetOutcome(p.target(), Status.SKIPPED, 0, p.reason(), p.detail(),
+                    early.put(p.target(), new TargetOutcome(p.target(), Status.SKIPPED, p.migrationId(), p.reason(), p.detail(),
                             null));
                 } else if (p.verdict() == Verdict.DONE) {
-                    early.put(p.target(), new TargetOutcome(p.target(), Status.ALREADY_DONE, 0, null, p.detail(),
+                    early.put(p.target(), new TargetOutcome(p.target(), Status.ALREADY_DONE, p.migrationId(), null, p.detail(),
                             null));
                 } else {
                     runnable.add(p.target());

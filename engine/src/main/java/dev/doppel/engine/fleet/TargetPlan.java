@@ -10,8 +10,10 @@ import dev.doppel.engine.Plan;
  * @param detail   a sentence for people
  * @param plan     the engine's plan for a target that is READY, else null
  * @param rows     the table's estimated rows (0 when unknown)
+ * @param migrationId the migration of this change already there (done, or to resume), else 0
  */
-public record TargetPlan(Target target, Verdict verdict, String reason, String detail, Plan plan, long rows) {
+public record TargetPlan(Target target, Verdict verdict, String reason, String detail, Plan plan, long rows,
+                         long migrationId) {
 
     /** What the checks concluded. */
     public enum Verdict {
