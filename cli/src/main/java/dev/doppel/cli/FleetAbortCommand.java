@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.fleet.FleetControl;
 import dev.doppel.engine.report.Json;
@@ -58,7 +59,7 @@ final class FleetAbortCommand implements Callable<Integer> {
             if (actions.stream().anyMatch(a -> a.outcome().equals("unreachable"))) {
                 return ExitCodes.FAILED;
             }
-            return actions.stream().anyMatch(a -> a.outcome().equals("refused")) ? ExitCodes.REFUSED : ExitCodes.OK;
+            return actions.stream().anyMatch(a -> a.outcome().equals("refused")) ? Reason.Kind.REFUSED.exitCode() : ExitCodes.OK;
         } catch (DoppelException e) {
             return Failures.report(e, json, spec);
         }

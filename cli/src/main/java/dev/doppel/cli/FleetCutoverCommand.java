@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.fleet.FleetChange;
 import dev.doppel.engine.fleet.FleetControl;
 import dev.doppel.engine.fleet.FleetStatus;
@@ -85,7 +86,7 @@ final class FleetCutoverCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ExitCodes.STOPPED;
+            return Reason.Kind.STOPPED.exitCode();
         } catch (DoppelException e) {
             return Failures.report(e, json, spec);
         }

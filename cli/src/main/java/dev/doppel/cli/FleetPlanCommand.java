@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.fleet.FleetCheck;
 import dev.doppel.engine.fleet.TargetPlan;
 import dev.doppel.engine.report.Json;
@@ -62,7 +63,7 @@ final class FleetPlanCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(json ? Json.compact(plans.stream().map(FleetText::json).toList())
                     + "\n" : FleetText.plans(plans));
             spec.commandLine().getOut().flush();
-            return plans.stream().allMatch(TargetPlan::proceeds) ? ExitCodes.OK : ExitCodes.REFUSED;
+            return plans.stream().allMatch(TargetPlan::proceeds) ? ExitCodes.OK : Reason.Kind.REFUSED.exitCode();
         } catch (DoppelException e) {
             return Failures.report(e, json, spec);
         }

@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.fleet.FleetReport;
 import dev.doppel.engine.fleet.FleetRun;
 import dev.doppel.engine.fleet.TargetOutcome.Status;
@@ -95,15 +96,15 @@ final class FleetRunCommand implements Callable<Integer> {
 
     static int exitCode(FleetReport report) {
         if (report.refused()) {
-            return ExitCodes.REFUSED;
+            return Reason.Kind.REFUSED.exitCode();
         }
         if (report.count(Status.FAILED) > 0) {
             return ExitCodes.FAILED;
         }
         if (report.count(Status.STOPPED) + report.count(Status.NOT_STARTED) > 0) {
-            return ExitCodes.STOPPED;
+            return Reason.Kind.STOPPED.exitCode();
         }
-        return report.count(Status.SKIPPED) > 0 ? ExitCodes.REFUSED : ExitCodes.OK;
+        return report.count(Status.SKIPPED) > 0 ? Reason.Kind.REFUSED.exitCode() : ExitCodes.OK;
     }
 
     private MetricsEndpoint endpoint() {

@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.fleet.FleetStatus;
 import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
@@ -42,14 +41,9 @@ final class FleetStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
+        return Reply.of(spec, json, () -> {
             FleetStatus status = FleetStatus.read(targets.targets(), FleetText.change(change), parallel);
-            spec.commandLine().getOut().print(json ? Json.compact(FleetText.json(status)) + "\n"
-                    : FleetText.status(status));
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+            return json ? Json.compact(FleetText.json(status)) + "\n" : FleetText.status(status);
+        });
     }
 }

@@ -86,11 +86,8 @@ final class FleetText {
     static Map<String, Object> json(FleetReport r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("outcome", r.refused() ? "refused" : r.complete() ? "succeeded"
-                : switch (FleetRunCommand.exitCode(r)) {
-                    case ExitCodes.FAILED -> "failed";
-                    case ExitCodes.STOPPED -> "stopped";
-                    default -> "incomplete";
-                });
+                : r.count(TargetOutcome.Status.FAILED) > 0 ? "failed"
+                : r.count(TargetOutcome.Status.SKIPPED) == r.failures().size() ? "refused" : "stopped");
         m.put("problems", r.problems().stream().map(FleetText::json).toList());
         List<Map<String, Object>> targets = new ArrayList<>();
         for (TargetOutcome o : r.outcomes()) {

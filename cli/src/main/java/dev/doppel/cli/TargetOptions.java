@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.fleet.Target;
 import dev.doppel.engine.fleet.TargetParser;
 import picocli.CommandLine.ArgGroup;
@@ -71,11 +72,11 @@ final class TargetOptions {
                 }
             }
         } catch (SQLException e) {
-            throw new DoppelException("invalid_targets", "--targets-query failed: " + e.getMessage() + " (SQLSTATE "
+            throw new DoppelException(Reason.INVALID_TARGETS, "--targets-query failed: " + e.getMessage() + " (SQLSTATE "
                     + e.getSQLState() + ")");
         }
         if (targets.isEmpty()) {
-            throw new DoppelException("invalid_targets", "--targets-query returned no targets");
+            throw new DoppelException(Reason.INVALID_TARGETS, "--targets-query returned no targets");
         }
         return targets;
     }

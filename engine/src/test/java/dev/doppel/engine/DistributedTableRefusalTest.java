@@ -39,7 +39,7 @@ class DistributedTableRefusalTest {
     @Test
     void aDistributedTableIsRefusedByName(TestDatabase db) {
         DoppelException e = refused(db, "orders");
-        assertEquals("distributed_table", e.reason());
+        assertEquals("distributed_table", e.reason().code());
         assertTrue(e.isRefusal());
         assertTrue(e.getMessage().startsWith("public.orders is a Citus distributed table (hash-distributed)"),
                 e.getMessage());
@@ -48,7 +48,7 @@ class DistributedTableRefusalTest {
     @Test
     void aShardIsRefusedNamingItsTable(TestDatabase db) {
         DoppelException e = refused(db, "orders_102008");
-        assertEquals("distributed_table", e.reason());
+        assertEquals("distributed_table", e.reason().code());
         assertTrue(e.getMessage().contains("is a shard of the Citus distributed table orders"), e.getMessage());
     }
 

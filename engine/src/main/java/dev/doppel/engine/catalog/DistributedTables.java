@@ -1,6 +1,7 @@
 package dev.doppel.engine.catalog;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.Session;
 
 import java.sql.SQLException;
@@ -47,6 +48,6 @@ public final class DistributedTables {
     }
 
     private static DoppelException refusal(String message) {
-        return new DoppelException("distributed_table", message);
+        return new DoppelException(Reason.DISTRIBUTED_TABLE, message);
     }
 }

@@ -3,6 +3,7 @@ package dev.doppel.engine.fleet;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Plan;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.fleet.TargetPlan.Verdict;
@@ -57,7 +58,7 @@ public final class FleetCheck {
             return compare(checked);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while checking the fleet; nothing was"
+            throw new DoppelException(Reason.INTERRUPTED, "stopped by request while checking the fleet; nothing was"
                     + " started");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
@@ -95,9 +96,9 @@ public final class FleetCheck {
         if (reading.unfinished()) {
             long id = reading.migration().id();
             String phase = reading.migration().phase().name().toLowerCase(java.util.Locale.ROOT);
-            boolean running = Migrations.on(t.dataSource()).running(reading.migration());
+            boolean running = Migrations.on(t.dataSource()).status(id).running();
             TargetPlan p = running
-                    ? new TargetPlan(t, Verdict.RUNNING, "already_running", "migration " + id + " of this change is"
+                    ? new TargetPlan(t, Verdict.RUNNING, Reason.ALREADY_RUNNING.code(), "migration " + id + " of this change is"
                     + " running in another doppel process (phase " + phase + "); let it finish, or stop it", null, rows, id)
                     : new TargetPlan(t, Verdict.RESUME, Verdict.RESUME.code(), "migration " + id + " of this change"
                     + " stopped in phase " + phase + "; the run resumes it", null, rows, id);
@@ -109,8 +110,8 @@ public final class FleetCheck {
                     .toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + plan.why(), plan, rows, 0), identity,
                     reading.table());
         } catch (DoppelException e) {
-            Verdict v = "database_error".equals(e.reason()) ? Verdict.UNREACHABLE : Verdict.REFUSED;
-            return new Checked(new TargetPlan(t, v, e.reason(), e.getMessage(), null, rows, 0), identity, null);
+            Verdict v = e.reason() == Reason.DATABASE_ERROR ? Verdict.UNREACHABLE : Verdict.REFUSED;
+            return new Checked(new TargetPlan(t, v, e.reason().code(), e.getMessage(), null, rows, 0), identity, null);
         }
     }
 

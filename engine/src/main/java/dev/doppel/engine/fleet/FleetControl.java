@@ -4,6 +4,7 @@ import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Phase;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.MigrationRecord;
 
@@ -90,7 +91,7 @@ public final class FleetControl {
                     } catch (SQLException e) {
                         return new Action(t, "unreachable", 0, e.getMessage());
                     } catch (DoppelException e) {
-                        return new Action(t, "refused", 0, e.reason() + ": " + e.getMessage());
+                        return new Action(t, "refused", 0, e.reason().code() + ": " + e.getMessage());
                     }
                 })));
             }
@@ -101,7 +102,7 @@ public final class FleetControl {
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while instructing the fleet");
+            throw new DoppelException(Reason.INTERRUPTED, "stopped by request while instructing the fleet");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {

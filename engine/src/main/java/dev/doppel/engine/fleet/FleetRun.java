@@ -6,6 +6,7 @@ import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.OnlineSchemaChange;
 import dev.doppel.engine.Phase;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.fleet.TargetOutcome.Status;
 import dev.doppel.engine.fleet.TargetPlan.Verdict;
 import dev.doppel.engine.sql.Session;
@@ -282,9 +283,9 @@ public final class FleetRun {
             } catch (DoppelException e) {
                 // A stop by interrupt may leave the flag set; the migration's id is still to be read.
                 Thread.interrupted();
-                boolean stopped = "stopped".equals(e.reason()) || "interrupted".equals(e.reason());
+                boolean stopped = e.reason().kind() == Reason.Kind.STOPPED;
                 outcome = new TargetOutcome(target, stopped ? Status.STOPPED : Status.FAILED, migrationId(),
-                        e.reason(), e.getMessage(), null);
+                        e.reason().code(), e.getMessage(), null);
             } catch (RuntimeException e) {
                 log.error("unexpected error on " + target, e);
                 outcome = new TargetOutcome(target, Status.FAILED, migrationId(), null, e.toString(), null);

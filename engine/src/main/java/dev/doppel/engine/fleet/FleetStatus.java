@@ -3,6 +3,7 @@ package dev.doppel.engine.fleet;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Phase;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.MigrationRecord;
 
@@ -38,7 +39,7 @@ public record FleetStatus(List<TargetStatus> targets) {
             return new FleetStatus(out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while reading the fleet's status");
+            throw new DoppelException(Reason.INTERRUPTED, "stopped by request while reading the fleet's status");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } finally {
@@ -64,8 +65,8 @@ public record FleetStatus(List<TargetStatus> targets) {
         }
         String state;
         if (r.finished()) {
-            state = r.outcome();
-        } else if (!Migrations.on(t.dataSource()).running(r)) {
+            state = r.outcome().word();
+        } else if (!Migrations.on(t.dataSource()).status(r.id()).running()) {
             state = "stopped";
         } else {
             state = r.phase() == Phase.CUTOVER && r.control().cutoverPostponed() ? "ready" : "running";

@@ -1,6 +1,7 @@
 package dev.doppel.engine.fleet;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.net.URLDecoder;
@@ -46,7 +47,7 @@ public final class TargetParser {
             targets.add(parse(line, i + 1));
         }
         if (targets.isEmpty()) {
-            throw new DoppelException("invalid_targets", "the target list names no database; write one connection"
+            throw new DoppelException(Reason.INVALID_TARGETS, "the target list names no database; write one connection"
                     + " string a line, e.g. postgresql://app@db1.internal:5432/shop or host=db1 dbname=shop");
         }
         return targets;
@@ -244,7 +245,7 @@ public final class TargetParser {
     }
 
     private static DoppelException invalid(String where, String what) {
-        return new DoppelException("invalid_targets", where + " " + what);
+        return new DoppelException(Reason.INVALID_TARGETS, where + " " + what);
     }
 
     private static String first(String... candidates) {

@@ -1,6 +1,8 @@
 package dev.doppel.engine.fleet;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Outcome;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.sql.Session;
@@ -21,14 +23,14 @@ record TargetReading(TableInfo table, MigrationRecord migration, boolean done) {
         try {
             table = new CatalogReader(s).read(change.table());
         } catch (DoppelException e) {
-            if ("table_not_found".equals(e.reason())) {
+            if (e.reason() == Reason.TABLE_NOT_FOUND) {
                 return new TargetReading(null, null, false);
             }
             throw e;
         }
         MigrationStore store = new MigrationStore(s);
         MigrationRecord latest = store.latestOf(table.oid(), table.qualified(), change.hash());
-        boolean done = latest != null && "succeeded".equals(latest.outcome())
+        boolean done = latest != null && latest.outcome() == Outcome.SUCCEEDED
                 && table.fingerprint().equals(store.resultFingerprint(latest.id()));
         return new TargetReading(table, latest, done);
     }

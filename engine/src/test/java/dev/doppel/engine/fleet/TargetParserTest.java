@@ -48,12 +48,12 @@ class TargetParserTest {
     void refusesALineItCannotReadNamingTheLine() {
         DoppelException e = assertThrows(DoppelException.class, () -> parser.parse(List.of("host=db1",
                 "host=db2 colour=blue")));
-        assertEquals("invalid_targets", e.reason());
+        assertEquals("invalid_targets", e.reason().code());
         assertTrue(e.getMessage().startsWith("line 2 of the target list has 'colour'"), e.getMessage());
         assertEquals("invalid_targets", assertThrows(DoppelException.class,
-                () -> parser.parse(List.of("postgresql://a,b/shop"))).reason());
+                () -> parser.parse(List.of("postgresql://a,b/shop"))).reason().code());
         assertEquals("invalid_targets", assertThrows(DoppelException.class, () -> parser.parse(List.of("# none")))
-                .reason());
+                .reason().code());
     }
 
     @Test
