@@ -153,7 +153,7 @@ class FleetTest {
         assertTrue(cut.get());
         List<ILoggingEvent> onTargets = logged.list.stream().filter(e -> e.getThreadName().startsWith("doppel fleet "))
                 .toList();
-        assertTrue(onTargets.stream().anyMatch(e -> e.getLoggerName().equals("dev.doppel.engine.Migration")
+        assertTrue(onTargets.stream().anyMatch(e -> !e.getLoggerName().startsWith("dev.doppel.engine.fleet.")
                 && victim.name().equals(e.getMDCPropertyMap().get(FleetRun.MDC_KEY))), "engine lines name the target");
         for (ILoggingEvent e : onTargets) {
             assertEquals(e.getThreadName().substring("doppel fleet ".length()),
