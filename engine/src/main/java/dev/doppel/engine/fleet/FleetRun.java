@@ -138,9 +138,6 @@ public final class FleetRun {
                 if (settings.cutover() == FleetSettings.Cutover.FLEET && !stopping) {
                     release(snapshot());
                 }
-                if (stopping) {
-                    stopWaiting();
-                }
                 awaitAll();
             } catch (InterruptedException e) {
                 log.warn("stopping the fleet by request: no target starts now, and those working stop at their"
@@ -186,8 +183,14 @@ public final class FleetRun {
             }
         }
 
+        /** Until every target started has finished; once stopping, one reaching ready later is stopped there too. */
         private void awaitAll() throws InterruptedException {
-            awaitUntil(() -> snapshot().stream().allMatch(r -> r.done));
+            awaitUntil(() -> {
+                if (stopping) {
+                    stopWaiting();
+                }
+                return snapshot().stream().allMatch(r -> r.done);
+            });
         }
 
         private void awaitAllUninterruptibly() {
@@ -245,8 +248,12 @@ public final class FleetRun {
 
         /** Targets waiting at ready would wait for a release that will not come: they stop, resumable. */
         private void stopWaiting() {
+            if (!settings.cutover().postponed()) {
+                return;
+            }
             for (TargetRun r : snapshot()) {
-                if (r.ready && !r.released && !r.done) {
+                if (r.ready && !r.released && !r.done && !r.stopRequested) {
+                    r.stopRequested = true;
                     log.info("stopping {} at ready: the fleet stopped before its cut-over", r.target);
                     r.thread.interrupt();
                 }
@@ -264,6 +271,8 @@ public final class FleetRun {
         private final AtomicBoolean slotHeld = new AtomicBoolean(true);
         private volatile boolean ready;
         private volatile boolean released;
+        /** The fleet interrupted it at ready, once: a second interrupt could cut short the recording of its stop. */
+        private volatile boolean stopRequested;
         private volatile boolean done;
         private volatile TargetOutcome outcome;
 
