@@ -232,6 +232,49 @@ class FleetTest {
     }
 
     @Test
+    void aCutoverByWaveReleasesEachWaveTogetherBeforeTheNextStarts() {
+        List<TestDatabase> dbs = fleets.databases("wave");
+        List<Target> targets = Fleets.targets(dbs);
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        FleetListener listener = new FleetListener() {
+            @Override
+            public void started(Target target) {
+                events.add("started " + targets.indexOf(target));
+            }
+
+            @Override
+            public void ready(Target target) {
+                events.add("ready " + targets.indexOf(target));
+            }
+
+            @Override
+            public void released(Target target, long migrationId) {
+                events.add("released " + targets.indexOf(target));
+            }
+        };
+        FleetReport report = new FleetRun(Fleets.change(), new FleetSettings(1, 2, 2, Duration.ZERO, false,
+                Cutover.WAVE), listener, null).run(targets);
+        assertTrue(report.complete(), report.toString());
+        List<List<Integer>> waves = List.of(List.of(0), List.of(1, 2), List.of(3, 4));
+        for (int w = 0; w < waves.size(); w++) {
+            int lastReady = -1;
+            int firstRelease = Integer.MAX_VALUE;
+            int lastRelease = -1;
+            for (int t : waves.get(w)) {
+                lastReady = Math.max(lastReady, events.indexOf("ready " + t));
+                firstRelease = Math.min(firstRelease, events.indexOf("released " + t));
+                lastRelease = Math.max(lastRelease, events.indexOf("released " + t));
+            }
+            assertTrue(lastReady < firstRelease, "wave " + w + " was all ready before its release: " + events);
+            if (w + 1 < waves.size()) {
+                assertTrue(lastRelease < events.indexOf("started " + waves.get(w + 1).get(0)),
+                        "wave " + w + " was released before the next started: " + events);
+            }
+        }
+        dbs.forEach(Fleets::assertMigrated);
+    }
+
+    @Test
     void aKilledFleetProcessIsResumedByRunningTheSameFleetAgain() throws Exception {
         List<TestDatabase> dbs = fleets.databases("killed");
         Path list = Files.createTempFile("doppel-fleet-", ".txt");
