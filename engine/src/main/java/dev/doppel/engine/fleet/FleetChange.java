@@ -3,7 +3,7 @@ package dev.doppel.engine.fleet;
 import dev.doppel.engine.OnlineSchemaChange;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.plan.AlterParser;
-import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.state.MigrationStore;
 
 import java.util.Objects;
 
@@ -26,7 +26,7 @@ public record FleetChange(String table, String alter, Options options) {
 
     /** The hash each target's migration records with it (the same hash a single `doppel run` records). */
     String hash() {
-        return Session.sha256(text());
+        return MigrationStore.changeHash(text());
     }
 
     public FleetChange withOptions(Options o) {
