@@ -34,6 +34,10 @@ public enum Reason {
     ROW_SECURITY(Kind.REFUSED),
     /** A revert window's trigger asked for together with logical capture, which keeps triggers off the write path. */
     REVERT_WINDOW_LOGICAL(Kind.REFUSED),
+    /** A Citus distributed, reference or local table, or a shard of one. */
+    DISTRIBUTED_TABLE(Kind.REFUSED),
+    /** A fleet's target list that cannot be read. */
+    INVALID_TARGETS(Kind.REFUSED),
     ALREADY_RUNNING(Kind.RUNNING),
     STOPPED(Kind.STOPPED),
     INTERRUPTED(Kind.STOPPED),
