@@ -24,7 +24,7 @@ class ReasonTest {
     void destructiveReasonsAreTheOnesThatMakeTheShadowWorthless() {
         for (Reason r : Reason.values()) {
             boolean expected = switch (r) {
-                case COPY_FAILED, INDEX_FAILED, VERIFY_MISMATCH, SOURCE_CHANGED, INVALID_ALTER -> true;
+                case COPY_FAILED, INDEX_FAILED, VERIFY_MISMATCH, SOURCE_CHANGED, INVALID_ALTER, CAPTURE_DISABLED -> true;
                 default -> false;
             };
             assertEquals(expected, r.destructive(), r.code());
