@@ -12,6 +12,8 @@ final class ExitCodes {
     static final int VERIFY_MISMATCH = 4;
     static final int STOPPED = 5;
     static final int ALREADY_RUNNING = 6;
+    /** doppel lint: a finding at or above --fail-on. */
+    static final int FINDINGS = 7;
 
     static final String HEADING = "%nExit codes:%n";
     static final String OK_LINE = "0:success";
@@ -28,6 +30,11 @@ final class ExitCodes {
             + " table is as it was, with the application's writes";
     static final String STOPPED_LINE = "5:stopped, resumable: a lock not obtained, a lost connection, Ctrl-C or"
             + " SIGTERM; `doppel resume ID` goes on, `doppel abort ID` undoes (before the swap)";
+    static final String LINT_OK_LINE = "0:no finding at or above --fail-on";
+    static final String LINT_FAILED_LINE = "1:lint could not run: a file could not be read, or the database not be"
+            + " asked";
+    static final String FINDINGS_LINE = "7:findings at or above --fail-on (a file that does not lex is an error"
+            + " finding, syntax-error)";
     static final String RUNNING_LINE = "6:another doppel process is working on this table or migration";
 
     private ExitCodes() {

@@ -9,8 +9,7 @@ public enum Route {
     /** SET: applied to apply's own session, again on every run, never recorded as done. */
     SESSION("applied to the session of the statements run as written, on every run"),
     /** ALTER TABLE through the engine's planner, as {@code doppel run} makes it. */
-    ONLINE_ALTER("doppel's planner: in place under a lock taken in short attempts (checks and foreign keys NOT VALID,"
-            + " then VALIDATE; SET NOT NULL proven by a validated check; UNIQUE built CONCURRENTLY), or through a"
+    ONLINE_ALTER("through doppel's planner, as doppel run makes it: in place in short lock attempts, or through a"
             + " shadow table when PostgreSQL would rewrite"),
     CONCURRENT_INDEX("CREATE INDEX CONCURRENTLY outside any transaction; an invalid index left by a failure is"
             + " dropped, transient failures retried"),

@@ -2,6 +2,7 @@ package dev.doppel.engine.lint;
 
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.apply.Route;
+import dev.doppel.engine.plan.InPlaceSteps;
 import dev.doppel.engine.plan.QualifiedName;
 import dev.doppel.engine.plan.Subcommand;
 import dev.doppel.engine.script.ScriptStatement;
@@ -42,8 +43,21 @@ public final class Linter {
         return new LintReport(scripts.stream().map(this::lint).toList());
     }
 
-    /** A file that does not lex, as a report with its one finding. */
-    public static FileLint unparsable(String file, DoppelException e) {
+    /** Lints a file's text; one that does not lex gets a report with its one syntax-error finding. */
+    public FileLint lint(String name, String text) {
+        SqlScript script;
+        try {
+            script = SqlScript.parse(name, text);
+        } catch (DoppelException e) {
+            if (!"unparsable_sql".equals(e.reason())) {
+                throw e;
+            }
+            return unparsable(name, e);
+        }
+        return lint(script);
+    }
+
+    private static FileLint unparsable(String file, DoppelException e) {
         Finding f = new Finding(Rule.SYNTAX_ERROR.id(), Severity.ERROR, file, lineOf(e.getMessage()), 0,
                 e.getMessage(), "fix the SQL; PostgreSQL would reject it too");
         return new FileLint(file, List.of(), List.of(f), 0);
@@ -118,10 +132,21 @@ public final class Linter {
                 lockTimeout = !shape.detail().replaceAll("['\"\\s]", "").matches("0(ms|s)?|default|");
             }
             check(st, shape, impact, fresh, inTransaction, sizing);
-            Route route = Route.of(shape, fresh);
             return new StatementLint(st.ordinal(), st.line(), st.summary(), shape.describe(), impact.mode().sql(),
-                    impact.on(), impact.effect().name().toLowerCase(Locale.ROOT), impact.describe(), route.how(),
-                    sizing, List.of());
+                    impact.on(), impact.effect().name().toLowerCase(Locale.ROOT), impact.describe(),
+                    applied(shape, impact, fresh), sizing, List.of());
+        }
+
+        /** How apply makes it: for an ALTER, the engine's route of each subcommand. */
+        private String applied(StatementShape shape, Impact impact, boolean fresh) {
+            Route route = Route.of(shape, fresh);
+            if (route != Route.ONLINE_ALTER) {
+                return route.how();
+            }
+            if (impact.effect() == Effect.REWRITE) {
+                return "rewrite through a shadow table while writers go on, swapped in under a short lock";
+            }
+            return String.join("; ", shape.alter().subcommands().stream().map(InPlaceSteps::route).distinct().toList());
         }
 
         private void check(ScriptStatement st, StatementShape shape, Impact impact, boolean fresh,

@@ -69,7 +69,7 @@ final class LockModel {
             mode = LockMode.max(mode, m);
             if (e.compareTo(effect) > 0) {
                 effect = e;
-                why = sub.text();
+                why = e == Effect.SCAN || e == Effect.REWRITE ? sub.text() : null;
             }
         }
         return new Impact(mode, table, effect, why);

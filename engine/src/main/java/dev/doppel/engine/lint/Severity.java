@@ -19,4 +19,10 @@ public enum Severity {
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** The label, so JSON reports say "error" as SARIF and the text report do. */
+    @Override
+    public String toString() {
+        return label();
+    }
 }

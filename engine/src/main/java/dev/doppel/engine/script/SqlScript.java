@@ -38,8 +38,13 @@ public record SqlScript(String name, String text, List<ScriptStatement> statemen
     }
 
     public static SqlScript read(Path file) {
+        return parse(file.toString(), readText(file));
+    }
+
+    /** @throws DoppelException "file_unreadable" naming the file */
+    public static String readText(Path file) {
         try {
-            return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new DoppelException("file_unreadable", "cannot read " + file + ": " + e.getMessage()
                     + "; check the path and its permissions");
