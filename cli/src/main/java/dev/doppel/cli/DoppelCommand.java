@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "doppel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Online schema changes for PostgreSQL: a shadow table kept in sync, copied in throttled "
                 + "keyset batches, verified, and swapped in under a short bounded lock.",
-        subcommands = {PlanCommand.class, RunCommand.class, LintCommand.class, StatusCommand.class, ResumeCommand.class,
+        subcommands = {PlanCommand.class, RunCommand.class, LintCommand.class, ApplyCommand.class, StatusCommand.class, ResumeCommand.class,
                 AbortCommand.class, RevertCommand.class, CleanupCommand.class, DemoCommand.class, PauseCommand.class, UnpauseCommand.class,
                 ThrottleCommand.class, CutoverCommand.class, AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},

@@ -1,5 +1,9 @@
 package dev.doppel.engine.lint;
 
+import dev.doppel.engine.script.Effect;
+import dev.doppel.engine.script.Impact;
+import dev.doppel.engine.script.LockMode;
+import dev.doppel.engine.script.LockModel;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.apply.Route;
 import dev.doppel.engine.plan.InPlaceSteps;

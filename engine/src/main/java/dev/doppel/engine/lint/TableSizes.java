@@ -1,5 +1,6 @@
 package dev.doppel.engine.lint;
 
+import dev.doppel.engine.script.LockModel;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.OnlineSchemaChange;
 import dev.doppel.engine.Plan;

@@ -1,4 +1,4 @@
-package dev.doppel.engine.lint;
+package dev.doppel.engine.script;
 
 /** PostgreSQL's table lock modes that migrations take, weakest first, with what each keeps waiting. */
 public enum LockMode {

@@ -1,4 +1,4 @@
-package dev.doppel.engine.lint;
+package dev.doppel.engine.script;
 
 /**
  * The lock a statement takes as written, on what, and what it does meanwhile.
@@ -10,7 +10,7 @@ package dev.doppel.engine.lint;
  */
 public record Impact(LockMode mode, String on, Effect effect, String why) {
 
-    static final Impact NONE = new Impact(LockMode.NONE, null, Effect.NONE, null);
+    public static final Impact NONE = new Impact(LockMode.NONE, null, Effect.NONE, null);
 
     public String describe() {
         if (mode == LockMode.NONE) {

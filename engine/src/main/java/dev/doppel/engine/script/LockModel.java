@@ -1,8 +1,7 @@
-package dev.doppel.engine.lint;
+package dev.doppel.engine.script;
 
 import dev.doppel.engine.plan.QualifiedName;
 import dev.doppel.engine.plan.Subcommand;
-import dev.doppel.engine.script.StatementShape;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
  * subcommand. Offline it cannot know the old type of a column: a type change counts as a rewrite unless it can only
  * be a binary-coercible widening, which {@code plan} (given a connection) settles.
  */
-final class LockModel {
+public final class LockModel {
 
     /** Defaults PostgreSQL evaluates per row, so ADD COLUMN cannot store one value in the catalog. */
     private static final Pattern VOLATILE_DEFAULT = Pattern.compile("(?is).*\\bdefault\\b.*\\b(random|gen_random_uuid"
@@ -29,7 +28,7 @@ final class LockModel {
     }
 
     /** @param text the statement as written */
-    static Impact of(StatementShape shape, String text) {
+    public static Impact of(StatementShape shape, String text) {
         String table = display(shape.table());
         String lower = text.toLowerCase(Locale.ROOT);
         return switch (shape.type()) {
@@ -75,7 +74,7 @@ final class LockModel {
         return new Impact(mode, table, effect, why);
     }
 
-    static LockMode mode(Subcommand sub) {
+    public static LockMode mode(Subcommand sub) {
         return switch (sub.kind()) {
             case VALIDATE_CONSTRAINT, SET_STATISTICS -> LockMode.SHARE_UPDATE_EXCLUSIVE;
             case ADD_CONSTRAINT -> sub.constraintType() == Subcommand.ConstraintType.FOREIGN_KEY
@@ -84,7 +83,7 @@ final class LockModel {
         };
     }
 
-    static Effect effect(Subcommand sub) {
+    public static Effect effect(Subcommand sub) {
         return switch (sub.kind()) {
             case ADD_COLUMN -> addColumnRewrites(sub) ? Effect.REWRITE : Effect.CATALOG;
             case ALTER_COLUMN_TYPE -> Effect.REWRITE;
@@ -94,19 +93,19 @@ final class LockModel {
         };
     }
 
-    static boolean addColumnRewrites(Subcommand sub) {
+    public static boolean addColumnRewrites(Subcommand sub) {
         String text = sub.text();
         return VOLATILE_DEFAULT.matcher(text).matches() || GENERATED_STORED.matcher(text).matches()
                 || IDENTITY.matcher(text).matches() || sub.type() != null && SERIAL.matcher(sub.type().strip()).matches();
     }
 
     /** A type change that may be a binary-coercible widening, which PostgreSQL makes without a rewrite. */
-    static boolean mayBeBinaryCoercible(Subcommand sub) {
+    public static boolean mayBeBinaryCoercible(Subcommand sub) {
         return sub.kind() == Subcommand.Kind.ALTER_COLUMN_TYPE && sub.using() == null && sub.type() != null
                 && MAYBE_BINARY.matcher(sub.type()).matches();
     }
 
-    static boolean usingIndex(Subcommand sub) {
+    public static boolean usingIndex(Subcommand sub) {
         return sub.text().toUpperCase(Locale.ROOT).matches("(?s).*\\bUSING\\s+INDEX\\s+(?!TABLESPACE\\b).*");
     }
 
@@ -140,7 +139,7 @@ final class LockModel {
         return mode.equals("ROW SHARE") || mode.equals("ACCESS SHARE") ? LockMode.NONE : LockMode.ACCESS_EXCLUSIVE;
     }
 
-    static String display(QualifiedName name) {
+    public static String display(QualifiedName name) {
         if (name == null) {
             return null;
         }

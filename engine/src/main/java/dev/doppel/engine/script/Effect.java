@@ -1,4 +1,4 @@
-package dev.doppel.engine.lint;
+package dev.doppel.engine.script;
 
 /** What a statement does to the table's data while it holds its lock: the lock lasts as long as this takes. */
 public enum Effect {
