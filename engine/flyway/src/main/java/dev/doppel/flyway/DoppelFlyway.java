@@ -8,6 +8,7 @@ import dev.doppel.engine.apply.ApplyListener;
 import dev.doppel.engine.apply.ApplyResult;
 import dev.doppel.engine.apply.ApplyStep;
 import dev.doppel.engine.apply.ScriptApplier;
+import dev.doppel.engine.apply.SearchPathDataSource;
 import dev.doppel.engine.script.SqlScript;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.Configuration;
@@ -39,8 +40,10 @@ final class DoppelFlyway {
         refuseTransactionalLock(configuration, script);
         DataSource dataSource = new SearchPathDataSource(dataSource(configuration), searchPath(flywayConnection));
         try {
+            // Recorded under the schema too: one database may hold a schema per tenant, each migrated by one folder.
+            String recorded = "flyway:" + schema(configuration) + ":" + script;
             ApplyResult result = new ScriptApplier(dataSource, Options.defaults()).listener(new FlywayLog(script))
-                    .migrationListener(new MigrationLog(script)).apply(SqlScript.parse(script, sql), false);
+                    .migrationListener(new MigrationLog(script)).apply(SqlScript.parse(recorded, sql), false);
             log.info("doppel: " + script + " " + switch (result.how()) {
                 case STARTED -> "applied online, " + result.ran() + " statements";
                 case RESUMED -> "resumed online: " + result.ran() + " statements run, " + result.skipped()
@@ -71,6 +74,13 @@ final class DoppelFlyway {
                     + " FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK=false; Flyway then takes a session lock); nothing was"
                     + " run");
         }
+    }
+
+    private static String schema(Configuration configuration) {
+        if (configuration.getDefaultSchema() != null) {
+            return configuration.getDefaultSchema();
+        }
+        return configuration.getSchemas().length > 0 ? configuration.getSchemas()[0] : "";
     }
 
     /** doppel opens its own connections (a rewrite uses several); from Flyway's data source, or its URL. */

@@ -1,4 +1,4 @@
-package dev.doppel.flyway;
+package dev.doppel.engine.apply;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -8,13 +8,13 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 
-/** Connections of another data source with Flyway's search_path set, so names resolve as in Flyway's session. */
-final class SearchPathDataSource implements DataSource {
+/** Connections of another data source with a search_path set: a migration tool's, so doppel resolves names as the tool would. */
+public final class SearchPathDataSource implements DataSource {
 
     private final DataSource delegate;
     private final String searchPath;
 
-    SearchPathDataSource(DataSource delegate, String searchPath) {
+    public SearchPathDataSource(DataSource delegate, String searchPath) {
         this.delegate = delegate;
         this.searchPath = searchPath;
     }
