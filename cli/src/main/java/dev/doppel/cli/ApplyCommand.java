@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 
 /** {@code doppel apply}: runs migration files through the engine's applier, one after the other. */
 @Command(name = "apply", versionProvider = VersionProvider.class, sortOptions = false,
+        defaultValueProvider = EngineDefaults.class,
         description = "Run SQL migration files with each statement made online: ALTER TABLE through doppel's planner"
                 + " (in place, or through a shadow table), CREATE INDEX and DROP INDEX CONCURRENTLY (an invalid index"
                 + " left by a failure is dropped), checks and foreign keys NOT VALID then VALIDATE, everything else as"
@@ -31,10 +32,15 @@ import java.util.concurrent.Callable;
                 + " the doppel schema: a re-run after a failure or a kill goes on from the statement that did not"
                 + " finish, a re-run after success does nothing. A BEGIN ... COMMIT holding a statement made online"
                 + " cannot be kept, and is refused unless --split-transactions.",
+        footerHeading = "%nErrors name a reason: transaction_split_needed (a BEGIN ... COMMIT holds a statement made"
+                + " online: --split-transactions), unsupported_statement (a psql meta-command, a ROLLBACK, an"
+                + " unclosed BEGIN), script_changed (statements already applied differ from the file: put the"
+                + " change in a new file), unparsable_sql, file_unreadable, already_running (another apply runs"
+                + " the file), statement_failed (PostgreSQL's error, with the file and line: fix it and apply again"
+                + " to go on from it), or a reason of run for an ALTER TABLE.%n%nExamples:%n",
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.DONE_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
                 ExitCodes.REFUSED_UNCHANGED_LINE, ExitCodes.STOPPED_LINE, ExitCodes.RUNNING_LINE},
-        footerHeading = "%nExamples:%n",
         footer = {"  doppel apply -d shop --dry-run V7__orders_total_to_cents.sql",
                 "  doppel apply -d shop db/migration/V7__orders.sql db/migration/V8__index.sql",
                 "  doppel apply -d shop --split-transactions legacy.sql"})
