@@ -186,6 +186,27 @@ class DoppelFlywayTest {
         assertEquals(0, flyway.migrate().migrationsExecuted);
     }
 
+    /** Flyway reads version and description from the class name, as for any Java migration. */
+    public static final class V2__Index_events extends DoppelJavaMigration {
+        @Override
+        protected String sql() {
+            return "CREATE INDEX events_kind ON events (kind);\nALTER TABLE events ALTER COLUMN kind SET NOT NULL;";
+        }
+    }
+
+    @Test
+    void aJavaMigrationIsAppliedOnline(TestDatabase db, @TempDir Path root) throws IOException {
+        Path folder = folder(root, "java", Map.of("V1__base.sql", "CREATE TABLE events (id int PRIMARY KEY, kind text);\n"
+                + "INSERT INTO events SELECT g, 'a' FROM generate_series(1, 1000) g;\n"));
+        Flyway flyway = configure(db, folder, "java", false).javaMigrations(new V2__Index_events()).load();
+        assertEquals(2, flyway.migrate().migrationsExecuted);
+        assertEquals("true", db.scalar("SELECT x.indisvalid::text FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
+                + " WHERE c.relname = 'events_kind'"));
+        assertEquals("true", db.scalar("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'java.events'::regclass"
+                + " AND attname = 'kind'"));
+        assertEquals("done", db.scalar("SELECT state FROM doppel.script_files WHERE script = 'flyway:java:V2__Index_events'"));
+    }
+
     @Test
     void flywaysTransactionalLockIsRefusedWithTheFix(TestDatabase db, @TempDir Path root) throws IOException {
         Path folder = folder(root, "locked", Map.of("V1__base.sql", "CREATE TABLE t (id int PRIMARY KEY);\n",

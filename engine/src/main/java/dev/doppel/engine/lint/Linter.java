@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Lints migration files, one at a time and in order, the way they would run: tables a file creates are new (nothing
@@ -29,6 +31,10 @@ import java.util.Set;
  * until its end.
  */
 public final class Linter {
+
+    private static final Pattern AT_LINE = Pattern.compile("at line (\\d+)");
+    /** A check that proves a column NOT NULL, in the lower-cased, unquoted text of its subcommand. */
+    private static final Pattern NOT_NULL_CHECK = Pattern.compile("check \\( ?(\\S+) is not null ?\\)");
 
     private final boolean singleTransaction;
     private final TableSizes sizes;
@@ -100,7 +106,7 @@ public final class Linter {
     }
 
     private static int lineOf(String message) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("at line (\\d+)").matcher(message);
+        Matcher m = AT_LINE.matcher(message);
         return m.find() ? Integer.parseInt(m.group(1)) : 1;
     }
 
@@ -243,7 +249,7 @@ public final class Linter {
             for (Subcommand sub : shape.alter().subcommands()) {
                 Effect effect = LockModel.effect(sub);
                 switch (sub.kind()) {
-                    case ADD_CONSTRAINT -> constraint(st, sub, table, sizing);
+                    case ADD_CONSTRAINT -> constraint(st, shape, sub, table, sizing);
                     case SET_NOT_NULL -> {
                         if (!provenNotNull.contains(key(shape.table()) + "." + sub.column())) {
                             report(st, Rule.SET_NOT_NULL_SCAN, "SET NOT NULL on " + table + "." + sub.column()
@@ -277,13 +283,13 @@ public final class Linter {
             }
         }
 
-        private void constraint(ScriptStatement st, Subcommand sub, String table, Sizing sizing) {
+        private void constraint(ScriptStatement st, StatementShape shape, Subcommand sub, String table,
+                                Sizing sizing) {
             Subcommand.ConstraintType type = sub.constraintType();
             String check = sub.text().toLowerCase(Locale.ROOT).replaceAll("[\\s\"]+", " ");
-            java.util.regex.Matcher notNull = java.util.regex.Pattern.compile("check \\( ?(\\S+) is not null ?\\)")
-                    .matcher(check);
+            Matcher notNull = NOT_NULL_CHECK.matcher(check);
             if (type == Subcommand.ConstraintType.CHECK && sub.constraint() != null && notNull.find()) {
-                notNullChecks.put(key(tableOf(st)) + "." + sub.constraint(), notNull.group(1));
+                notNullChecks.put(key(shape.table()) + "." + sub.constraint(), notNull.group(1));
             }
             if ((type == Subcommand.ConstraintType.CHECK || type == Subcommand.ConstraintType.FOREIGN_KEY)
                     && !sub.notValid()) {
@@ -298,10 +304,6 @@ public final class Linter {
                         : "PRIMARY KEY") + " on " + table + " builds its index under ACCESS EXCLUSIVE"
                         + sized(sizing), Fixes.uniqueIndex(table, sub));
             }
-        }
-
-        private QualifiedName tableOf(ScriptStatement st) {
-            return StatementShape.of(st).table();
         }
 
         private void checkTimeout(ScriptStatement st, Impact impact) {

@@ -8,26 +8,20 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code doppel:} directives a comment holds: {@code doppel:disable rule ...} for the statement it precedes (or
- * ends the line of), {@code doppel:disable-file rule ...} for the whole file, {@code doppel:online} marking a file
- * for the migration-tool plug-ins. No rule names means every rule.
+ * ends the line of), {@code doppel:disable-file rule ...} for the whole file. No rule names means every rule.
  */
 final class Directives {
 
     private static final Pattern DIRECTIVE = Pattern.compile(
-            "doppel:(disable-file|disable|online)\\b([^\\n*]*)", Pattern.CASE_INSENSITIVE);
+            "doppel:(disable-file|disable)\\b([^\\n*]*)", Pattern.CASE_INSENSITIVE);
 
     final Set<String> statement = new LinkedHashSet<>();
     final Set<String> file = new LinkedHashSet<>();
-    boolean online;
 
     void read(String comment) {
         Matcher m = DIRECTIVE.matcher(comment);
         while (m.find()) {
             String what = m.group(1).toLowerCase(Locale.ROOT);
-            if (what.equals("online")) {
-                online = true;
-                continue;
-            }
             Set<String> into = what.equals("disable") ? statement : file;
             Set<String> rules = new LinkedHashSet<>();
             for (String rule : m.group(2).split("[\\s,]+")) {

@@ -4,6 +4,7 @@ import dev.doppel.engine.plan.QualifiedName;
 import dev.doppel.engine.plan.Subcommand;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,8 @@ public final class LockModel {
     /** Target types a binary-coercible change may end in (varchar widening, varchar to text, numeric precision). */
     private static final Pattern MAYBE_BINARY = Pattern.compile("(?is)\\s*(text|varchar|character\\s+varying|"
             + "numeric|decimal|citext)\\b.*");
+
+    private static final Pattern LOCK_MODE = Pattern.compile("(?s).*\\bin\\s+([a-z ]+?)\\s+mode\\b.*");
 
     private LockModel() {
     }
@@ -126,7 +129,7 @@ public final class LockModel {
 
     /** LOCK TABLE ... IN mode MODE; ACCESS EXCLUSIVE when no mode is given. */
     private static LockMode lockStatementMode(String lowerText) {
-        java.util.regex.Matcher m = Pattern.compile("(?s).*\\bin\\s+([a-z ]+?)\\s+mode\\b.*").matcher(lowerText);
+        Matcher m = LOCK_MODE.matcher(lowerText);
         if (!m.matches()) {
             return LockMode.ACCESS_EXCLUSIVE;
         }

@@ -25,10 +25,8 @@ import java.util.regex.Pattern;
  * @param text           the file's text
  * @param statements     the statements in order
  * @param fileDisabled   the lint rules {@code doppel:disable-file} turns off; {@code "*"} for all
- * @param online         whether a {@code -- doppel:online} comment marks the file for the migration-tool plug-ins
  */
-public record SqlScript(String name, String text, List<ScriptStatement> statements, Set<String> fileDisabled,
-                        boolean online) {
+public record SqlScript(String name, String text, List<ScriptStatement> statements, Set<String> fileDisabled) {
 
     private static final Pattern CHARACTER = Pattern.compile("at character (\\d+)");
 
@@ -144,7 +142,7 @@ public record SqlScript(String name, String text, List<ScriptStatement> statemen
                 emit(statementTokens(from, tokens.size()));
             }
             gap(previousEnd, text.length(), false);
-            return new SqlScript(name, text, out, fileDirectives.file, fileDirectives.online || pending.online);
+            return new SqlScript(name, text, out, fileDirectives.file);
         }
 
         private List<Token> statementTokens(int from, int to) {
@@ -201,7 +199,6 @@ public record SqlScript(String name, String text, List<ScriptStatement> statemen
             Directives d = new Directives();
             d.read(comment);
             fileDirectives.file.addAll(d.file);
-            fileDirectives.online |= d.online;
             if (trailing && !d.statement.isEmpty()) {
                 ScriptStatement last = out.remove(out.size() - 1);
                 Set<String> rules = new HashSet<>(last.disabled());
