@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.apply.ApplyListener;
 import dev.doppel.engine.apply.ApplyPlan;
@@ -79,25 +78,23 @@ final class ApplyCommand implements Callable<Integer> {
         ScriptApplier applier = new ScriptApplier(connection.dataSource(), locks.applyTo(Options.defaults()))
                 .listener(new Lines(err)).migrationListener(Progress.on(err));
         try (Interrupts stop = Interrupts.install(err)) {
-            List<Object> reports = new ArrayList<>();
-            StringBuilder text = new StringBuilder();
-            for (Path file : files) {
-                SqlScript script = SqlScript.parse(file.getFileName().toString(), SqlScript.readText(file));
-                if (dryRun) {
-                    ApplyPlan plan = applier.plan(script, split);
-                    reports.add(plan);
-                    text.append(plan.toText());
-                } else {
-                    ApplyResult result = applier.apply(script, split);
-                    reports.add(result);
-                    text.append(describe(result)).append('\n');
+            return Reply.of(spec, json, () -> {
+                List<Object> reports = new ArrayList<>();
+                StringBuilder text = new StringBuilder();
+                for (Path file : files) {
+                    SqlScript script = SqlScript.parse(file.getFileName().toString(), SqlScript.readText(file));
+                    if (dryRun) {
+                        ApplyPlan plan = applier.plan(script, split);
+                        reports.add(plan);
+                        text.append(plan.toText());
+                    } else {
+                        ApplyResult result = applier.apply(script, split);
+                        reports.add(result);
+                        text.append(describe(result)).append('\n');
+                    }
                 }
-            }
-            spec.commandLine().getOut().print(json ? Json.compact(reports) + "\n" : text);
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
+                return json ? Json.compact(reports) + "\n" : text.toString();
+            });
         }
     }
 

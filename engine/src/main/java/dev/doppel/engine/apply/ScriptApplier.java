@@ -2,6 +2,7 @@ package dev.doppel.engine.apply;
 
 import dev.doppel.engine.Applied;
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.OnlineSchemaChange;
 import dev.doppel.engine.Options;
@@ -75,7 +76,7 @@ public final class ScriptApplier {
             return new ApplyPlan(script.name(), file == null ? "new" : file.state(),
                     routes.steps(done ? allOf(script) : doneIndexes(records)), problems);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "reading what apply did with " + script.name() + " failed: "
+            throw new DoppelException(Reason.DATABASE_ERROR, "reading what apply did with " + script.name() + " failed: "
                     + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
         }
     }
@@ -90,7 +91,7 @@ public final class ScriptApplier {
         FileRoutes routes = FileRoutes.of(script, splitTransactions);
         if (!routes.problems().isEmpty()) {
             boolean split = routes.problems().stream().anyMatch(p -> p.contains("--split-transactions"));
-            throw new DoppelException(split ? "transaction_split_needed" : "unsupported_statement", script.name()
+            throw new DoppelException(split ? Reason.TRANSACTION_SPLIT_NEEDED : Reason.UNSUPPORTED_STATEMENT, script.name()
                     + ": " + String.join("; ", routes.problems()) + "; nothing was run");
         }
         try (Session s = Session.open(dataSource, "apply")) {
@@ -98,7 +99,7 @@ public final class ScriptApplier {
             s.execute("SET statement_timeout = 0");
             ProgressStore.ensureSchema(s);
             if (!Boolean.TRUE.equals(s.one(ScriptSql.tryLockScript(), rs -> rs.getBoolean(1), script.name()))) {
-                throw new DoppelException("already_running", "another doppel apply is running " + script.name()
+                throw new DoppelException(Reason.ALREADY_RUNNING, "another doppel apply is running " + script.name()
                         + "; wait for it to finish (doppel status lists the migrations it runs)");
             }
             try {
@@ -107,7 +108,7 @@ public final class ScriptApplier {
                 s.execute(ScriptSql.unlockScript(), script.name());
             }
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "applying " + script.name() + " failed: " + e.getMessage()
+            throw new DoppelException(Reason.DATABASE_ERROR, "applying " + script.name() + " failed: " + e.getMessage()
                     + " (SQLSTATE " + e.getSQLState() + "); a re-run goes on from the first statement not done", e);
         }
     }
@@ -118,7 +119,7 @@ public final class ScriptApplier {
         Map<Integer, ProgressStore.StatementRecord> records = ProgressStore.statements(s, name);
         String changed = changed(script, file, records);
         if (changed != null) {
-            throw new DoppelException("script_changed", changed);
+            throw new DoppelException(Reason.SCRIPT_CHANGED, changed);
         }
         if (file != null && "done".equals(file.state())) {
             log.info("{} was applied before; nothing to do", name);
@@ -352,7 +353,7 @@ public final class ScriptApplier {
                 if (Retry.isTransient(e)) {
                     throw e;
                 }
-                throw new DoppelException("statement_failed", where(st) + e.getMessage() + " (SQLSTATE "
+                throw new DoppelException(Reason.STATEMENT_FAILED, where(st) + e.getMessage() + " (SQLSTATE "
                         + e.getSQLState() + "); the statements before it are applied and recorded: fix this one and"
                         + " run apply again to go on from it", e);
             }

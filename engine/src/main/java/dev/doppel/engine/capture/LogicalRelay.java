@@ -1,6 +1,7 @@
 package dev.doppel.engine.capture;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.LogicalSql;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
@@ -213,7 +214,7 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new DoppelException("capture_failed", "writing decoded keys into " + sql.names().log()
+            throw new DoppelException(Reason.CAPTURE_FAILED, "writing decoded keys into " + sql.names().log()
                     + " failed: " + e.getMessage(), e);
         }
     }
@@ -237,7 +238,7 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
                     progress.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new DoppelException("interrupted", "stopped by request while waiting for the relay of " + slot, e);
+                    throw new DoppelException(Reason.INTERRUPTED, "stopped by request while waiting for the relay of " + slot, e);
                 }
             }
         }
@@ -247,7 +248,7 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
     private void requireAlive() {
         Throwable f = failure;
         if (f != null || !thread.isAlive()) {
-            throw new DoppelException("capture_failed", "relaying changes from replication slot " + slot
+            throw new DoppelException(Reason.CAPTURE_FAILED, "relaying changes from replication slot " + slot
                     + " stopped: " + (f == null ? "the relay thread ended" : f.getMessage()) + ". The slot keeps"
                     + " every change since the last one logged; resume the migration to go on", f);
         }

@@ -60,11 +60,6 @@ public final class KeyResync {
         this.guard = guard;
     }
 
-    /** One batch in its own transaction; returns the entries applied. */
-    public int round() throws SQLException {
-        return session.transaction(this::applyBatch);
-    }
-
     /**
      * Rounds until at most {@code until} entries remain and no TRUNCATE is pending, or until {@code patience}
      * passes without the backlog shrinking (writers outpacing the re-sync: the caller decides what then); returns
@@ -89,7 +84,7 @@ public final class KeyResync {
             }
             DoppelException.stopIfInterrupted("re-syncing logged changes");
             long t0 = System.nanoTime();
-            int n = round();
+            int n = session.transaction(this::applyBatch);
             applied += n;
             pace(n, System.nanoTime() - t0);
         }
@@ -100,14 +95,7 @@ public final class KeyResync {
             return;
         }
         long nanos = entries * 1_000_000_000L / maxRowsPerSecond - tookNanos;
-        if (nanos > 0) {
-            try {
-                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DoppelException("interrupted", "stopped by request while pacing the replay", e);
-            }
-        }
+        DoppelException.pause(Duration.ofNanos(nanos), "pacing the replay");
     }
 
     /** One batch inside the caller's transaction (the cut-over's, under its lock). */

@@ -1,6 +1,7 @@
 package dev.doppel.engine.cutover;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.plan.ColumnMapping;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.Session;
@@ -212,7 +213,7 @@ public final class Dependents {
 
     private static String target(ColumnMapping mapping, String sourceColumn, String what) {
         return mapping.targets().stream().filter(t -> sourceColumn.equals(t.source())).map(ColumnMapping.Target::name)
-                .findFirst().orElseThrow(() -> new DoppelException("key_lost", what + " references column "
+                .findFirst().orElseThrow(() -> new DoppelException(Reason.KEY_LOST, what + " references column "
                         + sourceColumn + ", which the change drops; drop that foreign key first"));
     }
 

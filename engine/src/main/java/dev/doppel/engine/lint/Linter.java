@@ -5,6 +5,7 @@ import dev.doppel.engine.script.Impact;
 import dev.doppel.engine.script.LockMode;
 import dev.doppel.engine.script.LockModel;
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.apply.Route;
 import dev.doppel.engine.plan.InPlaceSteps;
 import dev.doppel.engine.plan.QualifiedName;
@@ -59,7 +60,7 @@ public final class Linter {
         try {
             script = SqlScript.parse(name, text);
         } catch (DoppelException e) {
-            if (!"unparsable_sql".equals(e.reason())) {
+            if (e.reason() != Reason.UNPARSABLE_SQL) {
                 throw e;
             }
             return unparsable(name, e);

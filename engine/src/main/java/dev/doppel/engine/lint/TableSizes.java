@@ -2,6 +2,7 @@ package dev.doppel.engine.lint;
 
 import dev.doppel.engine.script.LockModel;
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.OnlineSchemaChange;
 import dev.doppel.engine.Plan;
 import dev.doppel.engine.script.StatementShape;
@@ -27,7 +28,7 @@ final class TableSizes {
         try (Session session = Session.open(dataSource, "lint")) {
             size = session.one(ScriptSql.tableSize(), rs -> new long[] {rs.getLong(1), rs.getLong(2)}, table);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "reading the size of " + table + " failed: " + e.getMessage()
+            throw new DoppelException(Reason.DATABASE_ERROR, "reading the size of " + table + " failed: " + e.getMessage()
                     + " (SQLSTATE " + e.getSQLState() + ")", e);
         }
         if (size == null) {

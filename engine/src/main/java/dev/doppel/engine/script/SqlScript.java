@@ -1,6 +1,7 @@
 package dev.doppel.engine.script;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.plan.SqlTokenizer;
 import dev.doppel.engine.plan.Token;
 import dev.doppel.engine.plan.Token.Kind;
@@ -44,7 +45,7 @@ public record SqlScript(String name, String text, List<ScriptStatement> statemen
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DoppelException("file_unreadable", "cannot read " + file + ": " + e.getMessage()
+            throw new DoppelException(Reason.FILE_UNREADABLE, "cannot read " + file + ": " + e.getMessage()
                     + "; check the path and its permissions");
         }
     }
@@ -58,7 +59,7 @@ public record SqlScript(String name, String text, List<ScriptStatement> statemen
             Matcher at = CHARACTER.matcher(e.getMessage());
             String where = at.find() ? at.replaceFirst("at line " + lineAt(text, Integer.parseInt(at.group(1)) - 1))
                     : e.getMessage();
-            throw new DoppelException("unparsable_sql", name + ": " + where + "; fix the file, nothing was run", e);
+            throw new DoppelException(Reason.UNPARSABLE_SQL, name + ": " + where + "; fix the file, nothing was run", e);
         }
         return new Splitter(name, text, tokens).split();
     }

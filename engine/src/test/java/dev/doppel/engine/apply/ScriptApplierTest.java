@@ -1,6 +1,7 @@
 package dev.doppel.engine.apply;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.script.SqlScript;
 import dev.doppel.engine.testing.PostgresTest;
@@ -194,7 +195,7 @@ class ScriptApplierTest {
                 """);
         DoppelException refused = assertThrows(DoppelException.class,
                 () -> new ScriptApplier(in(db, "grouped"), Options.defaults()).apply(script, false));
-        assertEquals("transaction_split_needed", refused.reason());
+        assertEquals(Reason.TRANSACTION_SPLIT_NEEDED, refused.reason());
         assertTrue(refused.getMessage().contains("line 3") && refused.getMessage().contains("--split-transactions"),
                 refused.getMessage());
         assertEquals(0, db.count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'grouped'"
@@ -212,12 +213,12 @@ class ScriptApplierTest {
                 + "INSERT INTO runs VALUES (3);\n");
         DoppelException failed = assertThrows(DoppelException.class,
                 () -> new ScriptApplier(in(db, "fixing"), Options.defaults()).apply(broken, false));
-        assertEquals("statement_failed", failed.reason());
+        assertEquals(Reason.STATEMENT_FAILED, failed.reason());
         assertTrue(failed.getMessage().contains("V4__fix.sql line 2"), failed.getMessage());
 
         SqlScript changedDone = SqlScript.parse("V4__fix.sql", "INSERT INTO runs VALUES (10);\nINSERT INTO runs VALUES (2);\n"
                 + "INSERT INTO runs VALUES (3);\n");
-        assertEquals("script_changed", assertThrows(DoppelException.class,
+        assertEquals(Reason.SCRIPT_CHANGED, assertThrows(DoppelException.class,
                 () -> new ScriptApplier(in(db, "fixing"), Options.defaults()).apply(changedDone, false)).reason());
 
         SqlScript fixed = SqlScript.parse("V4__fix.sql", "INSERT INTO runs VALUES (1);\nINSERT INTO runs VALUES (2);\n"

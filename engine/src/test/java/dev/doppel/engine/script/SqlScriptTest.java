@@ -1,6 +1,7 @@
 package dev.doppel.engine.script;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -77,7 +78,7 @@ class SqlScriptTest {
     void aFileThatDoesNotLexNamesTheLine() {
         DoppelException e = assertThrows(DoppelException.class,
                 () -> SqlScript.parse("bad.sql", "SELECT 1;\nSELECT 'unterminated;\n"));
-        assertEquals("unparsable_sql", e.reason());
+        assertEquals(Reason.UNPARSABLE_SQL, e.reason());
         assertTrue(e.getMessage().contains("bad.sql") && e.getMessage().contains("line 2"), e.getMessage());
     }
 
