@@ -96,9 +96,10 @@ public record LintReport(List<FileLint> files) {
             result.put("ruleIndex", Rule.byId(f.rule()).map(r -> Arrays.asList(Rule.values()).indexOf(r)).orElse(-1));
             result.put("level", f.severity().sarifLevel());
             result.put("message", Map.of("text", f.message() + ". Fix: " + f.fix()));
-            result.put("locations", List.of(Map.of("physicalLocation", Map.of(
-                    "artifactLocation", Map.of("uri", uri(f.file())),
-                    "region", Map.of("startLine", f.line())))));
+            Map<String, Object> location = new LinkedHashMap<>();
+            location.put("artifactLocation", Map.of("uri", uri(f.file())));
+            location.put("region", Map.of("startLine", f.line()));
+            result.put("locations", List.of(Map.of("physicalLocation", location)));
             results.add(result);
         }
         Map<String, Object> driver = new LinkedHashMap<>();
