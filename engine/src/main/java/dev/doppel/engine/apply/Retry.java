@@ -54,11 +54,7 @@ final class Retry {
 
     private void sleep(int attempt) {
         long cap = Math.min(base.toMillis() << Math.min(attempt, 5), 2_000);
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        DoppelException.stopIfInterrupted("waiting to try a statement again");
+        DoppelException.pause(Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1)),
+                "waiting to try a statement again");
     }
 }

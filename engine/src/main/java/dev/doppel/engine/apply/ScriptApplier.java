@@ -325,15 +325,25 @@ public final class ScriptApplier {
             String sql = ConcurrentIndex.concurrent(st.text());
             retry.run(() -> {
                 try {
-                    s.execute(sql);
-                } catch (SQLException e) {
-                    if (before != null) {
-                        ConcurrentIndex.settle(s, shape, before);
-                    }
+                    execute(s, st, sql);
+                } catch (SQLException | DoppelException e) {
+                    dropInvalid(shape, before, e);
                     throw e;
                 }
             }, (n, e) -> listener.retrying(steps.get(i), n, e.getMessage()));
             record(s, i, "done", before);
+        }
+
+        /** A failed build leaves an INVALID index that slows every write: drop it now (a resume would, too). */
+        private void dropInvalid(StatementShape shape, String before, Exception failure) {
+            if (before == null) {
+                return;
+            }
+            try {
+                ConcurrentIndex.settle(s, shape, before);
+            } catch (SQLException e) {
+                failure.addSuppressed(e);
+            }
         }
 
         private void concurrentDrop(int i, ScriptStatement st) throws SQLException {
@@ -341,14 +351,19 @@ public final class ScriptApplier {
             boolean resumed = earlier != null && "started".equals(earlier.state());
             record(s, i, "started", null);
             String sql = resumed ? ConcurrentIndex.repeatableDrop(st.text()) : ConcurrentIndex.concurrent(st.text());
-            retry.run(() -> s.execute(sql), (n, e) -> listener.retrying(steps.get(i), n, e.getMessage()));
+            retry.run(() -> execute(s, st, sql), (n, e) -> listener.retrying(steps.get(i), n, e.getMessage()));
             record(s, i, "done", null);
         }
 
         private void execute(Session session, int i) throws SQLException {
             ScriptStatement st = script.statements().get(i);
+            execute(session, st, st.text());
+        }
+
+        /** Runs {@code sql}, the form of {@code st} apply chose; a lasting failure names the file and line. */
+        private void execute(Session session, ScriptStatement st, String sql) throws SQLException {
             try {
-                session.execute(st.text());
+                session.execute(sql);
             } catch (SQLException e) {
                 if (Retry.isTransient(e)) {
                     throw e;

@@ -229,6 +229,20 @@ class ScriptApplierTest {
         assertEquals(List.of(List.of("1"), List.of("2"), List.of("3")), db.rows("SELECT n FROM fixing.runs ORDER BY n"));
     }
 
+    @Test
+    void aUniqueIndexTheDataBreaksFailsNamingTheLineAndLeavesNoInvalidIndex(TestDatabase db) {
+        db.execute("CREATE SCHEMA dupes", "CREATE TABLE dupes.accounts (id int PRIMARY KEY, email text)",
+                "INSERT INTO dupes.accounts VALUES (1, 'a@example.com'), (2, 'a@example.com')");
+        SqlScript script = SqlScript.parse("V7__unique.sql", "CREATE UNIQUE INDEX accounts_email ON accounts (email);\n");
+        DoppelException failed = assertThrows(DoppelException.class,
+                () -> new ScriptApplier(in(db, "dupes"), Options.defaults()).apply(script, false));
+        assertEquals(Reason.STATEMENT_FAILED, failed.reason());
+        assertTrue(failed.getMessage().contains("V7__unique.sql line 1") && failed.getMessage().contains("23505"),
+                failed.getMessage());
+        assertEquals(0, db.count("SELECT count(*) FROM pg_index WHERE indrelid = 'dupes.accounts'::regclass"
+                + " AND NOT indisprimary"), "the invalid index the failed build left is dropped");
+    }
+
     private static void waitFor(TestDatabase db, String countQuery) throws InterruptedException {
         for (int i = 0; i < 600 && db.count(countQuery) == 0; i++) {
             Thread.sleep(100);
