@@ -86,6 +86,7 @@ public final class Linter {
             boolean inTransaction = singleTransaction || blocks.around(i) != null;
             if (!singleTransaction && shape.isTransactionControl()) {
                 state.held.clear();
+                state.localLockTimeout = false;
             }
             out.add(state.statement(st, shape, inTransaction));
         }
@@ -120,6 +121,8 @@ public final class Linter {
         private final List<Held> held = new ArrayList<>();
         private final List<Finding> findings = new ArrayList<>();
         private boolean lockTimeout;
+        /** A SET LOCAL lock_timeout, in force to the end of the transaction. */
+        private boolean localLockTimeout;
         private boolean lockTimeoutReported;
         private int suppressed;
 
@@ -140,7 +143,12 @@ public final class Linter {
                 sizing = sizes.of(shape, st.text());
             }
             if (shape.type() == StatementShape.Type.SET && "lock_timeout".equals(shape.name())) {
-                lockTimeout = !shape.detail().replaceAll("['\"\\s]", "").matches("0(ms|s)?|default|");
+                boolean set = !shape.detail().replaceAll("['\"\\s]", "").matches("0(ms|s)?|default|");
+                if (shape.unique()) {
+                    localLockTimeout = set;
+                } else {
+                    lockTimeout = set;
+                }
             }
             check(st, shape, impact, fresh, inTransaction, sizing);
             return new StatementLint(st.ordinal(), st.line(), st.summary(), shape.describe(), impact.mode().sql(),
@@ -308,7 +316,7 @@ public final class Linter {
         }
 
         private void checkTimeout(ScriptStatement st, Impact impact) {
-            if (impact.mode().blocksWrites() && !lockTimeout && !lockTimeoutReported) {
+            if (impact.mode().blocksWrites() && !lockTimeout && !localLockTimeout && !lockTimeoutReported) {
                 lockTimeoutReported = true;
                 report(st, Rule.MISSING_LOCK_TIMEOUT, "waits for " + impact.mode().sql() + " on " + impact.on()
                         + " with no lock_timeout: behind a long query it waits, and every query on the table"

@@ -21,7 +21,7 @@ import java.util.Locale;
  * @param table        the table it locks, when it names one
  * @param name         the index of CREATE/DROP INDEX (null for an unnamed CREATE INDEX), the parameter of SET
  * @param concurrently whether it says CONCURRENTLY (indexes, REINDEX, REFRESH MATERIALIZED VIEW)
- * @param unique       CREATE UNIQUE INDEX
+ * @param unique       CREATE UNIQUE INDEX; for SET, SET LOCAL (in force only to the end of the transaction)
  * @param detail       SET: the value; VACUUM: "full" for VACUUM FULL; UPDATE/DELETE: "all rows" without WHERE;
  *                     DROP INDEX: "cascade" or "several" when CONCURRENTLY cannot be added
  * @param alter        ALTER TABLE parsed into subcommands, or null

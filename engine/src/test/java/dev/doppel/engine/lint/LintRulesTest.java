@@ -90,11 +90,14 @@ class LintRulesTest {
         assertEquals(List.of("1 missing-lock-timeout"),
                 rules("ALTER TABLE a ADD COLUMN x int;\nALTER TABLE b ADD COLUMN y int;\n"));
         assertEquals(List.of("2 missing-lock-timeout"), rules("SET lock_timeout = 0;\nALTER TABLE b ADD COLUMN y int;\n"));
+        assertEquals(List.of("4 missing-lock-timeout"), rules("BEGIN;\nSET LOCAL lock_timeout = '1s';\nCOMMIT;\n"
+                + "ALTER TABLE b ADD COLUMN y int;\n"));
     }
 
     @Test
     void aTransactionHoldingABlockingLockWhileItLocksMoreOrScansIsReported() {
-        assertEquals(List.of("4 long-transaction-locks", "5 backfill-in-migration", "5 long-transaction-locks"), rules("""
+        assertEquals(List.of("4 long-transaction-locks", "5 backfill-in-migration", "5 long-transaction-locks",
+                "7 missing-lock-timeout"), rules("""
                 BEGIN;
                 SET LOCAL lock_timeout = '1s';
                 ALTER TABLE a ADD COLUMN x int;
