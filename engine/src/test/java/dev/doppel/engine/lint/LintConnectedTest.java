@@ -49,6 +49,16 @@ class LintConnectedTest {
     }
 
     @Test
+    void aBlockingIndexBuildGetsItsTimeUnderTheLock(TestDatabase db) {
+        FileLint lint = lint(db, "CREATE INDEX items_name ON items (name);");
+        Sizing sizing = lint.statements().get(1).sizing();
+        assertEquals(20000, sizing.rows());
+        assertNotNull(sizing.blockingMillis(), "estimated from plan's timed scan");
+        assertTrue(lint.findings().get(0).message().contains("about 20,000 rows"), lint.findings().get(0).message());
+        assertEquals(0, db.count("SELECT count(*) FROM pg_constraint WHERE conname = 'doppel_lint_scan'"));
+    }
+
+    @Test
     void aTableNotYetCreatedHasNoSizes(TestDatabase db) {
         FileLint lint = lint(db, "CREATE INDEX later_a ON later (a);");
         assertNull(lint.statements().get(1).sizing());
