@@ -102,11 +102,15 @@ public final class ScriptApplier {
                 throw new DoppelException(Reason.ALREADY_RUNNING, "another doppel apply is running " + script.name()
                         + "; wait for it to finish (doppel status lists the migrations it runs)");
             }
+            ApplyResult result;
             try {
-                return run(s, script, routes);
-            } finally {
-                s.execute(ScriptSql.unlockScript(), script.name());
+                result = run(s, script, routes);
+            } catch (DoppelException | SQLException e) {
+                unlock(s, script, e);
+                throw e;
             }
+            s.execute(ScriptSql.unlockScript(), script.name());
+            return result;
         } catch (SQLException e) {
             throw new DoppelException(Reason.DATABASE_ERROR, "applying " + script.name() + " failed: " + e.getMessage()
                     + " (SQLSTATE " + e.getSQLState() + "); a re-run goes on from the first statement not done", e);
@@ -139,6 +143,15 @@ public final class ScriptApplier {
         ProgressStore.finish(s, name, "done", null);
         log.info("{}: applied {} statements ({} done before)", name, run.ran, done.size());
         return new ApplyResult(name, how, run.ran, done.size(), List.copyOf(run.migrations));
+    }
+
+    /** A pooled connection keeps its session's advisory lock: release it, without hiding why the run ended. */
+    private static void unlock(Session s, SqlScript script, Exception failure) {
+        try {
+            s.execute(ScriptSql.unlockScript(), script.name());
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static void recordFailure(Session s, String name, Exception e) {
