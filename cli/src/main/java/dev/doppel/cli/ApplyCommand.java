@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -63,6 +64,11 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the plan or the results, or the error, as JSON on stdout.")
     boolean json;
 
+    @Option(names = "--name", paramLabel = "<name>", description = "Record the file under this name instead of its"
+            + " file name (one file only), e.g. to apply the same file to several schemas (set with PGOPTIONS or"
+            + " --url's currentSchema) each on its own record.")
+    String name;
+
     @Mixin
     LockOptions locks;
 
@@ -77,12 +83,16 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ScriptApplier applier = new ScriptApplier(connection.dataSource(), locks.applyTo(Options.defaults()))
                 .listener(new Lines(err)).migrationListener(Progress.on(err));
+        if (name != null && files.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--name names one file; give one file with it");
+        }
         try (Interrupts stop = Interrupts.install(err)) {
             return Reply.of(spec, json, () -> {
                 List<Object> reports = new ArrayList<>();
                 StringBuilder text = new StringBuilder();
                 for (Path file : files) {
-                    SqlScript script = SqlScript.parse(file.getFileName().toString(), SqlScript.readText(file));
+                    SqlScript script = SqlScript.parse(name != null ? name : file.getFileName().toString(),
+                            SqlScript.readText(file));
                     if (dryRun) {
                         ApplyPlan plan = applier.plan(script, split);
                         reports.add(plan);

@@ -243,6 +243,18 @@ class ScriptApplierTest {
                 + " AND NOT indisprimary"), "the invalid index the failed build left is dropped");
     }
 
+    @Test
+    void aPsqlMetaCommandIsRefusedBeforeAnythingRuns(TestDatabase db) {
+        db.execute("CREATE SCHEMA meta", "CREATE TABLE meta.runs (n int)");
+        SqlScript script = SqlScript.parse("V8__meta.sql", "INSERT INTO runs VALUES (1);\n\\connect other\n");
+        DoppelException refused = assertThrows(DoppelException.class,
+                () -> new ScriptApplier(in(db, "meta"), Options.defaults()).apply(script, false));
+        assertEquals(Reason.UNSUPPORTED_STATEMENT, refused.reason());
+        assertTrue(refused.getMessage().contains("line 2") && refused.getMessage().contains("\\connect other"),
+                refused.getMessage());
+        assertEquals(0, db.count("SELECT count(*) FROM meta.runs"));
+    }
+
     private static void waitFor(TestDatabase db, String countQuery) throws InterruptedException {
         for (int i = 0; i < 600 && db.count(countQuery) == 0; i++) {
             Thread.sleep(100);
