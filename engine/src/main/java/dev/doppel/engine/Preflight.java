@@ -7,6 +7,7 @@ import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.DiskHeadroom;
+import dev.doppel.engine.catalog.DistributedTables;
 import dev.doppel.engine.catalog.Replication;
 import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
@@ -58,6 +59,7 @@ final class Preflight {
     Plan plan() throws SQLException {
         AlterChange change = AlterParser.parse(alter);
         TableInfo source = new CatalogReader(session).read(tableName);
+        DistributedTables.refuse(session, source);
         change.tableName().ifPresent(named -> checkSameTable(named, source));
         ObjectNames names = new ObjectNames(source.oid());
         checkNoLeftovers(source, names);

@@ -39,6 +39,10 @@ public enum Reason {
     TRANSACTION_SPLIT_NEEDED(Kind.REFUSED),
     /** apply: statements recorded as applied differ from the file now. */
     SCRIPT_CHANGED(Kind.REFUSED),
+    /** A Citus distributed, reference or local table, or a shard of one. */
+    DISTRIBUTED_TABLE(Kind.REFUSED),
+    /** A fleet's target list that cannot be read. */
+    INVALID_TARGETS(Kind.REFUSED),
     ALREADY_RUNNING(Kind.RUNNING),
     STOPPED(Kind.STOPPED),
     INTERRUPTED(Kind.STOPPED),
