@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Reason;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.fleet.FleetControl;
@@ -50,18 +49,14 @@ final class FleetAbortCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
+        return Reply.judged(spec, json, () -> {
             List<FleetControl.Action> actions = new FleetControl(FleetText.change(change), parallel)
                     .abort(targets.targets(), locks.applyTo(Options.defaults()));
-            spec.commandLine().getOut().print(json ? Json.compact(actions.stream().map(FleetText::json).toList())
-                    + "\n" : FleetText.actions(actions));
-            spec.commandLine().getOut().flush();
-            if (actions.stream().anyMatch(a -> a.outcome().equals("unreachable"))) {
-                return ExitCodes.FAILED;
-            }
-            return actions.stream().anyMatch(a -> a.outcome().equals("refused")) ? Reason.Kind.REFUSED.exitCode() : ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+            int exit = actions.stream().anyMatch(a -> a.outcome().equals("unreachable")) ? ExitCodes.FAILED
+                    : actions.stream().anyMatch(a -> a.outcome().equals("refused")) ? Reason.Kind.REFUSED.exitCode()
+                    : ExitCodes.OK;
+            return new Reply.Shown(json ? Json.compact(actions.stream().map(FleetText::json).toList()) + "\n"
+                    : FleetText.actions(actions), exit);
+        });
     }
 }

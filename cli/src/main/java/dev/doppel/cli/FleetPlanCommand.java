@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Reason;
 import dev.doppel.engine.fleet.FleetCheck;
 import dev.doppel.engine.fleet.TargetPlan;
@@ -57,15 +56,12 @@ final class FleetPlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
+        return Reply.judged(spec, json, () -> {
             List<TargetPlan> plans = new FleetCheck(FleetText.change(change, locks, copy, space, null), parallel)
                     .check(targets.targets());
-            spec.commandLine().getOut().print(json ? Json.compact(plans.stream().map(FleetText::json).toList())
-                    + "\n" : FleetText.plans(plans));
-            spec.commandLine().getOut().flush();
-            return plans.stream().allMatch(TargetPlan::proceeds) ? ExitCodes.OK : Reason.Kind.REFUSED.exitCode();
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+            return new Reply.Shown(json ? Json.compact(plans.stream().map(FleetText::json).toList()) + "\n"
+                    : FleetText.plans(plans), plans.stream().allMatch(TargetPlan::proceeds) ? ExitCodes.OK
+                    : Reason.Kind.REFUSED.exitCode());
+        });
     }
 }

@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Reason;
 import dev.doppel.engine.fleet.FleetReport;
 import dev.doppel.engine.fleet.FleetRun;
@@ -73,25 +72,23 @@ final class FleetRunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
-        try (Interrupts stop = Interrupts.install(err)) {
-            FleetReport report;
-            var fleetChange = FleetText.change(change, locks, copy, space, throttle);
-            var list = targets.targets();
-            if (metricsPort == null) {
-                report = new FleetRun(fleetChange, waves.settings(), new FleetProgress(err), null).run(list);
-            } else {
-                try (MetricsEndpoint metrics = endpoint()) {
-                    report = new FleetRun(fleetChange, waves.settings(), new FleetProgress(err), metrics.registry())
-                            .run(list);
+        return Reply.judged(spec, json, () -> {
+            try (Interrupts stop = Interrupts.install(err)) {
+                FleetReport report;
+                var fleetChange = FleetText.change(change, locks, copy, space, throttle);
+                var list = targets.targets();
+                if (metricsPort == null) {
+                    report = new FleetRun(fleetChange, waves.settings(), new FleetProgress(err), null).run(list);
+                } else {
+                    try (MetricsEndpoint metrics = endpoint()) {
+                        report = new FleetRun(fleetChange, waves.settings(), new FleetProgress(err),
+                                metrics.registry()).run(list);
+                    }
                 }
+                return new Reply.Shown(json ? Json.compact(FleetText.json(report)) + "\n" : FleetText.report(report),
+                        exitCode(report));
             }
-            spec.commandLine().getOut().print(json ? Json.compact(FleetText.json(report)) + "\n"
-                    : FleetText.report(report));
-            spec.commandLine().getOut().flush();
-            return exitCode(report);
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+        });
     }
 
     static int exitCode(FleetReport report) {

@@ -3,6 +3,7 @@ package dev.doppel.engine.copy;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.ShadowFixture;
 import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The re-sync alone, against a real server: logged keys in, the shadow equal to the transformed source out. */
 @PostgresTest
+@Tag("matrix")
 class KeyResyncTest {
 
     private static String sourceAsShadow(String table) {

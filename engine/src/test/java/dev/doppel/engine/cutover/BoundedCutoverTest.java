@@ -7,6 +7,7 @@ import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The one bounded swap of cut-over and revert: what it checks under the lock, and when it gives the lock back. */
 @PostgresTest
+@Tag("matrix")
 class BoundedCutoverTest {
 
     private static BoundedCutover cutover(Session s, int attempts, Duration cap) {

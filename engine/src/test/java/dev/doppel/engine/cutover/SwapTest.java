@@ -4,6 +4,7 @@ import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.ShadowFixture;
 import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The swap alone, in one transaction: the shadow takes the source's place, names and all. */
 @PostgresTest
+@Tag("matrix")
 class SwapTest {
 
     @Test
