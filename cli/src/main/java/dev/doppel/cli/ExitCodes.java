@@ -25,8 +25,6 @@ final class ExitCodes {
     static final String STOPPED_LINE = "5:stopped, resumable: a lock not obtained, a lost connection, Ctrl-C or"
             + " SIGTERM; `doppel resume ID` goes on, `doppel abort ID` undoes (before the swap)";
     static final String LINT_OK_LINE = "0:no finding at or above --fail-on";
-    static final String LINT_FAILED_LINE = "1:lint could not run: a file could not be read, or the database not be"
-            + " asked";
     static final String FINDINGS_LINE = "7:findings at or above --fail-on (a file that does not lex is an error"
             + " finding, syntax-error)";
     static final String RUNNING_LINE = "6:another doppel process is working on this table or migration";

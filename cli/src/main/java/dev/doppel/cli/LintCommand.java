@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.lint.FileLint;
 import dev.doppel.engine.lint.LintReport;
 import dev.doppel.engine.lint.Linter;
@@ -17,6 +16,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code doppel lint}: the engine's lint of migration files, printed; exits 7 on findings a pipeline should stop on. */
@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
                 + " comment `-- doppel:disable RULE` before it (or at the end of its line), for a file with"
                 + " `-- doppel:disable-file RULE`.",
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.LINT_OK_LINE, ExitCodes.LINT_FAILED_LINE, ExitCodes.USAGE_LINE,
+        exitCodeList = {ExitCodes.LINT_OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.REFUSED_UNCHANGED_LINE, ExitCodes.USAGE_LINE,
                 ExitCodes.FINDINGS_LINE},
         footerHeading = "%nExamples:%n",
         footer = {"  doppel lint db/migration/*.sql",
@@ -73,7 +73,7 @@ final class LintCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Format chosen = json ? Format.json : format;
-        try {
+        return Reply.judged(spec, chosen != Format.text, () -> {
             Linter linter = new Linter(singleTransaction, connection.given() ? connection.dataSource() : null);
             List<FileLint> results = new ArrayList<>();
             for (Path file : files) {
@@ -85,13 +85,9 @@ final class LintCommand implements Callable<Integer> {
                 case json -> Json.compact(report.toJson()) + "\n";
                 case sarif -> Json.pretty(report.toSarif());
             };
-            spec.commandLine().getOut().print(out);
-            spec.commandLine().getOut().flush();
-            return failOn != FailOn.never && report.count(Severity.valueOf(failOn.name().toUpperCase())) > 0
-                    ? ExitCodes.FINDINGS : ExitCodes.OK;
-        } catch (DoppelException e) {
-            Failures.report(e, chosen != Format.text, spec);
-            return ExitCodes.FAILED;
-        }
+            boolean fails = failOn != FailOn.never
+                    && report.count(Severity.valueOf(failOn.name().toUpperCase(Locale.ROOT))) > 0;
+            return new Reply.Shown(out, fails ? ExitCodes.FINDINGS : ExitCodes.OK);
+        });
     }
 }

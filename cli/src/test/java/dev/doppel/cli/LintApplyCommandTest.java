@@ -41,7 +41,7 @@ class LintApplyCommandTest {
         assertTrue(json.out().contains("\"errors\":1,\"warnings\":2"), json::toString);
 
         Cli missing = Cli.run("lint", dir.resolve("nope.sql").toString());
-        assertEquals(1, missing.exitCode(), missing::toString);
+        assertEquals(3, missing.exitCode(), missing::toString);
         assertTrue(missing.err().contains("file_unreadable"), missing::toString);
     }
 
