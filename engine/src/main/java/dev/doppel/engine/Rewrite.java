@@ -93,7 +93,7 @@ final class Rewrite {
         try (Workspace opened = Workspace.open(dataSource, options)) {
             w = opened;
             clock.enter(Phase.PREFLIGHT, "checking " + tableName);
-            Plan plan = new Preflight(w.control, tableName, alter, options).plan();
+            Plan plan = new Preflight(w.control, tableName, alter, options).plan(false);
             source = plan.source();
             names = new ObjectNames(source.oid());
             change = plan.change();
