@@ -72,6 +72,9 @@ public final class Swap {
             s.execute(SwapSql.renameStatistics(statistics.get(i)[0] + "." + statistics.get(i)[1],
                     names.oldIndexName(i) + "_stat"));
         }
+        for (String seq : s.query(SwapSql.identitySequencesOf(), rs -> rs.getString(1), source.oid())) {
+            s.execute(SwapSql.renameSequence(schema + "." + quote(seq), names.oldSequenceName(seq, source.name())));
+        }
         s.execute(SwapSql.renameTable(source.qualified(), oldName));
         s.execute(SwapSql.setSchema(schema + "." + quote(oldName), ObjectNames.SCHEMA));
         s.execute(SwapSql.setSchema(names.shadow(), source.schema()));
@@ -122,7 +125,8 @@ public final class Swap {
      * Before a swap back: the retained old table takes the shadow's place. Its indexes get back the names they had
      * before the first swap (free in the doppel schema; the live table's move out of the way in the swap), its
      * statistics objects move aside (the swap back gives them their own names again by their columns), and it takes
-     * the shadow's name. {@code indexNames} are (original, name now) pairs.
+     * the shadow's name, its identity sequences names that the swap back turns into their own.
+     * {@code indexNames} are (original, name now) pairs.
      */
     public static void makeShadow(Session s, String oldTable, List<String[]> indexNames, ObjectNames names)
             throws SQLException {
@@ -136,6 +140,12 @@ public final class Swap {
                 oldTable);
         for (int i = 0; i < statistics.size(); i++) {
             s.execute(SwapSql.renameStatistics(statistics.get(i), "doppel_revert_" + names.oid() + "_" + i + "_stat"));
+        }
+        long oid = s.number("SELECT to_regclass(?)::oid", oldTable);
+        String prefix = names.oldSequencePrefix();
+        for (String seq : s.query(SwapSql.sequencesNamed(), rs -> rs.getString(1), oid, prefix.length(), prefix)) {
+            s.execute(SwapSql.renameSequence(Identifiers.qualified(ObjectNames.SCHEMA, seq),
+                    names.generatedPrefix() + seq.substring(prefix.length())));
         }
         s.execute(SwapSql.renameTable(oldTable, names.shadowName()));
     }

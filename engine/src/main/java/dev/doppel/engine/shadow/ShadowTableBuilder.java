@@ -99,6 +99,16 @@ public final class ShadowTableBuilder {
             session.execute("ALTER TABLE " + names.shadow() + " SET (" + String.join(", ", source.reloptions()) + ")");
         }
         long shadowOid = session.number("SELECT to_regclass(?)::oid", names.shadow());
+        // LIKE gives a copied identity column a bigint sequence with the source's bounds; with the source's type
+        // back, the change keeps or widens it (type and bounds) as the blocking ALTER would.
+        for (String[] identity : session.query("SELECT a.attname, format_type(q.seqtypid, NULL) FROM pg_attribute a"
+                + " JOIN pg_depend d ON d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i'"
+                + " AND d.classid = 'pg_class'::regclass JOIN pg_sequence q ON q.seqrelid = d.objid"
+                + " WHERE a.attrelid = ? AND a.attidentity <> ''", rs -> new String[] {rs.getString(1), rs.getString(2)},
+                source.oid())) {
+            session.execute("ALTER SEQUENCE " + session.text("SELECT pg_get_serial_sequence(?, ?)", names.shadow(),
+                    identity[0]) + " AS " + identity[1]);
+        }
         restoreIndexNames(new CatalogReader(session).read(shadowOid), source);
         for (ConstraintInfo fk : source.constraints()) {
             if (fk.type() == 'f') {
@@ -222,10 +232,16 @@ public final class ShadowTableBuilder {
             if (c.type() == 'f') {
                 session.execute("ALTER TABLE " + names.shadow() + " DROP CONSTRAINT " + quote(c.name()));
                 boolean valid = !c.definition().endsWith(" NOT VALID") || validAtSource.contains(c.name());
-                out.add(new ForeignKey(c.name(), withoutNotValid(c.definition()), valid));
+                out.add(new ForeignKey(tableDerived(c.name(), source), withoutNotValid(c.definition()), valid));
             }
         }
         return out;
+    }
+
+    /** A name PostgreSQL derived from the shadow's ("shadow_123_b_fkey") as it derives it from the table's. */
+    private String tableDerived(String name, TableInfo source) {
+        String prefix = names.generatedPrefix();
+        return name.startsWith(prefix) ? source.name() + "_" + name.substring(prefix.length()) : name;
     }
 
     /** "; COMMENT ON <what> IS '...'" to append to the statement that rebuilds the object, or "" for none. */

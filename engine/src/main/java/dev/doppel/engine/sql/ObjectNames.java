@@ -86,6 +86,21 @@ public record ObjectNames(long oid) {
         return "doppel_old_" + oid + "_" + n;
     }
 
+    /**
+     * What the old table's identity sequences are named while it is kept in the doppel schema, where every other
+     * retired table named like it keeps one of the same name ("t_id_seq"). The part after the table's name is kept, so
+     * that a swap back can give the sequence its name again (as {@link #generatedPrefix} plus that part).
+     */
+    public String oldSequenceName(String sequence, String table) {
+        String name = oldSequencePrefix() + (sequence.startsWith(table + "_")
+                ? sequence.substring(table.length() + 1) : sequence);
+        return name.length() > 63 ? name.substring(0, 63) : name;
+    }
+
+    public String oldSequencePrefix() {
+        return "doppel_old_" + oid + "_";
+    }
+
     /** Name of a unique index doppel builds CONCURRENTLY on the source itself, before it becomes a constraint. */
     public String buildIndexName(int n) {
         return buildIndexPrefix() + n;

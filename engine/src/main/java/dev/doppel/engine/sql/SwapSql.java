@@ -130,6 +130,12 @@ public final class SwapSql {
                 + " WHERE d.refobjid = ? AND d.classid = 'pg_class'::regclass AND left(c.relname, ?) = ?";
     }
 
+    /** The identity sequences of the table (parameter: OID): they move with it when it changes schema. */
+    public static String identitySequencesOf() {
+        return "SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.objid AND c.relkind = 'S'"
+                + " WHERE d.refobjid = ? AND d.classid = 'pg_class'::regclass AND d.deptype = 'i' ORDER BY c.oid";
+    }
+
     /** Identity columns of the table (parameter: its quoted name). */
     public static String identityColumns() {
         return "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped"
