@@ -46,10 +46,11 @@ public final class ShadowTableBuilder {
 
     public ShadowTable build(TableInfo source, AlterChange change) throws SQLException {
         long shadowOid = copyDefinition(source);
+        Map<String, String> existingRows = ExistingRowFill.of(session, names.shadow(), change);
         applyChange(source, change);
         CatalogReader catalog = new CatalogReader(session);
         TableInfo target = catalog.read(shadowOid);
-        ColumnMapping mapping = map(source, target, change);
+        ColumnMapping mapping = map(source, target, change, existingRows);
         List<DeferredObject> deferred = deferIndexes(target, source, mapping.targetKey());
         List<ForeignKey> foreignKeys = deferForeignKeys(target, source);
         return new ShadowTable(mapping, deferred, foreignKeys);
@@ -253,7 +254,9 @@ public final class ShadowTableBuilder {
         return definition.endsWith(" NOT VALID") ? definition.substring(0, definition.length() - 10) : definition;
     }
 
-    private static ColumnMapping map(TableInfo source, TableInfo target, AlterChange change) {
+    /** {@code existingRows}: added columns the copy fills with an expression rather than the final default. */
+    private static ColumnMapping map(TableInfo source, TableInfo target, AlterChange change,
+                                     Map<String, String> existingRows) {
         List<Column> live = source.columns();
         List<String> current = new ArrayList<>(live.stream().map(Column::name).toList());
         Map<Integer, String> using = new HashMap<>();
@@ -277,7 +280,9 @@ public final class ShadowTableBuilder {
         boolean overriding = false;
         for (Column c : target.columns()) {
             if (c.attnum() > live.size()) {
-                targets.add(new ColumnMapping.Target(c.name(), c.type(), null, null, null, c.isGenerated()));
+                String fill = existingRows.get(c.name());
+                targets.add(new ColumnMapping.Target(c.name(), c.type(), null, fill,
+                        fill == null ? null : "CAST(" + fill + " AS " + c.type() + ")", c.isGenerated()));
                 continue;
             }
             Column from = live.get(c.attnum() - 1);

@@ -43,6 +43,9 @@ final class ConformanceCases {
                         "ADD COLUMN f int, ALTER COLUMN f SET DEFAULT 0"),
                 ConformanceCase.of("at_add_then_default_rewrite", ALTER_TABLE, PLAIN,
                         "ALTER COLUMN n TYPE bigint, ADD COLUMN f int, ALTER COLUMN f SET DEFAULT 0"),
+                ConformanceCase.of("at_default_then_default_rewrite", ALTER_TABLE, PLAIN,
+                        "ALTER COLUMN n TYPE bigint, ADD COLUMN f int DEFAULT 5, ALTER COLUMN f SET DEFAULT 0,"
+                                + " ADD COLUMN g text DEFAULT 'x', ALTER COLUMN g DROP DEFAULT"),
                 ConformanceCase.of("at_default_then_add", ALTER_TABLE, PLAIN,
                         "ADD COLUMN f int DEFAULT 5, ALTER COLUMN f SET DEFAULT 0"),
                 ConformanceCase.of("at_drop_column", ALTER_TABLE, PLAIN, "DROP COLUMN b"),

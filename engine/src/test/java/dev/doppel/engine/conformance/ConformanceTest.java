@@ -38,8 +38,6 @@ class ConformanceTest {
 
     /** Case id -> why doppel's result still differs from the blocking ALTER's. */
     private static final Map<String, String> EXPECTED_FAILURES = Map.of(
-            "at_add_then_default_rewrite", "the copy fills an added column with the default the whole statement"
-                    + " leaves, where PostgreSQL fills existing rows with the default as of the ADD (issue 16, item 3)",
             "at_replace_pk", "a primary key replaced by a wider one is refused (key_lost) though PostgreSQL rewrites"
                     + " nothing (issue 16, rewrite only when it must)",
             "at_view_default", "views re-created at the swap lose their column defaults (issue 16, item 10)",
