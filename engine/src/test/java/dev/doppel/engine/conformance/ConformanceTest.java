@@ -40,7 +40,6 @@ class ConformanceTest {
     private static final Map<String, String> EXPECTED_FAILURES = Map.of(
             "at_replace_pk", "a primary key replaced by a wider one is refused (key_lost) though PostgreSQL rewrites"
                     + " nothing (issue 16, rewrite only when it must)",
-            "at_view_default", "views re-created at the swap lose their column defaults (issue 16, item 10)",
             "at_matview", "materialized views on the table are refused (issue 16, item 4)");
 
     private static TestDatabase blocking;
