@@ -155,9 +155,10 @@ final class Preflight {
     }
 
     /**
-     * What PostgreSQL would rebuild to make the change in place ("the table", "index x"), or null when it can make
-     * it in the catalog alone. Only subcommands that never scan the table under their lock can qualify; the rest
-     * are asked of PostgreSQL on an empty copy.
+     * What PostgreSQL would do to the rows under its lock to make the change in place ("rewrite the table", "build
+     * index x", "scan the table to validate constraint y"), or null when it can make it in the catalog alone. Only
+     * subcommands that never scan the table under their lock can qualify; the rest are asked of PostgreSQL on an
+     * empty copy.
      */
     private String rebuilds(TableInfo source, AlterChange change, InPlaceSteps steps, ObjectNames names)
             throws SQLException {
@@ -173,7 +174,7 @@ final class Preflight {
             s.execute("SET LOCAL lock_timeout = '2s'");
             return new ShadowTableBuilder(s, names).rebuilds(source, steps.locked());
         });
-        return rebuilt == null ? null : "rewrite " + rebuilt;
+        return rebuilt;
     }
 
     /** The steps with each UNIQUE / PRIMARY KEY resolved into an index to build concurrently, or null if one can't be. */

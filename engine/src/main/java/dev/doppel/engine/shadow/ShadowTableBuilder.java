@@ -57,28 +57,40 @@ public final class ShadowTableBuilder {
     }
 
     /**
-     * Whether PostgreSQL would rewrite the table, or rebuild one of its indexes, to make this change: asked of
-     * PostgreSQL itself by applying the change to an empty copy and comparing the copy's relfilenodes. Run it in a
-     * transaction the caller rolls back. Returns what would be rebuilt, or null when nothing would.
+     * What PostgreSQL would do to the rows under its lock to make this change, asked of PostgreSQL itself by applying
+     * it to an empty copy: rewrite the table or an index (the relfilenode changes), build an index (a new one
+     * appears, as for ADD COLUMN ... UNIQUE), or scan the table to validate a constraint (a CHECK or foreign key
+     * appears validated, as for ADD COLUMN ... CHECK or a type change that re-checks one). Run it in a transaction the
+     * caller rolls back. Returns those works ("rewrite the table", "build index t_x_key"), or null for none.
      */
     public String rebuilds(TableInfo source, AlterChange change) throws SQLException {
         long copy = copyDefinition(source);
-        String files = "SELECT 'the table', relfilenode::bigint FROM pg_class WHERE oid = ? UNION ALL"
-                + " SELECT 'index ' || c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c"
-                + " ON c.oid = x.indexrelid WHERE x.indrelid = ?";
+        String files = "SELECT 'index ' || c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c"
+                + " ON c.oid = x.indexrelid WHERE x.indrelid = ? UNION ALL SELECT 'the table', relfilenode::bigint"
+                + " FROM pg_class WHERE oid = ?";
+        String validated = "SELECT oid::bigint, conname FROM pg_constraint WHERE conrelid = ? AND contype IN ('c', 'f')"
+                + " AND convalidated";
         Map<String, Long> before = new HashMap<>();
         for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy)) {
             before.put((String) f[0], (Long) f[1]);
         }
+        Set<Long> checked = new HashSet<>(session.query(validated, rs -> rs.getLong(1), copy));
         applyChange(source, change);
-        List<String> rebuilt = new ArrayList<>();
+        List<String> works = new ArrayList<>();
         for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy)) {
             Long was = before.get((String) f[0]);
-            if (was != null && !was.equals(f[1])) {
-                rebuilt.add((String) f[0]);
+            if (was == null) {
+                works.add("build " + f[0]);
+            } else if (!was.equals(f[1])) {
+                works.add("rewrite " + f[0]);
             }
         }
-        return rebuilt.isEmpty() ? null : String.join(", ", rebuilt);
+        for (Object[] c : session.query(validated, rs -> new Object[] {rs.getLong(1), rs.getString(2)}, copy)) {
+            if (!checked.contains((Long) c[0])) {
+                works.add("scan the table to validate constraint " + c[1]);
+            }
+        }
+        return works.isEmpty() ? null : String.join(", ", works);
     }
 
     /** LIKE the source with everything LIKE leaves out restored; returns the copy's OID. */
