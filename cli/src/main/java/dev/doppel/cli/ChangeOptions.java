@@ -39,6 +39,11 @@ final class ChangeOptions {
             + " old columns doppel cannot invert itself (a USING transformation): for each, an expression over the"
             + " new table's columns, e.g. 'total=(total/100.0)::numeric(12,2)'. Other columns are derived.")
     String revertUsing;
+
+    @Option(names = "--widen-sequences", description = "When the change widens a serial column to bigint, widen its"
+            + " sequence to bigint in the same swap (the blocking ALTER leaves it AS integer, stopping at"
+            + " 2,147,483,647).")
+    boolean widenSequences;
     @Option(names = "--capture", paramLabel = "trigger|logical", defaultValue = "trigger",
             converter = CaptureConverter.class,
             description = "How writes made during the migration are captured: trigger (default; triggers log keys"
@@ -71,6 +76,6 @@ final class ChangeOptions {
                     + " give one");
         }
         return options.withCapture(capture).withRewrite(rewrite ? Options.Rewrite.ALWAYS
-                : noRewrite ? Options.Rewrite.NEVER : Options.Rewrite.WHEN_NEEDED).withRevertUsing(revertUsing);
+                : noRewrite ? Options.Rewrite.NEVER : Options.Rewrite.WHEN_NEEDED).withRevertUsing(revertUsing).withWidenSequences(widenSequences);
     }
 }

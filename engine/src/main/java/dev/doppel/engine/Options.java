@@ -28,12 +28,14 @@ import java.util.function.Consumer;
  * @param minFreeBytes     a rewrite is refused when it would leave less free on a file system it writes to
  * @param capture          how writes made during the migration are captured: triggers, or logical decoding
  * @param throttle         limits on WAL rate, replica and slot lag, table load and a probe; the replay's own cap
+ * @param widenSequences   a serial column widened to bigint also gets its sequence widened to bigint in the swap
+ *                         (the blocking ALTER leaves it AS integer, still stopping at 2,147,483,647)
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
                       Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow, String revertUsing,
-                      long minFreeBytes, Capture capture, ThrottleSettings throttle) {
+                      long minFreeBytes, Capture capture, ThrottleSettings throttle, boolean widenSequences) {
 
     /** How the keys of rows written during the migration reach the change log. */
     public enum Capture {
@@ -56,7 +58,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
     public static Options defaults() {
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
-                Rewrite.WHEN_NEEDED, false, null, null, 1L << 30, Capture.TRIGGER, ThrottleSettings.none());
+                Rewrite.WHEN_NEEDED, false, null, null, 1L << 30, Capture.TRIGGER, ThrottleSettings.none(), false);
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -80,6 +82,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         long minFreeBytes;
         Capture capture;
         ThrottleSettings throttle;
+        boolean widenSequences;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -103,11 +106,12 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.minFreeBytes = minFreeBytes;
         f.capture = capture;
         f.throttle = throttle;
+        f.widenSequences = widenSequences;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
                 f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.revertUsing, f.minFreeBytes,
-                f.capture, f.throttle);
+                f.capture, f.throttle, f.widenSequences);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -160,6 +164,10 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withMinFreeBytes(long bytes) {
         return with(f -> f.minFreeBytes = bytes);
+    }
+
+    public Options withWidenSequences(boolean widen) {
+        return with(f -> f.widenSequences = widen);
     }
 
     public Options withCapture(Capture c) {

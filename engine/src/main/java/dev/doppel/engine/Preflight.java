@@ -27,6 +27,7 @@ import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.sql.SwapSql;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
 
@@ -113,6 +114,7 @@ final class Preflight {
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
+        narrowSequences(source, shadow, carried, warnings);
         if (options.capture() == Options.Capture.LOGICAL) {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
         }
@@ -260,6 +262,33 @@ final class Preflight {
             throw new DoppelException(Reason.VIEW_BREAKS, "doppel recreates these objects from their definitions at the"
                     + " swap, and they would no longer compile:\n  - " + String.join("\n  - ", broken)
                     + "\nChange or drop them first, or keep the columns they use");
+        }
+    }
+
+    /**
+     * A serial column the change widens to bigint keeps its sequence, which PostgreSQL leaves AS integer: the very
+     * cap the change is made to escape. Say so, or (when asked) that the swap widens it.
+     */
+    private void narrowSequences(TableInfo source, ShadowTable shadow, List<String> carried, List<String> warnings)
+            throws SQLException {
+        for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
+            String name = seq.schema() + "." + seq.name();
+            boolean widened = shadow.mapping().targets().stream()
+                    .anyMatch(t -> seq.column().equals(t.source()) && t.type().equals("bigint"));
+            List<String[]> narrow = session.query(SwapSql.narrowerSequence(),
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}, seq.qualified());
+            if (!widened || narrow.isEmpty()) {
+                continue;
+            }
+            if (options.widenSequences()) {
+                carried.add("sequence " + name + " of column " + seq.column() + ": widened from "
+                        + narrow.get(0)[0] + " to bigint in the swap (--widen-sequences)");
+            } else {
+                warnings.add("sequence " + name + " of column " + seq.column() + " stays AS "
+                        + narrow.get(0)[0] + ", as after the blocking ALTER: it still stops at "
+                        + String.format(java.util.Locale.ROOT, "%,d", Long.parseLong(narrow.get(0)[1]))
+                        + " although the column is now bigint; --widen-sequences widens it in the same swap");
+            }
         }
     }
 

@@ -65,9 +65,9 @@ public final class ShadowTableBuilder {
      */
     public String rebuilds(TableInfo source, AlterChange change) throws SQLException {
         long copy = copyDefinition(source);
-        String files = "SELECT 'index ' || c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c"
-                + " ON c.oid = x.indexrelid WHERE x.indrelid = ? UNION ALL SELECT 'the table', relfilenode::bigint"
-                + " FROM pg_class WHERE oid = ?";
+        String files = "SELECT 'the table', relfilenode::bigint FROM pg_class WHERE oid = ? UNION ALL"
+                + " SELECT 'index ' || c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c"
+                + " ON c.oid = x.indexrelid WHERE x.indrelid = ?";
         String validated = "SELECT oid::bigint, conname FROM pg_constraint WHERE conrelid = ? AND contype IN ('c', 'f')"
                 + " AND convalidated";
         Map<String, Long> before = new HashMap<>();

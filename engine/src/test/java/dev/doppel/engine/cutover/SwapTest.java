@@ -27,7 +27,7 @@ class SwapTest {
         try (ShadowFixture f = ShadowFixture.of(db, "orders", "ALTER COLUMN total TYPE bigint")) {
             f.copyAll();
             f.buildDeferred();
-            Swap swap = new Swap(f.source, f.shadow, f.sql, f.names.oldTableName(Instant.now()));
+            Swap swap = new Swap(f.source, f.shadow, f.sql, f.names.oldTableName(Instant.now()), false);
             List<String[]> toValidate = f.session.transaction(swap::run);
             assertEquals(List.of(), toValidate, "nothing references orders");
         }
