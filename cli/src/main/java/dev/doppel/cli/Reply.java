@@ -17,16 +17,30 @@ final class Reply {
         String run();
     }
 
+    /** What stdout shows, and the exit status when the work itself decides it (a fleet with failed targets). */
+    record Shown(String text, int exitCode) {
+    }
+
+    /** Work that decides its own exit status. */
+    @FunctionalInterface
+    interface Judged {
+        Shown run();
+    }
+
     private Reply() {
     }
 
     static int of(CommandSpec spec, boolean json, Work work) {
+        return judged(spec, json, () -> new Shown(work.run(), ExitCodes.OK));
+    }
+
+    static int judged(CommandSpec spec, boolean json, Judged work) {
         try {
-            String shown = work.run();
+            Shown shown = work.run();
             PrintWriter out = spec.commandLine().getOut();
-            out.print(shown);
+            out.print(shown.text());
             out.flush();
-            return ExitCodes.OK;
+            return shown.exitCode();
         } catch (DoppelException e) {
             return Failures.report(e, json, spec);
         }

@@ -61,7 +61,7 @@ public final class OnlineSchemaChange {
     /** Read-only: checks everything {@link #run()} would check and returns what it would do. */
     public Plan plan() {
         try (Session session = Session.open(dataSource, "plan")) {
-            return new Preflight(session, table, alter, options).plan();
+            return new Preflight(session, table, alter, options).plan(true);
         } catch (SQLException e) {
             throw new DoppelException(Reason.DATABASE_ERROR, "planning the change of " + table + " failed: "
                     + e.getMessage(), e);

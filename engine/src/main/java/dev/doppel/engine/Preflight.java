@@ -7,6 +7,7 @@ import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.DiskHeadroom;
+import dev.doppel.engine.catalog.DistributedTables;
 import dev.doppel.engine.catalog.Replication;
 import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
@@ -56,9 +57,14 @@ final class Preflight {
         this.options = options;
     }
 
-    Plan plan() throws SQLException {
+    /**
+     * @param timed whether to time a sample of the work for the plan's estimates; {@code run} does not show them, so
+     *              it skips the sample (on a 2M-row table it cost a second of preflight)
+     */
+    Plan plan(boolean timed) throws SQLException {
         AlterChange change = AlterParser.parse(alter);
         TableInfo source = new CatalogReader(session).read(tableName);
+        DistributedTables.refuse(session, source);
         change.tableName().ifPresent(named -> checkSameTable(named, source));
         ObjectNames names = new ObjectNames(source.oid());
         checkNoLeftovers(source, names);
@@ -77,7 +83,7 @@ final class Preflight {
             }
             if (rebuilds == null && options.rewrite() != Options.Rewrite.ALWAYS) {
                 boolean scans = !steps.validate().isEmpty() || !steps.indexes().isEmpty();
-                Sample sample = scans ? Sample.ofScan(session, source) : null;
+                Sample sample = scans && timed ? Sample.ofScan(session, source) : null;
                 ServerState server = server(source, false);
                 return new Plan(source, change, Plan.Strategy.IN_PLACE, "PostgreSQL makes this change without"
                         + " rewriting the table or scanning it under its lock: doppel runs it on the table itself,"
@@ -106,7 +112,8 @@ final class Preflight {
         ShadowTable shadow = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
-            sample[0] = dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings);
+            sample[0] = dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings,
+                    timed);
             inverse[0] = inverse(s, source, built, names, options);
             return built;
         });
@@ -192,12 +199,13 @@ final class Preflight {
     }
 
     /**
-     * Every statement the migration generates, run once so PostgreSQL checks them now: the copy, index builds and
-     * digest over a sample of the table's first rows, timed for the plan's estimates (returned; null if the sample
-     * failed, which is then a warning), the rest against the empty shadow.
+     * Every statement the migration generates, run once so PostgreSQL checks them now: when {@code timed}, the
+     * copy, index builds and digest over a sample of the table's first rows, timed for the plan's estimates
+     * (returned; null if the sample failed, which is then a warning); the rest, and otherwise all, against the empty
+     * shadow.
      */
     private static Sample dryRun(Session s, TableInfo source, ShadowTable shadow, MigrationSql sql, AlterChange change,
-                                 List<String> warnings) throws SQLException {
+                                 List<String> warnings, boolean timed) throws SQLException {
         Long[] none = new Long[0];
         s.execute(sql.createLog());
         s.execute(sql.createCaptureFunction());
@@ -213,11 +221,13 @@ final class Preflight {
         Sample sample = null;
         s.execute("SAVEPOINT sample");
         try {
-            sample = Sample.ofRewrite(s, sql, shadow.deferred());
+            sample = timed ? Sample.ofRewrite(s, sql, shadow.deferred()) : null;
         } catch (SQLException e) {
             s.execute("ROLLBACK TO SAVEPOINT sample");
             warnings.add("copying the first " + Sample.ROWS + " rows into the new shape failed, as the copy would: "
                     + e.getMessage());
+        }
+        if (sample == null) {
             for (DeferredObject d : shadow.deferred()) {
                 s.execute(d.create());
             }

@@ -30,6 +30,10 @@ public enum Reason {
     INVALID_REVERT_USING(Kind.REFUSED),
     DISK_SPACE(Kind.REFUSED),
     CAPTURE_UNAVAILABLE(Kind.REFUSED),
+    /** A Citus distributed, reference or local table, or a shard of one. */
+    DISTRIBUTED_TABLE(Kind.REFUSED),
+    /** A fleet's target list that cannot be read. */
+    INVALID_TARGETS(Kind.REFUSED),
     ALREADY_RUNNING(Kind.RUNNING),
     STOPPED(Kind.STOPPED),
     INTERRUPTED(Kind.STOPPED),

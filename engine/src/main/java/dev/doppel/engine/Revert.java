@@ -96,8 +96,8 @@ final class Revert {
                     .forEach(fk -> toValidate.add(new String[] {current.qualified(), fk.name()}));
             clock.enter(Phase.REVERT, "swapping back");
             BoundedCutover.Held held = new BoundedCutover(w.control, w.lockRetry, options.snapshotWait(),
-                    options.maxLockHeld()).run("revert of " + r.tableName(), current, "reverting",
-                    until -> drained[0] += resync.drain(until, DRAIN_PATIENCE), resync::applyAll, s -> {
+                    options.maxLockHeld()).run("revert of " + r.tableName(), current, r.oldTable(), "reverting",
+                    until -> drained[0] += resync.drain(until, DRAIN_PATIENCE), resync::applyAllBefore, s -> {
                         Swap.makeShadow(s, r.oldTable(), indexNames, names);
                         List<String[]> referencing = swap.run(s);
                         MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, referencing);

@@ -93,7 +93,7 @@ final class Rewrite {
         try (Workspace opened = Workspace.open(dataSource, options)) {
             w = opened;
             clock.enter(Phase.PREFLIGHT, "checking " + tableName);
-            Plan plan = new Preflight(w.control, tableName, alter, options).plan();
+            Plan plan = new Preflight(w.control, tableName, alter, options).plan(false);
             source = plan.source();
             names = new ObjectNames(source.oid());
             change = plan.change();
@@ -220,6 +220,7 @@ final class Rewrite {
         clock.enter(w.store, id, Phase.SHADOW, "building " + names.shadow());
         shadow = w.worker.transaction(s -> {
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
+            s.execute(MigrationSql.holdAutovacuum(names.shadow()));
             MigrationStore.saveShadow(s, id, built);
             return built;
         });
@@ -303,8 +304,9 @@ final class Rewrite {
         DependentObjects.refuseAppeared(w.control, source, id);
         drain(options.cutoverBacklog());
         BoundedCutover.Held held = new BoundedCutover(w.control, w.lockRetry, options.snapshotWait(),
-                options.maxLockHeld()).run("cut-over of " + source.display(), source, "migrating", this::drain,
-                s -> capture.catchUp(options.maxLockHeld()) ? resync.applyAll(s) : null, s -> {
+                options.maxLockHeld()).run("cut-over of " + source.display(), source, names.shadow(), "migrating",
+                this::drain, (s, deadline) -> capture.catchUp(Duration.ofNanos(deadline - System.nanoTime()))
+                        ? resync.applyAllBefore(s, deadline) : null, s -> {
                     Revert.endEarlier(s, id, source);
                     MigrationStore.recordSwap(s, id, swap.oldTable(), swap.run(s));
                     Revert.prepare(s, id, source, inverse, swap.oldTable());

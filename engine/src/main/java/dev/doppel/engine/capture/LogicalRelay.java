@@ -60,7 +60,14 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
         this.sql = sql;
         this.slot = slot;
         this.decoder = new PgOutputDecoder(sql.sourceKey());
-        this.thread = new Thread(this::run, "doppel relay " + slot);
+        // The relay logs on behalf of the migration that started it: same context (a fleet's target, say).
+        java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
+        this.thread = new Thread(() -> {
+            if (context != null) {
+                org.slf4j.MDC.setContextMap(context);
+            }
+            run();
+        }, "doppel relay " + slot);
         thread.setDaemon(true);
     }
 

@@ -13,11 +13,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * The one bounded swap that the cut-over and a revert share. It waits out older snapshots, drains the change log to
- * a handful of entries, then takes ACCESS EXCLUSIVE on the live table (after the tables referencing it) in short
- * attempts; under the lock it brings the log up to date, applies it, checks that the live table's definition is the
- * one planned, and runs the swap step — or gives the lock back and tries again rather than hold it past the cap.
- * Invariant: nothing is swapped unless every write committed before the lock is in the swapped-in table.
+ * The one bounded swap that the cut-over and a revert share. Before each attempt it waits out older snapshots and
+ * drains the change log to a handful of entries; then it locks the table to be swapped in (nothing but autovacuum
+ * uses it, and a wait there must not queue the application), the tables referencing the live table and the live
+ * table itself, each wait one short lock timeout. Under the lock it brings the log up to date and applies it within
+ * half the cap, checks that the live table's definition is the one planned, and runs the swap step; past the
+ * budget it gives the lock back and tries again rather than hold it longer. Invariant: nothing is swapped unless
+ * every write committed before the lock is in the swapped-in table.
  */
 public final class BoundedCutover {
 
@@ -31,10 +33,13 @@ public final class BoundedCutover {
         long until(long entries) throws SQLException;
     }
 
-    /** Under the lock: brings the log up to date and applies all of it; null gives the lock back. */
+    /**
+     * Under the lock: brings the log up to date and applies all of it before {@code deadline} ({@link
+     * System#nanoTime()}); null, when it cannot, gives the lock back.
+     */
     @FunctionalInterface
     public interface CatchUp {
-        Long apply(Session s) throws SQLException;
+        Long apply(Session s, long deadline) throws SQLException;
     }
 
     /** The swap itself, in the lock's transaction. */
@@ -60,22 +65,29 @@ public final class BoundedCutover {
     }
 
     /**
-     * @param what  the swap, as logs and errors name it ("cut-over of public.orders")
-     * @param live  the table being swapped out, as planned: its lock is taken and its definition checked
-     * @param doing what doppel was doing to it, for the error when its definition changed ("migrating")
+     * @param what     the swap, as logs and errors name it ("cut-over of public.orders")
+     * @param live     the table being swapped out, as planned: its lock is taken and its definition checked
+     * @param incoming the table being swapped in (quoted), locked first
+     * @param doing    what doppel was doing to the live table, for the error when its definition changed
      */
-    public Held run(String what, TableInfo live, String doing, Drain drain, CatchUp catchUp, Step swap)
-            throws SQLException {
-        new SnapshotWait(control).await(snapshotWait);
-        // The wait let changes queue up; what is left for the lock should be a handful, re-synced in milliseconds.
-        drain.until(LOCK_BACKLOG);
+    public Held run(String what, TableInfo live, String incoming, String doing, Drain drain, CatchUp catchUp,
+                    Step swap) throws SQLException {
+        long snapshotDeadline = System.nanoTime() + snapshotWait.toNanos();
+        LockRetry.Between prepare = () -> {
+            // Each attempt waits anew: a snapshot taken while an earlier attempt backed off is as old as any.
+            new SnapshotWait(control).await(Duration.ofNanos(Math.max(0, snapshotDeadline - System.nanoTime())));
+            drain.until(LOCK_BACKLOG);
+        };
+        prepare.run();
         long[] lockedAt = new long[1];
         long applied = lockRetry.run(what, s -> {
+            s.execute(CutoverSql.lock(incoming));
             s.execute(CutoverSql.lockInOrder(s, live));
             lockedAt[0] = System.nanoTime();
-            Long n = catchUp.apply(s);
+            Long n = catchUp.apply(s, lockedAt[0] + maxLockHeld.toNanos() / 2);
             if (n == null) {
-                log.info("{}: capture did not catch up within {} under the lock; giving it back", what, maxLockHeld);
+                log.info("{}: the log did not catch up within half of {} under the lock; giving it back", what,
+                        maxLockHeld);
                 return null;
             }
             long caughtUp = System.nanoTime();
@@ -94,7 +106,7 @@ public final class BoundedCutover {
                 return null;
             }
             return n;
-        }, () -> drain.until(LOCK_BACKLOG));
+        }, prepare);
         long heldMillis = (System.nanoTime() - lockedAt[0]) / 1_000_000;
         log.info("{} held ACCESS EXCLUSIVE on {} for {} ms", what, live.display(), heldMillis);
         return new Held(applied, heldMillis, lockRetry.lastAttempts());

@@ -83,6 +83,7 @@ public final class Swap {
         s.execute(SwapSql.setSchema(names.shadow(), source.schema()));
         s.execute(SwapSql.renameTable(schema + "." + quote(names.shadowName()), source.name()));
         renameGenerated(s, schema, newTable);
+        s.execute(SwapSql.restoreAutovacuum(newTable, source.reloptions()));
         restoreStatistics(s, newTable, statistics);
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {

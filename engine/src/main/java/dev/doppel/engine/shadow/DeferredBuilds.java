@@ -37,7 +37,7 @@ public final class DeferredBuilds {
         });
     }
 
-    /** Builds the deferred indexes and constraints not built yet. */
+    /** Builds the deferred indexes and constraints not built yet, then the shadow's statistics. */
     public void build(ShadowTable shadow) throws SQLException {
         worker.unbounded(s -> {
             for (DeferredObject d : shadow.deferred()) {
@@ -47,6 +47,7 @@ public final class DeferredBuilds {
                     create(s, d);
                 }
             }
+            s.execute(sql.analyzeShadow());
             return null;
         });
     }

@@ -12,6 +12,10 @@ public final class CutoverSql {
     private CutoverSql() {
     }
 
+    public static String lock(String relation) {
+        return "LOCK TABLE " + relation + " IN ACCESS EXCLUSIVE MODE";
+    }
+
     /**
      * LOCK of the tables referencing {@code live} first, in OID order, then {@code live}: their writers check keys
      * in it, so locking it first would leave them holding their own table while waiting on it.

@@ -1,5 +1,7 @@
 package dev.doppel.engine.sql;
 
+import java.util.List;
+
 import static dev.doppel.engine.sql.Identifiers.quote;
 
 /**
@@ -10,6 +12,13 @@ import static dev.doppel.engine.sql.Identifiers.quote;
 public final class SwapSql {
 
     private SwapSql() {
+    }
+
+    /** Gives {@code table} the autovacuum settings among {@code reloptions} back, or the defaults when none. */
+    public static String restoreAutovacuum(String table, List<String> reloptions) {
+        List<String> kept = reloptions.stream().filter(o -> o.startsWith("autovacuum_enabled=")).toList();
+        return "ALTER TABLE " + table + " RESET (autovacuum_enabled, toast.autovacuum_enabled)"
+                + (kept.isEmpty() ? "" : ", SET (" + String.join(", ", kept) + ")");
     }
 
     public static String renameTable(String qualified, String name) {

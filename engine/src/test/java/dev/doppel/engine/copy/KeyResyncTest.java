@@ -3,16 +3,19 @@ package dev.doppel.engine.copy;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.ShadowFixture;
 import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The re-sync alone, against a real server: logged keys in, the shadow equal to the transformed source out. */
 @PostgresTest
+@Tag("matrix")
 class KeyResyncTest {
 
     private static String sourceAsShadow(String table) {
@@ -77,6 +80,25 @@ class KeyResyncTest {
             assertThrows(IllegalStateException.class, () -> refusing.drain(0, Duration.ofSeconds(30)));
             assertEquals(1, db.count("SELECT count(*) FROM " + f.names.log()));
             assertEquals(20, db.count("SELECT count(*) FROM " + f.names.shadow()));
+        }
+    }
+
+    @Test
+    void underALockTheReSyncGivesUpAtItsDeadlineAndItsTransactionKeepsEveryEntry(TestDatabase db)
+            throws SQLException {
+        db.execute("CREATE TABLE acct4 (id int PRIMARY KEY, owner text, total int)",
+                "INSERT INTO acct4 SELECT g, 'o' || g, g FROM generate_series(1, 1000) g");
+        try (ShadowFixture f = ShadowFixture.of(db, "acct4", "ALTER COLUMN total TYPE bigint USING total * 100")) {
+            f.copyAll();
+            f.buildDeferred();
+            db.execute("UPDATE acct4 SET total = 0");
+            KeyResync resync = new KeyResync(f.session, f.sql, 5_000);
+            assertNull(f.session.transaction(s -> resync.applyAllBefore(s, System.nanoTime() - 1)));
+            assertEquals(1000, db.count("SELECT count(*) FROM " + f.names.log()));
+            Long applied = f.session.transaction(s -> resync.applyAllBefore(s, Long.MAX_VALUE));
+            assertEquals(1000L, applied);
+            assertEquals(db.rows(sourceAsShadow("acct4")), db.rows("SELECT id, owner, total FROM "
+                    + f.names.shadow() + " ORDER BY id"));
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.ShadowFixture;
 import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The generated statements run on a real server and do what their callers rely on. */
 @PostgresTest
+@Tag("matrix")
 class MigrationSqlTest {
 
     @Test

@@ -6,6 +6,7 @@ import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.ShadowFixture;
 import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The checksum alone: equal tables pass, a difference is named by key, keys still logged are left out. */
 @PostgresTest
+@Tag("matrix")
 class ChecksummerTest {
 
     private static VerifyResult verify(TestDatabase db, ShadowFixture f) throws SQLException {
