@@ -112,11 +112,13 @@ final class Preflight {
         ShadowTable shadow = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
-            sample[0] = dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings,
-                    timed);
+            dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings, false);
             inverse[0] = inverse(s, source, built, names, options);
             return built;
         });
+        if (timed) {
+            sample[0] = timedSample(source, change, names, warnings);
+        }
         checkColumnUsers(source, shadow);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
@@ -196,6 +198,36 @@ final class Preflight {
         Set<String> nullable = source.columns().stream().filter(c -> !c.notNull()).map(Column::name)
                 .collect(Collectors.toSet());
         return indexes == null ? null : steps.withIndexes(indexes, nullable);
+    }
+
+    /**
+     * The timed sample, in a transaction of its own that locks no other table: the shadow built above added the
+     * table's foreign keys, which lock the referenced tables (and the table itself for a self-reference) against
+     * writes until that transaction ends, so this one builds it without them. A change that adds a foreign key
+     * itself would lock its parent here too: it gets no timed sample.
+     */
+    private Sample timedSample(TableInfo source, AlterChange change, ObjectNames names, List<String> warnings)
+            throws SQLException {
+        boolean addsForeignKey = change.subcommands().stream().anyMatch(sub ->
+                sub.constraintType() == Subcommand.ConstraintType.FOREIGN_KEY
+                        || sub.text().toUpperCase(java.util.Locale.ROOT).matches("(?s).*\\bREFERENCES\\b.*"));
+        if (addsForeignKey) {
+            warnings.add("no timed sample, so no time estimates: the change adds a foreign key, and a sample would"
+                    + " hold its referenced table locked against writes while it runs");
+            return null;
+        }
+        try {
+            return session.rolledBack(s -> {
+                s.execute("SET LOCAL lock_timeout = '2s'");
+                ShadowTable built = new ShadowTableBuilder(s, names).withoutForeignKeys().build(source, change);
+                return dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings,
+                        true);
+            });
+        } catch (DoppelException e) {
+            // The change needs the foreign keys the sample's shadow leaves off (it drops or alters one).
+            warnings.add("no timed sample, so no time estimates: " + e.getMessage());
+            return null;
+        }
     }
 
     /**

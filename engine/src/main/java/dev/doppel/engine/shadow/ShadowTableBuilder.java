@@ -38,10 +38,24 @@ public final class ShadowTableBuilder {
 
     private final Session session;
     private final ObjectNames names;
+    private final boolean foreignKeys;
 
     public ShadowTableBuilder(Session session, ObjectNames names) {
+        this(session, names, true);
+    }
+
+    private ShadowTableBuilder(Session session, ObjectNames names, boolean foreignKeys) {
         this.session = session;
         this.names = names;
+        this.foreignKeys = foreignKeys;
+    }
+
+    /**
+     * A builder that leaves the source's foreign keys off the copy: adding one locks the referenced table (the
+     * source itself for a self-reference) until the transaction ends, which a plan's timed sample must not do.
+     */
+    public ShadowTableBuilder withoutForeignKeys() {
+        return new ShadowTableBuilder(session, names, false);
     }
 
     public ShadowTable build(TableInfo source, AlterChange change) throws SQLException {
@@ -124,7 +138,7 @@ public final class ShadowTableBuilder {
         }
         restoreIndexNames(new CatalogReader(session).read(shadowOid), source);
         for (ConstraintInfo fk : source.constraints()) {
-            if (fk.type() == 'f') {
+            if (foreignKeys && fk.type() == 'f') {
                 session.execute("ALTER TABLE " + names.shadow() + " ADD CONSTRAINT " + quote(fk.name()) + " "
                         + withoutNotValid(fk.definition()) + " NOT VALID");
             }
