@@ -44,6 +44,11 @@ final class ConnectionOptions {
     /** libpq's variables; a field so tests can give their own. */
     Map<String, String> env = System.getenv();
 
+    /** Whether any connection flag was given: commands that work offline by default connect only then. */
+    boolean given() {
+        return url != null || host != null || port != null || dbname != null || username != null;
+    }
+
     PGSimpleDataSource dataSource() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         if (url != null) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "doppel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Online schema changes for PostgreSQL: a shadow table kept in sync, copied in throttled "
                 + "keyset batches, verified, and swapped in under a short bounded lock.",
-        subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, ResumeCommand.class,
+        subcommands = {PlanCommand.class, RunCommand.class, LintCommand.class, ApplyCommand.class, StatusCommand.class, ResumeCommand.class,
                 AbortCommand.class, RevertCommand.class, CleanupCommand.class, DemoCommand.class, PauseCommand.class, UnpauseCommand.class,
                 ThrottleCommand.class, CutoverCommand.class, FleetCommand.class, AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
                 "  doppel plan --help     connection flags as in psql (-h -p -d -U) or --url",
                 "  doppel plan -d shop --table orders --alter 'ALTER COLUMN id TYPE bigint'",
                 "  doppel run  -d shop --table orders --alter 'ALTER COLUMN id TYPE bigint'",
+                "  doppel lint db/migration/*.sql      locks, rewrites and safer forms; offline",
+                "  doppel apply -d shop V7__orders.sql  run a migration file with each statement made online",
                 "  doppel status -d shop      every migration; resume or abort a stopped one",
                 "  doppel resume -d shop 42",
                 "  doppel abort  -d shop 42",
@@ -55,8 +57,8 @@ public final class DoppelCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "give a command: plan, run, status, pause, unpause, throttle, cutover, resume, abort, cleanup, fleet or"
-                + " demo");
+                "give a command: plan, run, lint, apply, status, pause, unpause, throttle, cutover, resume, abort,"
+                + " cleanup, fleet or demo");
     }
 
     public static void main(String[] args) {

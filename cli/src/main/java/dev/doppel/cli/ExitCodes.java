@@ -5,7 +5,9 @@ final class ExitCodes {
 
     static final int OK = 0;
     static final int FAILED = 1;
-    /** 2, a usage error, is picocli's own: it returns it for every option it cannot parse or we reject. */
+    // 2, a usage error, is picocli's own: it returns it for every option it cannot parse or we reject.
+    /** doppel lint: a finding at or above --fail-on. */
+    static final int FINDINGS = 7;
 
     static final String HEADING = "%nExit codes:%n";
     static final String OK_LINE = "0:success";
@@ -22,6 +24,9 @@ final class ExitCodes {
             + " table is as it was, with the application's writes";
     static final String STOPPED_LINE = "5:stopped, resumable: a lock not obtained, a lost connection, Ctrl-C or"
             + " SIGTERM; `doppel resume ID` goes on, `doppel abort ID` undoes (before the swap)";
+    static final String LINT_OK_LINE = "0:no finding at or above --fail-on";
+    static final String FINDINGS_LINE = "7:findings at or above --fail-on (a file that does not lex is an error"
+            + " finding, syntax-error)";
     static final String RUNNING_LINE = "6:another doppel process is working on this table or migration";
 
     private ExitCodes() {

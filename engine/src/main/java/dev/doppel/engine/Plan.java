@@ -49,6 +49,11 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
         REWRITE
     }
 
+    /** An estimate in words: "<1 s", "about 40 s", "about 12 min", or "unknown" for null. */
+    public static String describeEstimate(Long millis) {
+        return Schedule.describe(millis);
+    }
+
     /** How each new column is filled; null for a change made in place. */
     public ColumnMapping mapping() {
         return shadow == null ? null : shadow.mapping();

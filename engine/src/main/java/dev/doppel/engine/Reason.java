@@ -30,6 +30,15 @@ public enum Reason {
     INVALID_REVERT_USING(Kind.REFUSED),
     DISK_SPACE(Kind.REFUSED),
     CAPTURE_UNAVAILABLE(Kind.REFUSED),
+    /** A migration file does not lex; lint reports it as a syntax-error finding instead. */
+    UNPARSABLE_SQL(Kind.REFUSED),
+    FILE_UNREADABLE(Kind.REFUSED),
+    /** apply: a psql meta-command, a ROLLBACK or an unclosed BEGIN in the file. */
+    UNSUPPORTED_STATEMENT(Kind.REFUSED),
+    /** apply: a BEGIN ... COMMIT holds a statement made online, and splitting it was not allowed. */
+    TRANSACTION_SPLIT_NEEDED(Kind.REFUSED),
+    /** apply: statements recorded as applied differ from the file now. */
+    SCRIPT_CHANGED(Kind.REFUSED),
     /** A Citus distributed, reference or local table, or a shard of one. */
     DISTRIBUTED_TABLE(Kind.REFUSED),
     /** A fleet's target list that cannot be read. */
@@ -46,7 +55,9 @@ public enum Reason {
     CAPTURE_FAILED(Kind.FAILED),
     THROTTLE_CRITICAL(Kind.FAILED),
     LOCK_TIMEOUT(Kind.FAILED),
-    DATABASE_ERROR(Kind.FAILED);
+    DATABASE_ERROR(Kind.FAILED),
+    /** apply: a file's statement failed in PostgreSQL; the statements before it are applied and recorded. */
+    STATEMENT_FAILED(Kind.FAILED);
 
     /** How a command ended, as a script tells it apart: the exit status and the word the reports use. */
     public enum Kind {

@@ -23,15 +23,25 @@ public final class SqlTokenizer {
     private static final int MAX_IDENTIFIER_BYTES = 63;
 
     private final String sql;
+    private final boolean psql;
     private int pos;
 
-    private SqlTokenizer(String sql) {
+    private SqlTokenizer(String sql, boolean psql) {
         this.sql = sql;
+        this.psql = psql;
     }
 
     /** @throws DoppelException "unparsable_alter" for text PostgreSQL's lexer would reject */
     public static List<Token> tokenize(String sql) {
-        return new SqlTokenizer(sql).run();
+        return new SqlTokenizer(sql, false).run();
+    }
+
+    /**
+     * Tokens of a script as psql reads it: a backslash outside quotes starts a meta-command ({@code \connect},
+     * {@code \set}), one {@link Kind#META_COMMAND} token up to the end of its line, which the server never sees.
+     */
+    public static List<Token> tokenizeScript(String sql) {
+        return new SqlTokenizer(sql, true).run();
     }
 
     private List<Token> run() {
@@ -104,6 +114,13 @@ public final class SqlTokenizer {
             case ';' -> single(Kind.SEMICOLON);
             case '.' -> single(Kind.DOT);
             case ':' -> colon(start);
+            case '\\' -> {
+                if (!psql) {
+                    throw error("unexpected character '\\' at character " + (start + 1));
+                }
+                pos = endOfLine(start);
+                yield token(Kind.META_COMMAND, start, sql.substring(start, pos).strip());
+            }
             default -> {
                 if (OPERATOR_CHARS.indexOf(c) < 0) {
                     throw error("unexpected character '" + c + "' at character " + (start + 1));

@@ -29,7 +29,9 @@ public record Token(Kind kind, String text, String value, int start, int end) {
         SEMICOLON,
         DOT,
         /** A lone ':' as in array slices; '::' and ':=' are operators. */
-        COLON
+        COLON,
+        /** A psql meta-command such as {@code \set} up to the end of its line; only in scripts. */
+        META_COMMAND
     }
 
     /** True if this is the unquoted keyword {@code keyword} (given in lower case); a quoted name never is one. */

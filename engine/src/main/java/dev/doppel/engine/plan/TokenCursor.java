@@ -7,38 +7,38 @@ import dev.doppel.engine.plan.Token.Kind;
 import java.util.List;
 
 /** Reads a run of tokens front to back, matching keywords and names and reporting what it expected where. */
-final class TokenCursor {
+public final class TokenCursor {
 
     private final String sql;
     private final List<Token> tokens;
     private int index;
 
     /** @param tokens a non-empty run of tokens of {@code sql} whose brackets are balanced */
-    TokenCursor(String sql, List<Token> tokens) {
+    public TokenCursor(String sql, List<Token> tokens) {
         this.sql = sql;
         this.tokens = tokens;
     }
 
-    int index() {
+    public int index() {
         return index;
     }
 
-    boolean atEnd() {
+    public boolean atEnd() {
         return index >= tokens.size();
     }
 
     /** The token {@code ahead} places on (negative looks back), or null past either end. */
-    Token peek(int ahead) {
+    public Token peek(int ahead) {
         int i = index + ahead;
         return i >= 0 && i < tokens.size() ? tokens.get(i) : null;
     }
 
-    boolean at(Kind kind) {
+    public boolean at(Kind kind) {
         return !atEnd() && tokens.get(index).kind() == kind;
     }
 
     /** True if the next tokens are these keywords, in order. */
-    boolean at(String... keywords) {
+    public boolean at(String... keywords) {
         for (int i = 0; i < keywords.length; i++) {
             Token token = peek(i);
             if (token == null || !token.is(keywords[i])) {
@@ -49,7 +49,7 @@ final class TokenCursor {
     }
 
     /** Consumes the keywords if the next tokens are these, in order. */
-    boolean accept(String... keywords) {
+    public boolean accept(String... keywords) {
         if (!at(keywords)) {
             return false;
         }
@@ -57,7 +57,7 @@ final class TokenCursor {
         return true;
     }
 
-    boolean accept(Kind kind) {
+    public boolean accept(Kind kind) {
         if (!at(kind)) {
             return false;
         }
@@ -65,14 +65,14 @@ final class TokenCursor {
         return true;
     }
 
-    void expect(String keyword) {
+    public void expect(String keyword) {
         if (!accept(keyword)) {
             throw expected(keyword.toUpperCase());
         }
     }
 
     /** Consumes a column, constraint or table name: a quoted identifier, or an unquoted one that is no reserved word. */
-    String name(String what) {
+    public String name(String what) {
         Token token = peek(0);
         if (token == null || !(token.kind() == Kind.QUOTED_IDENTIFIER
                 || token.kind() == Kind.IDENTIFIER && !ReservedWords.contains(token))) {
@@ -83,7 +83,7 @@ final class TokenCursor {
     }
 
     /** Moves past one token, or past a whole parenthesized or bracketed group. */
-    void skip() {
+    public void skip() {
         int depth = 0;
         do {
             Kind kind = tokens.get(index++).kind();
@@ -96,7 +96,7 @@ final class TokenCursor {
     }
 
     /** True if the keywords appear in order outside any brackets between here and the end. */
-    boolean anywhereAhead(String... keywords) {
+    public boolean anywhereAhead(String... keywords) {
         int saved = index;
         try {
             while (!atEnd()) {
@@ -112,12 +112,12 @@ final class TokenCursor {
     }
 
     /** The source text of tokens [from, to), exactly as written. */
-    String text(int from, int to) {
+    public String text(int from, int to) {
         return sql.substring(tokens.get(from).start(), tokens.get(to - 1).end());
     }
 
     /** Consumes the rest of the tokens, which must not be empty, and returns their source text. */
-    String rest(String what) {
+    public String rest(String what) {
         if (atEnd()) {
             throw expected(what);
         }
@@ -126,13 +126,13 @@ final class TokenCursor {
         return text(from, index);
     }
 
-    void expectEnd() {
+    public void expectEnd() {
         if (!atEnd()) {
             throw expected("nothing more");
         }
     }
 
-    DoppelException expected(String what) {
+    public DoppelException expected(String what) {
         Token token = peek(0);
         int at = token == null ? tokens.get(tokens.size() - 1).end() : token.start();
         String found;
