@@ -46,6 +46,11 @@ final class ChangeOptions {
                     + " is kept at least as long. Not with --capture logical. Without it the old table is kept as a"
                     + " snapshot only (--keep-old), and nothing of doppel's stays on the table.")
     java.time.Duration revertWindow;
+
+    @Option(names = "--widen-sequences", description = "When the change widens a serial column to bigint, widen its"
+            + " sequence to bigint in the same swap (the blocking ALTER leaves it AS integer, stopping at"
+            + " 2,147,483,647).")
+    boolean widenSequences;
     @Option(names = "--capture", paramLabel = "trigger|logical", defaultValue = "trigger",
             converter = CaptureConverter.class,
             description = "How writes made during the migration are captured: trigger (default; triggers log keys"
@@ -91,7 +96,8 @@ final class ChangeOptions {
                     + " and --drop-old drops it; give one");
         }
         Options chosen = options.withCapture(capture).withRewrite(rewrite ? Options.Rewrite.ALWAYS
-                : noRewrite ? Options.Rewrite.NEVER : Options.Rewrite.WHEN_NEEDED).withRevertUsing(revertUsing);
+                : noRewrite ? Options.Rewrite.NEVER : Options.Rewrite.WHEN_NEEDED).withRevertUsing(revertUsing)
+                .withWidenSequences(widenSequences);
         return revertWindow == null ? chosen : chosen.withRevertWindow(revertWindow);
     }
 }

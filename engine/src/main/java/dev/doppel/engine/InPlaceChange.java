@@ -104,7 +104,7 @@ final class InPlaceChange {
         InPlaceSql sql = new InPlaceSql(source, new ObjectNames(r.tableOid()));
         dropAbandonedBuilds(control, sql, source);
         InPlaceSteps steps = InPlaceSteps.of(AlterParser.parse(r.change()));
-        List<String> added = new ArrayList<>(steps == null ? List.of() : steps.validate());
+        List<String> added = new ArrayList<>(steps == null ? List.of() : steps.added());
         added.addAll(control.query(sql.provingChecks(), rs -> rs.getString(1)));
         if (!added.isEmpty()) {
             lockRetry.run("removing what the stopped change added to " + source.display(), s -> {
@@ -157,7 +157,8 @@ final class InPlaceChange {
             undo();
             throw new DoppelException(Reason.VALIDATION_FAILED, "the rows of " + source.display() + " do not satisfy"
                     + " the change: " + e.getMessage() + ". The constraints doppel had added NOT VALID were removed"
-                    + " again; the table is as it was. Fix the rows, then run the change again", e);
+                    + " again and those the table had stay NOT VALID; the table is as it was. Fix the rows, then run"
+                    + " the change again", e);
         }
     }
 
@@ -201,9 +202,9 @@ final class InPlaceChange {
         for (ConcurrentIndex index : steps.indexes()) {
             w.worker.execute(sql.dropBuildIndex(index.buildName()));
         }
-        if (!steps.validate().isEmpty()) {
+        if (!steps.added().isEmpty()) {
             lockedStep("removing the constraints that did not validate",
-                    steps.validate().stream().map(sql::dropConstraintIfExists).toList(), false);
+                    steps.added().stream().map(sql::dropConstraintIfExists).toList(), false);
         }
     }
 

@@ -30,12 +30,15 @@ import java.util.function.Consumer;
  * @param minFreeBytes     a rewrite is refused when it would leave less free on a file system it writes to
  * @param capture          how writes made during the migration are captured: triggers, or logical decoding
  * @param throttle         limits on WAL rate, replica and slot lag, table load and a probe; the replay's own cap
+ * @param widenSequences   a serial column widened to bigint also gets its sequence widened to bigint in the swap
+ *                         (the blocking ALTER leaves it AS integer, still stopping at 2,147,483,647)
  */
 public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarget, int initialChunkRows,
                       int maxChunkRows, long maxRowsPerSecond, long cutoverBacklog, Duration maxLockHeld,
                       Duration snapshotWait, Duration keepOld, boolean verify, String maintenanceWorkMem,
                       Rewrite rewrite, boolean postponeCutover, CutoverWindow cutoverWindow, String revertUsing,
-                      long minFreeBytes, Capture capture, ThrottleSettings throttle, Duration revertWindow) {
+                      long minFreeBytes, Capture capture, ThrottleSettings throttle, Duration revertWindow,
+                      boolean widenSequences) {
 
     /** How the keys of rows written during the migration reach the change log. */
     public enum Capture {
@@ -59,7 +62,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         return new Options(Duration.ofMillis(100), 60, Duration.ofMillis(300), 5_000, 500_000, 0, 500,
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofHours(24), true, "256MB",
                 Rewrite.WHEN_NEEDED, false, null, null, 1L << 30, Capture.TRIGGER, ThrottleSettings.none(),
-                Duration.ZERO);
+                Duration.ZERO, false);
     }
 
     /** The fields, mutable, for the withers below: each changes one thing and keeps the rest. */
@@ -84,6 +87,7 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         Capture capture;
         ThrottleSettings throttle;
         Duration revertWindow;
+        boolean widenSequences;
     }
 
     private Options with(Consumer<Fields> change) {
@@ -108,11 +112,12 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
         f.capture = capture;
         f.throttle = throttle;
         f.revertWindow = revertWindow;
+        f.widenSequences = widenSequences;
         change.accept(f);
         return new Options(f.lockTimeout, f.lockAttempts, f.chunkTarget, f.initialChunkRows, f.maxChunkRows,
                 f.maxRowsPerSecond, f.cutoverBacklog, f.maxLockHeld, f.snapshotWait, f.keepOld, f.verify,
                 f.maintenanceWorkMem, f.rewrite, f.postponeCutover, f.cutoverWindow, f.revertUsing, f.minFreeBytes,
-                f.capture, f.throttle, f.revertWindow);
+                f.capture, f.throttle, f.revertWindow, f.widenSequences);
     }
 
     public Options withLockTimeout(Duration d) {
@@ -173,6 +178,10 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withMinFreeBytes(long bytes) {
         return with(f -> f.minFreeBytes = bytes);
+    }
+
+    public Options withWidenSequences(boolean widen) {
+        return with(f -> f.widenSequences = widen);
     }
 
     public Options withCapture(Capture c) {

@@ -29,6 +29,7 @@ import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.sql.SwapSql;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
 
@@ -114,15 +115,18 @@ final class Preflight {
         ShadowTable shadow = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
-            sample[0] = dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings,
-                    timed);
+            dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings, false);
             inverse[0] = inverse(s, source, built, names, options);
             return built;
         });
+        if (timed) {
+            sample[0] = timedSample(source, change, names, warnings);
+        }
         checkColumnUsers(source, shadow);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
+        narrowSequences(source, shadow, carried, warnings);
         if (options.capture() == Options.Capture.LOGICAL) {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
         }
@@ -174,9 +178,10 @@ final class Preflight {
     }
 
     /**
-     * What PostgreSQL would rebuild to make the change in place ("the table", "index x"), or null when it can make
-     * it in the catalog alone. Only subcommands that never scan the table under their lock can qualify; the rest
-     * are asked of PostgreSQL on an empty copy.
+     * What PostgreSQL would do to the rows under its lock to make the change in place ("rewrite the table", "build
+     * index x", "scan the table to validate constraint y"), or null when it can make it in the catalog alone. Only
+     * subcommands that never scan the table under their lock can qualify; the rest are asked of PostgreSQL on an
+     * empty copy.
      */
     private String rebuilds(TableInfo source, AlterChange change, InPlaceSteps steps, ObjectNames names)
             throws SQLException {
@@ -192,7 +197,7 @@ final class Preflight {
             s.execute("SET LOCAL lock_timeout = '2s'");
             return new ShadowTableBuilder(s, names).rebuilds(source, steps.locked());
         });
-        return rebuilt == null ? null : "rewrite " + rebuilt;
+        return rebuilt;
     }
 
     /** The steps with each UNIQUE / PRIMARY KEY resolved into an index to build concurrently, or null if one can't be. */
@@ -205,6 +210,36 @@ final class Preflight {
         Set<String> nullable = source.columns().stream().filter(c -> !c.notNull()).map(Column::name)
                 .collect(Collectors.toSet());
         return indexes == null ? null : steps.withIndexes(indexes, nullable);
+    }
+
+    /**
+     * The timed sample, in a transaction of its own that locks no other table: the shadow built above added the
+     * table's foreign keys, which lock the referenced tables (and the table itself for a self-reference) against
+     * writes until that transaction ends, so this one builds it without them. A change that adds a foreign key
+     * itself would lock its parent here too: it gets no timed sample.
+     */
+    private Sample timedSample(TableInfo source, AlterChange change, ObjectNames names, List<String> warnings)
+            throws SQLException {
+        boolean addsForeignKey = change.subcommands().stream().anyMatch(sub ->
+                sub.constraintType() == Subcommand.ConstraintType.FOREIGN_KEY
+                        || sub.text().toUpperCase(java.util.Locale.ROOT).matches("(?s).*\\bREFERENCES\\b.*"));
+        if (addsForeignKey) {
+            warnings.add("no timed sample, so no time estimates: the change adds a foreign key, and a sample would"
+                    + " hold its referenced table locked against writes while it runs");
+            return null;
+        }
+        try {
+            return session.rolledBack(s -> {
+                s.execute("SET LOCAL lock_timeout = '2s'");
+                ShadowTable built = new ShadowTableBuilder(s, names).withoutForeignKeys().build(source, change);
+                return dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings,
+                        true);
+            });
+        } catch (DoppelException e) {
+            // The change needs the foreign keys the sample's shadow leaves off (it drops or alters one).
+            warnings.add("no timed sample, so no time estimates: " + e.getMessage());
+            return null;
+        }
     }
 
     /**
@@ -301,6 +336,33 @@ final class Preflight {
                     + " owner too)" : "") + ", so it cannot read every row, and doppel must copy every row. Run doppel"
                     + " as a role that bypasses them: a superuser, or one given BYPASSRLS (ALTER ROLE "
                     + Identifiers.quote(role) + " BYPASSRLS)");
+        }
+    }
+
+    /**
+     * A serial column the change widens to bigint keeps its sequence, which PostgreSQL leaves AS integer: the very
+     * cap the change is made to escape. Say so, or (when asked) that the swap widens it.
+     */
+    private void narrowSequences(TableInfo source, ShadowTable shadow, List<String> carried, List<String> warnings)
+            throws SQLException {
+        for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
+            String name = seq.schema() + "." + seq.name();
+            boolean widened = shadow.mapping().targets().stream()
+                    .anyMatch(t -> seq.column().equals(t.source()) && t.type().equals("bigint"));
+            List<String[]> narrow = session.query(SwapSql.narrowerSequence(),
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}, seq.qualified());
+            if (!widened || narrow.isEmpty()) {
+                continue;
+            }
+            if (options.widenSequences()) {
+                carried.add("sequence " + name + " of column " + seq.column() + ": widened from "
+                        + narrow.get(0)[0] + " to bigint in the swap (--widen-sequences)");
+            } else {
+                warnings.add("sequence " + name + " of column " + seq.column() + " stays AS "
+                        + narrow.get(0)[0] + ", as after the blocking ALTER: it still stops at "
+                        + String.format(java.util.Locale.ROOT, "%,d", Long.parseLong(narrow.get(0)[1]))
+                        + " although the column is now bigint; --widen-sequences widens it in the same swap");
+            }
         }
     }
 

@@ -88,7 +88,7 @@ final class Revert {
             long[] drained = {resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE)};
             List<ForeignKey> foreignKeys = w.store.oldForeignKeys(r.id());
             Swap swap = new Swap(current, new ShadowTable(inverse.mapping(), List.of(), foreignKeys), back,
-                    names.oldTableName(Instant.now()));
+                    names.oldTableName(Instant.now()), false);
             List<String[]> indexNames = w.store.oldIndexNames(r.id());
             Instant dropAfter = Instant.now().plus(options.keepOld());
             List<String[]> toValidate = new ArrayList<>();

@@ -288,7 +288,7 @@ final class Rewrite {
         if (inverse == null) {
             inverse = w.control.rolledBack(s -> Preflight.inverse(s, source, shadow, names, options));
         }
-        Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()));
+        Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences());
         drain(options.cutoverBacklog());
         CutoverHold hold = new CutoverHold(new OperatorRequests(w.worker, id), options.cutoverWindow());
         if (hold.held()) {

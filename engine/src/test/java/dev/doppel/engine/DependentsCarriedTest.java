@@ -228,7 +228,7 @@ class DependentsCarriedTest {
                 .alter("ALTER COLUMN v TYPE bigint").build().plan();
         assertEquals(List.of("foreign key listed_child_l_fkey on listed_child: re-created inside the swap NOT VALID,"
                         + " validated after", "trigger listed_trigger: re-created with its enabled state (O)",
-                "view listed_view: recreated from its definition with its options, owner, grants and comments"),
+                "view listed_view: recreated from its definition with its options, owner, grants, comments and column defaults"),
                 plan.carried());
         assertTrue(plan.toText().contains("carried      view listed_view"), plan.toText());
     }

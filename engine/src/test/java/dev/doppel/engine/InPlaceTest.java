@@ -95,6 +95,31 @@ class InPlaceTest {
     }
 
     @Test
+    void validateConstraintScansInPlaceWhileWritersGoOnAndAFailureKeepsTheConstraint(TestDatabase db) {
+        db.execute("CREATE TABLE to_validate (id int PRIMARY KEY, amount int)",
+                "INSERT INTO to_validate SELECT g, g FROM generate_series(1, 2000) g",
+                "ALTER TABLE to_validate ADD CONSTRAINT amount_positive CHECK (amount > 0) NOT VALID",
+                "ALTER TABLE to_validate ADD CONSTRAINT amount_small CHECK (amount < 1000) NOT VALID");
+        String filenode = db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = 'to_validate'::regclass");
+        Plan plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("to_validate")
+                .alter("VALIDATE CONSTRAINT amount_positive").build().plan();
+        assertEquals(Plan.Strategy.IN_PLACE, plan.strategy(), plan.why());
+        assertTrue(plan.toText().contains("SHARE UPDATE EXCLUSIVE; writers go on"), plan.toText());
+        assertTrue(!plan.toText().contains("ACCESS EXCLUSIVE"), plan.toText());
+        Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("to_validate")
+                .alter("VALIDATE CONSTRAINT amount_positive").build().run();
+        assertEquals(Plan.Strategy.IN_PLACE, r.strategy());
+        assertEquals(filenode, db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = 'to_validate'::regclass"));
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("to_validate").alter("VALIDATE CONSTRAINT amount_small").build().run());
+        assertEquals(Reason.VALIDATION_FAILED, e.reason());
+        // The user's constraint is theirs: a failed VALIDATE leaves it NOT VALID, as the blocking one would.
+        assertEquals("amount_positive true, amount_small false", db.scalar("SELECT string_agg(conname || ' '"
+                + " || convalidated, ', ' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'to_validate'::regclass"
+                + " AND contype = 'c'"));
+    }
+
+    @Test
     void aFailedValidationLeavesTheTableAsItWas(TestDatabase db) {
         db.execute("CREATE TABLE unfit (id int PRIMARY KEY, amount int, note text)",
                 "INSERT INTO unfit SELECT g, g - 10, CASE WHEN g = 7 THEN NULL ELSE 'n' END FROM generate_series(1, 500) g");

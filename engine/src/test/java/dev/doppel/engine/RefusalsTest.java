@@ -101,6 +101,7 @@ class RefusalsTest {
         try {
             DoppelException publication = refused(db, "published", "ALTER COLUMN id TYPE bigint");
             assertTrue(publication.getMessage().contains("pub_all is FOR ALL TABLES"), publication.getMessage());
+            assertTrue(publication.getMessage().contains("replicate no table of pub_all"), publication.getMessage());
         } finally {
             db.execute("DROP PUBLICATION pub_all");
         }

@@ -69,6 +69,27 @@ class RevertTest {
     }
 
     @Test
+    void sameNamedIdentityTablesInTwoSchemasMigrateAndRevertWithTheirSequencesNamedAsBefore(TestDatabase db) {
+        for (String schema : List.of("tenant_a", "tenant_b")) {
+            db.execute("CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".accounts (id int GENERATED ALWAYS AS"
+                    + " IDENTITY PRIMARY KEY, name text)", "INSERT INTO " + schema + ".accounts (name)"
+                    + " SELECT 'n' || g FROM generate_series(1, 20) g");
+        }
+        Result a = change(db, "tenant_a.accounts", "ALTER COLUMN id TYPE bigint", Options.defaults()).run();
+        change(db, "tenant_b.accounts", "ALTER COLUMN id TYPE bigint", Options.defaults()).run();
+        Result back = Migrations.on(db.dataSource()).revert(a.migrationId());
+        assertEquals(Outcome.REVERTED, back.outcome());
+        for (String schema : List.of("tenant_a", "tenant_b")) {
+            // Reverted, tenant_a's sequence is its own again; tenant_b's was widened with its key.
+            assertEquals(schema + ".accounts_id_seq " + (schema.equals("tenant_a") ? "integer 2147483647"
+                    : "bigint 9223372036854775807") + " 20", db.scalar("SELECT pg_get_serial_sequence('" + schema
+                    + ".accounts', 'id') || ' ' || data_type || ' ' || max_value || ' ' || last_value"
+                    + " FROM pg_sequences WHERE schemaname = '" + schema + "'"));
+            db.execute("INSERT INTO " + schema + ".accounts (name) VALUES ('x')");
+        }
+    }
+
+    @Test
     void revertWhileWritersKeepWritingGivesBackTheOldTableRowForRow(TestDatabase db) throws Exception {
         TableShape shape = new TableShape(List.of(TableShape.KeyPart.INT),
                 List.of(TableShape.ColumnKind.INT, TableShape.ColumnKind.TEXT, TableShape.ColumnKind.NUMERIC));

@@ -50,6 +50,10 @@ class StrategyTableTest {
             ADD UNIQUE (v)                                             | concurrent  | concurrent
             ADD CONSTRAINT v_unique UNIQUE (v, n) DEFERRABLE           | concurrent  | concurrent
             ADD EXCLUDE USING btree (v WITH =)                         | rewrite     | rewrite
+            ADD COLUMN x int UNIQUE                                    | rewrite     | rewrite
+            ADD COLUMN x int CHECK (x > 0)                             | rewrite     | rewrite
+            ADD COLUMN x int DEFAULT 1 REFERENCES st_parent            | rewrite     | rewrite
+            VALIDATE CONSTRAINT n_small                                | validated   | validated
             ADD COLUMN x int, ADD CONSTRAINT positive CHECK (n > 0)    | rewrite     | rewrite
             REPACK                                                     | rewrite     | rewrite
             """)
@@ -58,7 +62,9 @@ class StrategyTableTest {
         String expected = pg18 ? from18 : upTo17;
         String table = "st_" + Math.abs(change.hashCode());
         db.execute("CREATE TABLE IF NOT EXISTS st_parent (id int PRIMARY KEY)", String.format(TABLE, table),
-                "INSERT INTO " + table + " SELECT g, g, 'v' || g, g, 'n', now() FROM generate_series(1, 100) g");
+                "INSERT INTO " + table + " SELECT g, g, 'v' || g, g, 'n', now() FROM generate_series(1, 100) g",
+                "INSERT INTO st_parent VALUES (1) ON CONFLICT DO NOTHING",
+                "ALTER TABLE " + table + " ADD CONSTRAINT n_small CHECK (n < 1000) NOT VALID");
         if (expected.equals("-")) {
             DoppelException e = org.junit.jupiter.api.Assertions.assertThrows(DoppelException.class,
                     () -> plan(db, table, change));

@@ -82,8 +82,13 @@ public final class DependentObjects {
         }
         for (String pub : s.query("SELECT pubname FROM pg_publication WHERE puballtables ORDER BY 1",
                 rs -> rs.getString(1))) {
-            out.add("publication " + pub + " is FOR ALL TABLES: it would publish doppel's working tables too, and its"
-                    + " subscribers lack them; migrate while it is limited to named tables");
+            out.add("publication " + pub + " is FOR ALL TABLES: it would publish doppel's working tables too (the"
+                    + " copy into doppel.shadow_" + t.oid() + " and the change log doppel.log_" + t.oid() + "), which"
+                    + " its subscribers do not have, so each subscriber's apply worker would stop with \"logical"
+                    + " replication target relation ... does not exist\" and replicate no table of " + pub + " until"
+                    + " those tables exist there; PostgreSQL cannot leave a table out of such a publication (and"
+                    + " unlogged working tables would make the swap rewrite the table under its lock), so migrate"
+                    + " while " + pub + " names its tables (FOR TABLE, or FOR TABLES IN SCHEMA without doppel's)");
         }
         for (String rule : s.query("SELECT rulename FROM pg_rules WHERE schemaname = ? AND tablename = ?",
                 rs -> rs.getString(1), t.schema(), t.name())) {

@@ -10,14 +10,19 @@ import java.util.List;
 /**
  * Views on the table, and views on those views. PostgreSQL binds a view to the table's OID, so the swap drops
  * them and recreates each from its definition, which names the table and resolves to the new one: with its
- * options (security_barrier, security_invoker, check_option), owner, grants and comments, in dependency order.
+ * options (security_barrier, security_invoker, check_option), owner, grants, comments and column defaults, in dependency order.
  */
 public final class DependentViews {
 
     /** One view, as the catalog describes it before the swap. */
     record View(String name, String definition, List<String> options, String owner, List<String> grants,
-                String comment, List<String[]> columnComments) {
+                String comment, List<String[]> columnComments, List<String[]> columnDefaults) {
     }
+
+    /** Column defaults a view was given (ALTER VIEW ... SET DEFAULT), for inserts through it. */
+    private static final String DEFAULTS = "SELECT quote_ident(a.attname), pg_get_expr(d.adbin, d.adrelid)"
+            + " FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum"
+            + " WHERE d.adrelid = ? ORDER BY a.attnum";
 
     private final List<View> views;
 
@@ -46,7 +51,8 @@ public final class DependentViews {
                     Session.strings(rs.getArray(3)), rs.getString(4), Session.strings(rs.getArray(6)), rs.getString(5),
                     s.query("SELECT quote_ident(attname), col_description(attrelid, attnum) FROM pg_attribute"
                             + " WHERE attrelid = ? AND attnum > 0 AND col_description(attrelid, attnum) IS NOT NULL"
-                            + " ORDER BY attnum", r -> new String[] {r.getString(1), r.getString(2)}, view)), view));
+                            + " ORDER BY attnum", r -> new String[] {r.getString(1), r.getString(2)}, view),
+                    s.query(DEFAULTS, r -> new String[] {r.getString(1), r.getString(2)}, view)), view));
         }
         return new DependentViews(views);
     }
@@ -54,7 +60,7 @@ public final class DependentViews {
     /** One line per view the swap will recreate. */
     public List<String> describe() {
         return views.stream().map(v -> "view " + v.name() + ": recreated from its definition with its options, owner,"
-                + " grants and comments").toList();
+                + " grants, comments and column defaults").toList();
     }
 
     /** Before the renames: the views still read the old table; drop them, dependents first. */
@@ -79,6 +85,9 @@ public final class DependentViews {
             }
             for (String[] column : v.columnComments()) {
                 s.execute("COMMENT ON COLUMN " + v.name() + "." + column[0] + " IS " + Identifiers.literal(column[1]));
+            }
+            for (String[] column : v.columnDefaults()) {
+                s.execute("ALTER VIEW " + v.name() + " ALTER COLUMN " + column[0] + " SET DEFAULT " + column[1]);
             }
         }
     }

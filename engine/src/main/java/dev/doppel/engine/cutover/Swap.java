@@ -29,12 +29,15 @@ public final class Swap {
     private final ShadowTable shadow;
     private final MigrationSql sql;
     private final String oldName;
+    private final boolean widenSequences;
 
-    public Swap(TableInfo source, ShadowTable shadow, MigrationSql sql, String oldName) {
+    /** {@code widenSequences}: a serial column the change widens to bigint gets its sequence widened too. */
+    public Swap(TableInfo source, ShadowTable shadow, MigrationSql sql, String oldName, boolean widenSequences) {
         this.source = source;
         this.shadow = shadow;
         this.sql = sql;
         this.oldName = oldName;
+        this.widenSequences = widenSequences;
     }
 
     public String oldTable() {
@@ -102,6 +105,9 @@ public final class Swap {
             Optional<ColumnMapping.Target> column = target(mapping, seq.column());
             if (column.isPresent()) {
                 s.execute(SwapSql.sequenceOwnedBy(seq.qualified(), newTable + "." + quote(column.get().name())));
+                if (widenSequences && column.get().type().equals("bigint")) {
+                    s.execute(SwapSql.widenSequence(seq.qualified()));
+                }
             }
         }
         continueIdentities(s, newTable);

@@ -16,12 +16,14 @@ import static dev.doppel.engine.sql.Identifiers.quote;
  *
  * @param locked   the ALTER made under the short lock first, or null when there is none
  * @param validate constraints to VALIDATE afterwards, under SHARE UPDATE EXCLUSIVE (writers go on)
+ * @param existing those of {@code validate} the table had already (VALIDATE CONSTRAINT): a failed validation leaves
+ *                 them NOT VALID, as the blocking VALIDATE would, where the ones doppel added are removed
  * @param notNull  columns to SET NOT NULL at the end, each proven by the check named {@link #notNullCheck}
  * @param uniques  the UNIQUE and PRIMARY KEY subcommands, resolved into {@code indexes} against the catalog
  * @param indexes  the indexes built concurrently and attached at the end; empty until {@link #withIndexes}
  */
-public record InPlaceSteps(AlterChange locked, List<String> validate, List<String> notNull, List<Subcommand> uniques,
-                           List<ConcurrentIndex> indexes) {
+public record InPlaceSteps(AlterChange locked, List<String> validate, List<String> existing, List<String> notNull,
+                           List<Subcommand> uniques, List<ConcurrentIndex> indexes) {
 
     /** Subcommands that change only the catalog unless PostgreSQL finds it must rewrite (which it is asked). */
     private static final Set<Subcommand.Kind> CATALOG = EnumSet.of(Subcommand.Kind.ADD_COLUMN,
@@ -36,6 +38,7 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
     public static InPlaceSteps of(AlterChange change) {
         List<String> locked = new ArrayList<>();
         List<String> validate = new ArrayList<>();
+        List<String> existing = new ArrayList<>();
         List<String> notNull = new ArrayList<>();
         List<Subcommand> uniques = new ArrayList<>();
         for (Subcommand sub : change.subcommands()) {
@@ -50,6 +53,9 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
                 validate.add(sub.constraint());
             } else if (sub.kind() == Subcommand.Kind.SET_NOT_NULL) {
                 proveNotNull(sub.column(), locked, validate, notNull);
+            } else if (sub.kind() == Subcommand.Kind.VALIDATE_CONSTRAINT) {
+                validate.add(sub.constraint());
+                existing.add(sub.constraint());
             } else {
                 return null;
             }
@@ -59,7 +65,7 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
         boolean mixed = (!validate.isEmpty() || !uniques.isEmpty())
                 && change.subcommands().stream().anyMatch(sub -> CATALOG.contains(sub.kind()));
         return mixed ? null : new InPlaceSteps(locked.isEmpty() ? null : AlterParser.parse(String.join(", ", locked)),
-                validate, notNull, uniques, List.of());
+                validate, existing, notNull, uniques, List.of());
     }
 
     /**
@@ -74,7 +80,7 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
                 .filter(c -> nullable.contains(c) && !proving.contains(c))
                 .forEach(c -> proveNotNull(c, locking, validating, proving));
         return new InPlaceSteps(locking.isEmpty() ? null : AlterParser.parse(String.join(", ", locking)), validating,
-                proving, uniques, List.copyOf(resolved));
+                existing, proving, uniques, List.copyOf(resolved));
     }
 
     /** The statements of the last, short-locked step: SET NOT NULL where proven, then the constraints attached. */
@@ -105,6 +111,11 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
                 || sub.constraintType() == Subcommand.ConstraintType.FOREIGN_KEY);
     }
 
+    /** The constraints doppel adds NOT VALID to validate, which it removes again when a validation fails. */
+    public List<String> added() {
+        return validate.stream().filter(c -> !existing.contains(c)).toList();
+    }
+
     /** How {@code sub} is made in place, for the plan. */
     public static String route(Subcommand sub) {
         if (uniqueOrPrimaryKey(sub)) {
@@ -112,6 +123,9 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
         }
         if (checkOrForeignKey(sub) && !sub.notValid()) {
             return "added NOT VALID under a short lock, then validated while writers go on";
+        }
+        if (sub.kind() == Subcommand.Kind.VALIDATE_CONSTRAINT) {
+            return "validated on the table under SHARE UPDATE EXCLUSIVE while writers go on, no rewrite";
         }
         if (sub.kind() == Subcommand.Kind.SET_NOT_NULL) {
             return "proven by a validated CHECK, then SET NOT NULL under a short lock without a scan";

@@ -38,46 +38,73 @@ public final class ShadowTableBuilder {
 
     private final Session session;
     private final ObjectNames names;
+    private final boolean foreignKeys;
 
     public ShadowTableBuilder(Session session, ObjectNames names) {
+        this(session, names, true);
+    }
+
+    private ShadowTableBuilder(Session session, ObjectNames names, boolean foreignKeys) {
         this.session = session;
         this.names = names;
+        this.foreignKeys = foreignKeys;
+    }
+
+    /**
+     * A builder that leaves the source's foreign keys off the copy: adding one locks the referenced table (the
+     * source itself for a self-reference) until the transaction ends, which a plan's timed sample must not do.
+     */
+    public ShadowTableBuilder withoutForeignKeys() {
+        return new ShadowTableBuilder(session, names, false);
     }
 
     public ShadowTable build(TableInfo source, AlterChange change) throws SQLException {
         long shadowOid = copyDefinition(source);
+        Map<String, String> existingRows = ExistingRowFill.of(session, names.shadow(), change);
         applyChange(source, change);
         CatalogReader catalog = new CatalogReader(session);
         TableInfo target = catalog.read(shadowOid);
-        ColumnMapping mapping = map(source, target, change);
+        ColumnMapping mapping = map(source, target, change, existingRows);
         List<DeferredObject> deferred = deferIndexes(target, source, mapping.targetKey());
         List<ForeignKey> foreignKeys = deferForeignKeys(target, source);
         return new ShadowTable(mapping, deferred, foreignKeys);
     }
 
     /**
-     * Whether PostgreSQL would rewrite the table, or rebuild one of its indexes, to make this change: asked of
-     * PostgreSQL itself by applying the change to an empty copy and comparing the copy's relfilenodes. Run it in a
-     * transaction the caller rolls back. Returns what would be rebuilt, or null when nothing would.
+     * What PostgreSQL would do to the rows under its lock to make this change, asked of PostgreSQL itself by applying
+     * it to an empty copy: rewrite the table or an index (the relfilenode changes), build an index (a new one
+     * appears, as for ADD COLUMN ... UNIQUE), or scan the table to validate a constraint (a CHECK or foreign key
+     * appears validated, as for ADD COLUMN ... CHECK or a type change that re-checks one). Run it in a transaction the
+     * caller rolls back. Returns those works ("rewrite the table", "build index t_x_key"), or null for none.
      */
     public String rebuilds(TableInfo source, AlterChange change) throws SQLException {
         long copy = copyDefinition(source);
         String files = "SELECT 'the table', relfilenode::bigint FROM pg_class WHERE oid = ? UNION ALL"
                 + " SELECT 'index ' || c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c"
                 + " ON c.oid = x.indexrelid WHERE x.indrelid = ?";
+        String validated = "SELECT oid::bigint, conname FROM pg_constraint WHERE conrelid = ? AND contype IN ('c', 'f')"
+                + " AND convalidated";
         Map<String, Long> before = new HashMap<>();
         for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy)) {
             before.put((String) f[0], (Long) f[1]);
         }
+        Set<Long> checked = new HashSet<>(session.query(validated, rs -> rs.getLong(1), copy));
         applyChange(source, change);
-        List<String> rebuilt = new ArrayList<>();
+        List<String> works = new ArrayList<>();
         for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy)) {
             Long was = before.get((String) f[0]);
-            if (was != null && !was.equals(f[1])) {
-                rebuilt.add((String) f[0]);
+            if (was == null) {
+                works.add("build " + f[0]);
+            } else if (!was.equals(f[1])) {
+                works.add("rewrite " + f[0]);
             }
         }
-        return rebuilt.isEmpty() ? null : String.join(", ", rebuilt);
+        for (Object[] c : session.query(validated, rs -> new Object[] {rs.getLong(1), rs.getString(2)}, copy)) {
+            if (!checked.contains((Long) c[0])) {
+                works.add("scan the table to validate constraint " + c[1]);
+            }
+        }
+        return works.isEmpty() ? null : String.join(", ", works);
     }
 
     /** LIKE the source with everything LIKE leaves out restored; returns the copy's OID. */
@@ -99,9 +126,19 @@ public final class ShadowTableBuilder {
             session.execute("ALTER TABLE " + names.shadow() + " SET (" + String.join(", ", source.reloptions()) + ")");
         }
         long shadowOid = session.number("SELECT to_regclass(?)::oid", names.shadow());
+        // LIKE gives a copied identity column a bigint sequence with the source's bounds; with the source's type
+        // back, the change keeps or widens it (type and bounds) as the blocking ALTER would.
+        for (String[] identity : session.query("SELECT a.attname, format_type(q.seqtypid, NULL) FROM pg_attribute a"
+                + " JOIN pg_depend d ON d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i'"
+                + " AND d.classid = 'pg_class'::regclass JOIN pg_sequence q ON q.seqrelid = d.objid"
+                + " WHERE a.attrelid = ? AND a.attidentity <> ''", rs -> new String[] {rs.getString(1), rs.getString(2)},
+                source.oid())) {
+            session.execute("ALTER SEQUENCE " + session.text("SELECT pg_get_serial_sequence(?, ?)", names.shadow(),
+                    identity[0]) + " AS " + identity[1]);
+        }
         restoreIndexNames(new CatalogReader(session).read(shadowOid), source);
         for (ConstraintInfo fk : source.constraints()) {
-            if (fk.type() == 'f') {
+            if (foreignKeys && fk.type() == 'f') {
                 session.execute("ALTER TABLE " + names.shadow() + " ADD CONSTRAINT " + quote(fk.name()) + " "
                         + withoutNotValid(fk.definition()) + " NOT VALID");
             }
@@ -230,10 +267,16 @@ public final class ShadowTableBuilder {
             } else if (c.type() == 'f') {
                 session.execute("ALTER TABLE " + names.shadow() + " DROP CONSTRAINT " + quote(c.name()));
                 boolean valid = !c.definition().endsWith(" NOT VALID") || validAtSource.contains(c.name());
-                out.add(new ForeignKey(c.name(), withoutNotValid(c.definition()), valid));
+                out.add(new ForeignKey(tableDerived(c.name(), source), withoutNotValid(c.definition()), valid));
             }
         }
         return out;
+    }
+
+    /** A name PostgreSQL derived from the shadow's ("shadow_123_b_fkey") as it derives it from the table's. */
+    private String tableDerived(String name, TableInfo source) {
+        String prefix = names.generatedPrefix();
+        return name.startsWith(prefix) ? source.name() + "_" + name.substring(prefix.length()) : name;
     }
 
     /** "; COMMENT ON <what> IS '...'" to append to the statement that rebuilds the object, or "" for none. */
@@ -245,7 +288,9 @@ public final class ShadowTableBuilder {
         return definition.endsWith(" NOT VALID") ? definition.substring(0, definition.length() - 10) : definition;
     }
 
-    private static ColumnMapping map(TableInfo source, TableInfo target, AlterChange change) {
+    /** {@code existingRows}: added columns the copy fills with an expression rather than the final default. */
+    private static ColumnMapping map(TableInfo source, TableInfo target, AlterChange change,
+                                     Map<String, String> existingRows) {
         List<Column> live = source.columns();
         List<String> current = new ArrayList<>(live.stream().map(Column::name).toList());
         Map<Integer, String> using = new HashMap<>();
@@ -269,7 +314,9 @@ public final class ShadowTableBuilder {
         boolean overriding = false;
         for (Column c : target.columns()) {
             if (c.attnum() > live.size()) {
-                targets.add(new ColumnMapping.Target(c.name(), c.type(), null, null, null, c.isGenerated()));
+                String fill = existingRows.get(c.name());
+                targets.add(new ColumnMapping.Target(c.name(), c.type(), null, fill,
+                        fill == null ? null : "CAST(" + fill + " AS " + c.type() + ")", c.isGenerated()));
                 continue;
             }
             Column from = live.get(c.attnum() - 1);

@@ -38,7 +38,9 @@ public final class Identifiers {
             return "NULL";
         }
         try {
-            return "'" + Utils.escapeLiteral(null, value, true) + "'";
+            // E'...' reads a backslash the same whether standard_conforming_strings is on or off; '...' does not.
+            return value.indexOf('\\') < 0 ? "'" + Utils.escapeLiteral(null, value, true) + "'"
+                    : "E'" + Utils.escapeLiteral(null, value, false) + "'";
         } catch (SQLException e) {
             throw new IllegalArgumentException("literal cannot be quoted (it contains a NUL byte)", e);
         }

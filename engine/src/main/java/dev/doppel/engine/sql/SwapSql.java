@@ -174,6 +174,17 @@ public final class SwapSql {
                 + " WHERE d.classid = 'pg_class'::regclass AND d.refobjid = ? AND d.deptype = 'i' ORDER BY a.attnum";
     }
 
+    /** Widens a sequence to bigint; PostgreSQL raises its maximum with it when it was the old type's. */
+    public static String widenSequence(String qualified) {
+        return "ALTER SEQUENCE " + qualified + " AS bigint";
+    }
+
+    /** The type and maximum of a sequence (parameter: its quoted name) when it is not bigint. */
+    public static String narrowerSequence() {
+        return "SELECT format_type(s.seqtypid, NULL), s.seqmax FROM pg_sequence s WHERE s.seqrelid = to_regclass(?)"
+                + " AND s.seqtypid <> 'bigint'::regtype";
+    }
+
     /** Identity columns of the table (parameter: its quoted name). */
     public static String identityColumns() {
         return "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped"

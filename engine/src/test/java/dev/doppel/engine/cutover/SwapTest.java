@@ -32,7 +32,7 @@ class SwapTest {
             f.session.execute(MigrationSql.holdAutovacuum(f.names.shadow()));
             f.copyAll();
             f.buildDeferred();
-            Swap swap = new Swap(f.source, f.shadow, f.sql, f.names.oldTableName(Instant.now()));
+            Swap swap = new Swap(f.source, f.shadow, f.sql, f.names.oldTableName(Instant.now()), false);
             List<String[]> toValidate = f.session.transaction(swap::run);
             assertEquals(List.of(), toValidate, "nothing references orders");
         }

@@ -1,0 +1,167 @@
+package dev.doppel.engine.conformance;
+
+import java.util.List;
+
+/**
+ * The cases: ALTER TABLE statements adapted from PostgreSQL's own regression tests (src/test/regress/sql/
+ * alter_table.sql, identity.sql, generated.sql) and from Mastodon's migration history (db/migrate), each on a
+ * small filled table so that rows, sequences and dependents all have something to show.
+ */
+final class ConformanceCases {
+
+    private static final String ALTER_TABLE = "alter_table.sql";
+    private static final String IDENTITY = "identity.sql";
+    private static final String GENERATED = "generated.sql";
+    private static final String MASTODON = "mastodon db/migrate";
+
+    /** A keyed table with a text, a number and a nullable column, 200 rows. */
+    private static final String PLAIN = "CREATE TABLE t (id int PRIMARY KEY, b text, n int, v varchar(10));"
+            + " INSERT INTO t SELECT g, 'b' || g, g % 7, 'v' || (g % 5) FROM generate_series(1, 200) g;";
+    private static final String PARENT = "CREATE TABLE parent (id int PRIMARY KEY);"
+            + " INSERT INTO parent SELECT generate_series(1, 10);"
+            + " CREATE TABLE t (id int PRIMARY KEY, parent_id int, note text);"
+            + " INSERT INTO t SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 200) g;";
+    private static final String STATUSES = "CREATE TABLE statuses (id serial PRIMARY KEY, uri varchar NOT NULL,"
+            + " text text NOT NULL DEFAULT '', reblog_of_id int, in_reply_to_id int, account_id int NOT NULL,"
+            + " created_at timestamp NOT NULL);"
+            + " INSERT INTO statuses (uri, text, reblog_of_id, account_id, created_at) SELECT 'u' || g, 't' || g,"
+            + " CASE WHEN g % 4 = 0 THEN g - 1 END, g % 13, timestamp '2017-03-01' + g * interval '1 minute'"
+            + " FROM generate_series(1, 300) g;"
+            + " CREATE INDEX index_statuses_on_account_id ON statuses (account_id);";
+
+    private ConformanceCases() {
+    }
+
+    static List<ConformanceCase> all() {
+        return List.of(
+                // alter_table.sql: columns
+                ConformanceCase.of("at_add_column", ALTER_TABLE, PLAIN, "ADD COLUMN d int"),
+                ConformanceCase.of("at_add_column_default", ALTER_TABLE, PLAIN, "ADD COLUMN d int DEFAULT 7"),
+                ConformanceCase.of("at_add_column_not_null_no_default", ALTER_TABLE, PLAIN, "ADD COLUMN d int NOT NULL"),
+                ConformanceCase.of("at_add_serial", ALTER_TABLE, PLAIN, "ADD COLUMN s serial"),
+                ConformanceCase.of("at_add_then_default", ALTER_TABLE, PLAIN,
+                        "ADD COLUMN f int, ALTER COLUMN f SET DEFAULT 0"),
+                ConformanceCase.of("at_add_then_default_rewrite", ALTER_TABLE, PLAIN,
+                        "ALTER COLUMN n TYPE bigint, ADD COLUMN f int, ALTER COLUMN f SET DEFAULT 0"),
+                ConformanceCase.of("at_default_then_default_rewrite", ALTER_TABLE, PLAIN,
+                        "ALTER COLUMN n TYPE bigint, ADD COLUMN f int DEFAULT 5, ALTER COLUMN f SET DEFAULT 0,"
+                                + " ADD COLUMN g text DEFAULT 'x', ALTER COLUMN g DROP DEFAULT"),
+                ConformanceCase.of("at_default_then_add", ALTER_TABLE, PLAIN,
+                        "ADD COLUMN f int DEFAULT 5, ALTER COLUMN f SET DEFAULT 0"),
+                ConformanceCase.of("at_drop_column", ALTER_TABLE, PLAIN, "DROP COLUMN b"),
+                ConformanceCase.of("at_drop_missing_column", ALTER_TABLE, PLAIN, "DROP COLUMN nosuch"),
+                ConformanceCase.of("at_rename_column", ALTER_TABLE, PLAIN, "RENAME COLUMN b TO label"),
+                ConformanceCase.of("at_type_using", ALTER_TABLE, PLAIN,
+                        "ALTER COLUMN b TYPE int USING substr(b, 2)::int"),
+                ConformanceCase.of("at_type_no_cast", ALTER_TABLE, PLAIN, "ALTER COLUMN b TYPE int"),
+                ConformanceCase.of("at_type_bad_data", ALTER_TABLE, PLAIN, "ALTER COLUMN b TYPE int USING b::int"),
+                ConformanceCase.of("at_type_widen_varchar", ALTER_TABLE, PLAIN, "ALTER COLUMN v TYPE varchar(20)"),
+                ConformanceCase.of("at_type_narrow_varchar", ALTER_TABLE, PLAIN, "ALTER COLUMN b TYPE varchar(2)"),
+                ConformanceCase.of("at_type_with_check", ALTER_TABLE, PLAIN
+                        + " ALTER TABLE t ADD CONSTRAINT v_short CHECK (length(v) < 5);",
+                        "ALTER COLUMN v TYPE varchar(30)"),
+                ConformanceCase.of("at_type_bigint", ALTER_TABLE, PLAIN, "ALTER COLUMN n TYPE bigint"),
+                // alter_table.sql: constraints
+                ConformanceCase.of("at_add_check_unnamed", ALTER_TABLE, PLAIN, "ADD CHECK (n >= 0)"),
+                ConformanceCase.of("at_add_check_named", ALTER_TABLE, PLAIN, "ADD CONSTRAINT n_small CHECK (n < 7)"),
+                ConformanceCase.of("at_add_check_violated", ALTER_TABLE, PLAIN, "ADD CONSTRAINT n_big CHECK (n > 3)"),
+                ConformanceCase.of("at_add_check_not_valid", ALTER_TABLE, PLAIN,
+                        "ADD CONSTRAINT n_big CHECK (n > 3) NOT VALID"),
+                ConformanceCase.of("at_validate_constraint", ALTER_TABLE, PLAIN
+                        + " ALTER TABLE t ADD CONSTRAINT n_small CHECK (n < 7) NOT VALID;", "VALIDATE CONSTRAINT n_small"),
+                ConformanceCase.of("at_add_fk_unnamed", ALTER_TABLE, PARENT,
+                        "ADD FOREIGN KEY (parent_id) REFERENCES @.parent"),
+                ConformanceCase.of("at_add_fk_named", ALTER_TABLE, PARENT,
+                        "ADD CONSTRAINT t_parent_fk FOREIGN KEY (parent_id) REFERENCES @.parent"),
+                ConformanceCase.of("at_add_fk_violated", ALTER_TABLE, PARENT + " UPDATE t SET parent_id = 99 WHERE id = 5;",
+                        "ADD CONSTRAINT t_parent_fk FOREIGN KEY (parent_id) REFERENCES @.parent"),
+                ConformanceCase.of("at_readd_fk", ALTER_TABLE, PARENT
+                        + " ALTER TABLE t ADD CONSTRAINT t_parent_fk FOREIGN KEY (parent_id) REFERENCES parent;",
+                        "DROP CONSTRAINT t_parent_fk, ADD CONSTRAINT t_parent_fk FOREIGN KEY (parent_id)"
+                                + " REFERENCES @.parent ON DELETE CASCADE"),
+                ConformanceCase.of("at_add_column_fk_default", ALTER_TABLE, PARENT,
+                        "ADD COLUMN other_id int DEFAULT 1 REFERENCES @.parent"),
+                ConformanceCase.of("at_add_column_unique", ALTER_TABLE, PLAIN, "ADD COLUMN x int UNIQUE"),
+                ConformanceCase.of("at_add_column_check", ALTER_TABLE, PLAIN, "ADD COLUMN x int CHECK (x > 0)"),
+                ConformanceCase.of("at_add_unique_unnamed", ALTER_TABLE, PLAIN, "ADD UNIQUE (b)"),
+                ConformanceCase.of("at_add_unique_duplicates", ALTER_TABLE, PLAIN, "ADD UNIQUE (n)"),
+                ConformanceCase.of("at_set_not_null", ALTER_TABLE, PLAIN, "ALTER COLUMN b SET NOT NULL"),
+                ConformanceCase.of("at_set_not_null_violated", ALTER_TABLE, PLAIN + " UPDATE t SET b = NULL WHERE id = 3;",
+                        "ALTER COLUMN b SET NOT NULL"),
+                ConformanceCase.of("at_replace_pk", ALTER_TABLE, "CREATE TABLE t (a int, b int, c int, note text,"
+                        + " CONSTRAINT t_pkey PRIMARY KEY (a));"
+                        + " INSERT INTO t SELECT g, g % 3, g % 5, 'n' FROM generate_series(1, 200) g;",
+                        "DROP CONSTRAINT t_pkey, ADD CONSTRAINT t_pkey PRIMARY KEY (a, b, c)"),
+                ConformanceCase.of("at_view_default", ALTER_TABLE, PLAIN + " CREATE VIEW tv AS SELECT id, b FROM t;"
+                        + " ALTER VIEW tv ALTER COLUMN b SET DEFAULT 'x';", "ALTER COLUMN n TYPE bigint"),
+                ConformanceCase.of("at_matview", ALTER_TABLE, PLAIN + " CREATE MATERIALIZED VIEW tm AS"
+                        + " SELECT n, count(*) AS c FROM t GROUP BY n; CREATE UNIQUE INDEX tm_n ON tm (n);",
+                        "ALTER COLUMN b TYPE varchar(20)"),
+                // identity.sql
+                ConformanceCase.of("id_int_to_bigint", IDENTITY, "CREATE TABLE t (a int GENERATED BY DEFAULT AS IDENTITY"
+                        + " PRIMARY KEY, b text); INSERT INTO t (b) SELECT 'b' || g FROM generate_series(1, 50) g;",
+                        "ALTER COLUMN a TYPE bigint"),
+                ConformanceCase.of("id_smallint_to_int", IDENTITY, "CREATE TABLE t (a smallint GENERATED BY DEFAULT AS"
+                        + " IDENTITY (START WITH 7 INCREMENT BY 5) PRIMARY KEY, b text);"
+                        + " INSERT INTO t (b) SELECT 'b' || g FROM generate_series(1, 20) g;", "ALTER COLUMN a TYPE int"),
+                ConformanceCase.of("id_rewrite_keeps_type", IDENTITY, "CREATE TABLE t (a int GENERATED ALWAYS AS"
+                        + " IDENTITY PRIMARY KEY, b text); INSERT INTO t (b) SELECT 'b' || g FROM generate_series(1, 30) g;",
+                        "ALTER COLUMN b TYPE int USING length(b)"),
+                ConformanceCase.of("id_type_text", IDENTITY, "CREATE TABLE t (a smallint GENERATED BY DEFAULT AS IDENTITY"
+                        + " PRIMARY KEY, b text); INSERT INTO t (b) VALUES ('x');", "ALTER COLUMN a TYPE text"),
+                ConformanceCase.of("id_set_default", IDENTITY, "CREATE TABLE t (a int GENERATED BY DEFAULT AS IDENTITY"
+                        + " PRIMARY KEY, b text); INSERT INTO t (b) VALUES ('x');", "ALTER COLUMN a SET DEFAULT 1"),
+                ConformanceCase.of("id_set_generated", IDENTITY, "CREATE TABLE t (a int GENERATED ALWAYS AS IDENTITY"
+                        + " PRIMARY KEY, b text); INSERT INTO t (b) SELECT 'b' || g FROM generate_series(1, 10) g;",
+                        "ALTER COLUMN a SET GENERATED BY DEFAULT SET INCREMENT BY 2 SET START WITH 100 RESTART"),
+                ConformanceCase.of("id_drop_identity", IDENTITY, "CREATE TABLE t (a int GENERATED ALWAYS AS IDENTITY"
+                        + " PRIMARY KEY, b text); INSERT INTO t (b) SELECT 'b' || g FROM generate_series(1, 10) g;",
+                        "ALTER COLUMN a DROP IDENTITY"),
+                ConformanceCase.of("id_add_identity", IDENTITY, "CREATE TABLE t (a int NOT NULL PRIMARY KEY, b text);"
+                        + " INSERT INTO t SELECT g, 'b' || g FROM generate_series(1, 10) g;",
+                        "ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY"),
+                ConformanceCase.of("id_add_identity_nullable", IDENTITY, "CREATE TABLE t (id int PRIMARY KEY, a int);"
+                        + " INSERT INTO t SELECT g, g FROM generate_series(1, 10) g;",
+                        "ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY"),
+                ConformanceCase.of("id_add_identity_column", IDENTITY, PLAIN,
+                        "ADD COLUMN c bigint GENERATED ALWAYS AS IDENTITY"),
+                ConformanceCase.of("id_serial_to_identity", IDENTITY, "CREATE TABLE t (a serial PRIMARY KEY, b text);"
+                        + " INSERT INTO t (b) VALUES ('x');", "ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY"),
+                // generated.sql
+                ConformanceCase.of("gen_add_stored", GENERATED, PLAIN,
+                        "ADD COLUMN g int GENERATED ALWAYS AS (n * 2) STORED"),
+                ConformanceCase.of("gen_type_of_generated", GENERATED, PLAIN
+                        + " ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS (n * 2) STORED;",
+                        "ALTER COLUMN x TYPE numeric"),
+                ConformanceCase.of("gen_type_of_base", GENERATED, PLAIN
+                        + " ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS (n * 2) STORED;",
+                        "ALTER COLUMN n TYPE bigint"),
+                ConformanceCase.of("gen_type_of_base_text", GENERATED, PLAIN
+                        + " ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS (n * 2) STORED;",
+                        "ALTER COLUMN n TYPE text"),
+                ConformanceCase.of("gen_drop_expression", GENERATED, PLAIN
+                        + " ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS (n * 2) STORED;",
+                        "ALTER COLUMN x DROP EXPRESSION"),
+                ConformanceCase.of("gen_set_default_on_generated", GENERATED, PLAIN
+                        + " ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS (n * 2) STORED;",
+                        "ALTER COLUMN x SET DEFAULT 3"),
+                // Mastodon's migrations, on its statuses table
+                new ConformanceCase("ma_status_id_bigint", MASTODON + "/20170322143850", STATUSES, "statuses",
+                        "ALTER COLUMN id TYPE bigint, ALTER COLUMN reblog_of_id TYPE bigint,"
+                                + " ALTER COLUMN in_reply_to_id TYPE bigint"),
+                new ConformanceCase("ma_reblog_fk", MASTODON + "/20170217012631", STATUSES
+                        + " UPDATE statuses SET reblog_of_id = NULL WHERE reblog_of_id NOT IN (SELECT id FROM statuses);",
+                        "statuses", "ADD CONSTRAINT fk_rails_256483a9ab FOREIGN KEY (reblog_of_id)"
+                        + " REFERENCES @.statuses (id) ON DELETE CASCADE"),
+                new ConformanceCase("ma_add_sensitive", MASTODON + "/20161123093447", STATUSES, "statuses",
+                        "ADD COLUMN sensitive boolean DEFAULT false"),
+                new ConformanceCase("ma_add_visibility", MASTODON + "/20161130185319", STATUSES, "statuses",
+                        "ADD COLUMN visibility integer DEFAULT 0 NOT NULL"),
+                new ConformanceCase("ma_uri_nullable", MASTODON + "/20160223164502", STATUSES, "statuses",
+                        "ALTER COLUMN uri DROP NOT NULL"),
+                new ConformanceCase("ma_spoiler_text", MASTODON + "/20170125145934", STATUSES, "statuses",
+                        "ADD COLUMN spoiler_text text DEFAULT '' NOT NULL"),
+                new ConformanceCase("ma_in_reply_to_fk", MASTODON + "/20170217012631", STATUSES, "statuses",
+                        "ADD FOREIGN KEY (in_reply_to_id) REFERENCES @.statuses (id) ON DELETE SET NULL"));
+    }
+}
