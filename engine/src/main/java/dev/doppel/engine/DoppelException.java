@@ -13,7 +13,7 @@ public class DoppelException extends RuntimeException {
             "unsupported_alter", "unparsable_alter", "invalid_alter", "unsupported_dependents", "leftover",
             "already_running", "key_lost", "table_mismatch", "unsupported_key_change", "reserved_column",
             "view_breaks", "migration_not_found", "not_resumable", "already_swapped", "rewrite_needed",
-            "not_revertable", "revert_lossy", "invalid_revert_using", "disk_space");
+            "not_revertable", "revert_lossy", "invalid_revert_using", "disk_space", "invalid_job", "not_a_job");
 
     private final String reason;
 
