@@ -28,6 +28,9 @@ final class ExitCodes {
             + " table is as it was, with the application's writes";
     static final String STOPPED_LINE = "5:stopped, resumable: a lock not obtained, a lost connection, Ctrl-C or"
             + " SIGTERM; `doppel resume ID` goes on, `doppel abort ID` undoes (before the swap)";
+    static final String JOB_STOPPED_LINE = "5:stopped at a batch boundary, resumable: Ctrl-C or SIGTERM, rows that"
+            + " stayed locked, a lost connection; the same command or `doppel resume ID` goes on, `doppel abort ID`"
+            + " ends it (its changes stay)";
     static final String RUNNING_LINE = "6:another doppel process is working on this table or migration";
 
     private ExitCodes() {

@@ -1,5 +1,6 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.batch.DataJobs;
 import dev.doppel.engine.capture.LogicalSource;
 import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.cutover.LockRetry;
@@ -110,6 +111,9 @@ public final class Migrations {
         withSession("aborting migration " + id, s -> {
             MigrationStore store = new MigrationStore(s);
             MigrationRecord r = store.load(id);
+            if (DataJobs.isJob(r)) {
+                return DataJobs.on(dataSource).options(options).abort(id);
+            }
             if (r.swapped()) {
                 boolean revertable = r.revertable() && store.revertBacklog(r.tableOid()) >= 0;
                 throw new DoppelException("already_swapped", "migration " + id + " of " + r.tableName() + " has"
