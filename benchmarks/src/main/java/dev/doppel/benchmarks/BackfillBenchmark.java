@@ -90,7 +90,7 @@ public final class BackfillBenchmark implements Callable<Integer> {
 
     private static long job(Target t, int vacuumEvery) {
         JobResult r = DataJob.update(TABLE).set(SET).where(WHERE).dataSource(t.dataSource())
-                .options(Options.defaults()).vacuumEvery(vacuumEvery).build().run();
+                .options(Options.defaults()).vacuumEvery(vacuumEvery).again(true).build().run();
         return r.rowsChanged();
     }
 
@@ -130,8 +130,8 @@ public final class BackfillBenchmark implements Callable<Integer> {
             WorkloadResult w = workload.stop();
             long left = number(c, "SELECT count(*) FROM " + TABLE + " WHERE " + WHERE);
             if (left > 0) {
-                System.out.println(how + ": " + left + " rows left unfilled (inserted by the workload after their"
-                        + " batch)");
+                System.out.println(how + ": " + left + " rows left unfilled (inserted by the workload after the"
+                        + " backfill passed their keys)");
             }
             Row row = new Row(how, seconds, changed, wal, tableBefore, number(c, "SELECT pg_table_size('" + TABLE
                     + "')"), number(c, "SELECT pg_indexes_size('" + TABLE + "')"),

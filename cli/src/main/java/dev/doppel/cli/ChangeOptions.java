@@ -56,6 +56,15 @@ final class ChangeOptions {
         return alter == null ? builder.repack(orderBy) : builder.alter(alter);
     }
 
+    /** The change as text: the ALTER subcommands, or the repack's when there are none. */
+    String change() {
+        if (alter != null && orderBy != null) {
+            throw new ParameterException(mixee.commandLine(), "--order-by orders a repack, which is what doppel does"
+                    + " without --alter; give one of them");
+        }
+        return alter != null ? alter : dev.doppel.engine.plan.AlterChange.repack(orderBy).text();
+    }
+
     /** "trigger" or "logical", as the options' help spells them. */
     static final class CaptureConverter implements picocli.CommandLine.ITypeConverter<Options.Capture> {
         @Override

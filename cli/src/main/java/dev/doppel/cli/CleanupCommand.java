@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.report.Json;
@@ -10,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -46,20 +44,12 @@ final class CleanupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Options options = locks.applyTo(Options.defaults());
-        try {
+        return Reply.of(spec, json, () -> {
             List<String> report = Migrations.on(connection.dataSource()).options(options).cleanup();
-            PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(Json.compact(report));
-            } else if (report.isEmpty()) {
-                out.println("nothing to clean up");
-            } else {
-                report.forEach(out::println);
+                return Json.compact(report) + "\n";
             }
-            out.flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+            return report.isEmpty() ? "nothing to clean up\n" : String.join("\n", report) + "\n";
+        });
     }
 }

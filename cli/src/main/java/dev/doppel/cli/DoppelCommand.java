@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
                 + "keyset batches, verified, and swapped in under a short bounded lock.",
         subcommands = {PlanCommand.class, RunCommand.class, StatusCommand.class, ResumeCommand.class,
                 AbortCommand.class, RevertCommand.class, CleanupCommand.class, DemoCommand.class, PauseCommand.class, UnpauseCommand.class,
-                ThrottleCommand.class, CutoverCommand.class, UpdateCommand.class, DeleteCommand.class,
-                MoveCommand.class, AutoComplete.GenerateCompletion.class,
+                ThrottleCommand.class, CutoverCommand.class, FleetCommand.class, UpdateCommand.class,
+                DeleteCommand.class, MoveCommand.class, AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
@@ -58,8 +58,8 @@ public final class DoppelCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "give a command: plan, run, status, pause, unpause, throttle, cutover, resume, abort, cleanup, update,"
-                        + " delete, move or demo");
+                "give a command: plan, run, status, pause, unpause, throttle, cutover, resume, abort, cleanup, fleet,"
+                + " update, delete, move or demo");
     }
 
     public static void main(String[] args) {

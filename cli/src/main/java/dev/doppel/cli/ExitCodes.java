@@ -1,17 +1,11 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
-
-/** What the exit status tells a script, and the help text that documents it. */
+/** The help text that documents the exit status; the engine's {@link dev.doppel.engine.Reason} decides it. */
 final class ExitCodes {
 
     static final int OK = 0;
     static final int FAILED = 1;
     /** 2, a usage error, is picocli's own: it returns it for every option it cannot parse or we reject. */
-    static final int REFUSED = 3;
-    static final int VERIFY_MISMATCH = 4;
-    static final int STOPPED = 5;
-    static final int ALREADY_RUNNING = 6;
 
     static final String HEADING = "%nExit codes:%n";
     static final String OK_LINE = "0:success";
@@ -34,14 +28,5 @@ final class ExitCodes {
     static final String RUNNING_LINE = "6:another doppel process is working on this table or migration";
 
     private ExitCodes() {
-    }
-
-    static int of(DoppelException e) {
-        return switch (e.reason()) {
-            case "verify_mismatch" -> VERIFY_MISMATCH;
-            case "stopped", "interrupted" -> STOPPED;
-            case "already_running" -> ALREADY_RUNNING;
-            default -> e.isRefusal() ? REFUSED : FAILED;
-        };
     }
 }

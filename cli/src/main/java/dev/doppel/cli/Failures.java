@@ -15,17 +15,17 @@ final class Failures {
     }
 
     static int report(DoppelException e, boolean json, CommandSpec spec) {
-        int code = ExitCodes.of(e);
+        int code = e.reason().exitCode();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("outcome", outcome(code));
-            m.put("reason", e.reason());
+            m.put("outcome", e.reason().kind().word());
+            m.put("reason", e.reason().code());
             m.put("error", e.getMessage());
             spec.commandLine().getOut().println(Json.compact(m));
             spec.commandLine().getOut().flush();
         } else {
-            String what = outcome(code);
-            String line = "doppel " + spec.name() + " " + what + " (" + e.reason() + "): " + e.getMessage();
+            String what = e.reason().kind().word();
+            String line = "doppel " + spec.name() + " " + what + " (" + e.reason().code() + "): " + e.getMessage();
             if (LogFormat.current() == LogFormat.JSON) {
                 LoggerFactory.getLogger(LogFormat.CLI_LOGGER).error(line);
             } else {
@@ -36,11 +36,4 @@ final class Failures {
         return code;
     }
 
-    private static String outcome(int code) {
-        return switch (code) {
-            case ExitCodes.REFUSED, ExitCodes.ALREADY_RUNNING -> "refused";
-            case ExitCodes.STOPPED -> "stopped";
-            default -> "failed";
-        };
-    }
 }

@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.batch.DataJob;
 import dev.doppel.engine.batch.JobResult;
@@ -72,33 +71,26 @@ abstract class JobCommand implements Callable<Integer> {
     public Integer call() {
         Options options = throttle.applyTo(job.applyTo(locks.applyTo(Options.defaults())));
         PrintWriter err = spec.commandLine().getErr();
-        try {
+        return Reply.of(spec, json, () -> {
             DataSource ds = connection.dataSource();
             DataJob.Builder builder = job().dataSource(ds).options(options).vacuumEvery(job.vacuumEvery)
                     .again(job.again);
-            String shown;
             if (job.plan) {
-                shown = JobReport.text(builder.build().plan(job.exactCount), json);
-            } else {
-                try (Interrupts stop = Interrupts.install(err)) {
-                    builder.listener(Progress.on(err, "batches"));
-                    JobResult result;
-                    if (metricsPort == null) {
-                        result = builder.build().run();
-                    } else {
-                        try (MetricsEndpoint metrics = endpoint()) {
-                            result = builder.meterRegistry(metrics.registry()).build().run();
-                        }
-                    }
-                    shown = json ? Json.compact(JobReport.json(result)) + "\n" : JobReport.text(result);
-                }
+                return JobReport.text(builder.build().plan(job.exactCount), json);
             }
-            spec.commandLine().getOut().print(shown);
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+            try (Interrupts stop = Interrupts.install(err)) {
+                builder.listener(Progress.on(err, "batches"));
+                JobResult result;
+                if (metricsPort == null) {
+                    result = builder.build().run();
+                } else {
+                    try (MetricsEndpoint metrics = endpoint()) {
+                        result = builder.meterRegistry(metrics.registry()).build().run();
+                    }
+                }
+                return json ? Json.compact(JobReport.json(result)) + "\n" : JobReport.text(result);
+            }
+        });
     }
 
     private MetricsEndpoint endpoint() {

@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Mixin;
@@ -40,17 +39,13 @@ abstract class OperatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
+        return Reply.of(spec, json, () -> {
             String asked = apply(Migrations.on(connection.dataSource()));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("migration_id", id);
             m.put("asked", asked);
-            spec.commandLine().getOut().print(json ? Json.compact(m) + "\n" : "migration " + id + ": " + asked
-                    + "; the running doppel process picks it up within a second (`doppel status " + id + "`)\n");
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+            return json ? Json.compact(m) + "\n" : "migration " + id + ": " + asked
+                    + "; the running doppel process picks it up within a second (`doppel status " + id + "`)\n";
+        });
     }
 }

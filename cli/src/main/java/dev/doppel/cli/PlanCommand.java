@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Plan;
 import dev.doppel.engine.report.Json;
@@ -47,14 +46,10 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            Plan plan = change.builder(connection.dataSource()).options(space.applyTo(change.applyTo(Options.defaults()))).build()
-                    .plan();
-            spec.commandLine().getOut().print(json ? Json.compact(PlanReport.json(plan)) + "\n" : plan.toText());
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+        return Reply.of(spec, json, () -> {
+            Plan plan = change.builder(connection.dataSource())
+                    .options(space.applyTo(change.applyTo(Options.defaults()))).build().plan();
+            return json ? Json.compact(PlanReport.json(plan)) + "\n" : plan.toText();
+        });
     }
 }

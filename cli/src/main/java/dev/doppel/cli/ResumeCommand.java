@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Result;
@@ -66,23 +65,18 @@ final class ResumeCommand implements Callable<Integer> {
         Options options = throttle.applyTo(copy.applyTo(locks.applyTo(Options.defaults())));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
-        try (Interrupts stop = Interrupts.install(err)) {
-            DataJobs jobs = DataJobs.on(connection.dataSource());
-            if (jobs.isJob(id)) {
-                JobResult job = jobs.options(options).listener(Progress.on(err, "batches")).resume(id);
-                spec.commandLine().getOut().print(json ? Json.compact(JobReport.json(job)) + "\n"
-                        : JobReport.text(job));
-                spec.commandLine().getOut().flush();
-                return ExitCodes.OK;
+        return Reply.of(spec, json, () -> {
+            try (Interrupts stop = Interrupts.install(err)) {
+                DataJobs jobs = DataJobs.on(connection.dataSource());
+                if (jobs.isJob(id)) {
+                    JobResult job = jobs.options(options).listener(Progress.on(err, "batches")).resume(id);
+                    return json ? Json.compact(JobReport.json(job)) + "\n" : JobReport.text(job);
+                }
+                Result result = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err))
+                        .resume(id);
+                return json ? Json.compact(RunReport.json(result)) + "\n"
+                        : RunReport.text(result, RunReport.RESUMED_UNVERIFIED);
             }
-            Result result = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err))
-                    .resume(id);
-            spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(result)) + "\n"
-                    : RunReport.text(result, RunReport.RESUMED_UNVERIFIED));
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+        });
     }
 }

@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Result;
@@ -64,14 +63,13 @@ final class RevertCommand implements Callable<Integer> {
     public Integer call() {
         Options options = locks.applyTo(Options.defaults()).withKeepOld(keepOld);
         PrintWriter err = spec.commandLine().getErr();
-        try (Interrupts stop = Interrupts.install(err)) {
-            Result r = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err)).revert(id);
-            spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(r)) + "\n" : text(r));
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+        return Reply.of(spec, json, () -> {
+            try (Interrupts stop = Interrupts.install(err)) {
+                Result r = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err))
+                        .revert(id);
+                return json ? Json.compact(RunReport.json(r)) + "\n" : text(r);
+            }
+        });
     }
 
     private static String text(Result r) {

@@ -1,6 +1,5 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Applied;
 import dev.doppel.engine.report.Json;
@@ -75,24 +74,21 @@ final class RunCommand implements Callable<Integer> {
                 Options.defaults())))));
         PrintWriter err = spec.commandLine().getErr();
         copy.warnIfUnverified(err);
-        try (Interrupts stop = Interrupts.install(err)) {
-            Applied applied;
-            if (metricsPort == null) {
-                applied = change.builder(connection.dataSource()).options(options).listener(Progress.on(err)).build()
-                        .apply();
-            } else {
-                try (MetricsEndpoint metrics = endpoint()) {
+        return Reply.of(spec, json, () -> {
+            try (Interrupts stop = Interrupts.install(err)) {
+                Applied applied;
+                if (metricsPort == null) {
                     applied = change.builder(connection.dataSource()).options(options).listener(Progress.on(err))
-                            .meterRegistry(metrics.registry()).build().apply();
+                            .build().apply();
+                } else {
+                    try (MetricsEndpoint metrics = endpoint()) {
+                        applied = change.builder(connection.dataSource()).options(options).listener(Progress.on(err))
+                                .meterRegistry(metrics.registry()).build().apply();
+                    }
                 }
+                return json ? Json.compact(RunReport.json(applied)) + "\n" : RunReport.text(applied);
             }
-            spec.commandLine().getOut().print(json ? Json.compact(RunReport.json(applied)) + "\n"
-                    : RunReport.text(applied));
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+        });
     }
 
     private MetricsEndpoint endpoint() {

@@ -1,5 +1,6 @@
 package dev.doppel.cli;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Applied;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.Plan;
@@ -90,7 +91,7 @@ final class RunReport {
             m.putAll(json(a.result()));
             return m;
         }
-        m.put("outcome", "succeeded");
+        m.put("outcome", Outcome.SUCCEEDED);
         m.put("migration_id", a.migrationId());
         m.put("table", a.table());
         m.put("change", a.change());

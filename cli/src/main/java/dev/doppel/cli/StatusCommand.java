@@ -1,8 +1,7 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.MigrationStatus;
 import dev.doppel.engine.Migrations;
-import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import javax.sql.DataSource;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -48,25 +46,15 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            DataSource dataSource = connection.dataSource();
-            Migrations migrations = Migrations.on(dataSource);
-            String shown;
-            List<ReplicationSlot> slots = migrations.slots();
+        return Reply.of(spec, json, () -> {
+            Migrations migrations = Migrations.on(connection.dataSource());
             if (id == null) {
-                List<MigrationStatus> all = migrations.list().stream()
-                        .map(r -> MigrationStatus.of(r, migrations, slots)).toList();
-                shown = json ? Json.compact(all.stream().map(StatusReport::json).toList()) + "\n"
-                        : StatusReport.table(all) + StatusReport.slots(slots);
-            } else {
-                MigrationStatus one = MigrationStatus.of(migrations.get(id), migrations, slots);
-                shown = json ? Json.compact(StatusReport.json(one)) + "\n" : StatusReport.detail(one);
+                List<MigrationStatus> all = migrations.statuses();
+                return json ? Json.compact(all.stream().map(StatusReport::json).toList()) + "\n"
+                        : StatusReport.table(all) + StatusReport.slots(migrations.slots());
             }
-            spec.commandLine().getOut().print(shown);
-            spec.commandLine().getOut().flush();
-            return ExitCodes.OK;
-        } catch (DoppelException e) {
-            return Failures.report(e, json, spec);
-        }
+            MigrationStatus one = migrations.status(id);
+            return json ? Json.compact(StatusReport.json(one)) + "\n" : StatusReport.detail(one);
+        });
     }
 }

@@ -1,5 +1,7 @@
 package dev.doppel.cli;
 
+import dev.doppel.engine.MigrationStatus;
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.batch.DataJobs;
 import dev.doppel.engine.capture.ReplicationSlot;
@@ -135,10 +137,10 @@ final class StatusReport {
                     + r.tableOid() + "; a migration made by an earlier doppel, or the log was removed by hand); the"
                     + " old table is a snapshot of the rows at the swap";
         }
-        if ("succeeded".equals(r.outcome()) && r.revertRefusal() != null) {
+        if (r.outcome() == Outcome.SUCCEEDED && r.revertRefusal() != null) {
             return "not possible: " + r.revertRefusal();
         }
-        return "reverted".equals(r.outcome()) ? "reverted: the old table is back; the new one is kept as "
+        return r.outcome() == Outcome.REVERTED ? "reverted: the old table is back; the new one is kept as "
                 + r.oldTable() : null;
     }
 

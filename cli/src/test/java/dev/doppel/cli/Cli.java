@@ -1,6 +1,6 @@
 package dev.doppel.cli;
 
-import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.testing.TestDatabase;
 import picocli.CommandLine;
 
@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.List;
 
 /** Runs {@code doppel} in-process, as the shell would, and keeps what it printed. */
@@ -33,7 +34,7 @@ record Cli(int exitCode, String out, String err) {
 
     /** The exit code the engine's failure with {@code reason} gives: the engine decides what is a refusal. */
     static int exitFor(String reason) {
-        return ExitCodes.of(new DoppelException(reason, reason));
+        return Reason.valueOf(reason.toUpperCase(Locale.ROOT)).exitCode();
     }
 
     @Override

@@ -1,34 +1,32 @@
 package dev.doppel.engine;
 
-import java.util.Set;
+import java.time.Duration;
 
 /**
- * Something doppel refuses or cannot do. The message names the object and the fix; {@link #reason()} is a stable
- * machine-readable code for scripts (e.g. "no_usable_key", "unsupported_alter").
+ * Something doppel refuses or cannot do. The message names the object and the fix; {@link #reason()} says, once
+ * for the engine, the reports and the CLI, what kind of end it is.
  */
 public class DoppelException extends RuntimeException {
 
-    /** Reasons for refusing before changing anything: the database is exactly as it was. */
-    private static final Set<String> REFUSALS = Set.of("table_not_found", "no_usable_key",
-            "unsupported_alter", "unparsable_alter", "invalid_alter", "unsupported_dependents", "leftover",
-            "already_running", "key_lost", "table_mismatch", "unsupported_key_change", "reserved_column",
-            "view_breaks", "migration_not_found", "not_resumable", "already_swapped", "rewrite_needed",
-            "not_revertable", "revert_lossy", "invalid_revert_using", "disk_space", "invalid_job", "not_a_job");
+    private final Reason reason;
 
-    private final String reason;
-
-    public DoppelException(String reason, String message) {
+    public DoppelException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
-    public DoppelException(String reason, String message, Throwable cause) {
+    public DoppelException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
     }
 
-    public String reason() {
+    public Reason reason() {
         return reason;
+    }
+
+    /** True when doppel refused and changed nothing; false when a started migration failed or stopped. */
+    public boolean isRefusal() {
+        return reason.kind() == Reason.Kind.REFUSED || reason.kind() == Reason.Kind.RUNNING;
     }
 
     /**
@@ -37,12 +35,21 @@ public class DoppelException extends RuntimeException {
      */
     public static void stopIfInterrupted(String doing) {
         if (Thread.interrupted()) {
-            throw new DoppelException("interrupted", "stopped by request while " + doing);
+            throw new DoppelException(Reason.INTERRUPTED, "stopped by request while " + doing);
         }
     }
 
-    /** True when doppel refused and changed nothing; false when a started migration failed or stopped. */
-    public boolean isRefusal() {
-        return REFUSALS.contains(reason);
+    /** Sleeps between two steps; an interrupt there is a stop by request, like {@link #stopIfInterrupted}. */
+    public static void pause(Duration d, String doing) {
+        long nanos = d.toNanos();
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DoppelException(Reason.INTERRUPTED, "stopped by request while " + doing, e);
+        }
     }
 }

@@ -8,9 +8,10 @@ import dev.doppel.engine.cutover.OldTableDrop;
 import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
-import dev.doppel.engine.state.Control;
+import dev.doppel.engine.state.OperatorRequests;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.state.Leftovers;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.throttle.Measure;
 import dev.doppel.engine.throttle.Threshold;
@@ -59,30 +60,35 @@ public final class Migrations {
         return withSession("listing migrations", s -> new MigrationStore(s).all());
     }
 
-    /**
-     * Whether a live doppel process holds this migration's table now (its advisory lock, in this database). A
-     * migration with no outcome that nobody holds has stopped and can be resumed or aborted.
-     */
-    public boolean running(MigrationRecord r) {
-        ObjectNames names = new ObjectNames(r.tableOid());
-        return !r.finished() && withSession("checking migration " + r.id(), s -> !s.query(
-                ObjectNames.advisoryHoldersQuery(), rs -> rs.getInt(1), names.advisoryLockParts()).isEmpty());
+    /** Every migration recorded in this database as it stands now (see {@link MigrationStatus}), newest first. */
+    public List<MigrationStatus> statuses() {
+        return withSession("listing migrations", s -> {
+            List<ReplicationSlot> slots = LogicalSource.slots(s);
+            List<MigrationStatus> all = new ArrayList<>();
+            for (MigrationRecord r : new MigrationStore(s).all()) {
+                all.add(status(s, r, slots));
+            }
+            return all;
+        });
     }
 
-    /** Change-log entries the migration has yet to re-sync; -1 when it has no log (finished, or not started). */
-    public long backlog(MigrationRecord r) {
-        return withSession("reading the change log of migration " + r.id(), s -> new MigrationStore(s)
-                .backlog(r.tableOid()));
+    /** One migration as it stands now. */
+    public MigrationStatus status(long id) {
+        return withSession("reading migration " + id, s -> status(s, new MigrationStore(s).load(id),
+                LogicalSource.slots(s)));
     }
 
     /**
-     * For a swapped migration whose old table is kept: the writes since the swap that a revert would re-sync; -1
-     * when no revert log exists (the change has no inverse, a later migration ended the revert, or the swap was
-     * made by a doppel that kept none), and then it cannot be reverted whatever its row says.
+     * A migration with no outcome is running while a live doppel process holds its table (the advisory lock, in
+     * this database), and stopped otherwise: then it can be resumed or aborted.
      */
-    public long revertBacklog(MigrationRecord r) {
-        return withSession("reading the revert log of migration " + r.id(), s -> new MigrationStore(s)
-                .revertBacklog(r.tableOid()));
+    private static MigrationStatus status(Session s, MigrationRecord r, List<ReplicationSlot> slots)
+            throws SQLException {
+        MigrationStore store = new MigrationStore(s);
+        boolean running = !r.finished() && AdvisoryLock.held(s, new ObjectNames(r.tableOid()));
+        return new MigrationStatus(r, running, r.finished() ? -1 : store.backlog(r.tableOid()),
+                slots.stream().filter(slot -> slot.name().equals(r.slot())).findFirst().orElse(null),
+                r.revertable() ? store.revertBacklog(r.tableOid()) : -1);
     }
 
     /** Every doppel replication slot on the server, with the WAL each keeps. */
@@ -97,47 +103,50 @@ public final class Migrations {
     /** Continues a stopped migration (a killed process, a lost connection, a lock not obtained) where it stopped. */
     public Result resume(long id) {
         try {
-            return new Migration(dataSource, options, listener).resume(id);
+            return new Rewrite(dataSource, options, listener).resume(id);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "resuming migration " + id + " failed: " + e.getMessage(), e);
+            throw new DoppelException(Reason.DATABASE_ERROR, "resuming migration " + id + " failed: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Removes everything a migration created (trigger, log, shadow) and leaves the source as it was before the
+     * Removes everything a migration created (capture, log, shadow) and leaves the source as it was before the
      * run, plus the writes made meanwhile. Refused after the swap: the new table is in place by then.
+     *
+     * @return what was removed, as the user reads it ("capture trigger on public.orders", ...)
      */
-    public void abort(long id) {
-        withSession("aborting migration " + id, s -> {
+    public List<String> abort(long id) {
+        return withSession("aborting migration " + id, s -> {
             MigrationStore store = new MigrationStore(s);
             MigrationRecord r = store.load(id);
             if (DataJobs.isJob(r)) {
-                return DataJobs.on(dataSource).options(options).abort(id);
+                DataJobs.on(dataSource).options(options).abort(id);
+                return List.of();
             }
             if (r.swapped()) {
                 boolean revertable = r.revertable() && store.revertBacklog(r.tableOid()) >= 0;
-                throw new DoppelException("already_swapped", "migration " + id + " of " + r.tableName() + " has"
+                throw new DoppelException(Reason.ALREADY_SWAPPED, "migration " + id + " of " + r.tableName() + " has"
                         + " already swapped in the new table (the old one is " + r.oldTable() + "); there is nothing"
                         + " to abort" + (r.outcome() == null ? ": `doppel resume " + id + "` finishes it"
                         : revertable ? ": `doppel revert " + id + "` puts the old table back" : ""));
             }
             ObjectNames names = new ObjectNames(r.tableOid());
-            holdOrRefuse(s, names, r);
+            AdvisoryLock.claim(s, names, "migration " + id + " of " + r.tableName());
+            List<String> removed = new ArrayList<>();
             try {
-                LockRetry lockRetry = new LockRetry(s, options.lockTimeout(), options.lockAttempts(),
-                        options.maxLockHeld());
-                if (Migration.IN_PLACE.equals(r.capture()) && !r.finished()) {
-                    Migration.undoStoppedInPlace(s, lockRetry, r);
+                LockRetry lockRetry = options.lockRetry(s);
+                if (InPlaceChange.CAPTURE.equals(r.capture()) && !r.finished()) {
+                    InPlaceChange.undoStopped(s, lockRetry, r);
                 }
-                Migration.removeObjects(s, lockRetry, names, r.tableOid());
+                removed.addAll(Leftovers.remove(s, lockRetry, names, r.tableOid()));
                 if (!r.finished()) {
-                    store.finish(id, "aborted", "aborted by request in phase " + r.phase().name().toLowerCase(),
+                    store.finish(id, Outcome.ABORTED, "aborted by request in phase " + r.phase().name().toLowerCase(),
                             null, null);
                 }
             } finally {
                 AdvisoryLock.release(s, names);
             }
-            return null;
+            return removed;
         });
     }
 
@@ -150,22 +159,22 @@ public final class Migrations {
         try {
             return new Revert(dataSource, options, listener).run(id);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "reverting migration " + id + " failed: " + e.getMessage(), e);
+            throw new DoppelException(Reason.DATABASE_ERROR, "reverting migration " + id + " failed: " + e.getMessage(), e);
         }
     }
 
     /** Holds the copy of a running migration at its next chunk, until {@link #unpause}. */
     public void pause(long id) {
-        control(id, s -> Control.pause(s, id, true));
+        control(id, s -> OperatorRequests.pause(s, id, true));
     }
 
     public void unpause(long id) {
-        control(id, s -> Control.pause(s, id, false));
+        control(id, s -> OperatorRequests.pause(s, id, false));
     }
 
     /** Caps a running migration's copy rate from its next chunk on; null returns to the rate it started with. */
     public void throttle(long id, Long maxRowsPerSecond) {
-        control(id, s -> Control.throttle(s, id, maxRowsPerSecond));
+        control(id, s -> OperatorRequests.throttle(s, id, maxRowsPerSecond));
     }
 
     /**
@@ -173,12 +182,12 @@ public final class Migrations {
      * returns to the limit it started with.
      */
     public void limit(long id, Measure measure, Threshold threshold) {
-        control(id, s -> Control.limit(s, id, measure, threshold));
+        control(id, s -> OperatorRequests.limit(s, id, measure, threshold));
     }
 
     /** Releases a migration waiting at "ready" to cut over (run with a postponed cut-over). */
     public void cutover(long id) {
-        control(id, s -> Control.postponeCutover(s, id, false));
+        control(id, s -> OperatorRequests.postponeCutover(s, id, false));
     }
 
     private interface ControlChange {
@@ -189,7 +198,7 @@ public final class Migrations {
         withSession("changing migration " + id, s -> {
             MigrationRecord r = new MigrationStore(s).load(id);
             if (r.finished()) {
-                throw new DoppelException("not_resumable", "migration " + id + " of " + r.tableName() + " already "
+                throw new DoppelException(Reason.NOT_RESUMABLE, "migration " + id + " of " + r.tableName() + " already "
                         + r.outcome() + "; there is nothing to control");
             }
             change.apply(s);
@@ -207,7 +216,7 @@ public final class Migrations {
         return withSession("cleaning up", s -> {
             List<String> report = new ArrayList<>();
             MigrationStore store = new MigrationStore(s);
-            LockRetry lockRetry = new LockRetry(s, options.lockTimeout(), options.lockAttempts(), options.maxLockHeld());
+            LockRetry lockRetry = options.lockRetry(s);
             for (MigrationRecord r : store.all()) {
                 ObjectNames names = new ObjectNames(r.tableOid());
                 if (!AdvisoryLock.tryTake(s, names)) {
@@ -215,17 +224,17 @@ public final class Migrations {
                     continue;
                 }
                 try {
-                    if (("succeeded".equals(r.outcome()) || "reverted".equals(r.outcome())) && r.oldTable() != null
+                    if ((r.outcome() == Outcome.SUCCEEDED || r.outcome() == Outcome.REVERTED) && r.oldTable() != null
                             && r.dropAfter() != null && r.dropAfter().isBefore(Instant.now())) {
-                        if ("succeeded".equals(r.outcome())) {
+                        if (r.outcome() == Outcome.SUCCEEDED) {
                             removeRevertCapture(s, lockRetry, names, r);
                         }
                         new OldTableDrop(s, lockRetry, STEP_PAUSE).drop(r.oldTable());
                         store.oldTableDropped(r.id());
                         report.add("dropped " + r.oldTable() + ", kept since migration " + r.id() + " of "
                                 + r.tableName());
-                    } else if (r.finished() && !r.swapped() && leftovers(s, names)) {
-                        Migration.removeObjects(s, lockRetry, names, r.tableOid());
+                    } else if (r.finished() && !r.swapped() && Leftovers.exist(s, names)) {
+                        Leftovers.remove(s, lockRetry, names, r.tableOid());
                         report.add("removed what " + r.outcome() + " migration " + r.id() + " of " + r.tableName()
                                 + " left behind");
                     } else if (!r.finished()) {
@@ -245,7 +254,7 @@ public final class Migrations {
     /** The old table goes, so the writes to the new one need no longer be logged for a revert. */
     private static void removeRevertCapture(Session s, LockRetry lockRetry, ObjectNames names, MigrationRecord r)
             throws SQLException {
-        if (s.text("SELECT to_regclass(?)::text", names.revertCapture().log()) == null) {
+        if (!s.exists(names.revertCapture().log())) {
             return;
         }
         String live = s.text("SELECT to_regclass(?)::text", r.tableSql());
@@ -259,20 +268,7 @@ public final class Migrations {
                 t.execute(statement);
             }
             return Boolean.TRUE;
-        }, () -> { });
-    }
-
-    private static boolean leftovers(Session s, ObjectNames names) throws SQLException {
-        return s.text("SELECT to_regclass(?)::text", names.shadow()) != null
-                || s.text("SELECT to_regclass(?)::text", names.log()) != null
-                || LogicalSource.slotExists(s, LogicalSource.slotName(s, names));
-    }
-
-    private static void holdOrRefuse(Session s, ObjectNames names, MigrationRecord r) throws SQLException {
-        if (!AdvisoryLock.tryTake(s, names)) {
-            throw new DoppelException("already_running", "migration " + r.id() + " of " + r.tableName() + " is"
-                    + " running in another doppel process (backend pid " + r.pid() + "); stop that process first");
-        }
+        }, LockRetry.NOTHING_BETWEEN);
     }
 
     private interface Work<T> {
@@ -283,7 +279,7 @@ public final class Migrations {
         try (Session s = Session.open(dataSource, "control")) {
             return work.run(s);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", what + " failed: " + e.getMessage(), e);
+            throw new DoppelException(Reason.DATABASE_ERROR, what + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -63,7 +63,7 @@ public final class OnlineSchemaChange {
         try (Session session = Session.open(dataSource, "plan")) {
             return new Preflight(session, table, alter, options).plan();
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "planning the change of " + table + " failed: "
+            throw new DoppelException(Reason.DATABASE_ERROR, "planning the change of " + table + " failed: "
                     + e.getMessage(), e);
         }
     }
@@ -85,18 +85,18 @@ public final class OnlineSchemaChange {
         try (Session session = Session.open(dataSource, "apply")) {
             current = new CatalogReader(session).read(table);
             MigrationStore store = new MigrationStore(session);
-            earlier = store.latestOf(current.oid(), current.qualified(), Migration.changeHash(text));
-            if (earlier != null && "succeeded".equals(earlier.outcome())
+            earlier = store.latestOf(current.oid(), current.qualified(), MigrationStore.changeHash(text));
+            if (earlier != null && earlier.outcome() == Outcome.SUCCEEDED
                     && current.fingerprint().equals(store.resultFingerprint(earlier.id()))) {
                 log.info("migration {} already made this change of {}; nothing to do", earlier.id(),
                         current.display());
                 return new Applied(Applied.How.ALREADY_DONE, earlier.id(), current.display(), text, null);
             }
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "looking for earlier runs of the change of " + table
+            throw new DoppelException(Reason.DATABASE_ERROR, "looking for earlier runs of the change of " + table
                     + " failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + "); nothing was created", e);
         } catch (DoppelException e) {
-            if (!"table_not_found".equals(e.reason())) {
+            if (e.reason() != Reason.TABLE_NOT_FOUND) {
                 throw e;
             }
             // A run on a missing table refuses with the same reason and the preflight's wording.
@@ -113,26 +113,26 @@ public final class OnlineSchemaChange {
     }
 
     private interface Work {
-        Result on(Migration migration) throws SQLException;
+        Result on(Rewrite rewrite) throws SQLException;
     }
 
     /** Runs or resumes, recording metrics when a registry was given. */
     private Result measured(Work work) {
         try {
             if (meterRegistry == null) {
-                return work.on(new Migration(dataSource, options, listener));
+                return work.on(new Rewrite(dataSource, options, listener));
             }
             MigrationMetrics metrics = new MigrationMetrics(meterRegistry, table);
             try {
-                Result result = work.on(new Migration(dataSource, options, both(listener, metrics)));
+                Result result = work.on(new Rewrite(dataSource, options, both(listener, metrics)));
                 result.locks().forEach(l -> metrics.lockHeld(l.what(), l.millis(), l.attempts()));
                 return result;
             } catch (DoppelException e) {
-                metrics.error(e.reason());
+                metrics.error(e.reason().code());
                 throw e;
             }
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "migrating " + table + " failed before it started: "
+            throw new DoppelException(Reason.DATABASE_ERROR, "migrating " + table + " failed before it started: "
                     + e.getMessage() + " (SQLSTATE " + e.getSQLState() + "); nothing was created", e);
         }
     }

@@ -1,5 +1,7 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.cutover.LockRetry;
+import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.throttle.ThrottleSettings;
 
 import java.time.Duration;
@@ -166,5 +168,10 @@ public record Options(Duration lockTimeout, int lockAttempts, Duration chunkTarg
 
     public Options withThrottle(ThrottleSettings t) {
         return with(f -> f.throttle = t);
+    }
+
+    /** Short attempts at a lock on the source through {@code s}, bounded as these options say. */
+    public LockRetry lockRetry(Session s) {
+        return new LockRetry(s, lockTimeout, lockAttempts, maxLockHeld);
     }
 }

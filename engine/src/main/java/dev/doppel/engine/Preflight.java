@@ -7,6 +7,7 @@ import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.DiskHeadroom;
+import dev.doppel.engine.catalog.DistributedTables;
 import dev.doppel.engine.catalog.Replication;
 import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
@@ -23,6 +24,7 @@ import dev.doppel.engine.plan.Subcommand;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.shadow.ShadowTableBuilder;
+import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
@@ -57,6 +59,7 @@ final class Preflight {
     Plan plan() throws SQLException {
         AlterChange change = AlterParser.parse(alter);
         TableInfo source = new CatalogReader(session).read(tableName);
+        DistributedTables.refuse(session, source);
         change.tableName().ifPresent(named -> checkSameTable(named, source));
         ObjectNames names = new ObjectNames(source.oid());
         checkNoLeftovers(source, names);
@@ -87,12 +90,12 @@ final class Preflight {
                     + " under an ACCESS EXCLUSIVE lock";
         }
         if (options.rewrite() == Options.Rewrite.NEVER) {
-            throw new DoppelException("rewrite_needed", "the change of " + source.display() + " needs a rewrite ("
+            throw new DoppelException(Reason.REWRITE_NEEDED, "the change of " + source.display() + " needs a rewrite ("
                     + why + ") and rewriting was forbidden; allow it, or change less at once");
         }
         List<String> blockers = DependentObjects.blockers(session, source);
         if (!blockers.isEmpty()) {
-            throw new DoppelException("unsupported_dependents", "doppel cannot migrate " + source.display()
+            throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "doppel cannot migrate " + source.display()
                     + " yet:\n  - " + String.join("\n  - ", blockers));
         }
         ServerState server = server(source, true);
@@ -202,7 +205,7 @@ final class Preflight {
             try {
                 s.execute(sql.createOrderIndex(change.orderBy()));
             } catch (SQLException e) {
-                throw new DoppelException("invalid_alter", "the repack order of " + source.display() + " is not valid"
+                throw new DoppelException(Reason.INVALID_ALTER, "the repack order of " + source.display() + " is not valid"
                         + " in an index: " + e.getMessage() + ". Give columns or expressions as in CREATE INDEX", e);
             }
         }
@@ -222,7 +225,7 @@ final class Preflight {
         try {
             s.update(sql.resyncDelete(), (Object) none);
         } catch (SQLException e) {
-            throw new DoppelException("unsupported_key_change", "the change transforms the key of " + source.display()
+            throw new DoppelException(Reason.UNSUPPORTED_KEY_CHANGE, "the change transforms the key of " + source.display()
                     + " in a way doppel cannot follow: " + e.getMessage() + ". A USING expression on a key column may"
                     + " refer only to key columns", e);
         }
@@ -255,7 +258,7 @@ final class Preflight {
             }
         }
         if (!broken.isEmpty()) {
-            throw new DoppelException("view_breaks", "doppel recreates these objects from their definitions at the"
+            throw new DoppelException(Reason.VIEW_BREAKS, "doppel recreates these objects from their definitions at the"
                     + " swap, and they would no longer compile:\n  - " + String.join("\n  - ", broken)
                     + "\nChange or drop them first, or keep the columns they use");
         }
@@ -265,28 +268,23 @@ final class Preflight {
         boolean same = named.name().equals(source.name())
                 && (named.schema() == null || named.schema().equals(source.schema()));
         if (!same) {
-            throw new DoppelException("table_mismatch", "the ALTER names table "
+            throw new DoppelException(Reason.TABLE_MISMATCH, "the ALTER names table "
                     + (named.schema() == null ? "" : named.schema() + ".") + named.name() + " but the migration is"
                     + " for " + source.display() + "; give the subcommands only, or name the same table");
         }
     }
 
     private void checkNoLeftovers(TableInfo source, ObjectNames names) throws SQLException {
-        String holder = session.text("SELECT string_agg(pid::text, ', ') FROM (" + ObjectNames.advisoryHoldersQuery()
-                + ") h", names.advisoryLockParts());
-        if (holder != null) {
-            throw new DoppelException("already_running", "another doppel migration of " + source.display()
-                    + " is running (backend pid " + holder + "); wait for it to finish, or stop it first");
-        }
+        AdvisoryLock.refuseIfHeld(session, names, source.display());
         String slot = LogicalSource.slotName(session, names);
         if (LogicalSource.slotExists(session, slot)) {
-            throw new DoppelException("leftover", "an earlier doppel migration of " + source.display() + " left"
+            throw new DoppelException(Reason.LEFTOVER, "an earlier doppel migration of " + source.display() + " left"
                     + " replication slot " + slot + " behind (it keeps WAL); `doppel status` lists it: resume or"
                     + " abort that migration, or drop the slot (docs/operations.md, removing doppel's objects)");
         }
         for (String leftover : List.of(names.shadow(), names.log())) {
-            if (session.text("SELECT to_regclass(?)::text", leftover) != null) {
-                throw new DoppelException("leftover", "an earlier doppel migration of " + source.display() + " left "
+            if (session.exists(leftover)) {
+                throw new DoppelException(Reason.LEFTOVER, "an earlier doppel migration of " + source.display() + " left "
                         + leftover + " behind; `doppel status` lists it: resume it, or abort it to start over");
             }
         }

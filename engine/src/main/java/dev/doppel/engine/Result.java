@@ -15,7 +15,7 @@ import java.util.Map;
  * @param oldTable   where the old table was kept, or null when it was dropped
  * @param dropAfter  when the old table may be dropped; nothing depends on it from then on
  */
-public record Result(long migrationId, String table, String outcome, Plan.Strategy strategy, long rowsCopied,
+public record Result(long migrationId, String table, Outcome outcome, Plan.Strategy strategy, long rowsCopied,
                      long changesReplayed,
                      Map<Phase, Long> phaseMillis, List<LockHeld> locks, VerifyResult verify, String oldTable,
                      Instant dropAfter, List<String> warnings) {

@@ -4,47 +4,37 @@ import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.copy.KeyResync;
 import dev.doppel.engine.copy.RoundTripGuard;
-import dev.doppel.engine.cutover.LockRetry;
-import dev.doppel.engine.cutover.SnapshotWait;
+import dev.doppel.engine.cutover.AfterSwap;
+import dev.doppel.engine.cutover.BoundedCutover;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.InverseMapping;
 import dev.doppel.engine.plan.RevertUsing;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
-import dev.doppel.engine.sql.AdvisoryLock;
-import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-
-import static dev.doppel.engine.sql.Identifiers.quote;
 
 /**
  * Puts the old table back after a swap, with nothing lost: drains the revert log (every write to the new table
- * since the swap) into the retained old table through the inverse mapping, then a second bounded cut-over, the
- * same as the first in reverse: short lock attempts, the last entries drained under the lock, names, sequences
- * and dependents carried back by {@link Swap}. A value the old types cannot hold refuses the revert, naming the
- * row; nothing is swapped then. The new table is retired to the doppel schema and kept like an old table.
+ * since the swap) into the retained old table through the inverse mapping, then the same {@link BoundedCutover} as
+ * the forward swap, in reverse. A value the old types cannot hold refuses the revert, naming the row; nothing is
+ * swapped then. The new table is retired to the doppel schema and kept like an old table. The forward swap calls
+ * {@link #endEarlier} and {@link #prepare} in its transaction so that this is possible.
  */
 final class Revert {
 
-    private static final Logger log = LoggerFactory.getLogger(Revert.class);
     private static final int BATCH = 5_000;
     private static final Duration DRAIN_PATIENCE = Duration.ofSeconds(30);
-    private static final long LOCK_BACKLOG = 50;
 
     private final DataSource dataSource;
     private final Options options;
@@ -57,158 +47,129 @@ final class Revert {
     }
 
     Result run(long id) throws SQLException {
-        try (Session control = Session.open(dataSource, "control");
-             Session worker = Session.open(dataSource, "worker")) {
-            MigrationStore store = new MigrationStore(control);
-            MigrationRecord r = store.load(id);
-            refuseUnrevertable(control, r);
-            TableInfo current = new CatalogReader(control).read(r.tableSql());
+        try (Workspace w = Workspace.open(dataSource, options)) {
+            MigrationRecord r = w.store.load(id);
+            refuseUnrevertable(w.control, r);
+            TableInfo current = new CatalogReader(w.control).read(r.tableSql());
             ObjectNames names = new ObjectNames(r.tableOid());
-            ObjectNames currentNames = new ObjectNames(current.oid());
-            hold(control, names, r);
-            try {
-                hold(control, currentNames, r);
-                try {
-                    return revert(control, worker, store, r, current, names, currentNames);
-                } finally {
-                    AdvisoryLock.release(control, currentNames);
-                }
-            } finally {
-                AdvisoryLock.release(control, names);
-            }
+            w.claim(names, "migration " + r.id() + " of " + r.tableName());
+            w.claim(new ObjectNames(current.oid()), r.tableName());
+            return revert(w, r, current, names);
         }
     }
 
-    private Result revert(Session control, Session worker, MigrationStore store, MigrationRecord r, TableInfo current,
-                          ObjectNames names, ObjectNames currentNames) throws SQLException {
+    private Result revert(Workspace w, MigrationRecord r, TableInfo current, ObjectNames names) throws SQLException {
+        ObjectNames currentNames = new ObjectNames(current.oid());
         for (String leftover : List.of(currentNames.shadow(), currentNames.log())) {
-            if (control.text("SELECT to_regclass(?)::text", leftover) != null) {
-                throw new DoppelException("not_revertable", "a later doppel migration of " + r.tableName() + " left "
-                        + leftover + "; finish or abort that one first (`doppel status`)");
+            if (w.control.exists(leftover)) {
+                throw new DoppelException(Reason.NOT_REVERTABLE, "a later doppel migration of " + r.tableName()
+                        + " left " + leftover + "; finish or abort that one first (`doppel status`)");
             }
         }
-        if (control.number("SELECT count(*) FROM pg_trigger WHERE tgrelid = ? AND tgname = ?", current.oid(),
+        if (w.control.number("SELECT count(*) FROM pg_trigger WHERE tgrelid = ? AND tgname = ?", current.oid(),
                 names.revertCapture().rowTrigger()) == 0) {
-            throw new DoppelException("not_revertable", "migration " + r.id() + " of " + r.tableName() + " cannot be"
-                    + " reverted: a later migration replaced the table its revert capture logged; revert that one first");
+            throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName()
+                    + " cannot be reverted: a later migration replaced the table its revert capture logged; revert"
+                    + " that one first");
         }
-        long started = System.nanoTime();
-        control.execute("SET lock_timeout = " + Identifiers.literal(options.lockTimeout().toMillis() + "ms"));
-        worker.execute("SET lock_timeout = '5s'");
-        worker.execute("SET statement_timeout = '10min'");
-        store.phase(r.id(), Phase.REVERT, "reverting " + r.tableName() + " to " + r.oldTable());
-        listener.phase(Phase.REVERT, "re-syncing " + r.oldTable() + " with the writes since the swap");
+        PhaseClock clock = new PhaseClock(listener);
+        clock.enter(w.store, r.id(), Phase.REVERT, "re-syncing " + r.oldTable() + " with the writes since the swap");
         try {
-            TableInfo old = new CatalogReader(control).read(r.oldTable());
-            InverseMapping inverse = InverseMapping.derive(old, store.loadShadow(r.id()).mapping(),
+            TableInfo old = new CatalogReader(w.control).read(r.oldTable());
+            InverseMapping inverse = InverseMapping.derive(old, w.store.loadShadow(r.id()).mapping(),
                     RevertUsing.parse(r.revertUsing()));
             if (!inverse.exists()) {
-                throw new DoppelException("not_revertable", "migration " + r.id() + " of " + r.tableName()
+                throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName()
                         + " cannot be reverted: " + inverse.refusal());
             }
             MigrationSql back = MigrationSql.reverse(current.qualified(), r.oldTable(), names, inverse.mapping());
-            KeyResync resync = new KeyResync(worker, back, BATCH,
+            KeyResync resync = new KeyResync(w.worker, back, BATCH,
                     new RoundTripGuard(back, inverse.checks(), r.tableName()));
-            long applied = resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE);
-            new SnapshotWait(control).await(options.snapshotWait());
-            applied += resync.drain(LOCK_BACKLOG, DRAIN_PATIENCE);
-            List<ForeignKey> foreignKeys = store.oldForeignKeys(r.id());
+            long[] drained = {resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE)};
+            List<ForeignKey> foreignKeys = w.store.oldForeignKeys(r.id());
             Swap swap = new Swap(current, new ShadowTable(inverse.mapping(), List.of(), foreignKeys), back,
                     names.oldTableName(Instant.now()));
-            List<String[]> indexNames = store.oldIndexNames(r.id());
+            List<String[]> indexNames = w.store.oldIndexNames(r.id());
             Instant dropAfter = Instant.now().plus(options.keepOld());
-            LockRetry lockRetry = new LockRetry(control, options.lockTimeout(), options.lockAttempts(),
-                    options.maxLockHeld());
-            listener.phase(Phase.REVERT, "swapping back");
-            long[] lockedAt = new long[1];
-            List<String[]> toValidate = lockRetry.run("revert of " + r.tableName(), s -> {
-                List<String> tables = new ArrayList<>(s.query("SELECT conrelid::regclass::text FROM pg_constraint"
-                        + " WHERE contype = 'f' AND confrelid = ? AND conrelid <> ? GROUP BY conrelid ORDER BY conrelid",
-                        rs -> rs.getString(1), current.oid(), current.oid()));
-                tables.add(current.qualified());
-                s.execute("LOCK TABLE " + String.join(", ", tables) + " IN ACCESS EXCLUSIVE MODE");
-                lockedAt[0] = System.nanoTime();
-                resync.applyAll(s);
-                if (!new CatalogReader(s).fingerprint(current.oid()).equals(current.fingerprint())) {
-                    throw new DoppelException("source_changed", "the definition of " + r.tableName() + " changed"
-                            + " while doppel was reverting it (someone ran DDL on it); nothing was swapped back");
-                }
-                // The old table's indexes still have the names the first swap gave them; their own names are free
-                // in the doppel schema, and the new table's move out of the way in the swap.
-                for (String[] index : indexNames) {
-                    if (s.text("SELECT to_regclass(?)::text", Identifiers.qualified(ObjectNames.SCHEMA, index[1]))
-                            != null) {
-                        s.execute("ALTER INDEX " + Identifiers.qualified(ObjectNames.SCHEMA, index[1]) + " RENAME TO "
-                                + quote(index[0]));
-                    }
-                }
-                // Its statistics objects too hold the names the first swap gave them, which the swap back gives the
-                // new table's: move them aside; the swap gives them their own names back by their columns.
-                List<String> statistics = s.query("SELECT quote_ident(n.nspname) || '.' || quote_ident(x.stxname)"
-                        + " FROM pg_statistic_ext x JOIN pg_namespace n ON n.oid = x.stxnamespace"
-                        + " WHERE x.stxrelid = to_regclass(?) ORDER BY x.oid", rs -> rs.getString(1), r.oldTable());
-                for (int i = 0; i < statistics.size(); i++) {
-                    s.execute("ALTER STATISTICS " + statistics.get(i) + " RENAME TO "
-                            + quote("doppel_revert_" + names.oid() + "_" + i + "_stat"));
-                }
-                s.execute("ALTER TABLE " + r.oldTable() + " RENAME TO " + quote(names.shadowName()));
-                List<String[]> validate = swap.run(s);
-                MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, validate);
-                if (System.nanoTime() - lockedAt[0] > options.maxLockHeld().toNanos()) {
-                    log.info("revert would hold its lock longer than {}; giving it back", options.maxLockHeld());
-                    return null;
-                }
-                return validate;
-            }, () -> resync.drain(LOCK_BACKLOG, DRAIN_PATIENCE));
-            long heldMillis = (System.nanoTime() - lockedAt[0]) / 1_000_000;
-            listener.phase(Phase.REVERT, "validating and analyzing");
-            validate(worker, current.qualified(), foreignKeys, toValidate);
-            listener.phase(Phase.REVERTED, "reverted");
-            log.info("revert of {} held ACCESS EXCLUSIVE for {} ms", r.tableName(), heldMillis);
-            Map<Phase, Long> millis = new EnumMap<>(Phase.class);
-            millis.put(Phase.REVERT, (System.nanoTime() - started) / 1_000_000);
-            return new Result(r.id(), r.tableName(), "reverted", Plan.Strategy.REWRITE, 0, applied, millis,
-                    List.of(new Result.LockHeld("revert (ACCESS EXCLUSIVE)", heldMillis, lockRetry.lastAttempts())),
-                    null, swap.oldTable(), dropAfter, List.of());
+            List<String[]> toValidate = new ArrayList<>();
+            foreignKeys.stream().filter(ForeignKey::validate)
+                    .forEach(fk -> toValidate.add(new String[] {current.qualified(), fk.name()}));
+            clock.enter(Phase.REVERT, "swapping back");
+            BoundedCutover.Held held = new BoundedCutover(w.control, w.lockRetry, options.snapshotWait(),
+                    options.maxLockHeld()).run("revert of " + r.tableName(), current, r.oldTable(), "reverting",
+                    until -> drained[0] += resync.drain(until, DRAIN_PATIENCE), resync::applyAllBefore, s -> {
+                        Swap.makeShadow(s, r.oldTable(), indexNames, names);
+                        List<String[]> referencing = swap.run(s);
+                        MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, referencing);
+                        toValidate.addAll(referencing);
+                    });
+            clock.held("revert (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
+            clock.enter(Phase.REVERT, "validating and analyzing");
+            List<String> warnings = AfterSwap.settle(w.worker, current.qualified(), toValidate);
+            clock.finish(Phase.REVERTED, "reverted");
+            return new Result(r.id(), r.tableName(), Outcome.REVERTED, Plan.Strategy.REWRITE, 0,
+                    drained[0] + held.applied(),
+                    clock.millis(), clock.locks(), null, swap.oldTable(), dropAfter, warnings);
         } catch (SQLException | RuntimeException e) {
             try {
-                store.stopped(r.id(), Phase.REVERT, "revert: " + e.getMessage());
+                w.store.stopped(r.id(), Phase.REVERT, "revert: " + e.getMessage());
             } catch (SQLException | RuntimeException recording) {
                 e.addSuppressed(recording);
             }
-            listener.phase(Phase.FAILED, e.getMessage());
+            clock.failed(e.getMessage());
             if (e instanceof DoppelException) {
                 throw e;
             }
-            throw new DoppelException("stopped", "the revert of migration " + r.id() + " of " + r.tableName()
+            throw new DoppelException(Reason.STOPPED, "the revert of migration " + r.id() + " of " + r.tableName()
                     + " stopped: " + e.getMessage() + ". Nothing was swapped back; the new table stays in place and"
                     + " its writes are still logged: `doppel revert " + r.id() + "` tries again", e);
         }
     }
 
     /**
-     * The old table's own foreign keys went back NOT VALID (rows written meanwhile were not checked against the
-     * parents), as did the referencing tables' keys: validate them, as after the first swap. A key that does not
-     * hold is left NOT VALID, and said so.
+     * In the forward swap's transaction, before the swap: an earlier migration's revert capture on the source would
+     * log writes to a table this swap retires, so it goes, and that migration records why it can no longer be
+     * reverted (plan warned).
      */
-    private static void validate(Session worker, String table, List<ForeignKey> own, List<String[]> referencing)
+    static void endEarlier(Session s, long id, TableInfo source) throws SQLException {
+        for (long earlier : s.query(MigrationSql.revertCapturesOn(), rs -> rs.getLong(1), source.oid())) {
+            for (String statement : MigrationSql.dropCapture(new ObjectNames(earlier).revertCapture(),
+                    source.qualified())) {
+                s.execute(statement);
+            }
+            MigrationStore.revertEnded(s, earlier, id, source.display());
+        }
+    }
+
+    /**
+     * In the forward swap's transaction, after the swap: records what a revert needs and, when the change has an
+     * inverse, installs the revert capture on the new table, so that every write after the swap is logged for the
+     * old table's re-sync.
+     */
+    static void prepare(Session s, long id, TableInfo source, InverseMapping inverse, String oldTable)
             throws SQLException {
-        List<String[]> all = new ArrayList<>();
-        own.stream().filter(ForeignKey::validate).forEach(fk -> all.add(new String[] {table, fk.name()}));
-        all.addAll(referencing);
-        for (String[] fk : all) {
-            try {
-                worker.execute("ALTER TABLE " + fk[0] + " VALIDATE CONSTRAINT " + quote(fk[1]));
-            } catch (SQLException e) {
-                log.warn("foreign key {} on {} stays NOT VALID after the revert: {}", fk[1], fk[0], e.getMessage());
+        ObjectNames names = new ObjectNames(source.oid());
+        List<String[]> indexNames = new ArrayList<>();
+        for (int i = 0; i < source.indexes().size(); i++) {
+            indexNames.add(new String[] {source.indexes().get(i).name(), names.oldIndexName(i)});
+        }
+        List<ForeignKey> foreignKeys = source.constraints().stream().filter(k -> k.type() == 'f')
+                .map(k -> new ForeignKey(k.name(), k.definition().replaceAll(" NOT VALID$", ""), k.validated()))
+                .toList();
+        MigrationStore.recordRevertPlan(s, id, indexNames, foreignKeys, inverse.refusal());
+        if (inverse.exists()) {
+            MigrationSql back = MigrationSql.reverse(source.qualified(), oldTable, names, inverse.mapping());
+            s.execute(back.createLog());
+            s.execute(back.createCaptureFunction());
+            for (String statement : back.createTriggers()) {
+                s.execute(statement);
             }
         }
-        worker.execute("ANALYZE " + table);
     }
 
     private static void refuseUnrevertable(Session control, MigrationRecord r) throws SQLException {
         String why = null;
-        if (!"succeeded".equals(r.outcome())) {
+        if (r.outcome() != Outcome.SUCCEEDED) {
             why = r.outcome() == null ? (r.swapped() ? "it has not finished: `doppel resume " + r.id() + "` first"
                     : "it has not swapped yet: `doppel abort " + r.id() + "` leaves the table as it was")
                     : "it " + r.outcome();
@@ -216,20 +177,12 @@ final class Revert {
             why = "its old table was dropped";
         } else if (r.revertRefusal() != null) {
             why = r.revertRefusal() + "; the old table " + r.oldTable() + " is a snapshot of the rows at the swap";
-        } else if (control.text("SELECT to_regclass(?)::text", new ObjectNames(r.tableOid()).revertCapture().log())
-                == null) {
+        } else if (!control.exists(new ObjectNames(r.tableOid()).revertCapture().log())) {
             why = "no writes were logged for it since the swap (a migration made by an earlier doppel)";
         }
         if (why != null) {
-            throw new DoppelException("not_revertable", "migration " + r.id() + " of " + r.tableName() + " cannot be"
-                    + " reverted: " + why);
-        }
-    }
-
-    private static void hold(Session s, ObjectNames names, MigrationRecord r) throws SQLException {
-        if (!AdvisoryLock.tryTake(s, names)) {
-            throw new DoppelException("already_running", "a doppel process holds " + r.tableName() + " (migration "
-                    + r.id() + " or a later one); wait for it, or stop it first");
+            throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName()
+                    + " cannot be reverted: " + why);
         }
     }
 }

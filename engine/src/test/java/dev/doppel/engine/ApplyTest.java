@@ -35,7 +35,7 @@ class ApplyTest {
         orders(db, "done_orders");
         Applied first = change(db, "done_orders", TO_CENTS, Options.defaults()).apply();
         assertEquals(Applied.How.STARTED, first.how());
-        assertEquals("succeeded", first.result().outcome());
+        assertEquals(Outcome.SUCCEEDED, first.result().outcome());
         long sum = db.count("SELECT sum(total) FROM done_orders");
 
         // Different spacing and an ALTER TABLE prefix: the same change, by its normalised text.
@@ -71,7 +71,7 @@ class ApplyTest {
             s.execute("LOCK TABLE stopped_orders IN ACCESS SHARE MODE");
             DoppelException stopped = assertThrows(DoppelException.class,
                     () -> change(db, "stopped_orders", TO_CENTS, impatient).apply());
-            assertEquals("stopped", stopped.reason());
+            assertEquals(Reason.STOPPED, stopped.reason());
             reader.rollback();
         }
         long id = db.count("SELECT max(id) FROM doppel.migrations WHERE table_name = 'public.stopped_orders'");
@@ -79,7 +79,7 @@ class ApplyTest {
         Applied resumed = change(db, "stopped_orders", TO_CENTS, Options.defaults()).apply();
         assertEquals(Applied.How.RESUMED, resumed.how());
         assertEquals(id, resumed.migrationId());
-        assertEquals("succeeded", resumed.result().outcome());
+        assertEquals(Outcome.SUCCEEDED, resumed.result().outcome());
         assertEquals(1, db.count("SELECT count(*) FROM doppel.migrations WHERE table_name = 'public.stopped_orders'"));
         assertEquals(125_250, db.count("SELECT sum(total) FROM stopped_orders"), "cents, each row once");
     }
@@ -96,6 +96,6 @@ class ApplyTest {
         }
         DoppelException refused = assertThrows(DoppelException.class,
                 () -> change(db, "other_orders", "ADD COLUMN note text", Options.defaults()).apply());
-        assertEquals("leftover", refused.reason());
+        assertEquals(Reason.LEFTOVER, refused.reason());
     }
 }

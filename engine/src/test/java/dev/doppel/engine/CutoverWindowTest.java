@@ -49,9 +49,9 @@ class CutoverWindowTest {
         Thread.sleep(1_000);
         assertFalse(run.isDone(), "outside its window the migration waits");
         migrations.cutover(migrations.list().get(0).id());
-        assertEquals("succeeded", run.get(60, TimeUnit.SECONDS).outcome());
+        assertEquals(Outcome.SUCCEEDED, run.get(60, TimeUnit.SECONDS).outcome());
         CutoverWindow now1h = new CutoverWindow(now.minusMinutes(30), now.plusMinutes(30), ZoneOffset.UTC);
-        assertEquals("succeeded", OnlineSchemaChange.builder().dataSource(db.dataSource()).table("windowed")
+        assertEquals(Outcome.SUCCEEDED, OnlineSchemaChange.builder().dataSource(db.dataSource()).table("windowed")
                 .alter("ALTER COLUMN v TYPE numeric").options(Options.defaults().withCutoverWindow(now1h)).build()
                 .run().outcome());
     }

@@ -101,10 +101,10 @@ class InPlaceTest {
         DoppelException check = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("unfit").alter("ADD CONSTRAINT amount_positive CHECK (amount > 0)")
                 .build().run());
-        assertEquals("validation_failed", check.reason());
+        assertEquals(Reason.VALIDATION_FAILED, check.reason());
         DoppelException notNull = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("unfit").alter("ALTER COLUMN note SET NOT NULL").build().run());
-        assertEquals("validation_failed", notNull.reason());
+        assertEquals(Reason.VALIDATION_FAILED, notNull.reason());
         assertEquals(0, db.count("SELECT count(*) FROM pg_constraint WHERE conrelid = 'unfit'::regclass AND contype = 'c'"));
         assertEquals("false", db.scalar("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'unfit'::regclass"
                 + " AND attname = 'note'"));
@@ -140,7 +140,7 @@ class InPlaceTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("dupes").alter("ALTER COLUMN n SET NOT NULL, ADD UNIQUE (email)")
                 .build().run());
-        assertEquals("validation_failed", e.reason());
+        assertEquals(Reason.VALIDATION_FAILED, e.reason());
         assertTrue(e.getMessage().contains("is duplicated"), e.getMessage());
         assertEquals(before, CatalogFingerprint.of(db, "public", "dupes"));
         assertEquals(0, db.count("SELECT count(*) FROM pg_index WHERE indrelid = 'dupes'::regclass AND NOT indisvalid"));
@@ -177,7 +177,7 @@ class InPlaceTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("frozen").alter("ALTER COLUMN v TYPE bigint")
                 .options(Options.defaults().withRewrite(Options.Rewrite.NEVER)).build().plan());
-        assertEquals("rewrite_needed", e.reason());
+        assertEquals(Reason.REWRITE_NEEDED, e.reason());
         assertTrue(e.getMessage().contains("the table"), e.getMessage());
     }
 }

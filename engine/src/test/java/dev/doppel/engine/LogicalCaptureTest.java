@@ -56,7 +56,7 @@ class LogicalCaptureTest {
             writers.close();
             Oracle.assertNoFailures(writers);
         }
-        assertEquals("succeeded", result.outcome());
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
         assertTrue(result.changesReplayed() > 0, "the stream carried the writers keys: " + result.changesReplayed());
         Oracle.blockingAlter(db, "accounts_mirror", alter);
         Oracle.assertSameRows(db, "accounts", "accounts_mirror");
@@ -141,7 +141,7 @@ class LogicalCaptureTest {
             Thread.sleep(300);
             assertFalse(run.isDone(), "the slot waits for the open transaction");
             open.commit();
-            assertEquals("succeeded", run.get(60, TimeUnit.SECONDS).outcome());
+            assertEquals(Outcome.SUCCEEDED, run.get(60, TimeUnit.SECONDS).outcome());
         }
         assertEquals(11, db.count("SELECT count(*) FROM early WHERE v = -1 OR id = 5000"));
         assertEquals(2001, db.count("SELECT count(*) FROM early"));
@@ -156,7 +156,7 @@ class LogicalCaptureTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("bad").alter("ALTER COLUMN v TYPE int USING v::int")
                 .options(logical()).build().run());
-        assertEquals("copy_failed", e.reason());
+        assertEquals(Reason.COPY_FAILED, e.reason());
         assertNothingLeft(db);
     }
 
@@ -166,10 +166,10 @@ class LogicalCaptureTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("anon").alter("ALTER COLUMN v TYPE bigint")
                 .options(logical()).build().plan());
-        assertEquals("capture_unavailable", e.reason());
+        assertEquals(Reason.CAPTURE_UNAVAILABLE, e.reason());
         assertTrue(e.getMessage().contains("REPLICA IDENTITY USING INDEX"), e.getMessage());
         db.execute("ALTER TABLE anon REPLICA IDENTITY USING INDEX anon_id");
-        assertEquals("succeeded", OnlineSchemaChange.builder().dataSource(db.dataSource()).table("anon")
+        assertEquals(Outcome.SUCCEEDED, OnlineSchemaChange.builder().dataSource(db.dataSource()).table("anon")
                 .alter("ALTER COLUMN v TYPE bigint").options(logical()).build().run().outcome());
         assertNothingLeft(db);
     }

@@ -82,7 +82,7 @@ class OnlineSchemaChangeEndToEndTest {
         Oracle.blockingAlter(db, table + "_mirror", alter);
         Oracle.assertSameRows(db, table, table + "_mirror");
         Oracle.assertSameShape(db, table, table + "_mirror");
-        assertEquals("succeeded", result.outcome());
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
         assertTrue(result.rowsCopied() >= 20_000 - 5_000, "rows copied: " + result.rowsCopied());
         assertNotNull(result.verify());
         assertNotNull(result.oldTable());

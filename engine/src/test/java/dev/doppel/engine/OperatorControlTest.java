@@ -46,7 +46,7 @@ class OperatorControlTest {
         assertTrue(paused.control().cutoverPostponed());
         migrations.cutover(started.id());
         Result result = run.get(60, TimeUnit.SECONDS);
-        assertEquals("succeeded", result.outcome());
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
         assertEquals(20_000, result.rowsCopied());
         assertEquals("bigint", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = 'controlled'::regclass AND attname = 'v'"));

@@ -40,7 +40,7 @@ class RefusalsTest {
     @Test
     void missingTable(TestDatabase db) {
         DoppelException e = refused(db, "public.nowhere", "ADD COLUMN x int");
-        assertEquals("table_not_found", e.reason());
+        assertEquals(Reason.TABLE_NOT_FOUND, e.reason());
         assertTrue(e.getMessage().contains("public.nowhere"), e.getMessage());
     }
 
@@ -49,7 +49,7 @@ class RefusalsTest {
         db.execute("CREATE TABLE heap_only (a int, b text)", "CREATE UNIQUE INDEX ON heap_only (a)",
                 "INSERT INTO heap_only VALUES (1, 'x')");
         DoppelException e = refused(db, "heap_only", "ALTER COLUMN a TYPE bigint");
-        assertEquals("no_usable_key", e.reason());
+        assertEquals(Reason.NO_USABLE_KEY, e.reason());
         assertTrue(e.getMessage().contains("public.heap_only has no primary key or non-null unique index"), e.getMessage());
     }
 
@@ -57,7 +57,7 @@ class RefusalsTest {
     void unsupportedAlter(TestDatabase db) {
         db.execute("CREATE TABLE plain (id int PRIMARY KEY)");
         DoppelException e = refused(db, "plain", "OWNER TO postgres");
-        assertEquals("unsupported_alter", e.reason());
+        assertEquals(Reason.UNSUPPORTED_ALTER, e.reason());
         assertTrue(e.getMessage().contains("ALTER [COLUMN] name [SET DATA] TYPE"), "lists what is supported: " + e.getMessage());
     }
 
@@ -65,7 +65,7 @@ class RefusalsTest {
     void alterThatPostgresRejects(TestDatabase db) {
         db.execute("CREATE TABLE plain2 (id int PRIMARY KEY, v int)");
         DoppelException e = refused(db, "plain2", "ALTER COLUMN missing TYPE bigint");
-        assertEquals("invalid_alter", e.reason());
+        assertEquals(Reason.INVALID_ALTER, e.reason());
         assertTrue(e.getMessage().contains("missing"), e.getMessage());
     }
 
@@ -73,21 +73,21 @@ class RefusalsTest {
     void injectedSecondStatement(TestDatabase db) {
         db.execute("CREATE TABLE victim (id int PRIMARY KEY, v int)");
         DoppelException e = refused(db, "victim", "ADD COLUMN x int; DROP TABLE victim");
-        assertEquals("unsupported_alter", e.reason());
+        assertEquals(Reason.UNSUPPORTED_ALTER, e.reason());
     }
 
     @Test
     void changeThatDropsTheKey(TestDatabase db) {
         db.execute("CREATE TABLE keyed (id int PRIMARY KEY, v int)");
         DoppelException e = refused(db, "keyed", "DROP CONSTRAINT keyed_pkey, ALTER COLUMN v TYPE bigint");
-        assertEquals("key_lost", e.reason());
+        assertEquals(Reason.KEY_LOST, e.reason());
     }
 
     @Test
     void keyTransformThatReadsOtherColumns(TestDatabase db) {
         db.execute("CREATE TABLE keyed2 (id int PRIMARY KEY, v int)");
         DoppelException e = refused(db, "keyed2", "ALTER COLUMN id TYPE bigint USING (id + v)");
-        assertEquals("unsupported_key_change", e.reason());
+        assertEquals(Reason.UNSUPPORTED_KEY_CHANGE, e.reason());
     }
 
     @Test
@@ -95,7 +95,7 @@ class RefusalsTest {
         db.execute("CREATE TABLE viewed (id int PRIMARY KEY)",
                 "CREATE MATERIALIZED VIEW viewed_view AS SELECT * FROM viewed");
         DoppelException view = refused(db, "viewed", "ALTER COLUMN id TYPE bigint");
-        assertEquals("unsupported_dependents", view.reason());
+        assertEquals(Reason.UNSUPPORTED_DEPENDENTS, view.reason());
         assertTrue(view.getMessage().contains("viewed_view"), view.getMessage());
         db.execute("CREATE TABLE published (id int PRIMARY KEY)", "CREATE PUBLICATION pub_all FOR ALL TABLES");
         try {
@@ -125,7 +125,7 @@ class RefusalsTest {
         db.execute("CREATE TABLE shown (id int PRIMARY KEY, secret text, other text)",
                 "CREATE VIEW shown_public AS SELECT id, secret FROM shown");
         DoppelException dropped = refused(db, "shown", "DROP COLUMN secret, ALTER COLUMN id TYPE bigint");
-        assertEquals("view_breaks", dropped.reason());
+        assertEquals(Reason.VIEW_BREAKS, dropped.reason());
         assertTrue(dropped.getMessage().contains("view shown_public uses column secret, which the change drops"),
                 dropped.getMessage());
         DoppelException renamed = refused(db, "shown", "RENAME COLUMN secret TO hidden, ALTER COLUMN id TYPE bigint");
@@ -140,7 +140,7 @@ class RefusalsTest {
     void theAlterNamesAnotherTable(TestDatabase db) {
         db.execute("CREATE TABLE mine (id int PRIMARY KEY)");
         DoppelException e = refused(db, "mine", "ALTER TABLE theirs ADD COLUMN x int");
-        assertEquals("table_mismatch", e.reason());
+        assertEquals(Reason.TABLE_MISMATCH, e.reason());
     }
 
     @Test
@@ -150,7 +150,7 @@ class RefusalsTest {
         try (Connection other = db.connect(); Statement st = other.createStatement()) {
             st.execute("SELECT pg_advisory_lock(" + new dev.doppel.engine.sql.ObjectNames(oid).advisoryKey() + ")");
             DoppelException e = refused(db, "busy", "ADD COLUMN x int");
-            assertEquals("already_running", e.reason());
+            assertEquals(Reason.ALREADY_RUNNING, e.reason());
             assertTrue(e.getMessage().contains("public.busy"), e.getMessage());
         }
     }
@@ -176,7 +176,7 @@ class RefusalsTest {
                 "INSERT INTO amounts SELECT g, g FROM generate_series(1, 5000) g",
                 "UPDATE amounts SET amount = 1e30 WHERE id = 3777");
         DoppelException e = refused(db, "amounts", "ALTER COLUMN amount TYPE bigint USING (amount * 100)::bigint");
-        assertEquals("copy_failed", e.reason());
+        assertEquals(Reason.COPY_FAILED, e.reason());
         assertTrue(e.getMessage().contains("id=3777"), e.getMessage());
         assertTrue(e.getMessage().contains("bigint out of range"), e.getMessage());
         assertEquals("failed", db.scalar("SELECT outcome FROM doppel.migrations ORDER BY id DESC LIMIT 1"));

@@ -74,10 +74,10 @@ class RepackTest {
         DoppelException never = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("kept_as_is").repack(null)
                 .options(Options.defaults().withRewrite(Options.Rewrite.NEVER)).build().plan());
-        assertEquals("rewrite_needed", never.reason());
+        assertEquals(Reason.REWRITE_NEEDED, never.reason());
         DoppelException order = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("kept_as_is").repack("no_such_column").build().plan());
-        assertEquals("invalid_alter", order.reason());
+        assertEquals(Reason.INVALID_ALTER, order.reason());
         assertTrue(order.getMessage().contains("no_such_column"), order.getMessage());
     }
 }

@@ -55,13 +55,13 @@ class RevertTest {
         // The mirror was never altered: the reverted table has the old shape and every write made meanwhile.
         Oracle.assertSameRows(db, "ledger", "ledger_mirror");
         Oracle.assertSameShape(db, "ledger", "ledger_mirror");
-        assertEquals("reverted", reverted.outcome());
+        assertEquals(Outcome.REVERTED, reverted.outcome());
         assertEquals(oid, db.count("SELECT 'ledger'::regclass::oid"), "the old table itself is back");
         assertEquals(1, db.count("SELECT count(*) FROM pg_indexes WHERE tablename = 'ledger' AND indexname = 'ledger_pkey'"));
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'ledger'::regclass AND NOT tgisinternal"));
         assertNull(db.scalar("SELECT to_regclass('doppel.revert_log_" + oid + "')::text"));
         MigrationRecord r = Migrations.on(db.dataSource()).get(reverted.migrationId());
-        assertEquals("reverted", r.outcome());
+        assertEquals(Outcome.REVERTED, r.outcome());
         assertEquals(Phase.REVERTED, r.phase());
         assertNotNull(db.scalar("SELECT to_regclass('" + r.oldTable() + "')::text"), "the new table is kept");
         assertTrue(reverted.locks().get(0).millis() < 2_000, "lock held: " + reverted.locks());
@@ -77,17 +77,17 @@ class RevertTest {
                 "UPDATE meter SET note = 'far too long' WHERE id = 7");
         Migrations migrations = Migrations.on(db.dataSource());
         DoppelException e = assertThrows(DoppelException.class, () -> migrations.revert(result.migrationId()));
-        assertEquals("revert_lossy", e.reason());
+        assertEquals(Reason.REVERT_LOSSY, e.reason());
         assertTrue(e.getMessage().contains("(1000)") || e.getMessage().contains("(7)"), e.getMessage());
         assertEquals("bigint", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = 'meter'::regclass AND attname = 'reading'"));
-        assertEquals("succeeded", migrations.get(result.migrationId()).outcome());
+        assertEquals(Outcome.SUCCEEDED, migrations.get(result.migrationId()).outcome());
 
         db.execute("UPDATE meter SET reading = 1000 WHERE id = 1000");
         DoppelException still = assertThrows(DoppelException.class, () -> migrations.revert(result.migrationId()));
         assertTrue(still.getMessage().contains("(7)"), still.getMessage());
         db.execute("UPDATE meter SET note = 'short' WHERE id = 7");
-        assertEquals("reverted", migrations.revert(result.migrationId()).outcome());
+        assertEquals(Outcome.REVERTED, migrations.revert(result.migrationId()).outcome());
         assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = 'meter'::regclass AND attname = 'reading'"));
         assertEquals(List.of(List.of("1000", "1000", "big"), List.of("7", "7", "short")),
@@ -105,7 +105,7 @@ class RevertTest {
         Result result = change(db, "price", alter, Options.defaults()).run();
         DoppelException e = assertThrows(DoppelException.class,
                 () -> Migrations.on(db.dataSource()).revert(result.migrationId()));
-        assertEquals("not_revertable", e.reason());
+        assertEquals(Reason.NOT_REVERTABLE, e.reason());
         assertTrue(e.getMessage().contains("snapshot"), e.getMessage());
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'price'::regclass AND NOT tgisinternal"));
     }
@@ -122,7 +122,7 @@ class RevertTest {
         Result result = change(db, "item", alter, options).run();
         db.execute("INSERT INTO item VALUES (1000, 12.34, 'new')", "UPDATE item SET title = 'changed' WHERE id = 5",
                 "DELETE FROM item WHERE id = 6");
-        assertEquals("reverted", Migrations.on(db.dataSource()).revert(result.migrationId()).outcome());
+        assertEquals(Outcome.REVERTED, Migrations.on(db.dataSource()).revert(result.migrationId()).outcome());
         assertEquals(List.of(List.of("5", "500", "changed", "x5"), List.of("1000", "1234", "new", "old")),
                 db.rows("SELECT id, cents, label, legacy FROM item WHERE id IN (5, 6, 1000) ORDER BY id"));
         assertEquals(1, db.count("SELECT count(*) FROM pg_indexes WHERE tablename = 'item' AND indexname = 'item_label'"));
@@ -143,6 +143,6 @@ class RevertTest {
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'note'::regclass AND NOT tgisinternal"));
         DoppelException e = assertThrows(DoppelException.class,
                 () -> Migrations.on(db.dataSource()).revert(result.migrationId()));
-        assertEquals("not_revertable", e.reason());
+        assertEquals(Reason.NOT_REVERTABLE, e.reason());
     }
 }

@@ -72,7 +72,7 @@ class ServerStateTest {
             return;
         }
         DoppelException refused = assertThrows(DoppelException.class, () -> change(db, "tight", impossible).run());
-        assertEquals("disk_space", refused.reason());
+        assertEquals(Reason.DISK_SPACE, refused.reason());
         assertTrue(refused.isRefusal());
         assertTrue(refused.getMessage().contains("must stay free"), refused.getMessage());
         assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"

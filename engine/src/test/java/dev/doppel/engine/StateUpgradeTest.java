@@ -23,7 +23,7 @@ class StateUpgradeTest {
                 "CREATE TABLE upgraded (id int PRIMARY KEY, v int)", "INSERT INTO upgraded VALUES (1, 1)");
         Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("upgraded")
                 .alter("ALTER COLUMN v TYPE bigint").build().run();
-        assertEquals("succeeded", r.outcome());
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
         assertEquals(2, Migrations.on(db.dataSource()).list().size());
     }
 }

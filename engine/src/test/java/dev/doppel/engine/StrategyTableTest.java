@@ -62,7 +62,7 @@ class StrategyTableTest {
         if (expected.equals("-")) {
             DoppelException e = org.junit.jupiter.api.Assertions.assertThrows(DoppelException.class,
                     () -> plan(db, table, change));
-            assertEquals("invalid_alter", e.reason(), e.getMessage());
+            assertEquals(Reason.INVALID_ALTER, e.reason(), e.getMessage());
             return;
         }
         Plan plan = plan(db, table, change);

@@ -32,7 +32,7 @@ class VerificationTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("ledger").alter("ALTER COLUMN amount TYPE bigint")
                 .listener(corrupt).build().run());
-        assertEquals("verify_mismatch", e.reason());
+        assertEquals(Reason.VERIFY_MISMATCH, e.reason());
         assertTrue(e.getMessage().contains("(4242) (values differ)"), e.getMessage());
         assertTrue(e.getMessage().contains("(17) (missing from the shadow)"), e.getMessage());
         assertEquals("numeric", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
@@ -62,7 +62,7 @@ class VerificationTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("swaps").alter("ALTER COLUMN b TYPE bigint")
                 .listener(corrupt).build().run());
-        assertEquals("verify_mismatch", e.reason());
+        assertEquals(Reason.VERIFY_MISMATCH, e.reason());
         for (String key : List.of("(100) (values differ)", "(200) (values differ)", "(300) (values differ)",
                 "(9999) (only in the shadow)")) {
             assertTrue(e.getMessage().contains(key), e.getMessage());
@@ -92,7 +92,7 @@ class VerificationTest {
             DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                     .dataSource(db.dataSource()).table("keyed").alter("ALTER COLUMN v TYPE bigint")
                     .listener(corrupt).build().run(), kind[0]);
-            assertEquals("verify_mismatch", e.reason());
+            assertEquals(Reason.VERIFY_MISMATCH, e.reason());
             assertTrue(e.getMessage().contains("(" + victim + (pair ? "," + 1234 % 7 : "") + ") (values differ)"),
                     e.getMessage());
             Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("keyed")

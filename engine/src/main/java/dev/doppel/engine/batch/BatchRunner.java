@@ -1,5 +1,6 @@
 package dev.doppel.engine.batch;
 
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Options;
@@ -7,7 +8,7 @@ import dev.doppel.engine.copy.ChunkSizer;
 import dev.doppel.engine.copy.RowCopier;
 import dev.doppel.engine.sql.JobSql;
 import dev.doppel.engine.sql.Session;
-import dev.doppel.engine.state.Control;
+import dev.doppel.engine.state.OperatorRequests;
 import dev.doppel.engine.state.JobStore;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.throttle.Throttler;
@@ -81,7 +82,7 @@ final class BatchRunner {
         long started = System.nanoTime();
         while (true) {
             DoppelException.stopIfInterrupted("between batches of job " + id);
-            Control.Settings settings = throttler.await();
+            OperatorRequests.Settings settings = throttler.await();
             long cap = settings.maxRowsPerSecond() != null ? settings.maxRowsPerSecond() : options.maxRowsPerSecond();
             int limit = throttler.bound(bounded(sizer.next(), cap, matching), lastChanged, options.chunkTarget());
             long t0 = System.nanoTime();
@@ -121,14 +122,14 @@ final class BatchRunner {
                 return once(from, rows, rate);
             } catch (SQLException e) {
                 if (RowCopier.dataError(e)) {
-                    throw new DoppelException("batch_failed", "job " + id + ": the batch of " + table + " after key "
+                    throw new DoppelException(Reason.BATCH_FAILED, "job " + id + ": the batch of " + table + " after key "
                             + (from == null ? "(the first)" : Arrays.toString(from)) + " failed on the data: "
                             + e.getMessage() + " (SQLSTATE " + e.getSQLState() + "). The batches before it are"
                             + " committed; fix the rows or the expression", e);
                 }
                 if (!retryable(e) || attempt >= options.lockAttempts()) {
                     if (retryable(e)) {
-                        throw new DoppelException("lock_timeout", "job " + id + ": the batch of " + table
+                        throw new DoppelException(Reason.LOCK_TIMEOUT, "job " + id + ": the batch of " + table
                                 + " after key " + (from == null ? "(the first)" : Arrays.toString(from))
                                 + " gave way to other transactions " + attempt + " times (last: " + e.getMessage()
                                 + ")", e);
@@ -226,7 +227,7 @@ final class BatchRunner {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request between batches", e);
+            throw new DoppelException(Reason.INTERRUPTED, "stopped by request between batches", e);
         }
     }
 }

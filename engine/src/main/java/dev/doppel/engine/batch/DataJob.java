@@ -1,5 +1,6 @@
 package dev.doppel.engine.batch;
 
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.OnlineSchemaChange;
@@ -76,7 +77,7 @@ public final class DataJob {
         try {
             return new JobRun(dataSource, options, listener, vacuumEvery).plan(spec, exactCount);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "planning " + spec.text() + " on " + spec.table()
+            throw new DoppelException(Reason.DATABASE_ERROR, "planning " + spec.text() + " on " + spec.table()
                     + " failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
         }
     }
@@ -103,11 +104,11 @@ public final class DataJob {
             return work.on(new JobRun(dataSource, options, l, vacuumEvery));
         } catch (DoppelException e) {
             if (metrics != null) {
-                metrics.error(e.reason());
+                metrics.error(e.reason().code());
             }
             throw e;
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "the data job on " + table + " failed: " + e.getMessage()
+            throw new DoppelException(Reason.DATABASE_ERROR, "the data job on " + table + " failed: " + e.getMessage()
                     + " (SQLSTATE " + e.getSQLState() + ")", e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.doppel.engine.batch;
 
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Options;
@@ -57,7 +58,7 @@ public final class DataJobs {
         try (Session s = Session.open(dataSource, "control")) {
             return new JobStore(s).load(id) != null;
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "reading job " + id + " failed: " + e.getMessage(), e);
+            throw new DoppelException(Reason.DATABASE_ERROR, "reading job " + id + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -77,7 +78,7 @@ public final class DataJobs {
         try {
             return new JobRun(dataSource, options, listener, 0).abort(id);
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "aborting job " + id + " failed: " + e.getMessage(), e);
+            throw new DoppelException(Reason.DATABASE_ERROR, "aborting job " + id + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -86,7 +87,7 @@ public final class DataJobs {
         try (Session s = Session.open(dataSource, "control")) {
             return JobRun.job(s, new MigrationStore(s).load(id));
         } catch (SQLException e) {
-            throw new DoppelException("database_error", "reading job " + id + " failed: " + e.getMessage(), e);
+            throw new DoppelException(Reason.DATABASE_ERROR, "reading job " + id + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.doppel.engine.batch;
 
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.catalog.CatalogReader;
@@ -51,7 +52,7 @@ final class JobPreflight {
         JobText.names(spec.predicate());
         TableInfo table = new CatalogReader(s).read(spec.table());
         IndexInfo keyIndex = table.usableKeys().stream().findFirst().orElseThrow(() -> new DoppelException(
-                "no_usable_key", table.display() + " has no primary key or unique index over NOT NULL columns,"
+                Reason.NO_USABLE_KEY, table.display() + " has no primary key or unique index over NOT NULL columns,"
                 + " which the job's batches walk in order; add one (CREATE UNIQUE INDEX CONCURRENTLY, then"
                 + " ALTER TABLE ... ADD PRIMARY KEY USING INDEX) and run the job again; nothing was changed"));
         List<String> key = keyIndex.columns();
@@ -110,7 +111,7 @@ final class JobPreflight {
         try {
             archive = new CatalogReader(s).read(into.strip());
         } catch (DoppelException e) {
-            if (!"table_not_found".equals(e.reason())) {
+            if (e.reason() != Reason.TABLE_NOT_FOUND) {
                 throw e;
             }
             throw JobText.invalid("the archive table " + into.strip() + " does not exist; create it first, e.g."

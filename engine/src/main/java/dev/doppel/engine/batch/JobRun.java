@@ -1,5 +1,7 @@
 package dev.doppel.engine.batch;
 
+import dev.doppel.engine.Reason;
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.OnlineSchemaChange;
@@ -8,7 +10,7 @@ import dev.doppel.engine.Phase;
 import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
-import dev.doppel.engine.state.Control;
+import dev.doppel.engine.state.OperatorRequests;
 import dev.doppel.engine.state.JobStore;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
@@ -19,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -91,7 +92,7 @@ final class JobRun {
                         p.table().display());
                 return proceed(s, p, earlier, jobs.load(earlier.id()), JobResult.How.RESUMED);
             }
-            if (earlier != null && "succeeded".equals(earlier.outcome()) && !again) {
+            if (earlier != null && earlier.outcome() == Outcome.SUCCEEDED && !again) {
                 log.info("job {} already did {} on {}; nothing to do", earlier.id(), spec.text(), p.table().display());
                 return done(earlier, jobs.load(earlier.id()));
             }
@@ -119,11 +120,11 @@ final class JobRun {
             listener.phase(Phase.PREFLIGHT, "resuming job " + id);
             MigrationRecord r = new MigrationStore(s.control()).load(id);
             JobStore.Job job = job(s.control(), r);
-            if ("succeeded".equals(r.outcome())) {
+            if (r.outcome() == Outcome.SUCCEEDED) {
                 return done(r, job);
             }
             if (r.finished()) {
-                throw new DoppelException("not_resumable", "job " + id + " of " + r.tableName() + " already "
+                throw new DoppelException(Reason.NOT_RESUMABLE, "job " + id + " of " + r.tableName() + " already "
                         + r.outcome() + "; there is nothing to resume: run the job again to start it anew");
             }
             JobPreflight.Prepared p = JobPreflight.prepare(s.control(), spec(job));
@@ -141,13 +142,13 @@ final class JobRun {
             hold(s, names, r.tableName());
             try {
                 if (!r.finished()) {
-                    store.finish(id, "aborted", "aborted by request after " + r.rowsCopied() + " rows", null, null);
+                    store.finish(id, Outcome.ABORTED, "aborted by request after " + r.rowsCopied() + " rows", null, null);
                 }
             } finally {
                 AdvisoryLock.release(s, names);
             }
             MigrationRecord after = store.load(id);
-            return new JobResult(id, r.tableName(), r.change(), JobResult.How.ABORTED, after.outcome(),
+            return new JobResult(id, r.tableName(), r.change(), JobResult.How.ABORTED, after.outcome().word(),
                     after.rowsCopied(), after.rowsCopied(), job.rowsExamined(), job.batches(), 0, 0);
         }
     }
@@ -156,7 +157,7 @@ final class JobRun {
     static JobStore.Job job(Session s, MigrationRecord r) throws SQLException {
         JobStore.Job job = JobStore.CAPTURE.equals(r.capture()) ? new JobStore(s).load(r.id()) : null;
         if (job == null) {
-            throw new DoppelException("not_a_job", r.id() + " is a schema migration of " + r.tableName()
+            throw new DoppelException(Reason.NOT_A_JOB, r.id() + " is a schema migration of " + r.tableName()
                     + ", not a data job; `doppel resume` and `doppel abort` handle it as a migration");
         }
         return job;
@@ -170,7 +171,7 @@ final class JobRun {
     private JobResult proceed(Sessions s, JobPreflight.Prepared p, MigrationRecord r, JobStore.Job job,
                               JobResult.How how) throws SQLException {
         if (!p.key().equals(job.key())) {
-            throw new DoppelException("not_resumable", "job " + r.id() + " walked " + r.tableName() + " by the key "
+            throw new DoppelException(Reason.NOT_RESUMABLE, "job " + r.id() + " walked " + r.tableName() + " by the key "
                     + job.key() + ", which is no longer its key (" + p.key() + "); `doppel abort " + r.id()
                     + "` ends it (the " + r.rowsCopied() + " rows done stay done) and a new run starts over");
         }
@@ -196,13 +197,13 @@ final class JobRun {
         long started = System.nanoTime();
         BatchRunner.Totals totals = null;
         try (Throttler throttler = new Throttler(s.signals(), p.table().oid(), p.table().display(), throttle,
-                new Control(s.control(), id), id, listener)) {
+                new OperatorRequests(s.control(), id), id, listener)) {
             totals = new BatchRunner(s.worker(), p.sql(), options, id, p.table().display(), throttler,
                     job.vacuumEvery(), listener).run(checkpoint, job.rowsExamined(), p.table().estimatedRows());
         } catch (SQLException | RuntimeException e) {
             throw stopped(store, r, e);
         }
-        store.finish(id, "succeeded", null, null, null);
+        store.finish(id, Outcome.SUCCEEDED, null, null, null);
         long total = r.rowsCopied() + totals.changed();
         listener.phase(Phase.DONE, "job " + id + " done: " + total + " rows");
         return new JobResult(id, p.table().display(), r.change(), how, "succeeded", total, r.rowsCopied(),
@@ -219,10 +220,10 @@ final class JobRun {
         try {
             now = store.load(r.id());
             boolean untouched = now.checkpoint() == null;
-            if (untouched && e instanceof DoppelException d && "batch_failed".equals(d.reason())) {
-                store.finish(r.id(), "failed", e.getMessage(), null, null);
+            if (untouched && e instanceof DoppelException d && d.reason() == Reason.BATCH_FAILED) {
+                store.finish(r.id(), Outcome.FAILED, e.getMessage(), null, null);
                 listener.phase(Phase.FAILED, e.getMessage());
-                return new DoppelException("invalid_job", e.getMessage().replace("The batches before it are"
+                return new DoppelException(Reason.INVALID_JOB, e.getMessage().replace("The batches before it are"
                         + " committed; fix", "No row was changed; fix") + ", then run the job again", e);
             }
             store.stopped(r.id(), Phase.BATCHES, e.getMessage());
@@ -233,26 +234,20 @@ final class JobRun {
         listener.phase(Phase.FAILED, e.getMessage());
         String next = "; running the same job again, or `doppel resume " + r.id() + "`, goes on from there, and"
                 + " `doppel abort " + r.id() + "` ends it";
-        if (e instanceof DoppelException d && "batch_failed".equals(d.reason())) {
-            return new DoppelException("batch_failed", e.getMessage() + " (" + now.rowsCopied() + " rows done)"
+        if (e instanceof DoppelException d && d.reason() == Reason.BATCH_FAILED) {
+            return new DoppelException(Reason.BATCH_FAILED, e.getMessage() + " (" + now.rowsCopied() + " rows done)"
                     + next, e);
         }
-        return new DoppelException("stopped", "job " + r.id() + " of " + r.tableName() + " stopped after "
+        return new DoppelException(Reason.STOPPED, "job " + r.id() + " of " + r.tableName() + " stopped after "
                 + now.rowsCopied() + " rows, each batch committed with its checkpoint: " + e.getMessage() + next, e);
     }
 
     private static JobResult done(MigrationRecord r, JobStore.Job job) {
-        return new JobResult(r.id(), r.tableName(), r.change(), JobResult.How.ALREADY_DONE, r.outcome(),
+        return new JobResult(r.id(), r.tableName(), r.change(), JobResult.How.ALREADY_DONE, r.outcome().word(),
                 r.rowsCopied(), r.rowsCopied(), job.rowsExamined(), job.batches(), 0, 0);
     }
 
     private static void hold(Session s, ObjectNames names, String table) throws SQLException {
-        if (!AdvisoryLock.tryTake(s, names)) {
-            List<Integer> pids = s.query(ObjectNames.advisoryHoldersQuery(), rs -> rs.getInt(1),
-                    names.advisoryLockParts());
-            throw new DoppelException("already_running", "another doppel process (backend pid " + pids + ") is"
-                    + " working on " + table + ", a migration or a data job; `doppel status` shows it. Wait for it,"
-                    + " or stop it first");
-        }
+        AdvisoryLock.claim(s, names, table + " (a migration or a data job)");
     }
 }

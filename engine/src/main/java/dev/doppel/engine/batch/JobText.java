@@ -1,5 +1,6 @@
 package dev.doppel.engine.batch;
 
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.plan.SqlTokenizer;
 import dev.doppel.engine.plan.Token;
@@ -100,6 +101,6 @@ final class JobText {
     }
 
     static DoppelException invalid(String message) {
-        return new DoppelException("invalid_job", message + "; nothing was changed");
+        return new DoppelException(Reason.INVALID_JOB, message + "; nothing was changed");
     }
 }

@@ -1,6 +1,7 @@
 package dev.doppel.engine.capture;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.sql.LogicalSql;
 import dev.doppel.engine.sql.Session;
@@ -50,7 +51,7 @@ public final class LogicalPreflight {
             refusals.add(identity);
         }
         if (!refusals.isEmpty()) {
-            throw new DoppelException("capture_unavailable", "logical capture cannot migrate " + source.display()
+            throw new DoppelException(Reason.CAPTURE_UNAVAILABLE, "logical capture cannot migrate " + source.display()
                     + ":\n  - " + String.join("\n  - ", refusals) + "\nFix these, or use trigger capture");
         }
         List<String> warnings = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.doppel.engine.capture;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.LogicalSql;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
@@ -59,7 +60,14 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
         this.sql = sql;
         this.slot = slot;
         this.decoder = new PgOutputDecoder(sql.sourceKey());
-        this.thread = new Thread(this::run, "doppel relay " + slot);
+        // The relay logs on behalf of the migration that started it: same context (a fleet's target, say).
+        java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
+        this.thread = new Thread(() -> {
+            if (context != null) {
+                org.slf4j.MDC.setContextMap(context);
+            }
+            run();
+        }, "doppel relay " + slot);
         thread.setDaemon(true);
     }
 
@@ -213,7 +221,7 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new DoppelException("capture_failed", "writing decoded keys into " + sql.names().log()
+            throw new DoppelException(Reason.CAPTURE_FAILED, "writing decoded keys into " + sql.names().log()
                     + " failed: " + e.getMessage(), e);
         }
     }
@@ -237,7 +245,7 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
                     progress.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new DoppelException("interrupted", "stopped by request while waiting for the relay of " + slot, e);
+                    throw new DoppelException(Reason.INTERRUPTED, "stopped by request while waiting for the relay of " + slot, e);
                 }
             }
         }
@@ -247,7 +255,7 @@ final class LogicalRelay implements PgOutputDecoder.Listener, AutoCloseable {
     private void requireAlive() {
         Throwable f = failure;
         if (f != null || !thread.isAlive()) {
-            throw new DoppelException("capture_failed", "relaying changes from replication slot " + slot
+            throw new DoppelException(Reason.CAPTURE_FAILED, "relaying changes from replication slot " + slot
                     + " stopped: " + (f == null ? "the relay thread ended" : f.getMessage()) + ". The slot keeps"
                     + " every change since the last one logged; resume the migration to go on", f);
         }

@@ -1,12 +1,14 @@
 package dev.doppel.engine.capture;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.LogicalSql;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.verify.QuietPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,8 @@ public final class LogicalSource implements ChangeSource {
     private static final Logger log = LoggerFactory.getLogger(LogicalSource.class);
     private static final String OBJECT_IN_USE = "55006";
     private static final Duration SLOT_WAIT = Duration.ofMinutes(10);
+    /** How long a drain or a quiet point first waits for the relay to bring the log up to date. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
     private final DataSource dataSource;
     private final Session session;
@@ -40,6 +44,21 @@ public final class LogicalSource implements ChangeSource {
         this.sql = sql;
         this.lock = lock;
         this.slot = slot;
+    }
+
+    @Override
+    public String installing() {
+        return "creating publication " + sql.names().publication() + " and replication slot " + slot;
+    }
+
+    @Override
+    public String installLock() {
+        return "publication membership (SHARE UPDATE EXCLUSIVE)";
+    }
+
+    @Override
+    public String keepsChanges() {
+        return "replication slot " + slot + " keeps the changes (and the server keeps WAL for it until then)";
     }
 
     /** The slot's name for this table in the session's database. */
@@ -64,7 +83,7 @@ public final class LogicalSource implements ChangeSource {
         lock.run("adding " + sql.src() + " to publication " + sql.names().publication(), s -> {
             s.execute(LogicalSql.createPublication(sql.names(), sql.src()));
             return Boolean.TRUE;
-        }, () -> { });
+        }, LockRetry.NOTHING_BETWEEN);
         log.info("creating replication slot {}; it waits for transactions already running to end", slot);
         try {
             // The slot waits on the transaction locks of those older transactions: not a lock doppel contends for
@@ -76,7 +95,7 @@ public final class LogicalSource implements ChangeSource {
             });
             log.info("replication slot {} is consistent at {}", slot, at);
         } catch (SQLException e) {
-            throw new DoppelException("capture_failed", "creating replication slot " + slot + " failed: "
+            throw new DoppelException(Reason.CAPTURE_FAILED, "creating replication slot " + slot + " failed: "
                     + e.getMessage() + ". It waits (up to " + SLOT_WAIT.toMinutes() + " minutes) for every transaction"
                     + " open when it starts: end long transactions (pg_stat_activity) and resume, or abort", e);
         }
@@ -85,7 +104,7 @@ public final class LogicalSource implements ChangeSource {
     @Override
     public void start() throws SQLException {
         if (!slotExists(session, slot)) {
-            throw new DoppelException("capture_failed", "replication slot " + slot + " is gone (dropped by hand?);"
+            throw new DoppelException(Reason.CAPTURE_FAILED, "replication slot " + slot + " is gone (dropped by hand?);"
                     + " changes since it went were not captured. Abort the migration and run it again");
         }
         releaseSlot(session, slot);
@@ -98,6 +117,32 @@ public final class LogicalSource implements ChangeSource {
             throw new IllegalStateException("the relay of " + slot + " was not started");
         }
         return relay.catchUp(timeout);
+    }
+
+    /**
+     * Verification's snapshot is taken under a brief SHARE lock on the source, once the relay has logged every write
+     * committed before the lock; the comparison itself then runs without a lock.
+     */
+    @Override
+    public QuietPoint quietPoint(LockRetry quiet, Duration maxHeld, LockRetry.Report report) {
+        return start -> {
+            quiet.run("quiet point for verifying " + sql.src(), s -> {
+                s.execute(sql.lockForQuietPoint());
+                if (!catchUp(maxHeld)) {
+                    return null;
+                }
+                start.run();
+                return Boolean.TRUE;
+            }, () -> catchUp(CATCH_UP));
+            report.held("verification quiet point (SHARE)", quiet.lastHeldMillis(), quiet.lastAttempts());
+        };
+    }
+
+    /** After the swap the slot has nothing left to capture, and every hour it stays it keeps WAL. */
+    @Override
+    public void afterSwap() throws SQLException {
+        close();
+        remove(session, sql.names());
     }
 
     @Override
@@ -123,7 +168,7 @@ public final class LogicalSource implements ChangeSource {
                 if (!OBJECT_IN_USE.equals(e.getSQLState()) || attempt == 200) {
                     throw e;
                 }
-                sleep(50);
+                DoppelException.pause(Duration.ofMillis(50), "waiting for a replication slot");
             }
         }
         s.execute(LogicalSql.dropPublication(names));
@@ -139,18 +184,10 @@ public final class LogicalSource implements ChangeSource {
                 log.info("replication slot {} is still held by a walsender (of a stopped doppel?); ending it", slot);
             }
             s.execute(LogicalSql.terminateHolder(), slot);
-            sleep(50);
+            DoppelException.pause(Duration.ofMillis(50), "waiting for a replication slot");
         }
-        throw new DoppelException("capture_failed", "replication slot " + slot + " stays in use by another backend"
+        throw new DoppelException(Reason.CAPTURE_FAILED, "replication slot " + slot + " stays in use by another backend"
                 + " (pg_replication_slots.active_pid); end it, then retry");
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while waiting for a replication slot", e);
-        }
-    }
 }

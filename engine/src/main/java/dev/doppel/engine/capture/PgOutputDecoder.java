@@ -1,6 +1,7 @@
 package dev.doppel.engine.capture;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,7 @@ public final class PgOutputDecoder {
                 b.getLong();
                 listener.commit(b.getLong());
             }
-            default -> throw new DoppelException("capture_failed", "the replication stream sent a pgoutput message of"
+            default -> throw new DoppelException(Reason.CAPTURE_FAILED, "the replication stream sent a pgoutput message of"
                     + " type '" + type + "', which protocol version 1 does not have; doppel asked for version 1"
                     + " without streaming or two-phase. Please report this with the server's version");
         }
@@ -137,7 +138,7 @@ public final class PgOutputDecoder {
         for (int i = 0; i < key.length; i++) {
             Integer p = positions.get(keyColumns.get(i));
             if (p == null) {
-                throw new DoppelException("capture_failed", "the replication stream describes table " + name
+                throw new DoppelException(Reason.CAPTURE_FAILED, "the replication stream describes table " + name
                         + " without its key column " + keyColumns.get(i) + "; was the column renamed or dropped"
                         + " during the migration? Abort it and run the change again");
             }
@@ -149,7 +150,7 @@ public final class PgOutputDecoder {
     private int[] positions(int relation) {
         int[] key = keyPositions.get(relation);
         if (key == null) {
-            throw new DoppelException("capture_failed", "the replication stream sent a row of relation " + relation
+            throw new DoppelException(Reason.CAPTURE_FAILED, "the replication stream sent a row of relation " + relation
                     + " before describing it; please report this with the server's version");
         }
         return key;
@@ -191,7 +192,7 @@ public final class PgOutputDecoder {
 
     private static String[] require(String[] key, String what) {
         if (key == null) {
-            throw new DoppelException("capture_failed", "the replication stream sent a " + what + " without the"
+            throw new DoppelException(Reason.CAPTURE_FAILED, "the replication stream sent a " + what + " without the"
                     + " row's key (a key stored out of line and unchanged?); set the table's REPLICA IDENTITY FULL,"
                     + " abort the migration and run it again");
         }
@@ -206,7 +207,7 @@ public final class PgOutputDecoder {
     }
 
     private static DoppelException unexpected(String what, char kind) {
-        return new DoppelException("capture_failed", "the replication stream sent a " + what + " with an unexpected"
+        return new DoppelException(Reason.CAPTURE_FAILED, "the replication stream sent a " + what + " with an unexpected"
                 + " part '" + kind + "'; please report this with the server's version");
     }
 

@@ -1,6 +1,7 @@
 package dev.doppel.engine.capture;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.postgresql.ds.common.BaseDataSource;
@@ -21,7 +22,7 @@ final class ReplicationConnections {
 
     static Connection open(DataSource dataSource) throws SQLException {
         if (!dataSource.isWrapperFor(BaseDataSource.class)) {
-            throw new DoppelException("capture_unavailable", "logical capture opens a replication connection and"
+            throw new DoppelException(Reason.CAPTURE_UNAVAILABLE, "logical capture opens a replication connection and"
                     + " needs PgJDBC's own DataSource (org.postgresql.ds.PGSimpleDataSource) for it; got "
                     + dataSource.getClass().getName() + ". Pass a PGSimpleDataSource, or use trigger capture");
         }

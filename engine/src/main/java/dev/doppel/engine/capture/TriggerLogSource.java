@@ -3,6 +3,7 @@ package dev.doppel.engine.capture;
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.verify.QuietPoint;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -10,7 +11,8 @@ import java.time.Duration;
 /**
  * Capture by trigger: AFTER ROW triggers (plus TRUNCATE) append keys to {@code doppel.log_<oid>}. CREATE TRIGGER
  * takes SHARE ROW EXCLUSIVE on the source, so it is taken in short attempts like the cut-over's lock. A write's
- * key is in the log when the write commits: there is nothing to start, stop or catch up with.
+ * key is in the log when the write commits: there is nothing to start, stop or catch up with, and the swap itself
+ * drops the trigger.
  */
 public final class TriggerLogSource implements ChangeSource {
 
@@ -25,6 +27,21 @@ public final class TriggerLogSource implements ChangeSource {
     }
 
     @Override
+    public String installing() {
+        return "installing the capture trigger";
+    }
+
+    @Override
+    public String installLock() {
+        return "capture trigger install (SHARE ROW EXCLUSIVE)";
+    }
+
+    @Override
+    public String keepsChanges() {
+        return "the capture trigger keeps recording changes";
+    }
+
+    @Override
     public void install() throws SQLException {
         session.execute(sql.createLog());
         session.execute(sql.createCaptureFunction());
@@ -33,7 +50,7 @@ public final class TriggerLogSource implements ChangeSource {
                 s.execute(statement);
             }
             return Boolean.TRUE;
-        }, () -> { });
+        }, LockRetry.NOTHING_BETWEEN);
     }
 
     @Override
@@ -44,6 +61,16 @@ public final class TriggerLogSource implements ChangeSource {
     @Override
     public boolean catchUp(Duration timeout) {
         return true;
+    }
+
+    @Override
+    public QuietPoint quietPoint(LockRetry lock, Duration maxHeld, LockRetry.Report report) {
+        return QuietPoint.ANY;
+    }
+
+    @Override
+    public void afterSwap() {
+        // The swap dropped the trigger in its own transaction.
     }
 
     @Override

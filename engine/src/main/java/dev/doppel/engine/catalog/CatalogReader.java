@@ -1,6 +1,7 @@
 package dev.doppel.engine.catalog;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.Session;
 
 
@@ -21,7 +22,7 @@ public final class CatalogReader {
         Long oid = session.one("SELECT to_regclass(?)::oid", rs -> rs.getObject(1) == null ? null : rs.getLong(1),
                 tableName);
         if (oid == null) {
-            throw new DoppelException("table_not_found", "table " + tableName + " does not exist (looked up as "
+            throw new DoppelException(Reason.TABLE_NOT_FOUND, "table " + tableName + " does not exist (looked up as "
                     + "PostgreSQL resolves it, with search_path " + session.text("SHOW search_path")
                     + "); check the name or qualify it with its schema, e.g. public.orders");
         }
@@ -51,7 +52,7 @@ public final class CatalogReader {
                 rs -> new Rel(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), Session.strings(rs.getArray(7)), rs.getLong(8), rs.getLong(9)), oid);
         if (rel == null) {
-            throw new DoppelException("table_not_found", "relation with oid " + oid + " no longer exists");
+            throw new DoppelException(Reason.TABLE_NOT_FOUND, "relation with oid " + oid + " no longer exists");
         }
         List<Column> columns = session.query("SELECT a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),"
                         + " a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated"

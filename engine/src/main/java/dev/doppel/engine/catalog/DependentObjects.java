@@ -1,5 +1,7 @@
 package dev.doppel.engine.catalog;
 
+import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.Session;
 
 import java.sql.SQLException;
@@ -14,6 +16,19 @@ import java.util.List;
 public final class DependentObjects {
 
     private DependentObjects() {
+    }
+
+    /**
+     * Refuses to go on with migration {@code id} when objects doppel cannot carry appeared on the table since it
+     * started (a materialized view, a rule, a FOR ALL TABLES publication): the swap would lose them.
+     */
+    public static void refuseAppeared(Session s, TableInfo t, long id) throws SQLException {
+        List<String> blockers = blockers(s, t);
+        if (!blockers.isEmpty()) {
+            throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "since migration " + id + " started, objects"
+                    + " doppel cannot carry appeared on " + t.display() + ":\n  - " + String.join("\n  - ", blockers)
+                    + "\nNothing was swapped; remove them and resume, or abort");
+        }
     }
 
     /** What stops doppel from swapping this table today. */

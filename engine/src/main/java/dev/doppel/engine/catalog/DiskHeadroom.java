@@ -1,6 +1,7 @@
 package dev.doppel.engine.catalog;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.ServerSql;
 import dev.doppel.engine.sql.Session;
 
@@ -115,7 +116,7 @@ public record DiskHeadroom(long shadowBytes, long walBytes, long reserveBytes, L
             }
         }
         if (!shortOf.isEmpty()) {
-            throw new DoppelException("disk_space", "not enough disk space to rewrite " + table + ": "
+            throw new DoppelException(Reason.DISK_SPACE, "not enough disk space to rewrite " + table + ": "
                     + String.join("; ", shortOf) + ". Free space, move the table to a roomier tablespace, or lower"
                     + " --min-free-space if you accept the risk; nothing was changed");
         }

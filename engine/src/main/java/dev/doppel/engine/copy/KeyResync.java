@@ -29,6 +29,9 @@ public final class KeyResync {
         void check(Session s, Long[] ids) throws SQLException;
     }
 
+    /** Entries applied per statement under a lock: small, so that the time spent is checked often. */
+    private static final int LOCKED_BATCH = 200;
+
     private final Session session;
     private final MigrationSql sql;
     private final int batch;
@@ -60,11 +63,6 @@ public final class KeyResync {
         this.guard = guard;
     }
 
-    /** One batch in its own transaction; returns the entries applied. */
-    public int round() throws SQLException {
-        return session.transaction(this::applyBatch);
-    }
-
     /**
      * Rounds until at most {@code until} entries remain and no TRUNCATE is pending, or until {@code patience}
      * passes without the backlog shrinking (writers outpacing the re-sync: the caller decides what then); returns
@@ -89,7 +87,7 @@ public final class KeyResync {
             }
             DoppelException.stopIfInterrupted("re-syncing logged changes");
             long t0 = System.nanoTime();
-            int n = round();
+            int n = session.transaction(this::applyBatch);
             applied += n;
             pace(n, System.nanoTime() - t0);
         }
@@ -100,19 +98,15 @@ public final class KeyResync {
             return;
         }
         long nanos = entries * 1_000_000_000L / maxRowsPerSecond - tookNanos;
-        if (nanos > 0) {
-            try {
-                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DoppelException("interrupted", "stopped by request while pacing the replay", e);
-            }
-        }
+        DoppelException.pause(Duration.ofNanos(nanos), "pacing the replay");
     }
 
-    /** One batch inside the caller's transaction (the cut-over's, under its lock). */
-    public int applyBatch(Session s) throws SQLException {
-        List<Entry> entries = s.query(sql.readLogBatch(), rs -> new Entry(rs.getLong(1), rs.getBoolean(2)), batch);
+    private int applyBatch(Session s) throws SQLException {
+        return applyBatch(s, batch);
+    }
+
+    private int applyBatch(Session s, int limit) throws SQLException {
+        List<Entry> entries = s.query(sql.readLogBatch(), rs -> new Entry(rs.getLong(1), rs.getBoolean(2)), limit);
         if (entries.isEmpty()) {
             return 0;
         }
@@ -127,14 +121,22 @@ public final class KeyResync {
         return entries.size();
     }
 
-    /** Applies every pending entry inside the caller's transaction. */
-    public long applyAll(Session s) throws SQLException {
+
+    /**
+     * Applies every pending entry inside the caller's transaction (the cut-over's, under its lock) in small batches,
+     * unless {@code deadline} ({@link System#nanoTime()}) passes first: then null, and the caller gives its lock back
+     * (its transaction rolls back what was applied, which stays logged).
+     */
+    public Long applyAllBefore(Session s, long deadline) throws SQLException {
         long total = 0;
         int n;
         do {
-            n = applyBatch(s);
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+            n = applyBatch(s, LOCKED_BATCH);
             total += n;
-        } while (n == batch);
+        } while (n == LOCKED_BATCH);
         return total;
     }
 }

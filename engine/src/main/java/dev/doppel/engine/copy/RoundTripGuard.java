@@ -1,6 +1,7 @@
 package dev.doppel.engine.copy;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
 
@@ -66,7 +67,7 @@ public final class RoundTripGuard implements KeyResync.Guard {
     }
 
     private DoppelException refusal(String row, String why, Throwable cause) {
-        return new DoppelException("revert_lossy", "revert refused: " + row + " of " + table + " holds a value the"
+        return new DoppelException(Reason.REVERT_LOSSY, "revert refused: " + row + " of " + table + " holds a value the"
                 + " old table's column type cannot take back exactly (" + why + "). Nothing was swapped back. Change"
                 + " that row so the old type can hold it, or give the inverse with --revert-using, then revert again",
                 cause);

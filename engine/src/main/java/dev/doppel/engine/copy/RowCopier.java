@@ -1,15 +1,17 @@
 package dev.doppel.engine.copy;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
-import dev.doppel.engine.state.Control;
+import dev.doppel.engine.state.OperatorRequests;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.throttle.Throttler;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +57,7 @@ public final class RowCopier {
         long started = System.nanoTime();
         while (true) {
             DoppelException.stopIfInterrupted("copying");
-            Control.Settings settings = throttler.await();
+            OperatorRequests.Settings settings = throttler.await();
             long cap = settings.maxRowsPerSecond() != null ? settings.maxRowsPerSecond() : options.maxRowsPerSecond();
             int limit = throttler.bound(bounded(sizer.next(), cap), lastRows, options.chunkTarget());
             long t0 = System.nanoTime();
@@ -138,7 +140,7 @@ public final class RowCopier {
                 rs -> List.of(rs.getString(1), rs.getString(2)), withOffset(from, found.offset()));
         String where = row == null ? "a row after key " + Arrays.toString(from) : "key " + row.get(0) + " (row "
                 + abbreviate(row.get(1)) + ")";
-        return new DoppelException("copy_failed", "copying " + table + " into the new schema failed at " + where + ": "
+        return new DoppelException(Reason.COPY_FAILED, "copying " + table + " into the new schema failed at " + where + ": "
                 + found.error() + ". The source table is untouched; fix the USING expression or the data, then run"
                 + " again", chunkError);
     }
@@ -183,19 +185,8 @@ public final class RowCopier {
     /** Sleeps long enough after a chunk that the copy stays under {@code rowsPerSecond} (0: no cap). */
     private static void pace(long rows, long tookNanos, long rowsPerSecond) {
         if (rowsPerSecond > 0) {
-            sleepNanos(rows * 1_000_000_000L / rowsPerSecond - tookNanos);
+            DoppelException.pause(Duration.ofNanos(rows * 1_000_000_000L / rowsPerSecond - tookNanos), "pacing the copy");
         }
     }
 
-    private static void sleepNanos(long nanos) {
-        if (nanos <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while pacing the copy", e);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.doppel.engine.cutover;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,15 @@ public final class LockRetry {
     @FunctionalInterface
     public interface Between {
         void run() throws SQLException;
+    }
+
+    /** For an attempt with nothing to do between tries. */
+    public static final Between NOTHING_BETWEEN = () -> { };
+
+    /** Receives how long a lock was held, for the migration's report. */
+    @FunctionalInterface
+    public interface Report {
+        void held(String what, long millis, int attempts);
     }
 
     private final Session session;
@@ -87,9 +97,9 @@ public final class LockRetry {
                 log.info("{}: attempt {}/{} gave the lock back", what, i, attempts);
             }
             between.run();
-            sleep(backoff(i));
+            DoppelException.pause(backoff(i), "waiting to retry a lock");
         }
-        throw new DoppelException("lock_timeout", what + ": could not take the lock in " + attempts + " attempts of "
+        throw new DoppelException(Reason.LOCK_TIMEOUT, what + ": could not take the lock in " + attempts + " attempts of "
                 + lockTimeout.toMillis() + " ms; a long transaction or a busy table holds it. Look at pg_locks and"
                 + " pg_stat_activity for the holder, then retry (raise --lock-attempts or --lock-timeout to wait longer)");
     }
@@ -109,14 +119,6 @@ public final class LockRetry {
         return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while waiting to retry a lock", e);
-        }
-    }
 
     /** Signals that an attempt chose to roll back and release its lock. */
     private static final class GiveBack extends RuntimeException {

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import dev.doppel.engine.DoppelException;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,7 +35,7 @@ public final class OldTableDrop {
 
     /** Drops {@code table} (qualified, quoted) if it exists; returns its total size in bytes before, or -1. */
     public long drop(String table) throws SQLException {
-        if (session.text("SELECT to_regclass(?)::text", table) == null) {
+        if (!session.exists(table)) {
             return -1;
         }
         long bytes = session.number("SELECT pg_total_relation_size(to_regclass(?))", table);
@@ -57,14 +58,9 @@ public final class OldTableDrop {
         lockRetry.run(statement, s -> {
             s.execute(statement);
             return Boolean.TRUE;
-        }, () -> { });
+        }, LockRetry.NOTHING_BETWEEN);
         if (spaced) {
-            try {
-                Thread.sleep(pause.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted between the steps of dropping a table", e);
-            }
+            DoppelException.pause(pause, "dropping a table in steps");
         }
     }
 }

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import dev.doppel.engine.DoppelException;
 import java.time.Duration;
 import java.util.List;
 
@@ -41,12 +42,7 @@ public final class SnapshotWait {
                 }
                 return old;
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return old;
-            }
+            DoppelException.pause(Duration.ofMillis(50), "waiting for older snapshots");
         }
     }
 }

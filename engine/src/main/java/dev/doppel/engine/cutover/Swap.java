@@ -9,6 +9,7 @@ import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.sql.SwapSql;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -58,74 +59,86 @@ public final class Swap {
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
             if (target(mapping, seq.column()).isPresent()) {
-                s.execute("ALTER SEQUENCE " + seq.qualified() + " OWNED BY NONE");
+                s.execute(SwapSql.sequenceOwnedBy(seq.qualified(), "NONE"));
             }
         }
         List<IndexInfo> indexes = source.indexes();
         for (int i = 0; i < indexes.size(); i++) {
-            s.execute("ALTER INDEX " + schema + "." + quote(indexes.get(i).name()) + " RENAME TO "
-                    + quote(names.oldIndexName(i)));
+            s.execute(SwapSql.renameIndex(schema + "." + quote(indexes.get(i).name()), names.oldIndexName(i)));
         }
-        List<String[]> statistics = s.query("SELECT quote_ident(n.nspname), quote_ident(x.stxname),"
-                + " pg_get_statisticsobjdef_columns(x.oid) FROM pg_statistic_ext x JOIN pg_namespace n"
-                + " ON n.oid = x.stxnamespace WHERE x.stxrelid = ? ORDER BY x.oid",
+        List<String[]> statistics = s.query(SwapSql.statisticsOf(false),
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, source.oid());
         for (int i = 0; i < statistics.size(); i++) {
-            s.execute("ALTER STATISTICS " + statistics.get(i)[0] + "." + statistics.get(i)[1] + " RENAME TO "
-                    + quote(names.oldIndexName(i) + "_stat"));
+            s.execute(SwapSql.renameStatistics(statistics.get(i)[0] + "." + statistics.get(i)[1],
+                    names.oldIndexName(i) + "_stat"));
         }
-        s.execute("ALTER TABLE " + source.qualified() + " RENAME TO " + quote(oldName));
-        s.execute("ALTER TABLE " + schema + "." + quote(oldName) + " SET SCHEMA " + quote(ObjectNames.SCHEMA));
-        s.execute("ALTER TABLE " + names.shadow() + " SET SCHEMA " + schema);
-        s.execute("ALTER TABLE " + schema + "." + quote(names.shadowName()) + " RENAME TO " + quote(source.name()));
+        s.execute(SwapSql.renameTable(source.qualified(), oldName));
+        s.execute(SwapSql.setSchema(schema + "." + quote(oldName), ObjectNames.SCHEMA));
+        s.execute(SwapSql.setSchema(names.shadow(), source.schema()));
+        s.execute(SwapSql.renameTable(schema + "." + quote(names.shadowName()), source.name()));
         renameGenerated(s, schema, newTable);
+        s.execute(SwapSql.restoreAutovacuum(newTable, source.reloptions()));
         restoreStatistics(s, newTable, statistics);
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
             Optional<ColumnMapping.Target> column = target(mapping, seq.column());
             if (column.isPresent()) {
-                s.execute("ALTER SEQUENCE " + seq.qualified() + " OWNED BY " + newTable + "." + quote(column.get().name()));
+                s.execute(SwapSql.sequenceOwnedBy(seq.qualified(), newTable + "." + quote(column.get().name())));
             }
         }
         continueIdentities(s, newTable);
         if (source.comment() != null) {
-            s.execute("COMMENT ON TABLE " + newTable + " IS " + Identifiers.literal(source.comment()));
+            s.execute(SwapSql.commentOnTable(newTable, source.comment()));
         }
         if (!source.owner().equals(s.text("SELECT current_user"))) {
-            s.execute("ALTER TABLE " + newTable + " OWNER TO " + quote(source.owner()));
+            s.execute(SwapSql.ownerTo(newTable, source.owner()));
         }
-        for (String grant : s.query("SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
-                        + " ELSE quote_ident(pg_get_userbyid(a.grantee)) END, a.is_grantable"
-                        + " FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = ?",
-                rs -> "GRANT " + rs.getString(1) + " ON " + newTable + " TO " + rs.getString(2)
-                        + (rs.getBoolean(3) ? " WITH GRANT OPTION" : ""), source.oid())) {
+        for (String grant : s.query(SwapSql.grantsLike(newTable), rs -> rs.getString(1), source.oid())) {
             s.execute(grant);
         }
         if (replicaIdentity != null) {
-            s.execute("ALTER TABLE " + newTable + " REPLICA IDENTITY " + replicaIdentity);
+            s.execute(SwapSql.replicaIdentity(newTable, replicaIdentity));
         }
         for (ForeignKey fk : shadow.foreignKeys()) {
-            s.execute("ALTER TABLE " + newTable + " ADD CONSTRAINT " + quote(fk.name()) + " " + fk.definition()
-                    + " NOT VALID");
-            String comment = s.text("SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint"
-                    + " WHERE conrelid = ? AND conname = ?", source.oid(), fk.name());
+            s.execute(SwapSql.addConstraintNotValid(newTable, fk.name(), fk.definition()));
+            String comment = s.text(SwapSql.constraintComment(), source.oid(), fk.name());
             if (comment != null) {
-                s.execute("COMMENT ON CONSTRAINT " + quote(fk.name()) + " ON " + newTable + " IS "
-                        + Identifiers.literal(comment));
+                s.execute(SwapSql.commentOnConstraint(newTable, fk.name(), comment));
             }
         }
         dependents.attach(s, newTable, mapping);
         views.recreate(s);
         // The old table is kept only as a snapshot: its own foreign keys would still check (and cascade from)
         // the parents, and could block a parent's delete over a row the new table no longer has.
-        for (String fk : s.query("SELECT quote_ident(conname) FROM pg_constraint WHERE conrelid = to_regclass(?)"
-                + " AND contype = 'f'", rs -> rs.getString(1), oldTable())) {
-            s.execute("ALTER TABLE " + oldTable() + " DROP CONSTRAINT " + fk);
+        for (String fk : s.query(SwapSql.foreignKeysOf(), rs -> rs.getString(1), oldTable())) {
+            s.execute(SwapSql.dropConstraint(oldTable(), fk));
         }
         for (String statement : sql.dropCapture(oldTable())) {
             s.execute(statement);
         }
         return dependents.toValidate().stream().map(fk -> new String[] {fk.child(), fk.name()}).toList();
+    }
+
+    /**
+     * Before a swap back: the retained old table takes the shadow's place. Its indexes get back the names they had
+     * before the first swap (free in the doppel schema; the live table's move out of the way in the swap), its
+     * statistics objects move aside (the swap back gives them their own names again by their columns), and it takes
+     * the shadow's name. {@code indexNames} are (original, name now) pairs.
+     */
+    public static void makeShadow(Session s, String oldTable, List<String[]> indexNames, ObjectNames names)
+            throws SQLException {
+        for (String[] index : indexNames) {
+            String now = Identifiers.qualified(ObjectNames.SCHEMA, index[1]);
+            if (s.exists(now)) {
+                s.execute(SwapSql.renameIndex(now, index[0]));
+            }
+        }
+        List<String> statistics = s.query(SwapSql.statisticsOf(true), rs -> rs.getString(1) + "." + rs.getString(2),
+                oldTable);
+        for (int i = 0; i < statistics.size(); i++) {
+            s.execute(SwapSql.renameStatistics(statistics.get(i), "doppel_revert_" + names.oid() + "_" + i + "_stat"));
+        }
+        s.execute(SwapSql.renameTable(oldTable, names.shadowName()));
     }
 
     private static Optional<ColumnMapping.Target> target(ColumnMapping mapping, String sourceColumn) {
@@ -134,12 +147,10 @@ public final class Swap {
 
     /** The source's REPLICA IDENTITY clause when it is not the default. */
     private String replicaIdentity(Session s) throws SQLException {
-        String kind = s.text("SELECT relreplident::text FROM pg_class WHERE oid = ?", source.oid());
-        return switch (kind) {
+        return switch (s.text(SwapSql.replicaIdentityKind(), source.oid())) {
             case "f" -> "FULL";
             case "n" -> "NOTHING";
-            case "i" -> "USING INDEX " + quote(s.text("SELECT c.relname FROM pg_index x JOIN pg_class c ON"
-                    + " c.oid = x.indexrelid WHERE x.indrelid = ? AND x.indisreplident", source.oid()));
+            case "i" -> "USING INDEX " + quote(s.text(SwapSql.replicaIdentityIndex(), source.oid()));
             default -> null;
         };
     }
@@ -149,21 +160,15 @@ public final class Swap {
         String prefix = sql.names().generatedPrefix();
         String newPrefix = source.name() + "_";
         long oid = s.number("SELECT to_regclass(?)::oid", newTable);
-        for (String index : s.query("SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
-                + " WHERE x.indrelid = ? AND left(c.relname, ?) = ?", rs -> rs.getString(1), oid, prefix.length(), prefix)) {
-            s.execute("ALTER INDEX " + schema + "." + quote(index) + " RENAME TO "
-                    + quote(newPrefix + index.substring(prefix.length())));
+        for (String index : s.query(SwapSql.indexesNamed(), rs -> rs.getString(1), oid, prefix.length(), prefix)) {
+            s.execute(SwapSql.renameIndex(schema + "." + quote(index), newPrefix + index.substring(prefix.length())));
         }
-        for (String constraint : s.query("SELECT conname FROM pg_constraint WHERE conrelid = ? AND contype NOT IN"
-                + " ('p', 'u', 'x') AND left(conname, ?) = ?", rs -> rs.getString(1), oid, prefix.length(), prefix)) {
-            s.execute("ALTER TABLE " + newTable + " RENAME CONSTRAINT " + quote(constraint) + " TO "
-                    + quote(newPrefix + constraint.substring(prefix.length())));
+        for (String constraint : s.query(SwapSql.constraintsNamed(), rs -> rs.getString(1), oid, prefix.length(),
+                prefix)) {
+            s.execute(SwapSql.renameConstraint(newTable, constraint, newPrefix + constraint.substring(prefix.length())));
         }
-        for (String seq : s.query("SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.objid"
-                + " AND c.relkind = 'S' WHERE d.refobjid = ? AND d.classid = 'pg_class'::regclass"
-                + " AND left(c.relname, ?) = ?", rs -> rs.getString(1), oid, prefix.length(), prefix)) {
-            s.execute("ALTER SEQUENCE " + schema + "." + quote(seq) + " RENAME TO "
-                    + quote(newPrefix + seq.substring(prefix.length())));
+        for (String seq : s.query(SwapSql.sequencesNamed(), rs -> rs.getString(1), oid, prefix.length(), prefix)) {
+            s.execute(SwapSql.renameSequence(schema + "." + quote(seq), newPrefix + seq.substring(prefix.length())));
         }
     }
 
@@ -172,9 +177,7 @@ public final class Swap {
      * name of the source's statistics object over the same columns.
      */
     private static void restoreStatistics(Session s, String newTable, List<String[]> original) throws SQLException {
-        List<String[]> copies = s.query("SELECT quote_ident(n.nspname), quote_ident(x.stxname),"
-                + " pg_get_statisticsobjdef_columns(x.oid) FROM pg_statistic_ext x JOIN pg_namespace n"
-                + " ON n.oid = x.stxnamespace WHERE x.stxrelid = to_regclass(?) ORDER BY x.oid",
+        List<String[]> copies = s.query(SwapSql.statisticsOf(true),
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, newTable);
         List<String[]> unmatched = new ArrayList<>(original);
         for (String[] copy : copies) {
@@ -183,23 +186,21 @@ public final class Swap {
                 continue;
             }
             unmatched.remove(match);
-            s.execute("ALTER STATISTICS " + copy[0] + "." + copy[1] + " SET SCHEMA " + match[0]);
-            s.execute("ALTER STATISTICS " + match[0] + "." + copy[1] + " RENAME TO " + match[1]);
+            s.execute(SwapSql.setStatisticsSchema(copy[0] + "." + copy[1], match[0]));
+            s.execute(SwapSql.renameStatisticsQuoted(match[0] + "." + copy[1], match[1]));
         }
     }
 
     /** Identity columns continue from the old sequence's position, not from 1 or max(key). */
     private void continueIdentities(Session s, String newTable) throws SQLException {
-        List<String> identities = s.query("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?)"
-                + " AND attnum > 0 AND NOT attisdropped AND attidentity <> ''", rs -> rs.getString(1), newTable);
+        List<String> identities = s.query(SwapSql.identityColumns(), rs -> rs.getString(1), newTable);
         for (ColumnMapping.Target t : shadow.mapping().targets()) {
             if (t.source() == null || !identities.contains(t.name())) {
                 continue;
             }
             String oldSeq = s.text("SELECT pg_get_serial_sequence(?, ?)", oldTable(), t.source());
             if (oldSeq != null) {
-                s.execute("SELECT setval(pg_get_serial_sequence(" + Identifiers.literal(newTable) + ", "
-                        + Identifiers.literal(t.name()) + "), last_value, is_called) FROM " + oldSeq);
+                s.execute(SwapSql.continueIdentity(newTable, t.name(), oldSeq));
             }
         }
     }

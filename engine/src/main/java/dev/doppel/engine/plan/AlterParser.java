@@ -1,6 +1,7 @@
 package dev.doppel.engine.plan;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.plan.Token.Kind;
 
 import java.util.ArrayDeque;
@@ -24,7 +25,7 @@ public final class AlterParser {
     public static AlterChange parse(String alterText) {
         List<Token> tokens = withoutFinalSemicolon(SqlTokenizer.tokenize(alterText));
         if (tokens.isEmpty()) {
-            throw new DoppelException("unparsable_alter",
+            throw new DoppelException(Reason.UNPARSABLE_ALTER,
                     "the ALTER is empty; give the subcommands of an ALTER TABLE, e.g. \"ADD COLUMN note text\"");
         }
         TokenCursor in = new TokenCursor(alterText, tokens);
@@ -53,7 +54,7 @@ public final class AlterParser {
         for (int i = 0; i < tokens.size() - 1; i++) {
             Token token = tokens.get(i);
             if (token.kind() == Kind.SEMICOLON) {
-                throw new DoppelException("unsupported_alter", "the ALTER contains more than one statement: text"
+                throw new DoppelException(Reason.UNSUPPORTED_ALTER, "the ALTER contains more than one statement: text"
                         + " follows the ';' at character " + (token.start() + 1) + ". Give the subcommands of a"
                         + " single ALTER TABLE, separated by commas.");
             }
@@ -121,6 +122,6 @@ public final class AlterParser {
     }
 
     private static DoppelException unparsable(String message) {
-        return new DoppelException("unparsable_alter", message);
+        return new DoppelException(Reason.UNPARSABLE_ALTER, message);
     }
 }

@@ -1,6 +1,7 @@
 package dev.doppel.engine.plan;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -150,7 +151,7 @@ final class EscapeStringDecoder {
     }
 
     private DoppelException error(String problem) {
-        return new DoppelException("unparsable_alter",
+        return new DoppelException(Reason.UNPARSABLE_ALTER,
                 problem + " in the E'...' string at character " + (position + 1));
     }
 }

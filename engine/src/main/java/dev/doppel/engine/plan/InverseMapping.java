@@ -1,6 +1,7 @@
 package dev.doppel.engine.plan;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.TableInfo;
 
@@ -36,7 +37,7 @@ public record InverseMapping(ColumnMapping mapping, List<String> checks, String 
     public static InverseMapping derive(TableInfo old, ColumnMapping forward, Map<String, String> given) {
         for (String column : given.keySet()) {
             if (old.column(column).isEmpty()) {
-                throw new DoppelException("invalid_revert_using", "--revert-using names column " + column + ", which "
+                throw new DoppelException(Reason.INVALID_REVERT_USING, "--revert-using names column " + column + ", which "
                         + old.display() + " does not have; name the columns of the table as it is before the change");
             }
         }

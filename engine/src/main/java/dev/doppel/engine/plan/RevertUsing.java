@@ -1,6 +1,7 @@
 package dev.doppel.engine.plan;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,13 +45,13 @@ public final class RevertUsing {
                 || part.get(0).kind() == Token.Kind.QUOTED_IDENTIFIER)
                 && part.get(1).kind() == Token.Kind.OPERATOR && part.get(1).text().equals("=");
         if (!named) {
-            throw new DoppelException("invalid_revert_using", "--revert-using takes 'column=expression, ...' (an old"
+            throw new DoppelException(Reason.INVALID_REVERT_USING, "--revert-using takes 'column=expression, ...' (an old"
                     + " column, then an expression over the new table's columns); cannot read \"" + (part.isEmpty()
                     ? "" : text.substring(part.get(0).start(), part.get(part.size() - 1).end())) + "\"");
         }
         String column = part.get(0).value();
         if (out.put(column, text.substring(part.get(2).start(), part.get(part.size() - 1).end())) != null) {
-            throw new DoppelException("invalid_revert_using", "--revert-using names column " + column + " twice");
+            throw new DoppelException(Reason.INVALID_REVERT_USING, "--revert-using names column " + column + " twice");
         }
     }
 }

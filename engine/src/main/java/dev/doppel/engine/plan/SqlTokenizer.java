@@ -1,6 +1,7 @@
 package dev.doppel.engine.plan;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.plan.Token.Kind;
 
 import java.nio.charset.StandardCharsets;
@@ -358,7 +359,7 @@ public final class SqlTokenizer {
     }
 
     private DoppelException error(String message) {
-        return new DoppelException("unparsable_alter", message);
+        return new DoppelException(Reason.UNPARSABLE_ALTER, message);
     }
 
     private static boolean isSpace(int c) {

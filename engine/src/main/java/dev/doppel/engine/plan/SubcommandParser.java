@@ -1,6 +1,7 @@
 package dev.doppel.engine.plan;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.plan.Subcommand.ConstraintType;
 import dev.doppel.engine.plan.Subcommand.Kind;
 
@@ -150,7 +151,7 @@ final class SubcommandParser {
     /** "UNIQUE USING INDEX idx" adopts an existing index, which the shadow table does not have. */
     private void rejectExistingIndex() {
         if (in.at("using", "index")) {
-            throw new DoppelException("unsupported_alter", "\"" + text + "\" turns an existing index into a"
+            throw new DoppelException(Reason.UNSUPPORTED_ALTER, "\"" + text + "\" turns an existing index into a"
                     + " constraint, but doppel builds a shadow copy of the table where that index does not exist."
                     + " Give the constraint's columns instead, e.g. ADD CONSTRAINT name UNIQUE (column, ...).");
         }
@@ -330,7 +331,7 @@ final class SubcommandParser {
     }
 
     private DoppelException unsupported() {
-        return new DoppelException("unsupported_alter",
+        return new DoppelException(Reason.UNSUPPORTED_ALTER,
                 "doppel does not support the subcommand \"" + text + "\"; it supports:\n" + SUPPORTED);
     }
 }

@@ -1,6 +1,7 @@
 package dev.doppel.engine.plan;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.plan.Token.Kind;
 
 import java.util.List;
@@ -143,7 +144,7 @@ final class TokenCursor {
         } else {
             found = "\"" + token.text() + "\"";
         }
-        return new DoppelException("unparsable_alter", "expected " + what + " at character " + (at + 1)
+        return new DoppelException(Reason.UNPARSABLE_ALTER, "expected " + what + " at character " + (at + 1)
                 + " in \"" + text(0, tokens.size()) + "\", found " + found);
     }
 }

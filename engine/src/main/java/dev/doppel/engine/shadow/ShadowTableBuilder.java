@@ -1,6 +1,7 @@
 package dev.doppel.engine.shadow;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.ConstraintInfo;
@@ -162,7 +163,7 @@ public final class ShadowTableBuilder {
             try {
                 session.execute(statement);
             } catch (SQLException e) {
-                throw new DoppelException("invalid_alter", "PostgreSQL rejects the change on an empty copy of "
+                throw new DoppelException(Reason.INVALID_ALTER, "PostgreSQL rejects the change on an empty copy of "
                         + source.display() + ": " + e.getMessage() + " (statement: " + statement + ")", e);
             }
         }
@@ -279,7 +280,7 @@ public final class ShadowTableBuilder {
                                            boolean overriding) {
         List<IndexInfo> sourceKeys = source.usableKeys();
         if (sourceKeys.isEmpty()) {
-            throw new DoppelException("no_usable_key", "table " + source.display() + " has no primary key or non-null"
+            throw new DoppelException(Reason.NO_USABLE_KEY, "table " + source.display() + " has no primary key or non-null"
                     + " unique index; doppel needs one to copy in keyset order (add a primary key, or a unique index on"
                     + " NOT NULL columns)");
         }
@@ -299,14 +300,14 @@ public final class ShadowTableBuilder {
                         .map(col -> source.column(col).orElseThrow().type()).toList();
                 for (String col : key.columns()) {
                     if (col.equals("doppel_id") || col.equals("doppel_op")) {
-                        throw new DoppelException("reserved_column", "key column " + source.display() + "." + col
+                        throw new DoppelException(Reason.RESERVED_COLUMN, "key column " + source.display() + "." + col
                                 + " collides with doppel's change-log columns (doppel_id, doppel_op); rename it first");
                     }
                 }
                 return new ColumnMapping(targets, key.columns(), types, mapped, overriding);
             }
         }
-        throw new DoppelException("key_lost", "after the change, " + source.display() + " would have no unique key"
+        throw new DoppelException(Reason.KEY_LOST, "after the change, " + source.display() + " would have no unique key"
                 + " matching its current key " + sourceKeys.get(0).columns() + "; doppel copies and re-syncs rows by"
                 + " that key, so keep a primary key or a unique index on NOT NULL columns over the same columns");
     }

@@ -26,6 +26,11 @@ public final class LogicalSql {
         return "DROP PUBLICATION IF EXISTS " + quote(names.publication());
     }
 
+    /** Parameter: the publication name. */
+    public static String publicationExists() {
+        return "SELECT count(*) FROM pg_publication WHERE pubname = ?";
+    }
+
     /** Creates the slot; returns its consistent point. Parameter: the slot name. */
     public static String createSlot() {
         return "SELECT lsn::text FROM pg_create_logical_replication_slot(?, 'pgoutput')";

@@ -84,6 +84,22 @@ public final class MigrationSql {
         return "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + quote(constraint);
     }
 
+    // ---- the shadow's upkeep --------------------------------------------------------------------------------
+
+    /**
+     * Keeps autovacuum off the shadow until the swap: a vacuum or analyze it starts on the freshly filled table
+     * holds a lock the swap needs and yields to a waiter only after {@code deadlock_timeout}, longer than a lock
+     * attempt. The swap restores the source's setting ({@link SwapSql#restoreAutovacuum}).
+     */
+    public static String holdAutovacuum(String table) {
+        return "ALTER TABLE " + table + " SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)";
+    }
+
+    /** Statistics for the shadow before the swap, so the first queries on the new table are planned with them. */
+    public String analyzeShadow() {
+        return "ANALYZE " + target;
+    }
+
     // ---- repack order ---------------------------------------------------------------------------------------
 
     /** The statements that put the copied shadow in the order of {@code orderBy}; nothing else uses the shadow yet. */

@@ -101,15 +101,4 @@ public record ObjectNames(long oid) {
         return (0x646f70L << 32) | oid;
     }
 
-    /** Backends of this database holding this table's advisory lock; parameters: {@link #advisoryLockParts()}. */
-    public static String advisoryHoldersQuery() {
-        return "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid::bigint = ?"
-                + " AND objid::bigint = ? AND objsubid = 1"
-                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
-    }
-
-    /** How pg_locks shows the bigint advisory key: its high and low 32 bits. */
-    public Object[] advisoryLockParts() {
-        return new Object[] {advisoryKey() >>> 32, advisoryKey() & 0xffffffffL};
-    }
 }

@@ -100,6 +100,25 @@ public final class Session implements AutoCloseable {
         return v == null ? 0 : v;
     }
 
+    /** Whether a relation of that (quoted, optionally qualified) name exists, as the session's search path finds it. */
+    public boolean exists(String relation) throws SQLException {
+        return text("SELECT to_regclass(?)::text", relation) != null;
+    }
+
+    /**
+     * Runs {@code work} with no statement timeout: for statements bounded by the size of doppel's own tables (an
+     * index build on the shadow, a VALIDATE that writers do not wait on), which the session's usual bound would cut.
+     */
+    public <T> T unbounded(Work<T> work) throws SQLException {
+        String before = text("SHOW statement_timeout");
+        execute("SET statement_timeout = 0");
+        try {
+            return work.run(this);
+        } finally {
+            execute("SET statement_timeout = " + Identifiers.literal(before));
+        }
+    }
+
     /** A text[] column as a list; empty for NULL. */
     public static List<String> strings(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());

@@ -1,5 +1,6 @@
 package dev.doppel.engine.state;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.throttle.ThrottleSettings;
 
@@ -11,7 +12,7 @@ import java.util.List;
  *
  * @param tableName  the table as people read it (public.orders); {@code tableSql} is the same, quoted for SQL
  * @param checkpoint the last key the copy committed, or null before the first chunk
- * @param outcome    null while the migration is running or stopped (resumable); "succeeded", "failed", "aborted"
+ * @param outcome    null while the migration is running or stopped (resumable); otherwise how it ended
  * @param oldTable   set in the swap's own transaction: non-null means the swap committed
  * @param control    the operator's live settings; {@code controlSeenAt} when the running process last read them
  * @param copyRate   the copy's rate so far, rows/s; with {@code estimatedRows} it gives the copy's ETA
@@ -24,20 +25,20 @@ import java.util.List;
  */
 public record MigrationRecord(long id, long tableOid, String tableName, String tableSql, String change, String changeHash,
                               String sourceFingerprint, Phase phase, List<String> checkpoint, long rowsCopied,
-                              String outcome, String error, String oldTable, Instant dropAfter, Instant startedAt,
-                              Instant updatedAt, int pid, Control.Settings control, Instant controlSeenAt,
+                              Outcome outcome, String error, String oldTable, Instant dropAfter, Instant startedAt,
+                              Instant updatedAt, int pid, OperatorRequests.Settings control, Instant controlSeenAt,
                               long estimatedRows, long copyRate, String revertUsing, String revertRefusal,
                               String capture, String slot, String throttleReason, Instant throttledSince,
                               ThrottleSettings throttle) {
 
     /** True once the swap committed: the old table was recorded with it, and may since have been dropped. */
     public boolean swapped() {
-        return "succeeded".equals(outcome) || oldTable != null && !"aborted".equals(outcome);
+        return outcome == Outcome.SUCCEEDED || oldTable != null && outcome != Outcome.ABORTED;
     }
 
     /** Whether a revert can put the old table back now: swapped, succeeded, old table kept, an inverse exists. */
     public boolean revertable() {
-        return "succeeded".equals(outcome) && oldTable != null && revertRefusal == null;
+        return outcome == Outcome.SUCCEEDED && oldTable != null && revertRefusal == null;
     }
 
     public boolean finished() {

@@ -1,6 +1,8 @@
 package dev.doppel.engine.state;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.ColumnMapping;
@@ -116,6 +118,12 @@ public final class MigrationStore {
         }
     }
 
+    /** Forgets the shadow a resume must build again: its column mapping and deferred objects. */
+    public void forgetShadow(long id) throws SQLException {
+        session.execute("DELETE FROM " + COLUMNS + " WHERE migration_id = ?", id);
+        session.execute("DELETE FROM " + OBJECTS + " WHERE migration_id = ?", id);
+    }
+
     public ShadowTable loadShadow(long id) throws SQLException {
         record Keys(List<String> source, List<String> types, List<String> target, boolean overriding) {
         }
@@ -123,7 +131,7 @@ public final class MigrationStore {
                 + MIGRATIONS + " WHERE id = ?", rs -> new Keys(Session.strings(rs.getArray(1)), Session.strings(rs.getArray(2)),
                 Session.strings(rs.getArray(3)), rs.getBoolean(4)), id);
         if (keys == null || keys.source().isEmpty()) {
-            throw new DoppelException("not_resumable", "migration " + id + " stopped before its shadow table was"
+            throw new DoppelException(Reason.NOT_RESUMABLE, "migration " + id + " stopped before its shadow table was"
                     + " recorded; abort it and run the change again");
         }
         List<ColumnMapping.Target> targets = session.query("SELECT name, type, source, expression, typed_expression,"
@@ -140,14 +148,36 @@ public final class MigrationStore {
                 keys.overriding()), deferred, fks);
     }
 
+    /** How a change's text is recognised again: by its SHA-256, recorded with the migration. */
+    public static String changeHash(String change) {
+        return Session.sha256(change);
+    }
+
+    /**
+     * The migration, if a resume may go on with it: not finished, and its recorded change still the one its hash was
+     * taken of (nobody edited the state).
+     */
+    public MigrationRecord loadResumable(long id) throws SQLException {
+        MigrationRecord r = load(id);
+        if (r.finished()) {
+            throw new DoppelException(Reason.NOT_RESUMABLE, "migration " + id + " of " + r.tableName() + " already "
+                    + r.outcome() + "; there is nothing to resume" + (r.swapped() ? "" : ": run the change again"));
+        }
+        if (!changeHash(r.change()).equals(r.changeHash())) {
+            throw new DoppelException(Reason.NOT_RESUMABLE, "the recorded change of migration " + id + " does not"
+                    + " match its hash; the state was edited. Abort it and run the change again");
+        }
+        return r;
+    }
+
     public MigrationRecord load(long id) throws SQLException {
-        if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
-            throw new DoppelException("migration_not_found", "there is no migration " + id + ": this database has"
+        if (!session.exists(MIGRATIONS)) {
+            throw new DoppelException(Reason.MIGRATION_NOT_FOUND, "there is no migration " + id + ": this database has"
                     + " no doppel state (schema doppel) at all");
         }
         MigrationRecord r = session.one(SELECT + " WHERE id = ?", MigrationStore::record, id);
         if (r == null) {
-            throw new DoppelException("migration_not_found", "there is no migration " + id + " in this database;"
+            throw new DoppelException(Reason.MIGRATION_NOT_FOUND, "there is no migration " + id + " in this database;"
                     + " `doppel status` lists them");
         }
         return r;
@@ -155,7 +185,7 @@ public final class MigrationStore {
 
     /** Every migration, newest first; empty when doppel never ran here. */
     public List<MigrationRecord> all() throws SQLException {
-        if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
+        if (!session.exists(MIGRATIONS)) {
             return List.of();
         }
         return session.query(SELECT + " ORDER BY id DESC", MigrationStore::record);
@@ -172,10 +202,10 @@ public final class MigrationStore {
     private static MigrationRecord record(ResultSet rs) throws SQLException {
         return new MigrationRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), Phase.valueOf(rs.getString(8)),
-                rs.getArray(9) == null ? null : Session.strings(rs.getArray(9)), rs.getLong(10), rs.getString(11),
+                rs.getArray(9) == null ? null : Session.strings(rs.getArray(9)), rs.getLong(10), Outcome.of(rs.getString(11)),
                 rs.getString(12), rs.getString(13), instant(rs.getTimestamp(14)), instant(rs.getTimestamp(15)),
                 instant(rs.getTimestamp(16)), rs.getInt(17),
-                new Control.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20), rs.getBoolean(21),
+                new OperatorRequests.Settings(rs.getBoolean(18), (Long) rs.getObject(19), rs.getBoolean(20), rs.getBoolean(21),
                         ThrottleSettings.parseLimits(rs.getString(29)), rs.getLong(32)),
                 instant(rs.getTimestamp(22)), rs.getLong(23), rs.getLong(24), rs.getString(25), rs.getString(26),
                 rs.getString(27), rs.getString(28), rs.getString(30), instant(rs.getTimestamp(31)), throttle(rs));
@@ -235,14 +265,14 @@ public final class MigrationStore {
     /** Change-log entries not yet re-synced, or -1 when the migration has no log (not started or finished). */
     public long backlog(long tableOid) throws SQLException {
         ObjectNames names = new ObjectNames(tableOid);
-        return session.text("SELECT to_regclass(?)::text", names.log()) == null ? -1
+        return !session.exists(names.log()) ? -1
                 : session.number(MigrationSql.backlog(names));
     }
 
     /** Revert-log entries a revert would re-sync, or -1 when there is no revert log (none kept, or removed). */
     public long revertBacklog(long tableOid) throws SQLException {
         ObjectNames names = new ObjectNames(tableOid);
-        return session.text("SELECT to_regclass(?)::text", names.revertCapture().log()) == null ? -1
+        return !session.exists(names.revertCapture().log()) ? -1
                 : session.number(MigrationSql.revertBacklog(names));
     }
 
@@ -251,7 +281,7 @@ public final class MigrationStore {
      * table that replaced it), or null.
      */
     public MigrationRecord revertableOf(long tableOid) throws SQLException {
-        if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
+        if (!session.exists(MIGRATIONS)) {
             return null;
         }
         return session.one(SELECT + " WHERE table_oid = ? AND outcome = 'succeeded' AND old_table IS NOT NULL"
@@ -352,16 +382,13 @@ public final class MigrationStore {
         event(id, phase, "stopped: " + error);
     }
 
-    public void finish(long id, String outcome, String error, String oldTable, Instant dropAfter) throws SQLException {
-        Phase phase = switch (outcome) {
-            case "succeeded" -> Phase.DONE;
-            case "reverted" -> Phase.REVERTED;
-            default -> Phase.FAILED;
-        };
+    public void finish(long id, Outcome outcome, String error, String oldTable, Instant dropAfter)
+            throws SQLException {
+        Phase phase = outcome.phase();
         session.update("UPDATE " + MIGRATIONS + " SET phase = ?, outcome = ?, error = ?, old_table = ?, drop_after = ?,"
-                        + " finished_at = now(), updated_at = now() WHERE id = ?", phase.name(), outcome, error, oldTable,
-                dropAfter == null ? null : Timestamp.from(dropAfter), id);
-        event(id, phase, error == null ? outcome : outcome + ": " + error);
+                        + " finished_at = now(), updated_at = now() WHERE id = ?", phase.name(), outcome.word(), error,
+                oldTable, dropAfter == null ? null : Timestamp.from(dropAfter), id);
+        event(id, phase, error == null ? outcome.word() : outcome.word() + ": " + error);
     }
 
     /**
@@ -386,7 +413,7 @@ public final class MigrationStore {
      * swapped, and by name after, when the name belongs to the new table. Null when there is none.
      */
     public MigrationRecord latestOf(long tableOid, String tableSql, String changeHash) throws SQLException {
-        if (session.text("SELECT to_regclass(?)::text", MIGRATIONS) == null) {
+        if (!session.exists(MIGRATIONS)) {
             return null;
         }
         return session.one(SELECT + " WHERE change_hash = ? AND (table_oid = ? OR table_sql = ?) ORDER BY id DESC"

@@ -1,9 +1,10 @@
 package dev.doppel.engine.throttle;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.sql.Session;
-import dev.doppel.engine.state.Control;
+import dev.doppel.engine.state.OperatorRequests;
 import dev.doppel.engine.state.MigrationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public final class Throttler implements AutoCloseable {
     private final long tableOid;
     private final String table;
     private final ThrottleSettings settings;
-    private final Control control;
+    private final OperatorRequests operator;
     private final long migrationId;
     private final MigrationListener listener;
     private final Map<Measure, Signal> signals = new EnumMap<>(Measure.class);
@@ -53,22 +54,22 @@ public final class Throttler implements AutoCloseable {
     /**
      * @param session signals read through it; a session of its own, since a probe runs arbitrary SQL on it
      */
-    public Throttler(Session session, long tableOid, String table, ThrottleSettings settings, Control control,
+    public Throttler(Session session, long tableOid, String table, ThrottleSettings settings, OperatorRequests operator,
                      long migrationId, MigrationListener listener) {
         this.session = session;
         this.tableOid = tableOid;
         this.table = table;
         this.settings = settings;
-        this.control = control;
+        this.operator = operator;
         this.migrationId = migrationId;
         this.listener = listener;
     }
 
     /** Waits until the copy may go on; returns the operator's settings to copy the next chunk with. */
-    public Control.Settings await() throws SQLException {
+    public OperatorRequests.Settings await() throws SQLException {
         lastChunkWal = -1;
         while (true) {
-            Control.Settings live = control.current();
+            OperatorRequests.Settings live = operator.current();
             boolean first = lastChunkWal < 0;
             Decision d = decide(live);
             if (first) {
@@ -83,13 +84,13 @@ public final class Throttler implements AutoCloseable {
             }
             hold(d);
             if (d.critical() && settings.onCritical() == ThrottleSettings.Critical.ABORT) {
-                throw new DoppelException("throttle_critical", d.reason() + " (critical; the migration was started"
+                throw new DoppelException(Reason.THROTTLE_CRITICAL, d.reason() + " (critical; the migration was started"
                         + " with --on-critical abort)");
             }
             if (d.critical()) {
                 criticalPause(live);
             } else {
-                sleep(RECHECK_MILLIS);
+                DoppelException.pause(Duration.ofMillis(RECHECK_MILLIS), "the copy was held");
             }
         }
     }
@@ -99,11 +100,11 @@ public final class Throttler implements AutoCloseable {
      * command (pause, unpause, a rate or a limit) ends it within a second. After such a command the operator is
      * in charge: a reading still at its critical threshold holds like an ordinary limit until it drops below.
      */
-    private void criticalPause(Control.Settings before) throws SQLException {
+    private void criticalPause(OperatorRequests.Settings before) throws SQLException {
         long end = System.nanoTime() + settings.pause().toNanos();
         while (System.nanoTime() < end) {
-            sleep(Math.min(RECHECK_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            if (control.current().requests() != before.requests()) {
+            DoppelException.pause(Duration.ofMillis(Math.min(RECHECK_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000))), "the copy was held");
+            if (operator.current().requests() != before.requests()) {
                 log.info("migration {}: the operator's command ends the critical pause of the copy of {}",
                         migrationId, table);
                 criticalWaived = true;
@@ -140,7 +141,7 @@ public final class Throttler implements AutoCloseable {
     }
 
     /** The limits in force: the operator's where given, else the ones the migration started with. */
-    Map<Measure, Threshold> limits(Control.Settings live) {
+    Map<Measure, Threshold> limits(OperatorRequests.Settings live) {
         Map<Measure, Threshold> limits = new EnumMap<>(Measure.class);
         limits.putAll(settings.limits());
         limits.putAll(live.limits());
@@ -148,7 +149,7 @@ public final class Throttler implements AutoCloseable {
         return limits;
     }
 
-    private Decision decide(Control.Settings live) throws SQLException {
+    private Decision decide(OperatorRequests.Settings live) throws SQLException {
         if (live.paused()) {
             walLimit = 0;
             return new Decision("paused", "paused by the operator", false);
@@ -208,14 +209,6 @@ public final class Throttler implements AutoCloseable {
         });
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DoppelException("interrupted", "stopped by request while the copy was held", e);
-        }
-    }
 
     @Override
     public void close() {

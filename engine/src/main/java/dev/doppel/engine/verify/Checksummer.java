@@ -1,6 +1,7 @@
 package dev.doppel.engine.verify;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.MigrationSql.Digest;
@@ -98,7 +99,7 @@ public final class Checksummer {
                         rs -> rs.getString(1) + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
                                 ? " (missing from the shadow)" : " (values differ)"),
                         s.connection().createArrayOf("int", buckets), s.connection().createArrayOf("int", buckets));
-                throw new DoppelException("verify_mismatch", "verification failed for " + table + ": source has "
+                throw new DoppelException(Reason.VERIFY_MISMATCH, "verification failed for " + table + ": source has "
                         + sourceRows + " rows, shadow " + shadowRows + " (outside " + pending + " pending changes); "
                         + "differing keys: " + String.join(", ", keys) + ". Nothing was swapped; the source is"
                         + " untouched. Please report this with the migration's log");

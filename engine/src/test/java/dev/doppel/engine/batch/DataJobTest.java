@@ -119,7 +119,7 @@ class DataJobTest {
         worker[0].interrupt();
         ExecutionException stopped = assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
         DoppelException e = assertInstanceOf(DoppelException.class, stopped.getCause());
-        assertEquals("stopped", e.reason());
+        assertEquals("stopped", e.reason().code());
         long done = db.count("SELECT count(*) FROM counters WHERE n = 1");
         assertTrue(done > 0 && done < 4000, "stopped midway: " + done);
         assertEquals(0, db.count("SELECT count(*) FROM counters WHERE n > 1"));
@@ -148,7 +148,7 @@ class DataJobTest {
                     }
                 }).build();
         Thread t = new Thread(() -> assertEquals("stopped",
-                assertThrows(DoppelException.class, secondRun::run).reason()));
+                assertThrows(DoppelException.class, secondRun::run).reason().code()));
         t.start();
         assertTrue(first.await(30, TimeUnit.SECONDS));
         t.join(30_000);
@@ -160,7 +160,7 @@ class DataJobTest {
         assertTrue(twice > 0 && twice < 4000);
         DoppelException refused = assertThrows(DoppelException.class,
                 () -> DataJobs.on(db.dataSource()).resume(second.id()));
-        assertEquals("not_resumable", refused.reason());
+        assertEquals("not_resumable", refused.reason().code());
     }
 
     @Test
@@ -234,7 +234,7 @@ class DataJobTest {
     private static void refused(TestDatabase db, String reason, DataJob.Builder job, String mentions) {
         DoppelException e = assertThrows(DoppelException.class,
                 () -> job.dataSource(db.dataSource()).options(small()).build().run());
-        assertEquals(reason, e.reason(), e.getMessage());
+        assertEquals(reason, e.reason().code(), e.getMessage());
         assertTrue(e.getMessage().contains(mentions), e.getMessage());
         assertTrue(e.isRefusal(), e.getMessage());
     }

@@ -1,6 +1,7 @@
 package dev.doppel.engine.capture;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -83,7 +84,7 @@ class PgOutputDecoderTest {
         decode(relation());
         DoppelException e = assertThrows(DoppelException.class,
                 () -> decode(msg('U').i32(RELATION).ch('N').tuple(UNCHANGED, UNCHANGED, "a", "1")));
-        assertEquals("capture_failed", e.reason());
+        assertEquals(Reason.CAPTURE_FAILED, e.reason());
         assertTrue(e.getMessage().contains("REPLICA IDENTITY FULL"), e.getMessage());
     }
 

@@ -1,5 +1,7 @@
 package dev.doppel.engine.faults;
 
+import dev.doppel.engine.Outcome;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
@@ -67,7 +69,7 @@ class FaultMatrixTest {
             }
             assertEquals(phase.compareTo(Phase.CUTOVER) > 0, stopped.swapped());
             Result r = Migrations.on(db.dataSource()).options(smallChunks()).resume(stopped.id());
-            assertEquals("succeeded", r.outcome());
+            assertEquals(Outcome.SUCCEEDED, r.outcome());
             Thread.sleep(100);
             writers.close();
             Oracle.assertNoFailures(writers);
@@ -95,7 +97,7 @@ class FaultMatrixTest {
             writers.close();
             Oracle.assertNoFailures(writers);
         }
-        assertEquals("aborted", latest(db).outcome());
+        assertEquals(Outcome.ABORTED, latest(db).outcome());
         assertEquals(definition, definition(db, table), "the source's definition is as before");
         assertEquals(oid, Long.parseLong(db.scalar("SELECT '" + table + "'::regclass::oid")));
         Oracle.assertSameRows(db, table, "oracle." + table);
@@ -111,9 +113,9 @@ class FaultMatrixTest {
         prepare(db, "done_once");
         killIn(db, "done_once", Phase.DONE);
         long id = latest(db).id();
-        assertEquals("already_swapped", assertThrows(DoppelException.class,
+        assertEquals(Reason.ALREADY_SWAPPED, assertThrows(DoppelException.class,
                 () -> Migrations.on(db.dataSource()).abort(id)).reason());
-        assertEquals("not_resumable", assertThrows(DoppelException.class,
+        assertEquals(Reason.NOT_RESUMABLE, assertThrows(DoppelException.class,
                 () -> Migrations.on(db.dataSource()).resume(id)).reason());
     }
 

@@ -1,5 +1,6 @@
 package dev.doppel.engine.faults;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Phase;
@@ -43,7 +44,7 @@ class InPlaceFaultTest {
                 + " AND conname = 'n_positive'"), "the kill came after the check was added");
         long stopped = lastMigration(db, "ip_killed");
         Result r = Migrations.on(db.dataSource()).resume(stopped);
-        assertEquals("succeeded", r.outcome());
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
         Oracle.blockingAlter(db, "oracle.ip_killed", CHANGE);
         Oracle.assertSameRows(db, "ip_killed", "oracle.ip_killed");
         Oracle.assertSameShape(db, "ip_killed", "oracle.ip_killed");

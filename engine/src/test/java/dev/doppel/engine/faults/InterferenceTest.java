@@ -1,6 +1,8 @@
 package dev.doppel.engine.faults;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.OnlineSchemaChange;
@@ -61,7 +63,7 @@ class InterferenceTest {
             DoppelException stopped = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                     .dataSource(db.dataSource()).table("contended").alter(CHANGE).options(options)
                     .listener(lockBeforeCutover).build().run());
-            assertEquals("stopped", stopped.reason());
+            assertEquals(Reason.STOPPED, stopped.reason());
             assertTrue(stopped.getMessage().contains("could not take the lock in 5 attempts"), stopped.getMessage());
             assertTrue(writers.slowestWriteMillis() < 1_000, "a write waited " + writers.slowestWriteMillis()
                     + " ms behind doppel's lock attempts");
@@ -110,7 +112,7 @@ class InterferenceTest {
             DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                     .dataSource(db.dataSource()).table("dropped").alter(CHANGE).options(FaultMatrixTest.smallChunks())
                     .listener(dropWorker).build().run());
-            assertEquals("stopped", e.reason(), e.getMessage());
+            assertEquals(Reason.STOPPED, e.reason(), e.getMessage());
             long id = Migrations.on(db.dataSource()).list().get(0).id();
             assertNull(Migrations.on(db.dataSource()).get(id).outcome());
             Migrations.on(db.dataSource()).options(FaultMatrixTest.smallChunks()).resume(id);
@@ -135,7 +137,7 @@ class InterferenceTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("grown").alter(CHANGE).options(FaultMatrixTest.smallChunks())
                 .listener(addRule).build().run());
-        assertEquals("stopped", e.reason());
+        assertEquals(Reason.STOPPED, e.reason());
         assertTrue(e.getMessage().contains("rule grown_no_delete"), e.getMessage());
         assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = 'grown'::regclass AND attname = 'k0'"));
@@ -181,9 +183,9 @@ class InterferenceTest {
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("altered").alter(CHANGE).options(FaultMatrixTest.smallChunks())
                 .listener(ddl).build().run());
-        assertEquals("source_changed", e.reason());
+        assertEquals(Reason.SOURCE_CHANGED, e.reason());
         assertTrue(e.getMessage().contains("changed while doppel was migrating it"), e.getMessage());
-        assertEquals("failed", Migrations.on(db.dataSource()).list().get(0).outcome());
+        assertEquals(Outcome.FAILED, Migrations.on(db.dataSource()).list().get(0).outcome());
         assertEquals(1, db.count("SELECT count(*) FROM pg_attribute WHERE attrelid = 'altered'::regclass"
                 + " AND attname = 'sneaky'"));
         assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"

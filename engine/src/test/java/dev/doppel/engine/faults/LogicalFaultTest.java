@@ -1,5 +1,6 @@
 package dev.doppel.engine.faults;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Phase;
@@ -51,7 +52,7 @@ class LogicalFaultTest {
             // Writes go on while nobody relays: they wait in the slot.
             Thread.sleep(300);
             Result r = Migrations.on(db.dataSource()).options(FaultMatrixTest.smallChunks()).resume(stopped.id());
-            assertEquals("succeeded", r.outcome());
+            assertEquals(Outcome.SUCCEEDED, r.outcome());
             Thread.sleep(100);
             writers.close();
             Oracle.assertNoFailures(writers);
@@ -71,7 +72,7 @@ class LogicalFaultTest {
             writers.close();
             Oracle.assertNoFailures(writers);
         }
-        assertEquals("aborted", latest(db).outcome());
+        assertEquals(Outcome.ABORTED, latest(db).outcome());
         Oracle.assertSameRows(db, "la_copy", "oracle.la_copy");
         assertNothingLeft(db);
     }

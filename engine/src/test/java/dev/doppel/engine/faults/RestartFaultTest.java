@@ -1,6 +1,8 @@
 package dev.doppel.engine.faults;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.OnlineSchemaChange;
@@ -93,7 +95,7 @@ class RestartFaultTest {
                     .dataSource(db.dataSource()).table("t").alter(CHANGE).options(FaultMatrixTest.smallChunks())
                     .listener(restartOnce).build().run());
             assertTrue(restarted.get(), "the server was restarted during " + phase);
-            assertEquals("stopped", e.reason(), e.getMessage());
+            assertEquals(Reason.STOPPED, e.reason(), e.getMessage());
         }
         MigrationRecord stopped = Migrations.on(db.dataSource()).list().get(0);
         assertNull(stopped.outcome(), "the migration is left resumable");
@@ -107,7 +109,7 @@ class RestartFaultTest {
         try (OracleWriters writers = new OracleWriters(db, SHAPE, "t", "t_mirror", 80_001).start(2, 32, 2)) {
             Thread.sleep(100);
             Result r = Migrations.on(db.dataSource()).options(FaultMatrixTest.smallChunks()).resume(stopped.id());
-            assertEquals("succeeded", r.outcome());
+            assertEquals(Outcome.SUCCEEDED, r.outcome());
             Thread.sleep(100);
             writers.close();
             Oracle.assertNoFailures(writers);

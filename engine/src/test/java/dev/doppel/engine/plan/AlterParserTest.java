@@ -31,7 +31,7 @@ class AlterParserTest {
 
     private static DoppelException rejected(String alter, String reason) {
         DoppelException e = assertThrows(DoppelException.class, () -> AlterParser.parse(alter));
-        assertEquals(reason, e.reason(), e.getMessage());
+        assertEquals(reason, e.reason().code(), e.getMessage());
         return e;
     }
 

@@ -1,6 +1,7 @@
 package dev.doppel.engine.plan;
 
 import dev.doppel.engine.DoppelException;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.plan.Token.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +36,7 @@ class SqlTokenizerTest {
 
     private static DoppelException rejected(String sql) {
         DoppelException e = assertThrows(DoppelException.class, () -> SqlTokenizer.tokenize(sql));
-        assertEquals("unparsable_alter", e.reason());
+        assertEquals(Reason.UNPARSABLE_ALTER, e.reason());
         return e;
     }
 

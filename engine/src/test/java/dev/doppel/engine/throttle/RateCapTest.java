@@ -1,5 +1,6 @@
 package dev.doppel.engine.throttle;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.testing.PostgresTest;
@@ -44,7 +45,7 @@ class RateCapTest {
                 rate, seconds, WAL_CAP, 100 * rate / WAL_CAP);
         assertTrue(rate <= WAL_CAP * 1.1, "WAL rate " + rate + " bytes/s over a cap of " + WAL_CAP);
         run.migrations.limit(id, Measure.WAL_RATE, new Threshold(0, 0));
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
     }
 
     @Test
@@ -66,7 +67,7 @@ class RateCapTest {
                 rate, seconds, ROWS_CAP, 100 * rate / ROWS_CAP);
         assertTrue(rate <= ROWS_CAP * 1.1, rate + " rows/s over a cap of " + ROWS_CAP);
         run.migrations.throttle(id, 0L);
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
     }
 
     private static long walPosition(TestDatabase db) {

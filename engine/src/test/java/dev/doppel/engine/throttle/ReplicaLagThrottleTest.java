@@ -1,5 +1,6 @@
 package dev.doppel.engine.throttle;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.testing.ReplicatedPostgres;
@@ -56,7 +57,7 @@ class ReplicaLagThrottleTest {
         assertEquals(copied, run.current().rowsCopied(), "no chunk while the standby does not replay");
         assertTrue(copied < 60_000, "held before the end of the copy: " + copied);
         pair.onStandby("SELECT pg_wal_replay_resume()");
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
         assertEquals(60_000, run.finish().rowsCopied());
     }
 
@@ -72,7 +73,7 @@ class ReplicaLagThrottleTest {
                 "replica lag unreadable: replica localhost:1 cannot be queried"));
         assertEquals(0, held.rowsCopied());
         run.migrations.limit(held.id(), Measure.REPLICA_LAG, new Threshold(0, 0));
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
     }
 
     private static void awaitCaughtUp() throws Exception {

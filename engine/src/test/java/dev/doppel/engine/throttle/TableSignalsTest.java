@@ -1,5 +1,6 @@
 package dev.doppel.engine.throttle;
 
+import dev.doppel.engine.Outcome;
 import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Phase;
@@ -54,7 +55,7 @@ class TableSignalsTest {
         assertEquals(0, held.rowsCopied(), "not one chunk while the probe is over its limit");
         assertTrue(held.throttledSince() != null);
         db.execute("UPDATE queue_depth SET v = 3");
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
         assertNull(run.current().throttleReason(), "the reason is cleared when the copy goes on");
     }
 
@@ -69,7 +70,7 @@ class TableSignalsTest {
         Thread.sleep(1_000);
         assertEquals(0, run.current().rowsCopied(), "doppel does not copy blind");
         run.migrations.limit(held.id(), Measure.PROBE, new Threshold(0, 0));
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
         assertEquals(20_000, run.finish().rowsCopied());
     }
 
@@ -91,7 +92,7 @@ class TableSignalsTest {
             w1.join();
             w2.join();
         }
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
     }
 
     @Test
@@ -105,7 +106,7 @@ class TableSignalsTest {
         run.await(WAIT, r -> Running.heldFor(r, "active sessions 2 > 1 on public.busy"));
         q1.join();
         q2.join();
-        assertEquals("succeeded", run.finish().outcome());
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
     }
 
     @Test
@@ -127,7 +128,7 @@ class TableSignalsTest {
         assertTrue(again.getMessage().contains("probe 100 >= critical 50"), "a resume given no throttle flags"
                 + " copies under the recorded probe, limit and action: " + again.getMessage());
         db.execute("UPDATE alarm SET v = 0");
-        assertEquals("succeeded", run.migrations.options(slowCopy(ThrottleSettings.none())).resume(r.id())
+        assertEquals(Outcome.SUCCEEDED, run.migrations.options(slowCopy(ThrottleSettings.none())).resume(r.id())
                 .outcome());
     }
 
@@ -148,7 +149,7 @@ class TableSignalsTest {
         run.await(WAIT, r -> "paused by the operator".equals(r.throttleReason()));
         db.execute("UPDATE alarm2 SET v = 0");
         run.migrations.unpause(id);
-        assertEquals("succeeded", run.finish().outcome(), "released long before the hour's critical pause");
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome(), "released long before the hour's critical pause");
     }
 
     @Test
@@ -162,7 +163,7 @@ class TableSignalsTest {
         run.migrations.unpause(id);
         run.await(WAIT, r -> Running.heldFor(r, "(critical pause ended by the operator)"));
         db.execute("UPDATE alarm3 SET v = 0");
-        assertEquals("succeeded", run.finish().outcome(), "read every half second after the unpause");
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome(), "read every half second after the unpause");
     }
 
     @Test
@@ -188,7 +189,7 @@ class TableSignalsTest {
             Thread.sleep(50);
         }
         run.migrations.limit(id, Measure.REPLICA_LAG, new Threshold(0, 0));
-        assertEquals("succeeded", resumed.get(120, TimeUnit.SECONDS).outcome());
+        assertEquals(Outcome.SUCCEEDED, resumed.get(120, TimeUnit.SECONDS).outcome());
     }
 
     private static CompletableFuture<Void> waiter(TestDatabase db) {

@@ -2,7 +2,6 @@ package dev.doppel.engine.state;
 
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
-
 import dev.doppel.engine.throttle.Measure;
 import dev.doppel.engine.throttle.ThrottleSettings;
 import dev.doppel.engine.throttle.Threshold;
@@ -15,10 +14,11 @@ import static dev.doppel.engine.sql.Identifiers.quote;
 /**
  * An operator's live settings for a running migration, kept in its {@code doppel.migrations} row so that any
  * session, from any host and through any pooler, can change them: pause, a copy-rate cap, throttle limits that
- * replace the ones the migration started with, and a postponed cut-over waiting to be released. The running migration reads them at most twice a second and stamps
+ * replace the ones the migration started with, and a postponed cut-over waiting to be released. The running
+ * migration reads them at most twice a second and stamps
  * {@code control_seen_at}, which `status` shows as the acknowledgement.
  */
-public final class Control {
+public final class OperatorRequests {
 
     private static final String MIGRATIONS = quote(ObjectNames.SCHEMA) + ".migrations";
     private static final long READ_EVERY_NANOS = 500_000_000L;
@@ -39,7 +39,7 @@ public final class Control {
     private Settings current;
     private long readAt;
 
-    public Control(Session session, long id) {
+    public OperatorRequests(Session session, long id) {
         this.session = session;
         this.id = id;
     }

@@ -1,0 +1,26 @@
+package dev.doppel.engine;
+
+import dev.doppel.engine.capture.ReplicationSlot;
+import dev.doppel.engine.state.MigrationRecord;
+
+/**
+ * A recorded migration as it stands now: whether a doppel process is working on it, its change log's backlog (-1:
+ * none), its replication slot while one exists (logical capture), and the revert log's backlog (-1: there is no
+ * revert log, so it cannot be reverted whatever its row says).
+ */
+public record MigrationStatus(MigrationRecord record, boolean running, long backlog, ReplicationSlot slot,
+                              long revertBacklog) {
+
+    /** Whether `doppel revert` can put the old table back: the row says so, and the revert log exists. */
+    public boolean revertable() {
+        return record.revertable() && revertBacklog >= 0;
+    }
+
+    /** The outcome once there is one; before that "running", or "stopped": resumable, with nobody resuming it. */
+    public String state() {
+        if (record.finished()) {
+            return record.outcome().word();
+        }
+        return running ? "running" : "stopped";
+    }
+}

@@ -1,0 +1,39 @@
+package dev.doppel.engine.state;
+
+import dev.doppel.engine.capture.Captures;
+import dev.doppel.engine.capture.LogicalSource;
+import dev.doppel.engine.cutover.LockRetry;
+import dev.doppel.engine.sql.ObjectNames;
+import dev.doppel.engine.sql.Session;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a migration that did not swap leaves on the server — capture, change log, shadow — found and removed by
+ * abort, cleanup and a resume that must start over. Removing it leaves the source exactly as it was before the
+ * migration, plus the writes made meanwhile.
+ */
+public final class Leftovers {
+
+    private Leftovers() {
+    }
+
+    /** Whether a migration of the table left a shadow, a change log or a replication slot. */
+    public static boolean exist(Session s, ObjectNames names) throws SQLException {
+        return s.exists(names.shadow()) || s.exists(names.log())
+                || LogicalSource.slotExists(s, LogicalSource.slotName(s, names));
+    }
+
+    /** Removes them (the caller holds the table's advisory lock); returns what was there, as the user reads it. */
+    public static List<String> remove(Session control, LockRetry lockRetry, ObjectNames names, long sourceOid)
+            throws SQLException {
+        List<String> removed = new ArrayList<>(Captures.remove(control, lockRetry, names, sourceOid));
+        if (control.exists(names.shadow())) {
+            removed.add("shadow table " + names.shadow());
+        }
+        control.execute("DROP TABLE IF EXISTS " + names.shadow());
+        return removed;
+    }
+}
