@@ -34,8 +34,6 @@ final class BatchRunner {
     private static final Logger log = LoggerFactory.getLogger(BatchRunner.class);
     /** lock_not_available, deadlock_detected, serialization_failure, query_canceled (a statement timeout). */
     private static final Set<String> RETRYABLE = Set.of("55P03", "40P01", "40001", "57014");
-    /** What a doppel session's statements may take (see Session.open), restored after a VACUUM without a limit. */
-    private static final String STATEMENT_TIMEOUT = "1min";
 
     /** One committed batch: keys examined, rows changed, the last key, and the limit it ran with. */
     record Batch(long examined, long changed, String[] lastKey, int limit) {
@@ -168,10 +166,13 @@ final class BatchRunner {
     /** VACUUM between batches; skipped (false) when another VACUUM or DDL holds the table past the lock timeout. */
     private boolean vacuum() throws SQLException {
         long t0 = System.nanoTime();
+        session.execute("SET lock_timeout = '" + options.lockTimeout().toMillis() + "ms'");
         try {
-            session.execute("SET lock_timeout = '" + options.lockTimeout().toMillis() + "ms'");
-            session.execute("SET statement_timeout = 0");
-            session.execute(sql.vacuum());
+            // As long as the table's size asks: the user chose to vacuum it between batches.
+            session.unbounded(s -> {
+                s.execute(sql.vacuum());
+                return null;
+            });
             log.info("job {}: vacuumed {} in {} ms", id, table, (System.nanoTime() - t0) / 1_000_000);
             return true;
         } catch (SQLException e) {
@@ -182,7 +183,6 @@ final class BatchRunner {
             return false;
         } finally {
             session.execute("RESET lock_timeout");
-            session.execute("SET statement_timeout = '" + STATEMENT_TIMEOUT + "'");
         }
     }
 

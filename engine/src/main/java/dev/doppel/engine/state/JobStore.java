@@ -61,7 +61,7 @@ public final class JobStore {
 
     /** The job with this id, or null when there is none (no doppel state, or the id is a schema migration's). */
     public Job load(long id) throws SQLException {
-        if (session.text("SELECT to_regclass(?)::text", JOBS) == null) {
+        if (!session.exists(JOBS)) {
             return null;
         }
         return session.one("SELECT migration_id, kind, table_sql, set_list, predicate, into_table, key, key_types,"
