@@ -122,8 +122,7 @@ final class BatchRunner {
                 if (RowCopier.dataError(e)) {
                     throw new DoppelException(Reason.BATCH_FAILED, "job " + id + ": the batch of " + table + " after key "
                             + (from == null ? "(the first)" : Arrays.toString(from)) + " failed on the data: "
-                            + e.getMessage() + " (SQLSTATE " + e.getSQLState() + "). The batches before it are"
-                            + " committed; fix the rows or the expression", e);
+                            + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
                 }
                 if (!retryable(e) || attempt >= options.lockAttempts()) {
                     if (retryable(e)) {

@@ -223,8 +223,8 @@ final class JobRun {
             if (untouched && e instanceof DoppelException d && d.reason() == Reason.BATCH_FAILED) {
                 store.finish(r.id(), Outcome.FAILED, e.getMessage(), null, null);
                 listener.phase(Phase.FAILED, e.getMessage());
-                return new DoppelException(Reason.INVALID_JOB, e.getMessage().replace("The batches before it are"
-                        + " committed; fix", "No row was changed; fix") + ", then run the job again", e);
+                return new DoppelException(Reason.INVALID_JOB, e.getMessage() + ". No row was changed; fix the"
+                        + " rows or the expression, then run the job again", e);
             }
             store.stopped(r.id(), Phase.BATCHES, e.getMessage());
         } catch (SQLException | RuntimeException recording) {
@@ -235,8 +235,8 @@ final class JobRun {
         String next = "; running the same job again, or `doppel resume " + r.id() + "`, goes on from there, and"
                 + " `doppel abort " + r.id() + "` ends it";
         if (e instanceof DoppelException d && d.reason() == Reason.BATCH_FAILED) {
-            return new DoppelException(Reason.BATCH_FAILED, e.getMessage() + " (" + now.rowsCopied() + " rows done)"
-                    + next, e);
+            return new DoppelException(Reason.BATCH_FAILED, e.getMessage() + ". The batches before it are"
+                    + " committed (" + now.rowsCopied() + " rows); fix the rows or the expression" + next, e);
         }
         return new DoppelException(Reason.STOPPED, "job " + r.id() + " of " + r.tableName() + " stopped after "
                 + now.rowsCopied() + " rows, each batch committed with its checkpoint: " + e.getMessage() + next, e);

@@ -164,6 +164,28 @@ class DataJobTest {
     }
 
     @Test
+    void aBatchFailingOnTheDataStopsWithTheBatchesBeforeItDone(TestDatabase db) {
+        db.execute("CREATE TABLE ratios (id int PRIMARY KEY, d int NOT NULL, r int)",
+                "INSERT INTO ratios SELECT g, CASE WHEN g = 3500 THEN 0 ELSE 1 END, NULL FROM generate_series(1, 4000) g");
+        DataJob job = DataJob.update("ratios").set("r = 100 / d").where("r IS NULL").dataSource(db.dataSource())
+                .options(small()).build();
+        DoppelException e = assertThrows(DoppelException.class, job::run);
+        assertEquals("batch_failed", e.reason().code(), e.getMessage());
+        assertTrue(e.getMessage().contains("division by zero") && e.getMessage().contains("committed"),
+                e.getMessage());
+        long done = db.count("SELECT count(*) FROM ratios WHERE r = 100");
+        assertTrue(done > 0 && done < 3500, "the batches before the failing one stay: " + done);
+        assertNull(Migrations.on(db.dataSource()).list().get(0).outcome(), "resumable");
+
+        db.execute("UPDATE ratios SET d = 2 WHERE id = 3500");
+        JobResult fixed = job.run();
+        assertEquals(JobResult.How.RESUMED, fixed.how());
+        assertEquals(4000, fixed.rowsChanged());
+        assertEquals(1, db.count("SELECT count(*) FROM ratios WHERE r = 50"));
+        assertEquals(0, db.count("SELECT count(*) FROM ratios WHERE r IS NULL"));
+    }
+
+    @Test
     void planNamesTriggersCascadesIndexesAndCounts(TestDatabase db) {
         db.execute("CREATE TABLE customers (id int PRIMARY KEY, region text, created date NOT NULL)",
                 "CREATE TABLE notes (id int PRIMARY KEY, customer int REFERENCES customers ON DELETE CASCADE)",
