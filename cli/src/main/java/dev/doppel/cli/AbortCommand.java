@@ -2,6 +2,8 @@ package dev.doppel.cli;
 
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
+import dev.doppel.engine.batch.DataJobs;
+import dev.doppel.engine.batch.JobResult;
 import dev.doppel.engine.report.Json;
 import dev.doppel.engine.state.MigrationRecord;
 import picocli.CommandLine.Command;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -21,7 +24,8 @@ import java.util.concurrent.Callable;
         defaultValueProvider = EngineDefaults.class,
         description = {"Give up a migration that has not swapped: remove its capture (trigger, or slot and"
                 + " publication), change log and shadow table. The table keeps its definition and every write made meanwhile. Dropping the trigger locks"
-                + " the table briefly, in short attempts (--lock-timeout, --lock-attempts).",
+                + " the table briefly, in short attempts (--lock-timeout, --lock-attempts). For a"
+                + " data job: end it; the rows its batches changed stay changed, and the report says how many.",
                 "%nErrors name a reason: migration_not_found (no migration with that id), already_swapped (the new"
                         + " table is in place; there is nothing to abort), already_running (a doppel process holds"
                         + " it; stop that process first), lock_timeout (the table stayed locked by others)."},
@@ -56,6 +60,13 @@ final class AbortCommand implements Callable<Integer> {
     public Integer call() {
         Options options = locks.applyTo(Options.defaults());
         return Reply.of(spec, json, () -> {
+            DataJobs jobs = DataJobs.on(connection.dataSource()).options(options);
+            if (jobs.isJob(id)) {
+                JobResult job = jobs.abort(id);
+                return json ? Json.compact(JobReport.json(job)) + "\n"
+                        : String.format(Locale.ROOT, "job %d on %s is %s: the %,d rows its batches changed stay"
+                        + " changed%n", job.jobId(), job.table(), job.outcome(), job.rowsChanged());
+            }
             Migrations migrations = Migrations.on(connection.dataSource()).options(options);
             List<String> removed = migrations.abort(id);
             // Read back rather than assume "aborted": a migration that had already failed keeps that outcome.

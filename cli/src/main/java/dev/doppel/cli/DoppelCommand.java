@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
                 + "keyset batches, verified, and swapped in under a short bounded lock.",
         subcommands = {PlanCommand.class, RunCommand.class, LintCommand.class, ApplyCommand.class, StatusCommand.class, ResumeCommand.class,
                 AbortCommand.class, RevertCommand.class, CleanupCommand.class, DemoCommand.class, PauseCommand.class, UnpauseCommand.class,
-                ThrottleCommand.class, CutoverCommand.class, FleetCommand.class, AutoComplete.GenerateCompletion.class,
+                ThrottleCommand.class, CutoverCommand.class, FleetCommand.class, UpdateCommand.class,
+                DeleteCommand.class, MoveCommand.class, AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_LINE, ExitCodes.FAILED_LINE, ExitCodes.USAGE_LINE,
@@ -31,7 +32,9 @@ import picocli.CommandLine.Spec;
                 "  doppel status -d shop      every migration; resume or abort a stopped one",
                 "  doppel resume -d shop 42",
                 "  doppel abort  -d shop 42",
-                "  doppel cleanup -d shop     drop old tables whose --keep-old time is up"})
+                "  doppel cleanup -d shop     drop old tables whose --keep-old time is up",
+                "  doppel update -d shop --table posts --set 'slug = lower(title)' --where 'slug IS NULL'",
+                "  doppel delete -d shop --table events --where \"at < now() - interval '90 days'\" --vacuum 100"})
 public final class DoppelCommand implements Runnable {
 
     @Spec
@@ -58,7 +61,7 @@ public final class DoppelCommand implements Runnable {
     public void run() {
         throw new ParameterException(spec.commandLine(),
                 "give a command: plan, run, lint, apply, status, pause, unpause, throttle, cutover, resume, abort,"
-                + " cleanup, fleet or demo");
+                + " cleanup, fleet, update, delete, move or demo");
     }
 
     public static void main(String[] args) {

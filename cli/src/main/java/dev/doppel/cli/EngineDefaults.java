@@ -19,6 +19,7 @@ final class EngineDefaults implements IDefaultValueProvider {
             "--lock-timeout", Durations.format(DEFAULTS.lockTimeout()),
             "--lock-attempts", String.valueOf(DEFAULTS.lockAttempts()),
             "--chunk-time", Durations.format(DEFAULTS.chunkTarget()),
+            "--batch-time", Durations.format(DEFAULTS.chunkTarget()),
             "--max-rows-per-second", String.valueOf(DEFAULTS.maxRowsPerSecond()),
             "--keep-old", Durations.format(DEFAULTS.keepOld()));
 

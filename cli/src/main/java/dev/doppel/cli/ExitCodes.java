@@ -27,6 +27,9 @@ final class ExitCodes {
     static final String LINT_OK_LINE = "0:no finding at or above --fail-on";
     static final String FINDINGS_LINE = "7:findings at or above --fail-on (a file that does not lex is an error"
             + " finding, syntax-error)";
+    static final String JOB_STOPPED_LINE = "5:stopped at a batch boundary, resumable: Ctrl-C or SIGTERM, rows that"
+            + " stayed locked, a lost connection; the same command or `doppel resume ID` goes on, `doppel abort ID`"
+            + " ends it (its changes stay)";
     static final String RUNNING_LINE = "6:another doppel process is working on this table or migration";
 
     private ExitCodes() {

@@ -16,19 +16,31 @@ final class Progress implements MigrationListener {
 
     private final PrintWriter err;
     private final boolean terminal;
+    /** What the progress line counts through: "copy" for a migration, "batches" for a data job. */
+    private final String label;
     private final long started = System.nanoTime();
     private long lastPlainLine = started;
     private int openLineLength;
     private String heldFor;
 
     Progress(PrintWriter err, boolean terminal) {
+        this(err, terminal, "copy");
+    }
+
+    private Progress(PrintWriter err, boolean terminal, String label) {
         this.err = err;
         this.terminal = terminal;
+        this.label = label;
     }
 
     /** Progress on stderr, updating in place when the process runs on a terminal and stderr is text. */
     static Progress on(PrintWriter err) {
-        return new Progress(err, System.console() != null && LogFormat.current() == LogFormat.TEXT);
+        return on(err, "copy");
+    }
+
+    /** The same for work other than a copy, its lines labelled so. */
+    static Progress on(PrintWriter err, String label) {
+        return new Progress(err, System.console() != null && LogFormat.current() == LogFormat.TEXT, label);
     }
 
     @Override
@@ -44,7 +56,7 @@ final class Progress implements MigrationListener {
 
     @Override
     public void copied(long rows, long estimatedTotal, double rowsPerSecond) {
-        String line = String.format(Locale.ROOT, "%7.1fs  copy      ", elapsedSeconds())
+        String line = String.format(Locale.ROOT, "%7.1fs  %-9s ", elapsedSeconds(), label)
                 + line(rows, estimatedTotal, rowsPerSecond);
         if (terminal) {
             err.print("\r" + line + " ".repeat(Math.max(0, openLineLength - line.length())));
@@ -76,7 +88,7 @@ final class Progress implements MigrationListener {
 
     private void line(String text) {
         closeLine();
-        err.println(String.format(Locale.ROOT, "%7.1fs  copy      %s", elapsedSeconds(), text));
+        err.println(String.format(Locale.ROOT, "%7.1fs  %-9s %s", elapsedSeconds(), label, text));
         err.flush();
         lastPlainLine = System.nanoTime();
     }

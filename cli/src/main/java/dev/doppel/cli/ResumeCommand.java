@@ -3,6 +3,8 @@ package dev.doppel.cli;
 import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Result;
+import dev.doppel.engine.batch.DataJobs;
+import dev.doppel.engine.batch.JobResult;
 import dev.doppel.engine.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +19,7 @@ import java.util.concurrent.Callable;
 /** {@code doppel resume}: the engine goes on with a stopped migration; output as {@code run}'s. */
 @Command(name = "resume", versionProvider = VersionProvider.class, sortOptions = false,
         defaultValueProvider = EngineDefaults.class,
-        description = {"Go on with a stopped migration (a killed process, a lost connection, a lock not obtained)"
+        description = {"Go on with a stopped migration or data job (a killed process, a lost connection, a lock not obtained)"
                 + " where it stopped: the capture trigger kept recording meanwhile, so no write is lost. The options"
                 + " below apply to this resume; the first run's are not reused, except its throttle (limits,"
                 + " replicas, probe, critical action), which applies unless a throttle flag given here replaces its"
@@ -71,6 +73,11 @@ final class ResumeCommand implements Callable<Integer> {
         copy.warnIfUnverified(err);
         return Reply.of(spec, json, () -> {
             try (Interrupts stop = Interrupts.install(err)) {
+                DataJobs jobs = DataJobs.on(connection.dataSource());
+                if (jobs.isJob(id)) {
+                    JobResult job = jobs.options(options).listener(Progress.on(err, "batches")).resume(id);
+                    return json ? Json.compact(JobReport.json(job)) + "\n" : JobReport.text(job);
+                }
                 Result result = Migrations.on(connection.dataSource()).options(options).listener(Progress.on(err))
                         .resume(id);
                 return json ? Json.compact(RunReport.json(result)) + "\n"

@@ -3,6 +3,7 @@ package dev.doppel.cli;
 import dev.doppel.engine.MigrationStatus;
 import dev.doppel.engine.Outcome;
 import dev.doppel.engine.Phase;
+import dev.doppel.engine.batch.DataJobs;
 import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.throttle.ThrottleSettings;
@@ -91,7 +92,7 @@ final class StatusReport {
         RunReport.row(sb, "phase", phase(r));
         RunReport.row(sb, "capture", r.capture() + (r.slot() == null ? "" : m.slot() == null
                 ? ", slot " + r.slot() + " dropped" : ", slot " + m.slot().describe()));
-        RunReport.row(sb, "rows copied", copied(r));
+        RunReport.row(sb, DataJobs.isJob(r) ? "rows changed" : "rows copied", copied(r));
         if (m.backlog() >= 0) {
             RunReport.row(sb, "backlog", String.format(Locale.ROOT, "%,d logged changes to re-sync", m.backlog()));
         }

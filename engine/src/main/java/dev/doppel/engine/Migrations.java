@@ -1,5 +1,6 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.batch.DataJobs;
 import dev.doppel.engine.capture.LogicalSource;
 import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.cutover.LockRetry;
@@ -118,6 +119,10 @@ public final class Migrations {
         return withSession("aborting migration " + id, s -> {
             MigrationStore store = new MigrationStore(s);
             MigrationRecord r = store.load(id);
+            if (DataJobs.isJob(r)) {
+                DataJobs.on(dataSource).options(options).abort(id);
+                return List.of();
+            }
             if (r.swapped()) {
                 boolean revertable = r.revertable() && store.revertBacklog(r.tableOid()) >= 0;
                 throw new DoppelException(Reason.ALREADY_SWAPPED, "migration " + id + " of " + r.tableName() + " has"

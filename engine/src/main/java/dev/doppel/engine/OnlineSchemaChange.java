@@ -137,7 +137,8 @@ public final class OnlineSchemaChange {
         }
     }
 
-    static MigrationListener both(MigrationListener a, MigrationListener b) {
+    /** Both listeners, each told everything, in this order. */
+    public static MigrationListener both(MigrationListener a, MigrationListener b) {
         return new MigrationListener() {
             @Override
             public void phase(Phase phase, String detail) {

@@ -47,6 +47,10 @@ public enum Reason {
     DISTRIBUTED_TABLE(Kind.REFUSED),
     /** A fleet's target list that cannot be read. */
     INVALID_TARGETS(Kind.REFUSED),
+    /** A data job's SET list, predicate or archive PostgreSQL or doppel rejects, or its first batch failed. */
+    INVALID_JOB(Kind.REFUSED),
+    /** A data-job operation given a schema migration's id. */
+    NOT_A_JOB(Kind.REFUSED),
     ALREADY_RUNNING(Kind.RUNNING),
     STOPPED(Kind.STOPPED),
     INTERRUPTED(Kind.STOPPED),
@@ -63,6 +67,8 @@ public enum Reason {
     CAPTURE_FAILED(Kind.FAILED),
     THROTTLE_CRITICAL(Kind.FAILED),
     LOCK_TIMEOUT(Kind.FAILED),
+    /** A data job's batch failed on the data after earlier batches committed; resumable once the rows are fixed. */
+    BATCH_FAILED(Kind.FAILED),
     DATABASE_ERROR(Kind.FAILED),
     /** apply: a file's statement failed in PostgreSQL; the statements before it are applied and recorded. */
     STATEMENT_FAILED(Kind.FAILED);

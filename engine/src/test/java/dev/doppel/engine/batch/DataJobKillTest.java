@@ -1,0 +1,81 @@
+package dev.doppel.engine.batch;
+
+import dev.doppel.engine.Migrations;
+import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A job's process killed with SIGKILL between batches goes on from its checkpoint: each row changed once. */
+@PostgresTest
+class DataJobKillTest {
+
+    @Test
+    void killedTwiceThenResumedByIdAndByRunningItAgain(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE tallies (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)",
+                "INSERT INTO tallies (id) SELECT generate_series(1, 5000)");
+        killAfter(db, 3);
+        MigrationRecord stopped = Migrations.on(db.dataSource()).list().get(0);
+        assertNull(stopped.outcome());
+        long done = db.count("SELECT count(*) FROM tallies WHERE n = 1");
+        assertEquals(done, stopped.rowsCopied(), "the checkpoint committed with its batch");
+        assertTrue(done > 0 && done < 5000);
+        assertEquals(0, db.count("SELECT count(*) FROM tallies WHERE n > 1"));
+
+        killAfter(db, 2);
+        MigrationRecord again = Migrations.on(db.dataSource()).list().get(0);
+        assertEquals(stopped.id(), again.id(), "running the same job again went on with it");
+        assertTrue(again.rowsCopied() > done);
+        assertEquals(again.rowsCopied(), db.count("SELECT count(*) FROM tallies WHERE n = 1"));
+
+        JobResult resumed = DataJobs.on(db.dataSource()).options(DataJobTest.small()).resume(stopped.id());
+        assertEquals(JobResult.How.RESUMED, resumed.how());
+        assertEquals(5000, resumed.rowsChanged());
+        assertEquals(5000, db.count("SELECT count(*) FROM tallies WHERE n = 1"));
+        assertEquals(JobResult.How.ALREADY_DONE, DataJob.update("tallies").set("n = n + 1")
+                .dataSource(db.dataSource()).build().run().how());
+        assertEquals(5000, db.count("SELECT count(*) FROM tallies WHERE n = 1"));
+    }
+
+    private static void killAfter(TestDatabase db, int batches) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), JobChild.class.getName(),
+                db.jdbcUrl(), db.server().user(), db.server().password() == null ? "" : db.server().password(),
+                "tallies", String.valueOf(batches)).redirectErrorStream(true).start();
+        CompletableFuture<String> reached = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                StringBuilder seen = new StringBuilder();
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.equals("PAUSED") || line.equals("FINISHED")) {
+                        return line;
+                    }
+                    seen.append(line).append('\n');
+                }
+                return "EXITED\n" + seen;
+            } catch (IOException e) {
+                return "EXITED " + e;
+            }
+        });
+        assertEquals("PAUSED", reached.get(120, TimeUnit.SECONDS));
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") > 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+}
