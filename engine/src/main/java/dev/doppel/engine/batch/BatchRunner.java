@@ -15,6 +15,7 @@ import dev.doppel.engine.throttle.Throttler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,10 +66,18 @@ final class BatchRunner {
     }
 
     /**
-     * Runs every batch after {@code checkpoint} (from the first key when null). Progress counts keys passed
-     * against the table's estimated rows, {@code examinedBefore} of them by earlier runs.
+     * Runs every batch after {@code checkpoint} (from the first key when null) up to the table's largest key when
+     * the run starts: rows inserted past it later are the application's own, and chasing them could go on as long
+     * as it writes. Progress counts keys passed against the table's estimated rows, {@code examinedBefore} of them
+     * by earlier runs.
      */
     Totals run(String[] checkpoint, long examinedBefore, long estimatedRows) throws SQLException {
+        String[] end = session.one(sql.endKey(), BatchRunner::key);
+        if (end == null) {
+            throttler.done();
+            return new Totals(0, 0, 0, 0);
+        }
+        log.info("job {}: walking {} up to key {}", id, table, Arrays.toString(end));
         ChunkSizer sizer = new ChunkSizer(options.chunkTarget(), options.initialChunkRows(), options.maxChunkRows());
         String[] last = checkpoint;
         long changed = 0;
@@ -85,7 +94,7 @@ final class BatchRunner {
             int limit = throttler.bound(bounded(sizer.next(), cap, matching), lastChanged, options.chunkTarget());
             long t0 = System.nanoTime();
             double secondsSoFar = (t0 - started) / 1e9;
-            Batch b = retried(last, limit, secondsSoFar > 0 ? Math.round(changed / secondsSoFar) : 0);
+            Batch b = retried(last, end, limit, secondsSoFar > 0 ? Math.round(changed / secondsSoFar) : 0);
             long took = System.nanoTime() - t0;
             if (b == null) {
                 break;
@@ -113,11 +122,11 @@ final class BatchRunner {
     }
 
     /** A batch, tried again on a lock, deadlock or serialization failure, at half the size each time. */
-    private Batch retried(String[] from, int limit, long rate) throws SQLException {
+    private Batch retried(String[] from, String[] end, int limit, long rate) throws SQLException {
         int rows = limit;
         for (int attempt = 1; ; attempt++) {
             try {
-                return once(from, rows, rate);
+                return once(from, end, rows, rate);
             } catch (SQLException e) {
                 if (RowCopier.dataError(e)) {
                     throw new DoppelException(Reason.BATCH_FAILED, "job " + id + ": the batch of " + table + " after key "
@@ -140,16 +149,16 @@ final class BatchRunner {
         }
     }
 
-    private Batch once(String[] from, int limit, long rate) throws SQLException {
+    private Batch once(String[] from, String[] end, int limit, long rate) throws SQLException {
         return session.transaction(s -> {
             s.execute("SET LOCAL lock_timeout = '" + options.lockTimeout().toMillis() + "ms'");
-            Batch b = s.one(sql.batch(from == null), rs -> {
+            Batch b = s.one(sql.batch(from == null, true), rs -> {
                 String[] key = new String[rs.getMetaData().getColumnCount() - 2];
                 for (int i = 0; i < key.length; i++) {
                     key[i] = rs.getString(i + 3);
                 }
                 return new Batch(rs.getLong(1), rs.getLong(2), key, limit);
-            }, params(from, limit));
+            }, params(from, end, limit));
             if (b != null) {
                 s.update(MigrationStore.checkpointSql(), b.lastKey(), b.changed(), rate, id);
                 s.update(JobStore.batchSql(), b.examined(), id);
@@ -185,11 +194,20 @@ final class BatchRunner {
         }
     }
 
-    private static Object[] params(String[] from, int limit) {
+    private static String[] key(ResultSet rs) throws SQLException {
+        String[] key = new String[rs.getMetaData().getColumnCount()];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = rs.getString(i + 1);
+        }
+        return key;
+    }
+
+    private static Object[] params(String[] from, String[] end, int limit) {
         List<Object> p = new ArrayList<>();
         if (from != null) {
             p.addAll(Arrays.asList(from));
         }
+        p.addAll(Arrays.asList(end));
         p.add(limit);
         return p.toArray();
     }

@@ -153,7 +153,7 @@ final class JobPreflight {
                 t.execute("SET LOCAL lock_timeout = '" + options.lockTimeout().toMillis() + "ms'");
                 long wal0 = t.number(JobSql.walPosition());
                 long t0 = System.nanoTime();
-                long[] counts = t.one(p.sql().batch(true), rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                long[] counts = t.one(p.sql().batch(true, false), rs -> new long[] {rs.getLong(1), rs.getLong(2)},
                         sampleRows);
                 long nanos = System.nanoTime() - t0;
                 long wal = t.number(JobSql.walPosition()) - wal0;

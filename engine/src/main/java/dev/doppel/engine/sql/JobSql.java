@@ -1,5 +1,6 @@
 package dev.doppel.engine.sql;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -72,21 +73,40 @@ public final class JobSql {
     }
 
     /**
-     * One batch: the next {@code limit} keys after the given one (from the start when {@code first}) fix the
-     * range, and the change applies to the rows in it that match the predicate now; it returns the keys examined,
-     * the rows changed and the range's last key as text (no row: nothing is left past the key). Parameters: the
-     * previous key's columns (unless first), then the limit.
+     * One batch: the next {@code limit} keys after the given one (from the start when {@code first}), and no
+     * further than the end key when {@code capped}, fix the range, and the change applies to the rows in it that
+     * match the predicate now; it returns the keys examined, the rows changed and the range's last key as text (no
+     * row: nothing is left past the key). Parameters: the previous key's columns (unless first), the end key's
+     * columns (when capped), then the limit.
      */
-    public String batch(boolean first) {
-        String after = first ? "" : " WHERE (" + keyList() + ") > (" + keyParams() + ")";
+    public String batch(boolean first, boolean capped) {
+        List<String> bounds = new ArrayList<>();
+        if (!first) {
+            bounds.add("(" + keyList() + ") > (" + keyParams() + ")");
+        }
+        if (capped) {
+            bounds.add("(" + keyList() + ") <= (" + keyParams() + ")");
+        }
+        String within = bounds.isEmpty() ? "" : " WHERE " + String.join(" AND ", bounds);
         String desc = key.stream().map(k -> quote(k) + " DESC").collect(Collectors.joining(", "));
         String lastKey = key.stream().map(k -> "last." + quote(k) + "::text").collect(Collectors.joining(", "));
         String range = "(" + keyList() + ") >= (SELECT " + keyList() + " FROM range ORDER BY " + keyList()
                 + " LIMIT 1) AND (" + keyList() + ") <= (SELECT " + keyList() + " FROM last) AND " + predicate();
-        return "WITH range AS MATERIALIZED (SELECT " + keyList() + " FROM " + table + after + " ORDER BY " + keyList()
+        return "WITH range AS MATERIALIZED (SELECT " + keyList() + " FROM " + table + within + " ORDER BY " + keyList()
                 + " LIMIT ?), last AS (SELECT " + keyList() + " FROM range ORDER BY " + desc + " LIMIT 1), "
                 + (moves ? "moved" : "changed") + " AS (" + head + range + tail + ")"
                 + " SELECT (SELECT count(*) FROM range), (SELECT count(*) FROM changed), " + lastKey + " FROM last";
+    }
+
+    /**
+     * The table's largest key now, as text (no row when the table is empty): a run walks no further, so that rows
+     * the application keeps inserting past it cannot keep the job going forever.
+     */
+    public String endKey() {
+        // Qualified, so ORDER BY reads the key and not the same-named text output column.
+        String desc = key.stream().map(k -> "t." + quote(k) + " DESC").collect(Collectors.joining(", "));
+        return "SELECT " + key.stream().map(k -> "t." + quote(k) + "::text").collect(Collectors.joining(", "))
+                + " FROM " + table + " t ORDER BY " + desc + " LIMIT 1";
     }
 
     /** The rows that match now, counted exactly (a full scan unless an index serves the predicate). */
@@ -101,7 +121,7 @@ public final class JobSql {
 
     /** The plan of a first batch without running it: PostgreSQL parses and checks the change. Parameter: limit. */
     public String explainBatch() {
-        return "EXPLAIN " + batch(true);
+        return "EXPLAIN " + batch(true, false);
     }
 
     /** Reclaims the dead rows the job left, between batches. */

@@ -122,6 +122,31 @@ class DataJobConcurrencyTest {
     }
 
     @Test
+    void aJobEndsWhileTheApplicationInsertsMatchingRowsFasterThanItsCap(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE events (id bigserial PRIMARY KEY, seen boolean NOT NULL DEFAULT false)",
+                "INSERT INTO events (seen) SELECT false FROM generate_series(1, 500)");
+        JobResult result;
+        long lastKeyAtStart = 500;
+        try (Writers app = new Writers(db, 2, (c, random) -> {
+            update(c, "INSERT INTO events (seen) SELECT false FROM generate_series(1, 10)");
+            sleep(2);
+        })) {
+            Thread.sleep(50);
+            result = DataJob.update("events").set("seen = true").where("NOT seen").dataSource(db.dataSource())
+                    .options(Options.defaults().withChunk(Duration.ofMillis(15), 10, 50).withMaxRowsPerSecond(1_000))
+                    .build().run();
+            app.close();
+            assertEquals(List.of(), List.copyOf(app.failures), "no application write failed");
+            assertTrue(app.writes.get() * 10L > result.rowsChanged(),
+                    "the application inserted faster than the job changed rows: " + app.writes.get() * 10L);
+        }
+        assertEquals("succeeded", result.outcome());
+        assertEquals(0, db.count("SELECT count(*) FROM events WHERE id <= " + lastKeyAtStart + " AND NOT seen"),
+                "every row there when the job started was changed");
+        assertEquals(result.rowsChanged(), db.count("SELECT count(*) FROM events WHERE seen"));
+    }
+
+    @Test
     void aMoveNeitherLosesNorDoublesARow(TestDatabase db) throws Exception {
         db.execute("CREATE SCHEMA IF NOT EXISTS archive",
                 "CREATE TABLE tickets (id bigserial PRIMARY KEY, state text NOT NULL, v int NOT NULL DEFAULT 0)",
@@ -179,6 +204,14 @@ class DataJobConcurrencyTest {
             long id = Long.parseLong(row.get(0));
             assertEquals(increments.getOrDefault(id, 0), Integer.parseInt(row.get(1)),
                     "row " + id + " carries every increment the application made");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
