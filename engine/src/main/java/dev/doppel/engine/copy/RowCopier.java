@@ -10,6 +10,7 @@ import dev.doppel.engine.state.OperatorRequests;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.throttle.Throttler;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.sql.Savepoint;
@@ -50,6 +51,10 @@ public final class RowCopier {
      */
     public long copyAll(String[] checkpoint, long alreadyCopied, long estimatedRows, MigrationListener listener)
             throws SQLException {
+        String[] end = session.one(sql.endKey(), RowCopier::key);
+        if (end == null) {
+            return 0;
+        }
         ChunkSizer sizer = new ChunkSizer(options.chunkTarget(), options.initialChunkRows(), options.maxChunkRows());
         String[] last = checkpoint;
         long lastRows = 0;
@@ -63,7 +68,7 @@ public final class RowCopier {
             long t0 = System.nanoTime();
             String[] from = last;
             double secondsSoFar = (System.nanoTime() - started) / 1e9;
-            Chunk chunk = copyChunk(from, limit, secondsSoFar > 0 ? Math.round(total / secondsSoFar) : 0);
+            Chunk chunk = copyChunk(from, end, limit, secondsSoFar > 0 ? Math.round(total / secondsSoFar) : 0);
             long elapsed = System.nanoTime() - t0;
             if (chunk.rows() == 0) {
                 return total;
@@ -82,17 +87,22 @@ public final class RowCopier {
         }
     }
 
-    private Chunk copyChunk(String[] from, int limit, long rate) throws SQLException {
-        Object[] params = params(from, limit);
+    private Chunk copyChunk(String[] from, String[] end, int limit, long rate) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        if (from != null) {
+            params.addAll(Arrays.asList(from));
+        }
+        params.addAll(Arrays.asList(end));
+        params.add(limit);
         try {
             return session.transaction(s -> {
-                Chunk c = s.one(sql.copyChunk(from == null), rs -> {
+                Chunk c = s.one(sql.copyChunk(from == null, true), rs -> {
                     String[] key = new String[rs.getMetaData().getColumnCount() - 1];
                     for (int i = 0; i < key.length; i++) {
                         key[i] = rs.getString(i + 2);
                     }
                     return new Chunk(rs.getLong(1), key);
-                }, params);
+                }, params.toArray());
                 if (c == null) {
                     return new Chunk(0, from);
                 }
@@ -143,6 +153,14 @@ public final class RowCopier {
         return new DoppelException(Reason.COPY_FAILED, "copying " + table + " into the new schema failed at " + where + ": "
                 + found.error() + ". The source table is untouched; fix the USING expression or the data, then run"
                 + " again", chunkError);
+    }
+
+    private static String[] key(ResultSet rs) throws SQLException {
+        String[] key = new String[rs.getMetaData().getColumnCount()];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = rs.getString(i + 1);
+        }
+        return key;
     }
 
     private static Object[] params(String[] from, int limit) {

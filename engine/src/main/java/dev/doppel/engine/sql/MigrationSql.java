@@ -274,11 +274,19 @@ public final class MigrationSql {
     }
 
     /**
-     * Copies the next chunk after the given key (or from the start) and returns the row count and the chunk's
-     * last key as text. Parameters: the previous key's columns (if {@code first} is false), then the limit.
+     * Copies the next chunk after the given key (or from the start), no further than the end key when
+     * {@code capped}, and returns the row count and the chunk's last key as text. Parameters: the previous key's
+     * columns (if {@code first} is false), the end key's columns (if {@code capped}), then the limit.
      */
-    public String copyChunk(boolean first) {
-        String where = first ? "" : " WHERE " + row(null) + " > (" + keyParams() + ")";
+    public String copyChunk(boolean first, boolean capped) {
+        List<String> bounds = new ArrayList<>();
+        if (!first) {
+            bounds.add(row(null) + " > (" + keyParams() + ")");
+        }
+        if (capped) {
+            bounds.add(row(null) + " <= (" + keyParams() + ")");
+        }
+        String where = bounds.isEmpty() ? "" : " WHERE " + String.join(" AND ", bounds);
         String lastKey = key().stream().map(k -> quote(k) + "::text").collect(Collectors.joining(", "));
         String order = Identifiers.list(key());
         // Qualified, so ORDER BY reads the key and not the same-named text output column.
@@ -287,6 +295,17 @@ public final class MigrationSql {
                 + " copied AS (" + insertInto() + " SELECT " + copiedExpressions() + " FROM chunk)"
                 + " SELECT (SELECT count(*) FROM chunk), " + lastKey
                 + " FROM chunk ORDER BY " + orderDesc + " LIMIT 1";
+    }
+
+    /**
+     * The source's largest key now, as text (no row when it is empty). Taken once capture records every write,
+     * it ends the copy: a row past it was written later, so the change log has its key, and the copy need not
+     * chase the rows the application keeps inserting.
+     */
+    public String endKey() {
+        String desc = key().stream().map(k -> "s." + quote(k) + " DESC").collect(Collectors.joining(", "));
+        return "SELECT " + key().stream().map(k -> "s." + quote(k) + "::text").collect(Collectors.joining(", "))
+                + " FROM " + src() + " s ORDER BY " + desc + " LIMIT 1";
     }
 
     /** The same chunk as a plain INSERT, for finding the row that makes a chunk fail. */

@@ -50,14 +50,19 @@ class MigrationSqlTest {
         db.execute("CREATE TABLE num (id int PRIMARY KEY, v int)",
                 "INSERT INTO num SELECT g, g FROM generate_series(1, 10) g");
         try (ShadowFixture f = ShadowFixture.of(db, "num", "ALTER COLUMN v TYPE text USING (v * 2)::text")) {
-            List<String> first = f.session.one(f.sql.copyChunk(true), rs -> List.of(rs.getString(1),
+            assertEquals("10", f.session.one(f.sql.endKey(), rs -> rs.getString(1)), "the largest key, not as text");
+            List<String> first = f.session.one(f.sql.copyChunk(true, false), rs -> List.of(rs.getString(1),
                     rs.getString(2)), 4);
             assertEquals(List.of("4", "4"), first);
-            List<String> next = f.session.one(f.sql.copyChunk(false), rs -> List.of(rs.getString(1),
+            List<String> next = f.session.one(f.sql.copyChunk(false, false), rs -> List.of(rs.getString(1),
                     rs.getString(2)), 4, 4);
             assertEquals(List.of("4", "8"), next);
+            List<String> capped = f.session.one(f.sql.copyChunk(false, true), rs -> List.of(rs.getString(1),
+                    rs.getString(2)), 8, 9, 4);
+            assertEquals(List.of("1", "9"), capped, "no row past the end key");
             assertEquals(List.of(List.of("1", "2"), List.of("8", "16")), db.rows("SELECT id, v FROM "
                     + f.names.shadow() + " WHERE id IN (1, 8) ORDER BY id"));
+            assertEquals(9, db.count("SELECT count(*) FROM " + f.names.shadow()));
         }
     }
 
