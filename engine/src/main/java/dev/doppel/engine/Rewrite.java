@@ -316,15 +316,15 @@ final class Rewrite {
         listener.replayed(held.applied());
     }
 
-    /** Validates what the swap added NOT VALID, analyzes, and keeps or drops the old table; null when dropped. */
+    /** Validates what the swap added NOT VALID and keeps or drops the old table; null when dropped. */
     private String after() throws SQLException {
-        clock.enter(w.store, id, Phase.AFTER, "validating and analyzing");
+        clock.enter(w.store, id, Phase.AFTER, "validating foreign keys");
         String newTable = source.qualified();
         List<String[]> foreignKeys = new ArrayList<>();
         shadow.foreignKeys().stream().filter(ForeignKey::validate)
                 .forEach(fk -> foreignKeys.add(new String[] {newTable, fk.name()}));
         foreignKeys.addAll(w.store.toValidate(id));
-        List<String> notValidated = AfterSwap.settle(w.worker, newTable, foreignKeys);
+        List<String> notValidated = AfterSwap.settle(w.worker, foreignKeys);
         if (!notValidated.isEmpty()) {
             warnings = new ArrayList<>(warnings);
             warnings.addAll(notValidated);
