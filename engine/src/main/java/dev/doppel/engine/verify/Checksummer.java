@@ -6,8 +6,10 @@ import dev.doppel.engine.copy.KeyResync;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.MigrationSql.Digest;
+import dev.doppel.engine.sql.MigrationSql.Rows;
 import dev.doppel.engine.sql.Session;
 
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -22,7 +24,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Compares source (through the column mapping) and shadow in one snapshot: per-bucket row counts and digest sums,
- * buckets by a hash of the target key, keys with pending log entries left out on both sides. The two sides are
+ * buckets by a hash of the target key, keys with pending log entries left out on both sides (subtracted: every
+ * row's digest less the digest of the pending keys' rows, read by key). The two sides are
  * read at the same time on two connections sharing an exported snapshot. A mismatch names the differing keys and
  * stops the migration before any swap.
  */
@@ -37,7 +40,14 @@ public final class Checksummer {
      */
     private static final String SMALL_GROUPS = "SET LOCAL enable_sort = off";
 
-    private record Bucket(long rows, String digest) {
+    private record Bucket(long rows, BigInteger digest) {
+        Bucket less(Bucket pending) {
+            return pending == null ? this : new Bucket(rows - pending.rows, digest.subtract(pending.digest));
+        }
+
+        boolean empty() {
+            return rows == 0 && digest.signum() == 0;
+        }
     }
 
     private final Session session;
@@ -177,11 +187,26 @@ public final class Checksummer {
         return function.isEmpty() ? null : function.get(0);
     }
 
+    /** The settled rows' buckets: every row's less the pending keys' rows' (an index lookup per pending key). */
     private Map<Integer, Bucket> digest(Session s, boolean sourceSide, Digest digest, String keyHash,
                                         Set<String> byText) throws SQLException {
+        Map<Integer, Bucket> all = buckets(s, sql.digest(sourceSide, digest, keyHash, BUCKETS, byText, Rows.ALL));
+        Map<Integer, Bucket> pending = buckets(s, sql.digest(sourceSide, digest, keyHash, BUCKETS, byText,
+                Rows.PENDING));
+        Map<Integer, Bucket> settled = new HashMap<>();
+        all.forEach((b, bucket) -> {
+            Bucket rest = bucket.less(pending.get(b));
+            if (!rest.empty()) {
+                settled.put(b, rest);
+            }
+        });
+        return settled;
+    }
+
+    private static Map<Integer, Bucket> buckets(Session s, String digestSql) throws SQLException {
         Map<Integer, Bucket> out = new HashMap<>();
-        for (Object[] row : s.query(sql.digest(sourceSide, digest, keyHash, BUCKETS, byText),
-                rs -> new Object[] {rs.getInt(1), new Bucket(rs.getLong(2), rs.getString(3))})) {
+        for (Object[] row : s.query(digestSql,
+                rs -> new Object[] {rs.getInt(1), new Bucket(rs.getLong(2), new BigInteger(rs.getString(3)))})) {
             out.put((Integer) row[0], (Bucket) row[1]);
         }
         return out;
