@@ -505,6 +505,28 @@ public final class MigrationSql {
                 + ") x GROUP BY b";
     }
 
+    /**
+     * {@link #digest} of every row in a range of the side's blocks, read by a TID range scan: a paced verification
+     * reads a side range by range in one snapshot. Parameters: the first block's and the end block's tids.
+     */
+    public String digestBlocks(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText) {
+        String alias = sourceSide ? "s" : "t";
+        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, keyHash, buckets, byText, Rows.ALL)
+                + " WHERE " + alias + ".ctid >= CAST(? AS tid) AND " + alias + ".ctid < CAST(? AS tid)) x GROUP BY b";
+    }
+
+    /** A side's rows per block as the planner last counted them; 50 (rows of 150 bytes) when never counted. */
+    public String rowsPerBlock(boolean sourceSide) {
+        return "SELECT CASE WHEN relpages > 0 AND reltuples > 0 THEN (reltuples / relpages)::bigint ELSE 50 END"
+                + " FROM pg_class WHERE oid = " + Identifiers.literal(sourceSide ? src() : target) + "::regclass";
+    }
+
+    /** The blocks of a side's relation now; a snapshot taken before sees no row past them. */
+    public String blocks(boolean sourceSide) {
+        return "SELECT pg_relation_size(" + Identifiers.literal(sourceSide ? src() : target)
+                + "::regclass) / current_setting('block_size')::bigint";
+    }
+
     /** Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. */
     public String differingKeys(Digest digest, String keyHash, int buckets, int limit, Set<String> byText) {
         return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM ("

@@ -23,7 +23,7 @@ class ChecksummerTest {
 
     private static VerifyResult verify(TestDatabase db, ShadowFixture f) throws SQLException {
         try (Session helper = Session.open(db.dataSource(), "verifier")) {
-            return new Checksummer(f.session, helper, f.sql, f.source.display(), QuietPoint.ANY).verify();
+            return new Checksummer(f.session, helper, f.sql, f.source.display(), QuietPoint.ANY, null).verify();
         }
     }
 
