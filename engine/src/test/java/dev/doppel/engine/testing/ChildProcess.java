@@ -49,16 +49,27 @@ public final class ChildProcess {
 
     /** Starts {@code main} on this JVM's class path with the server's connection and then {@code args}. */
     public static ChildProcess start(TestDatabase db, Class<?> main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), main.getName(), db.jdbcUrl(),
-                db.server().user(), db.server().password() == null ? "" : db.server().password()));
-        command.addAll(List.of(args));
-        return new ChildProcess(db, new ProcessBuilder(command).redirectErrorStream(true).start());
+        List<String> all = new ArrayList<>(List.of(db.jdbcUrl(), db.server().user(),
+                db.server().password() == null ? "" : db.server().password()));
+        all.addAll(List.of(args));
+        return new ChildProcess(db, launch(main, all));
     }
 
-    /** "PAUSED", "FINISHED", or "EXITED" and what the child printed; within two minutes. */
+    /** Starts {@code main} with {@code args} alone (it finds its servers itself); a kill waits for no lock. */
+    public static ChildProcess start(Class<?> main, String... args) throws IOException {
+        return new ChildProcess(null, launch(main, List.of(args)));
+    }
+
+    private static Process launch(Class<?> main, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** "PAUSED", "FINISHED", or "EXITED" and what the child printed; within three minutes. */
     public String reached() throws Exception {
-        return reached.get(120, TimeUnit.SECONDS);
+        return reached.get(180, TimeUnit.SECONDS);
     }
 
     /** Waits for the child to end on its own. */
@@ -73,7 +84,7 @@ public final class ChildProcess {
             throw new AssertionError("the killed doppel process did not end");
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = "
+        while (db != null && db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = "
                 + 0x646f70L + "::oid") > 0
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
