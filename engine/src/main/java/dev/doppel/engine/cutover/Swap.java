@@ -21,7 +21,8 @@ import static dev.doppel.engine.sql.Identifiers.quote;
 /**
  * The renames that put the shadow in the source's place, run under the cut-over's ACCESS EXCLUSIVE lock. The old
  * table moves to the doppel schema with its indexes renamed out of the way; the new table takes the original
- * name, index and constraint names, sequences, owner, grants, comment and replica identity.
+ * name, index and constraint names, sequences, owner, grants, comment and replica identity. A partitioned table's
+ * partitions change places with their copies in the same transaction ({@link PartitionSwap}).
  */
 public final class Swap {
 
@@ -83,6 +84,8 @@ public final class Swap {
         for (int i = 0; i < identitySequences.size(); i++) {
             s.execute(SwapSql.renameSequence(identitySequences.get(i)[1], names.oldIndexName(i) + "_seq"));
         }
+        PartitionSwap partitions = new PartitionSwap(source.partitions(), names, oldName);
+        partitions.retire(s);
         s.execute(SwapSql.renameTable(source.qualified(), oldName));
         s.execute(SwapSql.setSchema(schema + "." + quote(oldName), ObjectNames.SCHEMA));
         s.execute(SwapSql.setSchema(names.shadow(), source.schema()));
@@ -98,7 +101,10 @@ public final class Swap {
             }
         }
         renameGenerated(s, schema, newTable);
-        s.execute(SwapSql.restoreAutovacuum(newTable, source.reloptions()));
+        partitions.install(s);
+        if (!source.partitions().partitioned()) {
+            s.execute(SwapSql.restoreAutovacuum(newTable, source.reloptions()));
+        }
         restoreStatistics(s, newTable, statistics);
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
