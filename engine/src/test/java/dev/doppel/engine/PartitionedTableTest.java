@@ -1,0 +1,69 @@
+package dev.doppel.engine;
+
+import dev.doppel.engine.oracle.PartitionedMirror;
+import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A partitioned table's tree changing under a migration, and what doppel refuses for partitioned tables. */
+@PostgresTest
+class PartitionedTableTest {
+
+    @Test
+    void aPartitionAttachedDuringTheMigrationStopsTheCutoverAndNothingIsLost(TestDatabase db) {
+        PartitionedMirror.create(db, "att", "att_mirror", 2_000, 7);
+        db.execute("CREATE TABLE att.events_late (LIKE att.events)",
+                "INSERT INTO att.events_late SELECT g, g, 'late' FROM generate_series(100000, 100009) g");
+        MigrationListener attach = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.CUTOVER) {
+                    db.execute("ALTER TABLE att.events ATTACH PARTITION att.events_late"
+                            + " FOR VALUES FROM (100000) TO (200000)");
+                }
+            }
+        };
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("att.events").alter("ADD COLUMN note text DEFAULT 'x',"
+                        + " ALTER COLUMN c0 TYPE bigint").options(Options.defaults()
+                        .withSnapshotWait(Duration.ofSeconds(1))).listener(attach).build().run());
+        assertEquals(Reason.SOURCE_CHANGED, e.reason());
+        assertTrue(e.getMessage().contains("att.events_late") && e.getMessage().contains("attached"),
+                e.getMessage());
+        assertEquals(2_010, db.count("SELECT count(*) FROM att.events"));
+        assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = 'att.events'::regclass AND attname = 'c0'"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
+                + " AND (relname LIKE 'events%' OR relname LIKE 'shadow%' OR relname LIKE 'log%')"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'doppel%'"));
+    }
+
+    @Test
+    void refusesWhatItDoesNotOfferForPartitionedTablesWithNothingCreated(TestDatabase db) {
+        PartitionedMirror.create(db, "ref", "ref_mirror", 200, 8);
+        DoppelException logical = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("ref.events").alter("ALTER COLUMN c0 TYPE bigint")
+                .options(Options.defaults().withCapture(Options.Capture.LOGICAL)).build().plan());
+        assertEquals(Reason.PARTITIONED_UNSUPPORTED, logical.reason());
+        assertTrue(logical.getMessage().contains("--capture trigger"), logical.getMessage());
+        DoppelException partition = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("ref.events_a").alter("ALTER COLUMN c0 TYPE bigint").build()
+                .plan());
+        assertEquals(Reason.UNSUPPORTED_DEPENDENTS, partition.reason());
+        assertTrue(partition.getMessage().contains("run it on the partitioned table"), partition.getMessage());
+        db.execute("CREATE INDEX only_here ON ref.events_b0 (c1)");
+        DoppelException own = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("ref.events").alter("ALTER COLUMN c0 TYPE bigint").build()
+                .plan());
+        assertEquals(Reason.UNSUPPORTED_DEPENDENTS, own.reason());
+        assertTrue(own.getMessage().contains("index only_here belongs to partition"), own.getMessage());
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = 'doppel' AND (relname LIKE 'events%' OR relname LIKE 'shadow%')"));
+    }
+}
