@@ -194,6 +194,17 @@ final class ConformanceCases {
                         "ALTER COLUMN name SET NOT NULL"),
                 new ConformanceCase("pt_list_add_column_default", PARTITIONING, CITIES, "cities",
                         "ADD COLUMN population int NOT NULL DEFAULT 0"),
+                new ConformanceCase("pt_dependents", PARTITIONING, MEASUREMENT
+                        + " CREATE VIEW hot AS SELECT city_id, logdate, peaktemp FROM measurement WHERE peaktemp > 30;"
+                        + " CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$BEGIN NEW.unitsales := coalesce(NEW.unitsales, 0); RETURN NEW; END$$;"
+                        + " CREATE TRIGGER measurement_stamp BEFORE INSERT ON measurement FOR EACH ROW"
+                        + " EXECUTE FUNCTION stamp();"
+                        + " GRANT SELECT ON measurement TO PUBLIC; COMMENT ON TABLE measurement IS 'readings';"
+                        + " ALTER TABLE measurement ENABLE ROW LEVEL SECURITY;"
+                        + " CREATE POLICY warm ON measurement USING (peaktemp > 0);"
+                        + " CREATE PUBLICATION measurement_pub FOR TABLE measurement;", "measurement",
+                        "ALTER COLUMN unitsales TYPE bigint"),
                 // Mastodon's migrations, on its statuses table
                 new ConformanceCase("ma_status_id_bigint", MASTODON + "/20170322143850", STATUSES, "statuses",
                         "ALTER COLUMN id TYPE bigint, ALTER COLUMN reblog_of_id TYPE bigint,"
