@@ -159,6 +159,11 @@ public final class MigrationStore {
      */
     public MigrationRecord loadResumable(long id) throws SQLException {
         MigrationRecord r = load(id);
+        if (JobStore.CAPTURE.equals(r.capture())) {
+            throw new DoppelException(Reason.NOT_A_MIGRATION, id + " is a data job on " + r.tableName() + ", not a"
+                    + " schema migration: `DataJobs.resume(" + id + ")` goes on with it (`doppel resume " + id
+                    + "` handles both)");
+        }
         if (r.finished()) {
             throw new DoppelException(Reason.NOT_RESUMABLE, "migration " + id + " of " + r.tableName() + " already "
                     + r.outcome() + "; there is nothing to resume" + (r.swapped() ? "" : ": run the change again"));

@@ -1,6 +1,8 @@
 package dev.doppel.engine.batch;
 
+import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A job's process killed with SIGKILL between batches goes on from its checkpoint: each row changed once. */
@@ -39,6 +42,12 @@ class DataJobKillTest {
         assertEquals(stopped.id(), again.id(), "running the same job again went on with it");
         assertTrue(again.rowsCopied() > done);
         assertEquals(again.rowsCopied(), db.count("SELECT count(*) FROM tallies WHERE n = 1"));
+
+        DoppelException asMigration = assertThrows(DoppelException.class,
+                () -> Migrations.on(db.dataSource()).resume(stopped.id()));
+        assertEquals(Reason.NOT_A_MIGRATION, asMigration.reason());
+        assertTrue(asMigration.getMessage().contains("is a data job on public.tallies"), asMigration.getMessage());
+        assertEquals(again.rowsCopied(), db.count("SELECT count(*) FROM tallies WHERE n = 1"), "nothing changed");
 
         JobResult resumed = DataJobs.on(db.dataSource()).options(DataJobTest.small()).resume(stopped.id());
         assertEquals(JobResult.How.RESUMED, resumed.how());
