@@ -4,6 +4,8 @@ import dev.doppel.engine.oracle.PartitionedMirror;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 
@@ -42,6 +44,37 @@ class PartitionedTableTest {
         assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
                 + " AND (relname LIKE 'events%' OR relname LIKE 'shadow%' OR relname LIKE 'log%')"));
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'doppel%'"));
+    }
+
+    /** Unthrottled, each side in one scan; throttled, range by range of blocks, the same numbers in every leaf. */
+    @ParameterizedTest(name = "max rows/s {0}")
+    @ValueSource(longs = {0, 40_000})
+    void aCorruptedPartitionCopyStopsTheMigrationAndNamesTheKeys(long maxRowsPerSecond, TestDatabase db) {
+        String schema = "ver" + maxRowsPerSecond;
+        PartitionedMirror.create(db, schema, schema + "_mirror", 3_000, 9);
+        MigrationListener corrupt = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.VERIFY) {
+                    db.execute("UPDATE doppel.events_b1 SET c1 = 'wrong' WHERE k0 = (SELECT min(k0) FROM"
+                            + " doppel.events_b1)", "DELETE FROM doppel.events_rest", "DELETE FROM doppel.events_a"
+                            + " WHERE k0 = 17");
+                }
+            }
+        };
+        db.execute("INSERT INTO " + schema + ".events VALUES (9000, 1, 'past the end')");
+        String victim = db.scalar("SELECT min(k0) FROM " + schema + ".events_b1");
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table(schema + ".events").alter("ALTER COLUMN c0 TYPE bigint")
+                .options(Options.defaults().withChunk(Duration.ofMillis(10), 100, 200)
+                        .withMaxRowsPerSecond(maxRowsPerSecond)).listener(corrupt).build().run());
+        assertEquals(Reason.VERIFY_MISMATCH, e.reason());
+        for (String key : new String[] {"(" + victim + ") (values differ)", "(17) (missing from the shadow)",
+                "(9000) (missing from the shadow)"}) {
+            assertTrue(e.getMessage().contains(key), e.getMessage());
+        }
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
+                + " AND (relname LIKE 'events%' OR relname LIKE 'shadow%')"));
     }
 
     @Test

@@ -540,16 +540,29 @@ public final class MigrationSql {
                 + " WHERE " + alias + ".ctid >= CAST(? AS tid) AND " + alias + ".ctid < CAST(? AS tid)) x GROUP BY b";
     }
 
-    /** A side's rows per block as the planner last counted them; 50 (rows of 150 bytes) when never counted. */
+    /**
+     * A side's rows per block as the planner last counted them; 50 (rows of 150 bytes) when never counted. For a
+     * partitioned side, the rows of one block number across all its leaves (a TID range reads it in each).
+     */
     public String rowsPerBlock(boolean sourceSide) {
-        return "SELECT CASE WHEN relpages > 0 AND reltuples > 0 THEN (reltuples / relpages)::bigint ELSE 50 END"
-                + " FROM pg_class WHERE oid = " + Identifiers.literal(sourceSide ? src() : target) + "::regclass";
+        return "SELECT CASE WHEN max(relpages) > 0 AND sum(greatest(reltuples, 0)) > 0 THEN (sum(greatest(reltuples,"
+                + " 0)) / max(relpages))::bigint ELSE 50 END FROM pg_class WHERE oid IN " + heaps(sourceSide);
     }
 
-    /** The blocks of a side's relation now; a snapshot taken before sees no row past them. */
+    /**
+     * The blocks of a side's relation now, of its largest leaf when partitioned (a TID range reads the same block
+     * numbers in every leaf); a snapshot taken before sees no row past them.
+     */
     public String blocks(boolean sourceSide) {
-        return "SELECT pg_relation_size(" + Identifiers.literal(sourceSide ? src() : target)
-                + "::regclass) / current_setting('block_size')::bigint";
+        return "SELECT coalesce(max(pg_relation_size(oid)), 0) / current_setting('block_size')::bigint FROM pg_class"
+                + " WHERE oid IN " + heaps(sourceSide);
+    }
+
+    /** The relations that hold a side's rows: the table itself, or its leaves. */
+    private String heaps(boolean sourceSide) {
+        String side = Identifiers.literal(sourceSide ? src() : target);
+        return partitions.partitioned() ? "(SELECT relid FROM pg_partition_tree(" + side + "::regclass) WHERE isleaf)"
+                : "(" + side + "::regclass)";
     }
 
     /** Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. */
