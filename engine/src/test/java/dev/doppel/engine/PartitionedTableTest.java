@@ -1,5 +1,6 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.oracle.Oracle;
 import dev.doppel.engine.oracle.PartitionedMirror;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
@@ -44,6 +45,26 @@ class PartitionedTableTest {
         assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
                 + " AND (relname LIKE 'events%' OR relname LIKE 'shadow%' OR relname LIKE 'log%')"));
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'doppel%'"));
+    }
+
+    @Test
+    void twoMigrationsInARowThenCleanupDropsBothOldTrees(TestDatabase db) throws Exception {
+        PartitionedMirror.create(db, "twice", "twice_mirror", 1_000, 10);
+        for (String alter : new String[] {"ALTER COLUMN c0 TYPE bigint", "ADD COLUMN note text DEFAULT 'n',"
+                + " ALTER COLUMN c1 TYPE varchar(20000)"}) {
+            Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("twice.events").alter(alter)
+                    .options(Options.defaults().withSnapshotWait(Duration.ofSeconds(1))).build().run();
+            assertEquals(Outcome.SUCCEEDED, r.outcome());
+            Oracle.blockingAlter(db, "twice_mirror.events", alter);
+        }
+        PartitionedMirror.assertSameTree(db, "twice", "twice_mirror");
+        assertEquals(12, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
+                + " AND relname LIKE 'old\\_%' AND relkind IN ('r', 'p')"), "two old trees of six tables are kept");
+        db.execute("UPDATE doppel.migrations SET drop_after = now() - interval '1 minute'");
+        Migrations.on(db.dataSource()).cleanup();
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
+                + " AND relname LIKE 'old\\_%'"));
+        PartitionedMirror.assertSameTree(db, "twice", "twice_mirror");
     }
 
     /** Unthrottled, each side in one scan; throttled, range by range of blocks, the same numbers in every leaf. */
