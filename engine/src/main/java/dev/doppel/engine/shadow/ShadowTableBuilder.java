@@ -21,6 +21,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,32 +87,40 @@ public final class ShadowTableBuilder {
         String tree = "(SELECT ?::oid UNION SELECT relid FROM pg_partition_tree(?::oid::regclass))";
         String files = "SELECT CASE WHEN oid = ? THEN 'the table' ELSE 'partition ' || relname END,"
                 + " relfilenode::bigint FROM pg_class WHERE oid IN " + tree + " UNION ALL"
-                + " SELECT 'index ' || c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c"
-                + " ON c.oid = x.indexrelid WHERE x.indrelid IN " + tree;
+                + " SELECT CASE WHEN x.indrelid = ? THEN 'index ' ELSE 'partition index ' END || c.relname,"
+                + " c.relfilenode::bigint FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
+                + " WHERE x.indrelid IN " + tree;
         String validated = "SELECT oid::bigint, conname FROM pg_constraint WHERE conrelid IN " + tree
                 + " AND contype IN ('c', 'f') AND convalidated";
+        Object[] params = {copy, copy, copy, copy, copy, copy};
         Map<String, Long> before = new HashMap<>();
-        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy, copy,
-                copy, copy)) {
+        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, params)) {
             before.put((String) f[0], (Long) f[1]);
         }
         Set<Long> checked = new HashSet<>(session.query(validated, rs -> rs.getLong(1), copy, copy));
         applyChange(source, change);
         List<String> works = new ArrayList<>();
-        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy, copy,
-                copy, copy)) {
+        Map<String, Integer> partitionWorks = new LinkedHashMap<>();
+        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, params)) {
             Long was = before.get((String) f[0]);
-            if (was == null) {
-                works.add("build " + f[0]);
-            } else if (!was.equals(f[1])) {
-                works.add("rewrite " + f[0]);
+            String verb = was == null ? "build" : !was.equals(f[1]) ? "rewrite" : null;
+            String what = (String) f[0];
+            if (verb != null && what.startsWith("partition ")) {
+                // A tree's partitions and their indexes are counted, not listed: there may be thousands.
+                partitionWorks.merge(verb + (what.startsWith("partition index ") ? " the partitions' indexes"
+                        : " the partitions"), 1, Integer::sum);
+            } else if (verb != null) {
+                works.add(verb + " " + what);
             }
         }
+        partitionWorks.forEach((work, n) -> works.add(work + " (" + n + ")"));
+        Set<String> scans = new LinkedHashSet<>();
         for (Object[] c : session.query(validated, rs -> new Object[] {rs.getLong(1), rs.getString(2)}, copy, copy)) {
             if (!checked.contains((Long) c[0])) {
-                works.add("scan the table to validate constraint " + c[1]);
+                scans.add("scan the table to validate constraint " + c[1]);
             }
         }
+        works.addAll(scans);
         return works.isEmpty() ? null : String.join(", ", works);
     }
 
