@@ -266,13 +266,17 @@ final class Rewrite {
     /** Compares source and shadow at a quiet point; a TRUNCATE of the source during a pass starts it again. */
     private VerifyResult verify() throws SQLException {
         clock.enter(w.store, id, Phase.VERIFY, "comparing source and shadow");
+        OperatorRequests operator = new OperatorRequests(w.control, id);
         try (Session helper = Session.open(dataSource, "verifier");
              Session quiet = Session.open(dataSource, "verify lock");
              Session signals = Session.open(dataSource, "throttle");
-             Throttler throttler = new Throttler(signals, source.oid(), source.display(), throttle,
-                     new OperatorRequests(w.control, id), id, listener)) {
-            // A migration that is throttled in any way verifies at the copy's pace; one that is not, at full speed.
-            boolean paced = options.maxRowsPerSecond() > 0 || !throttle.limits().isEmpty();
+             Throttler throttler = new Throttler(signals, source.oid(), source.display(), throttle, operator, id,
+                     listener)) {
+            // A migration throttled in any way, from the start or by the operator since, verifies at the copy's
+            // pace; one that is not, at full speed.
+            OperatorRequests.Settings live = operator.current();
+            boolean paced = options.maxRowsPerSecond() > 0 || !throttle.limits().isEmpty()
+                    || (live.maxRowsPerSecond() != null && live.maxRowsPerSecond() > 0) || !live.limits().isEmpty();
             Checksummer checksummer = new Checksummer(w.worker, helper, sql, source.display(),
                     capture.quietPoint(options.lockRetry(quiet), options.maxLockHeld(), clock),
                     paced ? new ChunkPacer(throttler, options) : null);
