@@ -35,7 +35,8 @@ class PartitionedOracleTest {
     @Test
     void aMultiLevelTreeWithADefaultPartitionUnderWritersEqualsTheBlockingAlter(TestDatabase db) throws Exception {
         PartitionedMirror.create(db, "online", "blocking", 6_000, 3);
-        String alter = "ALTER COLUMN c0 TYPE bigint, ADD COLUMN note text DEFAULT 'x', ALTER COLUMN c1 SET DEFAULT 'none'";
+        String alter = "ALTER COLUMN c0 TYPE bigint, ADD COLUMN note text DEFAULT 'x',"
+                + " ALTER COLUMN c1 SET DEFAULT 'none'";
         Result result;
         try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, "online.events", "blocking.events",
                 6_001).start(3, 5, 0)) {
@@ -47,12 +48,13 @@ class PartitionedOracleTest {
             assertOnlyPartitionMoveConflicts(writers);
         }
         assertEquals(Outcome.SUCCEEDED, result.outcome());
-        assertTrue(db.count("SELECT count(*) FROM online.events_rest") > 0, "the writers reached the default partition");
+        assertTrue(db.count("SELECT count(*) FROM online.events_rest") > 0,
+                "the writers reached the default partition");
         Oracle.blockingAlter(db, "blocking.events", alter);
         PartitionedMirror.assertSameTree(db, "online", "blocking");
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
                 + " WHERE c.relnamespace = 'online'::regnamespace AND t.tgname LIKE 'doppel%'"));
-        assertNull(db.scalar("SELECT string_agg(relname, ', ') FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
-                + " AND relname LIKE 'events%'"), "no copy of a partition is left in doppel's schema");
+        assertNull(db.scalar("SELECT string_agg(relname, ', ') FROM pg_class"
+                + " WHERE relnamespace = 'doppel'::regnamespace AND relname LIKE 'events%'"), "no copy of a partition is left in doppel's schema");
     }
 }

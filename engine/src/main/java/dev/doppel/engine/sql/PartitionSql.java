@@ -38,8 +38,7 @@ public final class PartitionSql {
      * What belongs to one partition and not to the partitioned table, as (partition, object) rows: its own
      * indexes, constraints, triggers, policies, rules, statistics, views, publications, foreign keys pointing at it,
      * a replica identity or row security of its own, and columns in another order than the root's (doppel's own
-     * TRUNCATE capture aside). Parameters:
-     * the partitions' OIDs (bigint[]).
+     * TRUNCATE capture aside). Parameters: the partitions' OIDs (bigint[]).
      */
     public static String partitionOwnObjects() {
         return "WITH p AS (SELECT c.oid, c.oid::regclass::text AS name FROM pg_class c WHERE c.oid = ANY(?::oid[]))"
@@ -50,7 +49,8 @@ public final class PartitionSql {
                 + "  ON con.conrelid = p.oid WHERE con.contype IN ('c', 'f', 'p', 'u', 'x') AND con.coninhcount = 0"
                 + "  AND con.conparentid = 0"
                 + " UNION ALL SELECT p.name, 'trigger ' || tg.tgname FROM p JOIN pg_trigger tg ON tg.tgrelid = p.oid"
-                + "  WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND tg.tgname !~ '^doppel_capture_[0-9]+_truncate$'"
+                + "  WHERE NOT tg.tgisinternal AND tg.tgparentid = 0"
+                + "  AND tg.tgname !~ '^doppel_capture_[0-9]+_truncate$'"
                 + " UNION ALL SELECT p.name, 'policy ' || pol.polname FROM p JOIN pg_policy pol ON pol.polrelid = p.oid"
                 + " UNION ALL SELECT p.name, 'row-level security' FROM p JOIN pg_class c ON c.oid = p.oid"
                 + "  WHERE c.relrowsecurity"
@@ -60,17 +60,21 @@ public final class PartitionSql {
                 + " UNION ALL SELECT p.name, 'statistics object ' || x.stxname FROM p"
                 + "  JOIN pg_statistic_ext x ON x.stxrelid = p.oid"
                 + " UNION ALL SELECT DISTINCT p.name, 'view ' || r.ev_class::regclass::text FROM p JOIN pg_depend d"
-                + "  ON d.refobjid = p.oid AND d.refclassid = 'pg_class'::regclass AND d.classid = 'pg_rewrite'::regclass"
+                + "  ON d.refobjid = p.oid AND d.refclassid = 'pg_class'::regclass"
+                + "  AND d.classid = 'pg_rewrite'::regclass"
                 + "  JOIN pg_rewrite r ON r.oid = d.objid AND r.ev_class <> p.oid"
                 + " UNION ALL SELECT p.name, 'publication ' || pub.pubname FROM p JOIN pg_publication_rel pr"
                 + "  ON pr.prrelid = p.oid JOIN pg_publication pub ON pub.oid = pr.prpubid"
                 + " UNION ALL SELECT p.name, 'foreign key ' || con.conname || ' of ' || con.conrelid::regclass::text"
-                + "  FROM p JOIN pg_constraint con ON con.confrelid = p.oid AND con.contype = 'f' AND con.conparentid = 0"
-                + " UNION ALL SELECT p.name, 'its column order (' || string_agg(a.attname, ', ' ORDER BY a.attnum) || ')'"
+                + "  FROM p JOIN pg_constraint con ON con.confrelid = p.oid AND con.contype = 'f'"
+                + "  AND con.conparentid = 0"
+                + " UNION ALL SELECT p.name, 'its column order (' || string_agg(a.attname, ', ' ORDER BY a.attnum)"
+                + "  || ')'"
                 + "  FROM p JOIN pg_attribute a ON a.attrelid = p.oid AND a.attnum > 0 AND NOT a.attisdropped"
                 + "  GROUP BY p.oid, p.name HAVING array_agg(a.attname::text ORDER BY a.attnum) <> (SELECT"
                 + "  array_agg(ra.attname::text ORDER BY ra.attnum) FROM pg_attribute ra WHERE ra.attrelid ="
-                + "  (SELECT pt.relid FROM pg_partition_root(p.oid) pt(relid)) AND ra.attnum > 0 AND NOT ra.attisdropped)"
+                + "  (SELECT pt.relid FROM pg_partition_root(p.oid) pt(relid)) AND ra.attnum > 0"
+                + "  AND NOT ra.attisdropped)"
                 + " ORDER BY 1, 2";
     }
 

@@ -28,8 +28,8 @@ public final class PartitionedMirror {
             db.execute("CREATE SCHEMA IF NOT EXISTS " + s,
                     SHAPE.createTable(t) + " PARTITION BY RANGE (k0)",
                     "CREATE TABLE " + t + "_a PARTITION OF " + t + " FOR VALUES FROM (MINVALUE) TO (" + rows / 2 + ")",
-                    "CREATE TABLE " + t + "_b PARTITION OF " + t + " FOR VALUES FROM (" + rows / 2 + ") TO (" + (rows + 1)
-                            + ") PARTITION BY HASH (k0)",
+                    "CREATE TABLE " + t + "_b PARTITION OF " + t + " FOR VALUES FROM (" + rows / 2 + ")"
+                            + " TO (" + (rows + 1) + ") PARTITION BY HASH (k0)",
                     "CREATE TABLE " + t + "_b0 PARTITION OF " + t + "_b FOR VALUES WITH (MODULUS 2, REMAINDER 0)"
                             + " WITH (fillfactor = 90)",
                     "CREATE TABLE " + t + "_b1 PARTITION OF " + t + "_b FOR VALUES WITH (MODULUS 2, REMAINDER 1)",
@@ -43,7 +43,7 @@ public final class PartitionedMirror {
                 "ANALYZE " + schema + "." + TABLE);
     }
 
-    /** The tree in {@code migrated} equals the one in {@code mirror}: relations, each one's catalog, each one's rows. */
+    /** The tree in {@code migrated} equals the one in {@code mirror}: relations, each one's catalog and rows. */
     public static void assertSameTree(TestDatabase db, String migrated, String mirror) {
         String relations = "SELECT string_agg(relname || ' ' || relkind::text, ', ' ORDER BY relname) FROM pg_class"
                 + " WHERE relnamespace = '%s'::regnamespace";
