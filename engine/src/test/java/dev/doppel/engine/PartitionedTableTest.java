@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,13 +59,49 @@ class PartitionedTableTest {
             Oracle.blockingAlter(db, "twice_mirror.events", alter);
         }
         PartitionedMirror.assertSameTree(db, "twice", "twice_mirror");
-        assertEquals(12, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
-                + " AND relname LIKE 'old\\_%' AND relkind IN ('r', 'p')"), "two old trees of six tables are kept");
+        List<String> oldTrees = db.rows("SELECT old_table FROM doppel.migrations WHERE table_name = 'twice.events'")
+                .stream().map(row -> row.get(0)).toList();
+        assertEquals(2, oldTrees.size());
+        for (String old : oldTrees) {
+            assertEquals(6, db.count("SELECT count(*) FROM pg_partition_tree('" + old + "')"),
+                    old + " is kept with its five partitions");
+        }
         db.execute("UPDATE doppel.migrations SET drop_after = now() - interval '1 minute'");
         Migrations.on(db.dataSource()).cleanup();
-        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
-                + " AND relname LIKE 'old\\_%'"));
+        for (String old : oldTrees) {
+            assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
+                    + " AND relname LIKE '" + old.replace("doppel.", "").replace("\"", "") + "%'"), old + " is dropped");
+        }
         PartitionedMirror.assertSameTree(db, "twice", "twice_mirror");
+    }
+
+    @Test
+    void aPartitionInAnotherSchemaAndAnUnloggedOneKeepTheirPlaces(TestDatabase db) {
+        db.execute("CREATE SCHEMA archive",
+                "CREATE TABLE logs (id int NOT NULL, at date NOT NULL, msg text, PRIMARY KEY (id, at))"
+                        + " PARTITION BY RANGE (at)",
+                "CREATE TABLE archive.logs_2023 PARTITION OF logs FOR VALUES FROM ('2023-01-01') TO ('2024-01-01')",
+                "CREATE UNLOGGED TABLE logs_2024 PARTITION OF logs FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+                "CREATE TABLE logs_rest PARTITION OF logs DEFAULT",
+                "CREATE INDEX logs_msg ON logs (msg)",
+                "ALTER INDEX archive.logs_2023_msg_idx RENAME TO archived_msg",
+                "INSERT INTO logs SELECT g, date '2023-01-01' + g % 800, 'm' || g FROM generate_series(1, 3000) g");
+        String tree = "SELECT string_agg(c.oid::regclass::text || ' ' || c.relpersistence::text || ' '"
+                + " || coalesce(pg_get_expr(c.relpartbound, c.oid), '-') || ' ' || (SELECT string_agg("
+                + " x.indexrelid::regclass::text, ',' ORDER BY 1) FROM pg_index x WHERE x.indrelid = c.oid), '; '"
+                + " ORDER BY 1) FROM pg_class c WHERE c.relname LIKE 'logs%' AND c.relkind IN ('r', 'p')"
+                + " AND c.relnamespace::regnamespace::text IN ('public', 'archive')";
+        String before = db.scalar(tree);
+        long archived = db.count("SELECT count(*) FROM archive.logs_2023");
+        Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("logs")
+                .alter("ALTER COLUMN msg TYPE varchar(50)").options(Options.defaults()
+                        .withSnapshotWait(Duration.ofSeconds(1))).build().run();
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
+        assertEquals(before, db.scalar(tree));
+        assertTrue(before.contains("archive.logs_2023 p") && before.contains("archive.archived_msg")
+                && before.contains("logs_2024 u"), before);
+        assertEquals(3_000, db.count("SELECT count(*) FROM logs"));
+        assertEquals(archived, db.count("SELECT count(*) FROM archive.logs_2023"));
     }
 
     /** Unthrottled, each side in one scan; throttled, range by range of blocks, the same numbers in every leaf. */

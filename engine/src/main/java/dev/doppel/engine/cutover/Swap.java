@@ -66,6 +66,9 @@ public final class Swap {
                 s.execute(SwapSql.sequenceOwnedBy(seq.qualified(), "NONE"));
             }
         }
+        // Before the root's indexes are renamed: a partition's indexes are matched to the new ones by their names.
+        PartitionSwap partitions = new PartitionSwap(source.partitions(), names, oldName);
+        partitions.retire(s);
         List<IndexInfo> indexes = source.indexes();
         for (int i = 0; i < indexes.size(); i++) {
             s.execute(SwapSql.renameIndex(schema + "." + quote(indexes.get(i).name()), names.oldIndexName(i)));
@@ -84,8 +87,6 @@ public final class Swap {
         for (int i = 0; i < identitySequences.size(); i++) {
             s.execute(SwapSql.renameSequence(identitySequences.get(i)[1], names.oldIndexName(i) + "_seq"));
         }
-        PartitionSwap partitions = new PartitionSwap(source.partitions(), names, oldName);
-        partitions.retire(s);
         s.execute(SwapSql.renameTable(source.qualified(), oldName));
         s.execute(SwapSql.setSchema(schema + "." + quote(oldName), ObjectNames.SCHEMA));
         s.execute(SwapSql.setSchema(names.shadow(), source.schema()));
