@@ -48,6 +48,28 @@ class PartitionedTableTest {
         assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'doppel%'"));
     }
 
+    /** A partition truncated by its own name fires its own TRUNCATE trigger, not the root's: both must be captured. */
+    @Test
+    void aPartitionTruncatedByNameDuringTheMigrationIsEmptyAfterIt(TestDatabase db) {
+        PartitionedMirror.create(db, "trunc", "trunc_mirror", 2_000, 11);
+        MigrationListener truncate = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.INDEX) {
+                    db.execute("TRUNCATE trunc.events_b0");
+                }
+            }
+        };
+        String alter = "ALTER COLUMN c0 TYPE bigint";
+        Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("trunc.events").alter(alter)
+                .options(Options.defaults().withSnapshotWait(Duration.ofSeconds(1))).listener(truncate).build().run();
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
+        db.execute("TRUNCATE trunc_mirror.events_b0");
+        Oracle.blockingAlter(db, "trunc_mirror.events", alter);
+        PartitionedMirror.assertSameTree(db, "trunc", "trunc_mirror");
+        assertEquals(0, db.count("SELECT count(*) FROM trunc.events_b0"));
+    }
+
     @Test
     void twoMigrationsInARowThenCleanupDropsBothOldTrees(TestDatabase db) throws Exception {
         PartitionedMirror.create(db, "twice", "twice_mirror", 1_000, 10);
