@@ -24,6 +24,18 @@ final class PlanReport {
         m.put("oid", source.oid());
         m.put("estimated_rows", source.estimatedRows());
         m.put("total_bytes", source.totalBytes());
+        if (source.partitions().partitioned()) {
+            Map<String, Object> partitions = new LinkedHashMap<>();
+            partitions.put("key", source.partitions().key());
+            partitions.put("partitions", source.partitions().partitions().stream().map(p -> {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("name", p.display());
+                o.put("bound", p.bound());
+                o.put("key", p.key());
+                return o;
+            }).toList());
+            m.put("partitions", partitions);
+        }
         m.put("change", plan.change().text());
         m.put("strategy", plan.strategy().name().toLowerCase());
         m.put("why", plan.why());

@@ -51,6 +51,21 @@ class PlanCommandTest {
     }
 
     @Test
+    void aPartitionedTablesPlanNamesItsPartitions(TestDatabase db) {
+        db.execute("CREATE TABLE events (id int NOT NULL, at date NOT NULL, PRIMARY KEY (id, at))"
+                        + " PARTITION BY RANGE (at)",
+                "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+                "CREATE TABLE events_rest PARTITION OF events DEFAULT");
+        Cli text = Cli.against(db, "plan", "--table", "events", "--alter", "ALTER COLUMN id TYPE bigint");
+        assertEquals(0, text.exitCode(), text::toString);
+        assertTrue(text.out().contains("partitions   RANGE (at): 2 partitions, 2 holding rows"), text::toString);
+        Cli json = Cli.against(db, "plan", "--table", "events", "--alter", "ALTER COLUMN id TYPE bigint", "--json");
+        assertEquals(0, json.exitCode(), json::toString);
+        assertEquals("RANGE (at)", JsonField.at(db, json.out().strip(), "{partitions,key}"));
+        assertEquals("DEFAULT", JsonField.at(db, json.out().strip(), "{partitions,partitions,1,bound}"));
+    }
+
+    @Test
     void missingTableIsRefusedWithItsName(TestDatabase db) {
         Cli cli = Cli.against(db, "plan", "--table", "public.no_such_table", "--alter", CHANGE);
         assertEquals(3, cli.exitCode(), cli::toString);

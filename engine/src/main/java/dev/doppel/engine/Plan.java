@@ -66,6 +66,11 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
         sb.append("table        ").append(source.display()).append(" (oid ").append(source.oid()).append(", about ")
                 .append(String.format("%,d", source.estimatedRows())).append(" rows, ")
                 .append(String.format("%,d", source.totalBytes() / (1024 * 1024))).append(" MB with indexes)\n");
+        if (source.partitions().partitioned()) {
+            sb.append("partitions   ").append(source.partitions().key()).append(": ")
+                    .append(source.partitions().partitions().size()).append(" partitions, ")
+                    .append(source.partitions().leaves().size()).append(" holding rows; changed as one tree\n");
+        }
         sb.append("change       ").append(change.text()).append('\n');
         sb.append("strategy     ").append(strategy == Strategy.IN_PLACE ? "in place" : "rewrite").append(": ")
                 .append(why).append('\n');

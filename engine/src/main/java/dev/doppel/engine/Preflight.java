@@ -77,7 +77,11 @@ final class Preflight {
         } else {
             InPlaceSteps steps = InPlaceSteps.of(change);
             String rebuilds = rebuilds(source, change, steps, names);
-            if (rebuilds == null && steps != null && !steps.uniques().isEmpty()) {
+            if (rebuilds == null && source.partitions().partitioned() && (!steps.uniques().isEmpty()
+                    || !steps.validate().isEmpty() || !steps.notNull().isEmpty())) {
+                rebuilds = "build or check what the change adds on every partition: PostgreSQL cannot build an index"
+                        + " on a partitioned table concurrently, and doppel makes only catalog changes to one in place";
+            } else if (rebuilds == null && steps != null && !steps.uniques().isEmpty()) {
                 steps = concurrentIndexes(source, steps, names);
                 rebuilds = steps == null ? "scan the table to build the index of a constraint whose generated name"
                         + " is taken in schema " + source.schema() + " (name the constraint to let doppel build it"
@@ -106,6 +110,7 @@ final class Preflight {
                     + " yet:\n  - " + String.join("\n  - ", blockers));
         }
         refuseRowSecurity(source);
+        refusePartitioned(source, change);
         ServerState server = server(source, true);
         server.disk().refuseIfShort(source.display());
         List<String> warnings = warnings(source, server);
@@ -123,6 +128,12 @@ final class Preflight {
             sample[0] = timedSample(source, change, names, warnings);
         }
         checkColumnUsers(source, shadow);
+        if (source.partitions().partitioned() && shadow.foreignKeys().stream()
+                .anyMatch(fk -> fk.definition().startsWith("FOREIGN KEY"))) {
+            throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, "the change adds a foreign key to partitioned"
+                    + " table " + source.display() + ", which PostgreSQL cannot add NOT VALID before version 18 and"
+                    + " would validate under the swap's lock; add it with a plain ALTER TABLE after the migration");
+        }
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
@@ -321,6 +332,29 @@ final class Preflight {
         }
     }
 
+    /** What doppel does not offer for a partitioned table yet, each refused with what to do instead. */
+    private void refusePartitioned(TableInfo source, AlterChange change) {
+        if (!source.partitions().partitioned()) {
+            return;
+        }
+        String refused = null;
+        if (options.capture() == Options.Capture.LOGICAL) {
+            refused = "--capture logical: a publication of a partitioned table sends each change as its partition's"
+                    + " (unless publish_via_partition_root), and the relay reads one table's changes; use the default"
+                    + " --capture trigger, which captures every partition through one trigger on " + source.display();
+        } else if (!options.revertWindow().isZero() && !options.keepOld().isZero()) {
+            refused = "--revert-window: the way back would swap a partition tree back, which is not implemented;"
+                    + " run without it (the old tree is kept as a snapshot in schema doppel)";
+        } else if (change.orderBy() != null) {
+            refused = "a repack order (--order-by): CLUSTER of a partitioned table is not available on every"
+                    + " supported PostgreSQL version; repack without an order";
+        }
+        if (refused != null) {
+            throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, source.display() + " is partitioned, and doppel"
+                    + " does not offer " + refused);
+        }
+    }
+
     /**
      * doppel reads with row_security off, so a role the table's policies apply to would fail rather than copy a
      * filtered table: refuse it now. Policies spare superusers, BYPASSRLS roles and the owner, unless FORCE ROW
@@ -391,6 +425,13 @@ final class Preflight {
                 throw new DoppelException(Reason.LEFTOVER, "an earlier doppel migration of " + source.display() + " left "
                         + leftover + " behind; `doppel status` lists it: resume it, or abort it to start over");
             }
+        }
+        List<String> taken = source.partitions().takenShadows(session);
+        if (!taken.isEmpty()) {
+            throw new DoppelException(Reason.LEFTOVER, "doppel builds the copy of each partition of " + source.display()
+                    + " under the partition's name in schema " + ObjectNames.SCHEMA + ", and " + String.join("; ", taken)
+                    + ": an earlier migration's leftover (`doppel status`; resume or abort it), or a relation to"
+                    + " rename or drop");
         }
     }
 

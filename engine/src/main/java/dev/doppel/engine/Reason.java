@@ -34,6 +34,11 @@ public enum Reason {
     ROW_SECURITY(Kind.REFUSED),
     /** A revert window's trigger asked for together with logical capture, which keeps triggers off the write path. */
     REVERT_WINDOW_LOGICAL(Kind.REFUSED),
+    /**
+     * What doppel does not offer for a partitioned table yet: logical capture, a revert window, a repack order, or
+     * a change that adds a foreign key.
+     */
+    PARTITIONED_UNSUPPORTED(Kind.REFUSED),
     /** A migration file does not lex; lint reports it as a syntax-error finding instead. */
     UNPARSABLE_SQL(Kind.REFUSED),
     FILE_UNREADABLE(Kind.REFUSED),

@@ -221,7 +221,9 @@ final class Rewrite {
         clock.enter(w.store, id, Phase.SHADOW, "building " + names.shadow());
         shadow = w.worker.transaction(s -> {
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
-            s.execute(MigrationSql.holdAutovacuum(names.shadow()));
+            for (String heap : MigrationSql.shadowHeaps(names, source.partitions())) {
+                s.execute(MigrationSql.holdAutovacuum(heap));
+            }
             MigrationStore.saveShadow(s, id, built);
             return built;
         });

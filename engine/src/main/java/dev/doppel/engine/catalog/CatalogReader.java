@@ -34,11 +34,11 @@ public final class CatalogReader {
     }
 
     /**
-     * The table's definition fingerprint alone: what the cut-over compares under its lock, where statting every
+     * The table's definition without its size: what the cut-over compares under its lock, where statting every
      * file of a large table for its size would cost milliseconds the lock should not hold.
      */
-    public String fingerprint(long oid) throws SQLException {
-        return read(oid, false).fingerprint();
+    public TableInfo definition(long oid) throws SQLException {
+        return read(oid, false);
     }
 
     private TableInfo read(long oid, boolean withSize) throws SQLException {
@@ -87,9 +87,20 @@ public final class CatalogReader {
                         + " WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass"
                         + " AND d.refobjid = ? AND d.deptype = 'a' ORDER BY s.relname",
                 rs -> new TableInfo.OwnedSequence(rs.getString(1), rs.getString(2), rs.getString(3)), oid);
-        String fingerprint = fingerprint(rel.kind() + rel.persistence(), columns, indexes, constraints);
+        PartitionTree tree = PartitionTree.read(session, oid);
+        long rows = rel.rows();
+        long bytes = rel.bytes();
+        if (tree.partitioned()) {
+            // A partitioned table holds nothing itself: its rows and bytes are its leaves'.
+            Long[] leaves = tree.leaves().stream().map(PartitionTree.Partition::oid).toArray(Long[]::new);
+            rows = session.number("SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint FROM pg_class"
+                    + " WHERE oid = ANY(?::oid[])", (Object) leaves);
+            bytes = withSize ? session.number("SELECT coalesce(sum(pg_total_relation_size(oid)), 0)::bigint"
+                    + " FROM pg_class WHERE oid = ANY(?::oid[])", (Object) leaves) : 0;
+        }
+        String fingerprint = fingerprint(rel.kind() + rel.persistence(), columns, indexes, constraints, tree);
         return new TableInfo(oid, rel.schema(), rel.name(), rel.persistence().charAt(0), rel.owner(), rel.comment(),
-                rel.options(), columns, indexes, constraints, sequences, rel.rows(), rel.bytes(), fingerprint);
+                rel.options(), columns, indexes, constraints, sequences, rows, bytes, fingerprint, tree);
     }
 
     /** "UNIQUE USING btree (id)": the index without its name and table, so copies of an index match. */
@@ -106,8 +117,9 @@ public final class CatalogReader {
     }
 
     private static String fingerprint(String relation, List<Column> columns, List<IndexInfo> indexes,
-                                      List<ConstraintInfo> constraints) {
+                                      List<ConstraintInfo> constraints, PartitionTree tree) {
         StringBuilder sb = new StringBuilder(relation).append('\n');
+        sb.append(tree.describe());
         columns.forEach(c -> sb.append(c).append('\n'));
         indexes.forEach(i -> sb.append(i.name()).append(' ').append(i.shape()).append('\n'));
         constraints.forEach(c -> sb.append(c).append('\n'));

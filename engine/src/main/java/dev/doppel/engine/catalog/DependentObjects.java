@@ -36,15 +36,36 @@ public final class DependentObjects {
     public static List<String> blockers(Session s, TableInfo t) throws SQLException {
         List<String> out = new ArrayList<>();
         String kind = s.text("SELECT relkind::text FROM pg_class WHERE oid = ?", t.oid());
-        if (!"r".equals(kind)) {
-            out.add(t.display() + " is not a plain table (relkind '" + kind + "'); doppel rewrites ordinary heap tables"
-                    + " only; partitioned tables, views and foreign tables are not supported");
+        if (!"r".equals(kind) && !"p".equals(kind)) {
+            out.add(t.display() + " is not a table (relkind '" + kind + "'); doppel rewrites heap tables and"
+                    + " partitioned tables only; views and foreign tables are not supported");
         }
-        if (s.number("SELECT count(*) FROM pg_class WHERE oid = ? AND (relispartition OR reloftype <> 0)", t.oid()) > 0) {
-            out.add(t.display() + " is a partition or a typed table; doppel cannot swap it");
-        }
-        if (s.number("SELECT count(*) FROM pg_inherits WHERE inhrelid = ? OR inhparent = ?", t.oid(), t.oid()) > 0) {
+        if (s.number("SELECT count(*) FROM pg_class WHERE oid = ? AND relispartition", t.oid()) > 0) {
+            out.add(t.display() + " is a partition of " + s.text("SELECT inhparent::regclass::text FROM pg_inherits"
+                    + " WHERE inhrelid = ?", t.oid()) + "; doppel changes a partitioned table as a whole: run it on"
+                    + " the partitioned table");
+        } else if (s.number("SELECT count(*) FROM pg_class WHERE oid = ? AND reloftype <> 0", t.oid()) > 0) {
+            out.add(t.display() + " is a typed table; doppel cannot swap it");
+        } else if (s.number("SELECT count(*) FROM pg_inherits WHERE inhrelid = ? OR (inhparent = ? AND NOT ?)", t.oid(),
+                t.oid(), t.partitions().partitioned()) > 0) {
             out.add(t.display() + " takes part in table inheritance; doppel cannot swap it");
+        }
+        if (t.partitions().partitioned()) {
+            out.addAll(t.partitions().blockers(s, t.display()));
+            for (ConstraintInfo fk : t.constraints()) {
+                if (fk.type() == 'f') {
+                    out.add("foreign key " + fk.name() + " of partitioned table " + t.display() + ": PostgreSQL"
+                            + " cannot add it NOT VALID to the new tree (versions before 18), and validating it under"
+                            + " the swap's lock would scan every partition; drop it before the migration and re-add"
+                            + " it after");
+                }
+            }
+            for (String fk : s.query("SELECT c.conname || ' on ' || c.conrelid::regclass::text FROM pg_constraint c"
+                    + " WHERE c.contype = 'f' AND c.confrelid = ? AND c.conparentid = 0 ORDER BY 1",
+                    rs -> rs.getString(1), t.oid())) {
+                out.add("foreign key " + fk + " references partitioned table " + t.display() + ", which doppel does"
+                        + " not carry to a new partition tree yet; drop it before the migration and re-add it after");
+            }
         }
         for (String fk : s.query("SELECT c.conname || ' on ' || c.conrelid::regclass::text FROM pg_constraint c"
                 + " JOIN pg_class r ON r.oid = c.conrelid WHERE c.contype = 'f' AND c.confrelid = ? AND r.relkind = 'p'"

@@ -5,11 +5,12 @@ import dev.doppel.engine.sql.Identifiers;
 import java.util.List;
 import java.util.Optional;
 
-/** What doppel knows of a table from pg_catalog at one moment. */
+/** What doppel knows of a table from pg_catalog at one moment; {@code partitions} is its partition tree, if any. */
 public record TableInfo(long oid, String schema, String name, char persistence, String owner, String comment,
                         List<String> reloptions, List<Column> columns, List<IndexInfo> indexes,
                         List<ConstraintInfo> constraints, List<OwnedSequence> ownedSequences,
-                        long estimatedRows, long totalBytes, String fingerprint) {
+                        long estimatedRows, long totalBytes, String fingerprint,
+                        PartitionTree partitions) {
 
     /** A sequence owned by (serial) a column; identity sequences are not listed here. */
     public record OwnedSequence(String schema, String name, String column) {

@@ -91,10 +91,16 @@ public final class BoundedCutover {
                 return null;
             }
             long caughtUp = System.nanoTime();
-            if (!new CatalogReader(s).fingerprint(live.oid()).equals(live.fingerprint())) {
-                throw new DoppelException(Reason.SOURCE_CHANGED, "the definition of " + live.display() + " changed"
-                        + " while doppel was " + doing + " it (someone ran DDL on it); nothing was swapped. Run it"
-                        + " again against the new definition");
+            TableInfo now = new CatalogReader(s).definition(live.oid());
+            if (!now.fingerprint().equals(live.fingerprint())) {
+                String partitions = live.partitions().differences(now.partitions());
+                throw new DoppelException(Reason.SOURCE_CHANGED, partitions.isEmpty() ? "the definition of "
+                        + live.display() + " changed while doppel was " + doing + " it (someone ran DDL on it);"
+                        + " nothing was swapped. Run it again against the new definition" : "the partitions of "
+                        + live.display() + " changed while doppel was " + doing + " it (" + partitions + "): the new"
+                        + " partition tree has no place for their rows, so nothing was swapped and doppel's copy is"
+                        + " removed. Run the change again once the partitions are as they should be (and hold"
+                        + " partition maintenance while it runs)");
             }
             long checked = System.nanoTime();
             swap.run(s);

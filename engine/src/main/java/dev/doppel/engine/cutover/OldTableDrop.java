@@ -49,7 +49,9 @@ public final class OldTableDrop {
                     + " name). Drop or re-create " + (users.size() == 1 ? "it" : "them") + " against the live table,"
                     + " then clean up again");
         }
-        long bytes = session.number("SELECT pg_total_relation_size(to_regclass(?))", table);
+        // A partitioned table's bytes are its partitions'.
+        long bytes = session.number("SELECT pg_total_relation_size(t) + coalesce((SELECT sum(pg_total_relation_size("
+                + "p.relid)) FROM pg_partition_tree(t) p WHERE p.relid <> t), 0) FROM to_regclass(?) t", table);
         boolean spaced = bytes >= LARGE_BYTES;
         List<String> steps = session.query("SELECT CASE WHEN c.conname IS NULL"
                 + " THEN 'DROP INDEX ' || i.indexrelid::regclass::text"

@@ -21,7 +21,8 @@ import static dev.doppel.engine.sql.Identifiers.quote;
 /**
  * The renames that put the shadow in the source's place, run under the cut-over's ACCESS EXCLUSIVE lock. The old
  * table moves to the doppel schema with its indexes renamed out of the way; the new table takes the original
- * name, index and constraint names, sequences, owner, grants, comment and replica identity.
+ * name, index and constraint names, sequences, owner, grants, comment and replica identity. A partitioned table's
+ * partitions change places with their copies in the same transaction ({@link PartitionSwap}).
  */
 public final class Swap {
 
@@ -65,6 +66,9 @@ public final class Swap {
                 s.execute(SwapSql.sequenceOwnedBy(seq.qualified(), "NONE"));
             }
         }
+        // Before the root's indexes are renamed: a partition's indexes are matched to the new ones by their names.
+        PartitionSwap partitions = new PartitionSwap(source.partitions(), names, oldName);
+        partitions.retire(s);
         List<IndexInfo> indexes = source.indexes();
         for (int i = 0; i < indexes.size(); i++) {
             s.execute(SwapSql.renameIndex(schema + "." + quote(indexes.get(i).name()), names.oldIndexName(i)));
@@ -98,7 +102,10 @@ public final class Swap {
             }
         }
         renameGenerated(s, schema, newTable);
-        s.execute(SwapSql.restoreAutovacuum(newTable, source.reloptions()));
+        partitions.install(s);
+        if (!source.partitions().partitioned()) {
+            s.execute(SwapSql.restoreAutovacuum(newTable, source.reloptions()));
+        }
         restoreStatistics(s, newTable, statistics);
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {

@@ -6,6 +6,7 @@ import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.ConstraintInfo;
 import dev.doppel.engine.catalog.IndexInfo;
+import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.ColumnMapping;
@@ -13,12 +14,15 @@ import dev.doppel.engine.plan.ConcurrentIndex;
 import dev.doppel.engine.plan.Subcommand;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.ObjectNames;
+import dev.doppel.engine.sql.PartitionSql;
 import dev.doppel.engine.sql.Session;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,31 +83,44 @@ public final class ShadowTableBuilder {
      */
     public String rebuilds(TableInfo source, AlterChange change) throws SQLException {
         long copy = copyDefinition(source);
-        String files = "SELECT 'the table', relfilenode::bigint FROM pg_class WHERE oid = ? UNION ALL"
-                + " SELECT 'index ' || c.relname, c.relfilenode::bigint FROM pg_index x JOIN pg_class c"
-                + " ON c.oid = x.indexrelid WHERE x.indrelid = ?";
-        String validated = "SELECT oid::bigint, conname FROM pg_constraint WHERE conrelid = ? AND contype IN ('c', 'f')"
-                + " AND convalidated";
+        // A partitioned copy holds nothing itself: its partitions' files and constraints tell.
+        String tree = "(SELECT ?::oid UNION SELECT relid FROM pg_partition_tree(?::oid::regclass))";
+        String files = "SELECT CASE WHEN oid = ? THEN 'the table' ELSE 'partition ' || relname END,"
+                + " relfilenode::bigint FROM pg_class WHERE oid IN " + tree + " UNION ALL"
+                + " SELECT CASE WHEN x.indrelid = ? THEN 'index ' ELSE 'partition index ' END || c.relname,"
+                + " c.relfilenode::bigint FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
+                + " WHERE x.indrelid IN " + tree;
+        String validated = "SELECT oid::bigint, conname FROM pg_constraint WHERE conrelid IN " + tree
+                + " AND contype IN ('c', 'f') AND convalidated";
+        Object[] params = {copy, copy, copy, copy, copy, copy};
         Map<String, Long> before = new HashMap<>();
-        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy)) {
+        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, params)) {
             before.put((String) f[0], (Long) f[1]);
         }
-        Set<Long> checked = new HashSet<>(session.query(validated, rs -> rs.getLong(1), copy));
+        Set<Long> checked = new HashSet<>(session.query(validated, rs -> rs.getLong(1), copy, copy));
         applyChange(source, change);
         List<String> works = new ArrayList<>();
-        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, copy, copy)) {
+        Map<String, Integer> partitionWorks = new LinkedHashMap<>();
+        for (Object[] f : session.query(files, rs -> new Object[] {rs.getString(1), rs.getLong(2)}, params)) {
             Long was = before.get((String) f[0]);
-            if (was == null) {
-                works.add("build " + f[0]);
-            } else if (!was.equals(f[1])) {
-                works.add("rewrite " + f[0]);
+            String verb = was == null ? "build" : !was.equals(f[1]) ? "rewrite" : null;
+            String what = (String) f[0];
+            if (verb != null && what.startsWith("partition ")) {
+                // A tree's partitions and their indexes are counted, not listed: there may be thousands.
+                partitionWorks.merge(verb + (what.startsWith("partition index ") ? " the partitions' indexes"
+                        : " the partitions"), 1, Integer::sum);
+            } else if (verb != null) {
+                works.add(verb + " " + what);
             }
         }
-        for (Object[] c : session.query(validated, rs -> new Object[] {rs.getLong(1), rs.getString(2)}, copy)) {
+        partitionWorks.forEach((work, n) -> works.add(work + " (" + n + ")"));
+        Set<String> scans = new LinkedHashSet<>();
+        for (Object[] c : session.query(validated, rs -> new Object[] {rs.getLong(1), rs.getString(2)}, copy, copy)) {
             if (!checked.contains((Long) c[0])) {
-                works.add("scan the table to validate constraint " + c[1]);
+                scans.add("scan the table to validate constraint " + c[1]);
             }
         }
+        works.addAll(scans);
         return works.isEmpty() ? null : String.join(", ", works);
     }
 
@@ -114,7 +131,9 @@ public final class ShadowTableBuilder {
                 + " WHERE c.oid = ?", source.oid());
         session.execute("CREATE " + (source.persistence() == 'u' ? "UNLOGGED " : "") + "TABLE " + names.shadow()
                 + " (LIKE " + source.qualified() + " INCLUDING ALL)"
+                + (source.partitions().partitioned() ? PartitionSql.partitionBy(source.partitions().key()) : "")
                 + (tablespace == null ? "" : " TABLESPACE " + quote(tablespace)));
+        createPartitions(source.partitions());
         // LIKE copies storage and compression but not per-column statistics targets.
         for (String[] target : session.query("SELECT attname, attstattarget::text FROM pg_attribute WHERE attrelid = ?"
                 + " AND attnum > 0 AND NOT attisdropped AND attstattarget >= 0 ORDER BY attnum",
@@ -144,6 +163,20 @@ public final class ShadowTableBuilder {
             }
         }
         return shadowOid;
+    }
+
+    /**
+     * The shadow tree: each partition of the source again, under its own name in doppel's schema, with its bound,
+     * its own partition key, storage options and tablespace. PostgreSQL gives each the partitioned table's indexes,
+     * constraints and columns, as it does to a partition created on the source itself.
+     */
+    private void createPartitions(PartitionTree tree) throws SQLException {
+        for (PartitionTree.Partition p : tree.partitions()) {
+            String parent = tree.partitions().stream().filter(q -> q.oid() == p.parent()).findFirst()
+                    .map(PartitionTree.Partition::shadow).orElse(names.shadow());
+            session.execute(PartitionSql.createPartition(p.shadow(), parent, p.persistence() == 'u', p.bound(), p.key(),
+                    p.reloptions(), p.tablespace()));
+        }
     }
 
     /**
@@ -240,7 +273,8 @@ public final class ShadowTableBuilder {
                         + constraintComment + indexComment, key));
             } else {
                 session.execute("DROP INDEX " + Identifiers.qualified(ObjectNames.SCHEMA, index.name()));
-                deferred.add(new DeferredObject(index.name(), index.definition() + indexComment, key));
+                deferred.add(new DeferredObject(index.name(), PartitionSql.onEveryPartition(index.definition())
+                        + indexComment, key));
             }
         }
         deferred.sort((a, b) -> Boolean.compare(b.key(), a.key()));

@@ -1,5 +1,6 @@
 package dev.doppel.engine.sql;
 
+import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.ColumnMapping;
 
@@ -26,6 +27,8 @@ public final class MigrationSql {
     private final CaptureNames capture;
     private final ObjectNames names;
     private final ColumnMapping mapping;
+    /** The source's partitions; {@link PartitionTree#NONE} for a plain table. */
+    private final PartitionTree partitions;
     /**
      * Whether re-sync replaces a logged key's target row outright (delete, then insert), or updates it in place. In
      * place keeps the values of target columns nothing fills: a revert's, which the change dropped and the old
@@ -35,16 +38,17 @@ public final class MigrationSql {
 
     /** The forward migration: source to {@code doppel.shadow_<oid>}, captured by the source's own log. */
     public MigrationSql(TableInfo source, ObjectNames names, ColumnMapping mapping) {
-        this(source.qualified(), names.shadow(), names.capture(), names, mapping, true);
+        this(source.qualified(), names.shadow(), names.capture(), names, mapping, source.partitions(), true);
     }
 
     private MigrationSql(String source, String target, CaptureNames capture, ObjectNames names,
-                         ColumnMapping mapping, boolean replaceRows) {
+                         ColumnMapping mapping, PartitionTree partitions, boolean replaceRows) {
         this.source = source;
         this.target = target;
         this.capture = capture;
         this.names = names;
         this.mapping = mapping;
+        this.partitions = partitions;
         this.replaceRows = replaceRows;
     }
 
@@ -53,7 +57,7 @@ public final class MigrationSql {
      * the inverse mapping, captured by a second log. The same statements then keep the old table in sync.
      */
     public static MigrationSql reverse(String newTable, String oldTable, ObjectNames names, ColumnMapping inverse) {
-        return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse,
+        return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse, PartitionTree.NONE,
                 inverse.targets().stream().allMatch(t -> t.copied() || t.generated()));
     }
 
@@ -102,6 +106,12 @@ public final class MigrationSql {
      */
     public static String holdAutovacuum(String table) {
         return "ALTER TABLE " + table + " SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)";
+    }
+
+    /** The shadow's relations that hold rows: the shadow itself, or the copies of its leaves when partitioned. */
+    public static List<String> shadowHeaps(ObjectNames names, PartitionTree partitions) {
+        return partitions.partitioned() ? partitions.leaves().stream().map(PartitionTree.Partition::shadow).toList()
+                : List.of(names.shadow());
     }
 
     /** Statistics for the shadow before the swap, so the first queries on the new table are planned with them. */
@@ -157,15 +167,25 @@ public final class MigrationSql {
                 + "  RETURN NULL;\nEND\n$doppel_capture$";
     }
 
+    /**
+     * The capture's triggers. On a partitioned table PostgreSQL clones the row trigger to every partition, present
+     * and attached later, and ENABLE ALWAYS reaches the clones; a statement trigger is not cloned, and a partition
+     * truncated by its own name fires only its own, so each partition gets a TRUNCATE trigger too (the function
+     * drops them all with it).
+     */
     public List<String> createTriggers() {
-        return List.of(
+        List<String> out = new ArrayList<>(List.of(
                 "CREATE TRIGGER " + quote(capture.rowTrigger()) + " AFTER INSERT OR UPDATE OR DELETE ON " + src()
                         + " FOR EACH ROW EXECUTE FUNCTION " + capture.function() + "()",
-                "CREATE TRIGGER " + quote(capture.truncateTrigger()) + " AFTER TRUNCATE ON " + src()
-                        + " FOR EACH STATEMENT EXECUTE FUNCTION " + capture.function() + "()",
+                PartitionSql.truncateTrigger(capture.truncateTrigger(), src(), capture.function()),
                 // Writes applied by logical replication or with session_replication_role = replica are changes too.
-                "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(capture.rowTrigger()),
-                "ALTER TABLE " + src() + " ENABLE ALWAYS TRIGGER " + quote(capture.truncateTrigger()));
+                PartitionSql.enableAlways(src(), capture.rowTrigger()),
+                PartitionSql.enableAlways(src(), capture.truncateTrigger())));
+        for (PartitionTree.Partition p : partitions.partitions()) {
+            out.add(PartitionSql.truncateTrigger(capture.truncateTrigger(), p.qualified(), capture.function()));
+            out.add(PartitionSql.enableAlways(p.qualified(), capture.truncateTrigger()));
+        }
+        return out;
     }
 
     /**
@@ -174,8 +194,10 @@ public final class MigrationSql {
      * and the ENABLE that follows leaves them firing only for origin writes. None exist with logical capture.
      */
     public String disabledCapture() {
-        return "SELECT string_agg(tgname, ', ') FROM pg_trigger WHERE tgrelid = to_regclass(" + Identifiers.literal(src())
-                + ") AND tgname IN (" + Identifiers.literal(capture.rowTrigger()) + ", "
+        String relations = partitions.partitioned() ? "IN (SELECT relid FROM pg_partition_tree("
+                + Identifiers.literal(src()) + "::regclass))" : "= to_regclass(" + Identifiers.literal(src()) + ")";
+        return "SELECT string_agg(DISTINCT tgname, ', ') FROM pg_trigger WHERE tgrelid " + relations
+                + " AND tgname IN (" + Identifiers.literal(capture.rowTrigger()) + ", "
                 + Identifiers.literal(capture.truncateTrigger()) + ") AND tgenabled <> 'A'";
     }
 
@@ -247,6 +269,9 @@ public final class MigrationSql {
 
     /** The data files of source and target, as text: a TRUNCATE of either gives it a new one. */
     public String dataFiles() {
+        if (partitions.partitioned()) {
+            return "SELECT " + PartitionSql.treeFiles(src()) + " || '/' || " + PartitionSql.treeFiles(target);
+        }
         return "SELECT pg_relation_filenode(" + Identifiers.literal(src()) + "::regclass) || '/'"
                 + " || pg_relation_filenode(" + Identifiers.literal(target) + "::regclass)";
     }
@@ -515,16 +540,29 @@ public final class MigrationSql {
                 + " WHERE " + alias + ".ctid >= CAST(? AS tid) AND " + alias + ".ctid < CAST(? AS tid)) x GROUP BY b";
     }
 
-    /** A side's rows per block as the planner last counted them; 50 (rows of 150 bytes) when never counted. */
+    /**
+     * A side's rows per block as the planner last counted them; 50 (rows of 150 bytes) when never counted. For a
+     * partitioned side, the rows of one block number across all its leaves (a TID range reads it in each).
+     */
     public String rowsPerBlock(boolean sourceSide) {
-        return "SELECT CASE WHEN relpages > 0 AND reltuples > 0 THEN (reltuples / relpages)::bigint ELSE 50 END"
-                + " FROM pg_class WHERE oid = " + Identifiers.literal(sourceSide ? src() : target) + "::regclass";
+        return "SELECT CASE WHEN max(relpages) > 0 AND sum(greatest(reltuples, 0)) > 0 THEN (sum(greatest(reltuples,"
+                + " 0)) / max(relpages))::bigint ELSE 50 END FROM pg_class WHERE oid IN " + heaps(sourceSide);
     }
 
-    /** The blocks of a side's relation now; a snapshot taken before sees no row past them. */
+    /**
+     * The blocks of a side's relation now, of its largest leaf when partitioned (a TID range reads the same block
+     * numbers in every leaf); a snapshot taken before sees no row past them.
+     */
     public String blocks(boolean sourceSide) {
-        return "SELECT pg_relation_size(" + Identifiers.literal(sourceSide ? src() : target)
-                + "::regclass) / current_setting('block_size')::bigint";
+        return "SELECT coalesce(max(pg_relation_size(oid)), 0) / current_setting('block_size')::bigint FROM pg_class"
+                + " WHERE oid IN " + heaps(sourceSide);
+    }
+
+    /** The relations that hold a side's rows: the table itself, or its leaves. */
+    private String heaps(boolean sourceSide) {
+        String side = Identifiers.literal(sourceSide ? src() : target);
+        return partitions.partitioned() ? "(SELECT relid FROM pg_partition_tree(" + side + "::regclass) WHERE isleaf)"
+                : "(" + side + "::regclass)";
     }
 
     /** Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. */

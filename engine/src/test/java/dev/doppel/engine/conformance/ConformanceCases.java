@@ -29,6 +29,36 @@ final class ConformanceCases {
             + " FROM generate_series(1, 300) g;"
             + " CREATE INDEX index_statuses_on_account_id ON statuses (account_id);";
 
+    /** The range-partitioned table of PostgreSQL's partitioning chapter, with a default partition, 300 rows. */
+    private static final String MEASUREMENT = "CREATE TABLE measurement (city_id int NOT NULL, logdate date NOT NULL,"
+            + " peaktemp int, unitsales int, PRIMARY KEY (city_id, logdate)) PARTITION BY RANGE (logdate);"
+            + " CREATE TABLE measurement_y2006m02 PARTITION OF measurement"
+            + " FOR VALUES FROM ('2006-02-01') TO ('2006-03-01');"
+            + " CREATE TABLE measurement_y2006m03 PARTITION OF measurement"
+            + " FOR VALUES FROM ('2006-03-01') TO ('2006-04-01') WITH (fillfactor = 80);"
+            + " CREATE TABLE measurement_default PARTITION OF measurement DEFAULT;"
+            + " CREATE INDEX ON measurement (logdate);"
+            + " INSERT INTO measurement SELECT g, date '2006-02-01' + g % 70, g % 40, g FROM generate_series(1, 300) g;";
+    /** A hash-partitioned table, three partitions, 300 rows. */
+    private static final String HASHED = "CREATE TABLE orders (id int PRIMARY KEY, note text, amount numeric(10,2))"
+            + " PARTITION BY HASH (id);"
+            + " CREATE TABLE orders_p0 PARTITION OF orders FOR VALUES WITH (MODULUS 3, REMAINDER 0);"
+            + " CREATE TABLE orders_p1 PARTITION OF orders FOR VALUES WITH (MODULUS 3, REMAINDER 1);"
+            + " CREATE TABLE orders_p2 PARTITION OF orders FOR VALUES WITH (MODULUS 3, REMAINDER 2);"
+            + " COMMENT ON TABLE orders_p1 IS 'the second';"
+            + " INSERT INTO orders SELECT g, 'n' || g, g * 1.25 FROM generate_series(1, 300) g;";
+    /** A list-partitioned table whose first partition is range-partitioned again, with a default, 300 rows. */
+    private static final String CITIES = "CREATE TABLE cities (id int NOT NULL, region text NOT NULL, name text,"
+            + " PRIMARY KEY (id, region)) PARTITION BY LIST (region);"
+            + " CREATE TABLE cities_eu PARTITION OF cities FOR VALUES IN ('eu', 'uk') PARTITION BY RANGE (id);"
+            + " CREATE TABLE cities_eu_low PARTITION OF cities_eu FOR VALUES FROM (MINVALUE) TO (100);"
+            + " CREATE TABLE cities_eu_high PARTITION OF cities_eu FOR VALUES FROM (100) TO (MAXVALUE);"
+            + " CREATE TABLE cities_us PARTITION OF cities FOR VALUES IN ('us');"
+            + " CREATE TABLE cities_other PARTITION OF cities DEFAULT;"
+            + " INSERT INTO cities SELECT g, (ARRAY['eu', 'uk', 'us', 'jp'])[1 + g % 4], 'c' || g"
+            + " FROM generate_series(1, 300) g;";
+    private static final String PARTITIONING = "ddl-partitioning";
+
     private ConformanceCases() {
     }
 
@@ -145,6 +175,36 @@ final class ConformanceCases {
                 ConformanceCase.of("gen_set_default_on_generated", GENERATED, PLAIN
                         + " ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS (n * 2) STORED;",
                         "ALTER COLUMN x SET DEFAULT 3"),
+                // partitioned tables (PostgreSQL's partitioning chapter, ddl.sgml)
+                new ConformanceCase("pt_range_type", PARTITIONING, MEASUREMENT, "measurement",
+                        "ALTER COLUMN peaktemp TYPE bigint"),
+                new ConformanceCase("pt_range_add_column", PARTITIONING, MEASUREMENT, "measurement",
+                        "ADD COLUMN note text"),
+                new ConformanceCase("pt_range_add_check", PARTITIONING, MEASUREMENT, "measurement",
+                        "ADD CONSTRAINT sales_positive CHECK (unitsales > 0)"),
+                new ConformanceCase("pt_range_key_type", PARTITIONING, MEASUREMENT, "measurement",
+                        "ALTER COLUMN logdate TYPE timestamp"),
+                new ConformanceCase("pt_hash_drop_column", PARTITIONING, HASHED, "orders", "DROP COLUMN note"),
+                new ConformanceCase("pt_hash_type_using", PARTITIONING, HASHED, "orders",
+                        "ALTER COLUMN amount TYPE bigint USING (amount * 100)::bigint"),
+                new ConformanceCase("pt_hash_add_unique", PARTITIONING, HASHED, "orders", "ADD UNIQUE (id, note)"),
+                new ConformanceCase("pt_hash_unique_without_key", PARTITIONING, HASHED, "orders", "ADD UNIQUE (note)"),
+                new ConformanceCase("pt_list_type", PARTITIONING, CITIES, "cities", "ALTER COLUMN name TYPE varchar(40)"),
+                new ConformanceCase("pt_list_set_not_null", PARTITIONING, CITIES, "cities",
+                        "ALTER COLUMN name SET NOT NULL"),
+                new ConformanceCase("pt_list_add_column_default", PARTITIONING, CITIES, "cities",
+                        "ADD COLUMN population int NOT NULL DEFAULT 0"),
+                new ConformanceCase("pt_dependents", PARTITIONING, MEASUREMENT
+                        + " CREATE VIEW hot AS SELECT city_id, logdate, peaktemp FROM measurement WHERE peaktemp > 30;"
+                        + " CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$BEGIN NEW.unitsales := coalesce(NEW.unitsales, 0); RETURN NEW; END$$;"
+                        + " CREATE TRIGGER measurement_stamp BEFORE INSERT ON measurement FOR EACH ROW"
+                        + " EXECUTE FUNCTION stamp();"
+                        + " GRANT SELECT ON measurement TO PUBLIC; COMMENT ON TABLE measurement IS 'readings';"
+                        + " ALTER TABLE measurement ENABLE ROW LEVEL SECURITY;"
+                        + " CREATE POLICY warm ON measurement USING (peaktemp > 0);"
+                        + " CREATE PUBLICATION measurement_pub FOR TABLE measurement;", "measurement",
+                        "ALTER COLUMN unitsales TYPE bigint"),
                 // Mastodon's migrations, on its statuses table
                 new ConformanceCase("ma_status_id_bigint", MASTODON + "/20170322143850", STATUSES, "statuses",
                         "ALTER COLUMN id TYPE bigint, ALTER COLUMN reblog_of_id TYPE bigint,"

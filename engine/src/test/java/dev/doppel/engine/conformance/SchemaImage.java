@@ -40,8 +40,13 @@ record SchemaImage(String schema, String relations, String sequences, String vie
         List<String> tables = new ArrayList<>();
         List<String> rows = new ArrayList<>();
         for (List<String> t : db.rows("SELECT relname, relkind::text FROM pg_class WHERE relnamespace = " + ns
-                + " AND relkind IN ('r', 'm') ORDER BY relname")) {
+                + " AND relkind IN ('r', 'p', 'm') ORDER BY relname")) {
             String qualified = schema + "." + t.get(0);
+            if (t.get(1).equals("p")) {
+                // A partitioned table's rows are its partitions', listed with them.
+                tables.add(t.get(0) + ":\n" + CatalogFingerprint.of(db, schema, t.get(0)));
+                continue;
+            }
             if (t.get(1).equals("r")) {
                 tables.add(t.get(0) + ":\n" + CatalogFingerprint.of(db, schema, t.get(0)));
             }

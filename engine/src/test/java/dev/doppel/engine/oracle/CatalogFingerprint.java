@@ -7,9 +7,10 @@ import java.util.stream.Collectors;
 
 /**
  * A text fingerprint of everything that hangs off a table: columns, constraints, indexes, triggers, policies,
- * privileges, comments, options, replica identity, referencing foreign keys, dependent views, publications,
- * statistics objects. Two tables changed the same way in two schemas must have the same fingerprint once the schema
- * name is factored out. This stands in for pg_dump --schema-only, which the embedded binaries do not ship.
+ * privileges, comments, options, partition key and bound, replica identity, referencing foreign keys, dependent
+ * views, publications, statistics objects. Two tables changed the same way in two schemas must have the same
+ * fingerprint once the schema name is factored out. This stands in for pg_dump --schema-only, which the embedded
+ * binaries do not ship.
  */
 public final class CatalogFingerprint {
 
@@ -43,6 +44,10 @@ public final class CatalogFingerprint {
                         + " || coalesce(reloptions::text, '-') || ' ' || pg_get_userbyid(relowner) || ' '"
                         + " || coalesce(obj_description(oid, 'pg_class'), '-') || ' ' || relpersistence::text || ' '"
                         + " || coalesce((SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(relacl) x), '-')"
+                        + " || ' ' || coalesce(pg_get_partkeydef(oid), '-') || ' ' || coalesce((SELECT"
+                        + " inhparent::regclass::text || ' ' || pg_get_expr(relpartbound, oid) FROM pg_inherits"
+                        + " WHERE inhrelid = oid), '-')"
+                        + " || ' ' || coalesce((SELECT spcname FROM pg_tablespace WHERE oid = reltablespace), '-')"
                         + " FROM pg_class WHERE oid = " + t,
                 "SELECT string_agg(conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' '"
                         + " || convalidated || ' ' || coalesce(obj_description(oid, 'pg_constraint'), '-'), E'\\n' ORDER BY conrelid::regclass::text, conname) FROM pg_constraint WHERE contype = 'f' AND confrelid = " + t

@@ -1,0 +1,132 @@
+package dev.doppel.engine.sql;
+
+import java.util.List;
+
+import static dev.doppel.engine.sql.Identifiers.quote;
+
+/**
+ * The catalog reads and statements of a partitioned table: its tree, what belongs to one partition alone, the
+ * shadow tree's partitions and the renames that give them their partitions' names back at the swap. Bounds and
+ * partition keys enter as PostgreSQL prints them ({@code pg_get_expr}, {@code pg_get_partkeydef}).
+ */
+public final class PartitionSql {
+
+    private PartitionSql() {
+    }
+
+    /** The partition key of a partitioned table (parameter: OID); no row for any other relation. */
+    public static String partitionKey() {
+        return "SELECT pg_get_partkeydef(c.oid) FROM pg_class c WHERE c.oid = ? AND c.relkind = 'p'";
+    }
+
+    /**
+     * Every partition under a partitioned table (parameter: its OID), parents before their partitions: OID,
+     * schema, name, parent OID, bound, own partition key (null for a leaf), relkind, persistence, reloptions,
+     * tablespace, owner, comment.
+     */
+    public static String partitionsOf() {
+        return "SELECT c.oid, n.nspname, c.relname, t.parentrelid::oid::bigint, pg_get_expr(c.relpartbound, c.oid),"
+                + " CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, c.relkind::text,"
+                + " c.relpersistence::text, c.reloptions, ts.spcname, pg_get_userbyid(c.relowner),"
+                + " obj_description(c.oid, 'pg_class') FROM pg_partition_tree(?::oid::regclass) t"
+                + " JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace WHERE t.level > 0"
+                + " ORDER BY t.level, n.nspname, c.relname";
+    }
+
+    /**
+     * What belongs to one partition and not to the partitioned table, as (partition, object) rows: its own
+     * indexes, constraints, triggers, policies, rules, statistics, views, publications, foreign keys pointing at it,
+     * a replica identity or row security of its own, and columns in another order than the root's (doppel's own
+     * TRUNCATE capture aside). Parameters: the partitions' OIDs (bigint[]).
+     */
+    public static String partitionOwnObjects() {
+        return "WITH p AS (SELECT c.oid, c.oid::regclass::text AS name FROM pg_class c WHERE c.oid = ANY(?::oid[]))"
+                + " SELECT p.name, 'index ' || i.relname FROM p JOIN pg_index x ON x.indrelid = p.oid"
+                + "  JOIN pg_class i ON i.oid = x.indexrelid"
+                + "  WHERE NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = x.indexrelid)"
+                + " UNION ALL SELECT p.name, 'constraint ' || con.conname FROM p JOIN pg_constraint con"
+                + "  ON con.conrelid = p.oid WHERE con.contype IN ('c', 'f', 'p', 'u', 'x') AND con.coninhcount = 0"
+                + "  AND con.conparentid = 0"
+                + " UNION ALL SELECT p.name, 'trigger ' || tg.tgname FROM p JOIN pg_trigger tg ON tg.tgrelid = p.oid"
+                + "  WHERE NOT tg.tgisinternal AND tg.tgparentid = 0"
+                + "  AND tg.tgname !~ '^doppel_capture_[0-9]+_truncate$'"
+                + " UNION ALL SELECT p.name, 'policy ' || pol.polname FROM p JOIN pg_policy pol ON pol.polrelid = p.oid"
+                + " UNION ALL SELECT p.name, 'row-level security' FROM p JOIN pg_class c ON c.oid = p.oid"
+                + "  WHERE c.relrowsecurity"
+                + " UNION ALL SELECT p.name, 'replica identity ' || c.relreplident::text FROM p JOIN pg_class c"
+                + "  ON c.oid = p.oid WHERE c.relreplident <> 'd'"
+                + " UNION ALL SELECT p.name, 'rule ' || r.rulename FROM p JOIN pg_rewrite r ON r.ev_class = p.oid"
+                + " UNION ALL SELECT p.name, 'statistics object ' || x.stxname FROM p"
+                + "  JOIN pg_statistic_ext x ON x.stxrelid = p.oid"
+                + " UNION ALL SELECT DISTINCT p.name, 'view ' || r.ev_class::regclass::text FROM p JOIN pg_depend d"
+                + "  ON d.refobjid = p.oid AND d.refclassid = 'pg_class'::regclass"
+                + "  AND d.classid = 'pg_rewrite'::regclass"
+                + "  JOIN pg_rewrite r ON r.oid = d.objid AND r.ev_class <> p.oid"
+                + " UNION ALL SELECT p.name, 'publication ' || pub.pubname FROM p JOIN pg_publication_rel pr"
+                + "  ON pr.prrelid = p.oid JOIN pg_publication pub ON pub.oid = pr.prpubid"
+                + " UNION ALL SELECT p.name, 'foreign key ' || con.conname || ' of ' || con.conrelid::regclass::text"
+                + "  FROM p JOIN pg_constraint con ON con.confrelid = p.oid AND con.contype = 'f'"
+                + "  AND con.conparentid = 0"
+                + " UNION ALL SELECT p.name, 'its column order (' || string_agg(a.attname, ', ' ORDER BY a.attnum)"
+                + "  || ')'"
+                + "  FROM p JOIN pg_attribute a ON a.attrelid = p.oid AND a.attnum > 0 AND NOT a.attisdropped"
+                + "  GROUP BY p.oid, p.name HAVING array_agg(a.attname::text ORDER BY a.attnum) <> (SELECT"
+                + "  array_agg(ra.attname::text ORDER BY ra.attnum) FROM pg_attribute ra WHERE ra.attrelid ="
+                + "  (SELECT pt.relid FROM pg_partition_root(p.oid) pt(relid)) AND ra.attnum > 0"
+                + "  AND NOT ra.attisdropped)"
+                + " ORDER BY 1, 2";
+    }
+
+    /** The clause that makes {@code LIKE <source>} a partitioned table. */
+    public static String partitionBy(String key) {
+        return " PARTITION BY " + key;
+    }
+
+    /**
+     * A partition of the shadow tree: {@code parent} (quoted) gets {@code table} (quoted) with the bound, its own
+     * partition key when it has one, and the source partition's storage options and tablespace.
+     */
+    public static String createPartition(String table, String parent, boolean unlogged, String bound, String key,
+                                         List<String> reloptions, String tablespace) {
+        return "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + table + " PARTITION OF " + parent + " " + bound
+                + (key == null ? "" : partitionBy(key))
+                + (reloptions.isEmpty() ? "" : " WITH (" + String.join(", ", reloptions) + ")")
+                + (tablespace == null ? "" : " TABLESPACE " + quote(tablespace));
+    }
+
+    /**
+     * A partitioned index's definition as one that builds on every partition: {@code pg_get_indexdef} prints it
+     * {@code ON ONLY}, which would create it on the partitioned table alone, invalid until each partition's is
+     * attached.
+     */
+    public static String onEveryPartition(String definition) {
+        return definition.replaceFirst(" ON ONLY ", " ON ");
+    }
+
+    /**
+     * The indexes of a table (parameter: its quoted name) as (index name, name of the partitioned index it is a
+     * partition of).
+     */
+    public static String indexesWithParents() {
+        return "SELECT i.relname, pi.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+                + " LEFT JOIN pg_inherits h ON h.inhrelid = x.indexrelid LEFT JOIN pg_class pi ON pi.oid = h.inhparent"
+                + " WHERE x.indrelid = to_regclass(?) ORDER BY x.indexrelid";
+    }
+
+    /** The data files of a tree's partitions (parameter: the partitioned table, as text): a TRUNCATE gives new ones. */
+    public static String treeFiles(String table) {
+        return "(SELECT string_agg(pg_relation_filenode(relid)::text, ',' ORDER BY relid) FROM pg_partition_tree("
+                + Identifiers.literal(table) + "::regclass))";
+    }
+
+    /** A TRUNCATE trigger on one partition: a partition truncated directly fires its own, not the root's. */
+    public static String truncateTrigger(String trigger, String partition, String function) {
+        return "CREATE TRIGGER " + quote(trigger) + " AFTER TRUNCATE ON " + partition
+                + " FOR EACH STATEMENT EXECUTE FUNCTION " + function + "()";
+    }
+
+    public static String enableAlways(String table, String trigger) {
+        return "ALTER TABLE " + table + " ENABLE ALWAYS TRIGGER " + quote(trigger);
+    }
+}
