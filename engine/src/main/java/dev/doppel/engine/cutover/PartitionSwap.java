@@ -87,18 +87,7 @@ final class PartitionSwap {
             if (p.leaf()) {
                 s.execute(SwapSql.restoreAutovacuum(table, p.reloptions()));
             }
-            if (p.comment() != null) {
-                s.execute(SwapSql.commentOnTable(table, p.comment()));
-            }
-            if (!p.owner().equals(s.text("SELECT current_user"))) {
-                s.execute(SwapSql.ownerTo(table, p.owner()));
-            }
-            for (String revoke : s.query(SwapSql.revokesUnlike(table), rs -> rs.getString(1), p.oid())) {
-                s.execute(revoke);
-            }
-            for (String grant : s.query(SwapSql.grantsLike(table), rs -> rs.getString(1), p.oid())) {
-                s.execute(grant);
-            }
+            Swap.takeOver(s, table, p.oid(), p.comment(), p.owner());
         }
     }
 }

@@ -118,18 +118,7 @@ public final class Swap {
             }
         }
         continueIdentities(s, newTable);
-        if (source.comment() != null) {
-            s.execute(SwapSql.commentOnTable(newTable, source.comment()));
-        }
-        if (!source.owner().equals(s.text("SELECT current_user"))) {
-            s.execute(SwapSql.ownerTo(newTable, source.owner()));
-        }
-        for (String revoke : s.query(SwapSql.revokesUnlike(newTable), rs -> rs.getString(1), source.oid())) {
-            s.execute(revoke);
-        }
-        for (String grant : s.query(SwapSql.grantsLike(newTable), rs -> rs.getString(1), source.oid())) {
-            s.execute(grant);
-        }
+        takeOver(s, newTable, source.oid(), source.comment(), source.owner());
         if (replicaIdentity != null) {
             s.execute(SwapSql.replicaIdentity(newTable, replicaIdentity));
         }
@@ -250,6 +239,25 @@ public final class Swap {
                 }
                 s.execute(SwapSql.continueIdentity(newTable, t.name(), oldSeq));
             }
+        }
+    }
+
+    /**
+     * Gives {@code table} the comment and owner of the relation it replaces ({@code oldOid}) and exactly its
+     * privileges: revokes what the default privileges of doppel's role gave it, grants the rest.
+     */
+    static void takeOver(Session s, String table, long oldOid, String comment, String owner) throws SQLException {
+        if (comment != null) {
+            s.execute(SwapSql.commentOnTable(table, comment));
+        }
+        if (!owner.equals(s.text("SELECT current_user"))) {
+            s.execute(SwapSql.ownerTo(table, owner));
+        }
+        for (String revoke : s.query(SwapSql.revokesUnlike(table), rs -> rs.getString(1), oldOid)) {
+            s.execute(revoke);
+        }
+        for (String grant : s.query(SwapSql.grantsLike(table), rs -> rs.getString(1), oldOid)) {
+            s.execute(grant);
         }
     }
 }
