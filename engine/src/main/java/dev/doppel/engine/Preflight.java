@@ -26,6 +26,7 @@ import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.shadow.ShadowTableBuilder;
 import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.Identifiers;
+import dev.doppel.engine.sql.InPlaceSql;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
@@ -84,6 +85,7 @@ final class Preflight {
                         + " concurrently)" : null;
             }
             if (rebuilds == null && options.rewrite() != Options.Rewrite.ALWAYS) {
+                refuseDroppingDepended(source, steps.dropped(), names, true);
                 boolean scans = !steps.validate().isEmpty() || !steps.indexes().isEmpty();
                 Sample sample = scans && timed ? Sample.ofScan(session, source) : null;
                 ServerState server = server(source, false);
@@ -99,6 +101,9 @@ final class Preflight {
         if (options.rewrite() == Options.Rewrite.NEVER) {
             throw new DoppelException(Reason.REWRITE_NEEDED, "the change of " + source.display() + " needs a rewrite ("
                     + why + ") and rewriting was forbidden; allow it, or change less at once");
+        }
+        if (!change.isRepack()) {
+            refuseDroppingDepended(source, change.subcommands(Subcommand.Kind.DROP_CONSTRAINT), names, false);
         }
         List<String> blockers = DependentObjects.blockers(session, source);
         if (!blockers.isEmpty()) {
@@ -202,14 +207,46 @@ final class Preflight {
 
     /** The steps with each UNIQUE / PRIMARY KEY resolved into an index to build concurrently, or null if one can't be. */
     private InPlaceSteps concurrentIndexes(TableInfo source, InPlaceSteps steps, ObjectNames names) throws SQLException {
-        AlterChange uniques = AlterParser.parse(String.join(", ", steps.uniques().stream().map(Subcommand::text).toList()));
         List<ConcurrentIndex> indexes = session.rolledBack(s -> {
             s.execute("SET LOCAL lock_timeout = '2s'");
-            return new ShadowTableBuilder(s, names).concurrentIndexes(source, uniques);
+            return new ShadowTableBuilder(s, names).concurrentIndexes(source, steps.keyChange(),
+                    steps.dropped().stream().map(Subcommand::constraint).toList());
         });
         Set<String> nullable = source.columns().stream().filter(c -> !c.notNull()).map(Column::name)
                 .collect(Collectors.toSet());
         return indexes == null ? null : steps.withIndexes(indexes, nullable);
+    }
+
+    /**
+     * A constraint dropped without CASCADE that other objects depend on: the blocking ALTER fails, so doppel refuses
+     * before it builds anything. (The probe on an empty copy cannot see it: nothing references the copy.) With
+     * CASCADE they go with it in place; a rewrite re-creates what references the table at the swap, so there it
+     * refuses them too.
+     */
+    private void refuseDroppingDepended(TableInfo source, List<Subcommand> drops, ObjectNames names, boolean inPlace)
+            throws SQLException {
+        for (Subcommand drop : drops) {
+            boolean cascade = drop.text().toUpperCase(java.util.Locale.ROOT).matches("(?s).*\\bCASCADE");
+            if (cascade && inPlace) {
+                continue;
+            }
+            List<String> dependents = session.query(new InPlaceSql(source, names).dependentsOfConstraint(),
+                    rs -> rs.getString(1), drop.constraint());
+            String them = dependents.size() == 1 ? "it" : "them";
+            if (!dependents.isEmpty() && cascade) {
+                throw new DoppelException(Reason.UNSUPPORTED_ALTER, "the change rewrites " + source.display() + ", and"
+                        + " a rewrite re-creates what depends on the table at its swap, so it cannot drop "
+                        + String.join(", ", dependents) + " with constraint " + drop.constraint() + " by CASCADE. Drop "
+                        + them + " first, or make the constraint change on its own (in place); nothing was changed");
+            }
+            if (!dependents.isEmpty()) {
+                throw new DoppelException(Reason.INVALID_ALTER, "PostgreSQL would reject the change: cannot drop"
+                        + " constraint " + drop.constraint() + " on " + source.display() + " because "
+                        + String.join(", ", dependents) + " depend" + (dependents.size() == 1 ? "s" : "") + " on it."
+                        + " Drop " + them + " first, or add CASCADE to the DROP CONSTRAINT to drop " + them + " with it;"
+                        + " nothing was changed");
+            }
+        }
     }
 
     /**

@@ -56,6 +56,8 @@ public final class Swap {
         Dependents dependents = Dependents.read(s, source.oid(), sql.capture().triggers(), sql.names().publication());
         DependentViews views = DependentViews.read(s, source.oid());
         String replicaIdentity = replicaIdentity(s);
+        // The old key the copy went by, where the change replaced it: the new table has only the keys it asked for.
+        s.execute(SwapSql.dropIndexIfExists(Identifiers.qualified(ObjectNames.SCHEMA, names.copyKeyIndexName())));
         views.drop(s);
         dependents.detach(s);
         dependents.leavePublications(s, source.qualified());
