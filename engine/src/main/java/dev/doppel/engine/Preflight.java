@@ -13,6 +13,7 @@ import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.cutover.DependentViews;
 import dev.doppel.engine.cutover.Dependents;
+import dev.doppel.engine.cutover.MaterializedViews;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.plan.ConcurrentIndex;
@@ -121,6 +122,7 @@ final class Preflight {
             s.execute("SET LOCAL lock_timeout = '2s'");
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
             dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings, false);
+            MaterializedViews.read(s, source, names).buildIn(s, true);
             inverse[0] = inverse(s, source, built, names, options);
             return built;
         });
@@ -131,6 +133,7 @@ final class Preflight {
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
+        carried.addAll(MaterializedViews.read(session, source, names).describe());
         narrowSequences(source, shadow, carried, warnings);
         if (options.capture() == Options.Capture.LOGICAL) {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));

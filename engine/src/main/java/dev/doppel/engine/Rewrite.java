@@ -10,6 +10,7 @@ import dev.doppel.engine.copy.RowCopier;
 import dev.doppel.engine.cutover.AfterSwap;
 import dev.doppel.engine.cutover.BoundedCutover;
 import dev.doppel.engine.cutover.OldTableDrop;
+import dev.doppel.engine.cutover.MaterializedViews;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
@@ -288,7 +289,14 @@ final class Rewrite {
         if (inverse == null) {
             inverse = w.control.rolledBack(s -> Preflight.inverse(s, source, shadow, names, options));
         }
-        Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences());
+        MaterializedViews matviews = MaterializedViews.read(w.control, source, names);
+        if (!matviews.isEmpty()) {
+            clock.enter(w.store, id, Phase.CUTOVER, "building " + matviews.names().size()
+                    + " materialized view(s) again against the new table");
+            matviews.build(w.worker, false);
+        }
+        Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences(),
+                matviews);
         drain(options.cutoverBacklog());
         CutoverHold hold = new CutoverHold(new OperatorRequests(w.worker, id), options.cutoverWindow());
         if (hold.held()) {

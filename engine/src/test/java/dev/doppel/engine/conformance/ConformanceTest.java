@@ -37,8 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ConformanceTest {
 
     /** Case id -> why doppel's result still differs from the blocking ALTER's. */
-    private static final Map<String, String> EXPECTED_FAILURES = Map.of(
-            "at_matview", "materialized views on the table are refused (issue 16, item 4)");
+    private static final Map<String, String> EXPECTED_FAILURES = Map.of();
 
     private static TestDatabase blocking;
     private static TestDatabase online;
