@@ -77,7 +77,6 @@ final class Preflight {
             why = "online repack: the table is rewritten as it is, shedding its bloat" + (change.orderBy() == null
                     ? "" : ", its rows written in the order of " + change.orderBy());
         } else {
-            refuseRetypingUsedColumns(source, change);
             InPlaceSteps steps = InPlaceSteps.of(change);
             String rebuilds = rebuilds(source, change, steps, names);
             if (rebuilds == null && steps != null && !steps.uniques().isEmpty()) {
@@ -336,7 +335,15 @@ final class Preflight {
      */
     private void checkColumnUsers(TableInfo source, ShadowTable shadow) throws SQLException {
         List<String> broken = new ArrayList<>();
-        for (String[] use : session.query(MigrationSql.columnUsers(),
+        for (String[] use : session.query("SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass"
+                + " THEN 'view ' || (SELECT ev_class::regclass::text FROM pg_rewrite WHERE oid = d.objid)"
+                + " ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END, a.attname FROM pg_depend d"
+                + " JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+                + " WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND d.refobjsubid > 0"
+                + " AND d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass,"
+                + " 'pg_publication_rel'::regclass)"
+                + " AND NOT (d.classid = 'pg_rewrite'::regclass AND d.objid IN (SELECT oid FROM pg_rewrite"
+                + " WHERE ev_class = ?)) ORDER BY 1, 2",
                 rs -> new String[] {rs.getString(1), rs.getString(2)}, source.oid(), source.oid())) {
             String target = shadow.mapping().targets().stream().filter(t -> use[1].equals(t.source()))
                     .map(t -> t.name()).findFirst().orElse(null);
@@ -349,30 +356,6 @@ final class Preflight {
             throw new DoppelException(Reason.VIEW_BREAKS, "doppel recreates these objects from their definitions at the"
                     + " swap, and they would no longer compile:\n  - " + String.join("\n  - ", broken)
                     + "\nChange or drop them first, or keep the columns they use");
-        }
-    }
-
-    /**
-     * PostgreSQL refuses to change the type of a column a view, rule, policy or trigger uses (it would have to
-     * re-plan them); doppel, which would re-create them from their text, refuses the same, before it changes anything.
-     */
-    private void refuseRetypingUsedColumns(TableInfo source, AlterChange change) throws SQLException {
-        List<String> retyped = change.subcommands(Subcommand.Kind.ALTER_COLUMN_TYPE).stream().map(Subcommand::column)
-                .toList();
-        if (retyped.isEmpty()) {
-            return;
-        }
-        List<String> users = new ArrayList<>();
-        for (String[] use : session.query(MigrationSql.columnUsers(), rs -> new String[] {rs.getString(1),
-                rs.getString(2), String.valueOf(rs.getBoolean(3))}, source.oid(), source.oid())) {
-            if (retyped.contains(use[1]) && use[2].equals("false")) {
-                users.add(use[0] + " uses column " + use[1]);
-            }
-        }
-        if (!users.isEmpty()) {
-            throw new DoppelException(Reason.INVALID_ALTER, "PostgreSQL would reject the change: it cannot alter the type"
-                    + " of a column used by a view, rule, policy or trigger:\n  - " + String.join("\n  - ", users)
-                    + "\nDrop them first and create them again after; nothing was changed");
         }
     }
 

@@ -497,21 +497,4 @@ public final class MigrationSql {
                 + side(false, digest, keyHash, buckets, byText) + ") y WHERE b = ANY(?)) t ON s.k = t.k"
                 + " WHERE s.h IS DISTINCT FROM t.h LIMIT " + limit;
     }
-
-    /**
-     * Views (by their rule), policies, triggers and publication filters using a column of the table (parameters: its
-     * OID, twice): what uses it, the column, and whether it is a publication's (which a type change does not break).
-     */
-    public static String columnUsers() {
-        return "SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass"
-                + " THEN 'view ' || (SELECT ev_class::regclass::text FROM pg_rewrite WHERE oid = d.objid)"
-                + " ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END, a.attname::text,"
-                + " d.classid = 'pg_publication_rel'::regclass FROM pg_depend d"
-                + " JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
-                + " WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND d.refobjsubid > 0"
-                + " AND d.classid IN ('pg_rewrite'::regclass, 'pg_policy'::regclass, 'pg_trigger'::regclass,"
-                + " 'pg_publication_rel'::regclass)"
-                + " AND NOT (d.classid = 'pg_rewrite'::regclass AND d.objid IN (SELECT oid FROM pg_rewrite"
-                + " WHERE ev_class = ?)) ORDER BY 1, 2";
-    }
 }
