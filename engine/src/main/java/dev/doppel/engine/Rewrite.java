@@ -289,14 +289,6 @@ final class Rewrite {
         if (inverse == null) {
             inverse = w.control.rolledBack(s -> Preflight.inverse(s, source, shadow, names, options));
         }
-        MaterializedViews matviews = MaterializedViews.read(w.control, source, names);
-        if (!matviews.isEmpty()) {
-            clock.enter(w.store, id, Phase.CUTOVER, "building " + matviews.names().size()
-                    + " materialized view(s) again against the new table");
-            matviews.build(w.worker, false);
-        }
-        Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences(),
-                matviews);
         drain(options.cutoverBacklog());
         CutoverHold hold = new CutoverHold(new OperatorRequests(w.worker, id), options.cutoverWindow());
         if (hold.held()) {
@@ -310,6 +302,15 @@ final class Rewrite {
             }
         }
         DependentObjects.refuseAppeared(w.control, source, id);
+        // Built from the shadow as late as can be, so that their rows are as fresh as the swap allows.
+        MaterializedViews matviews = MaterializedViews.read(w.control, source, names);
+        if (!matviews.isEmpty()) {
+            clock.enter(w.store, id, Phase.CUTOVER, "building " + matviews.names().size()
+                    + " materialized view(s) again against the new table");
+            matviews.build(w.worker, false);
+        }
+        Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences(),
+                matviews);
         drain(options.cutoverBacklog());
         BoundedCutover.Held held = new BoundedCutover(w.control, w.lockRetry, options.snapshotWait(),
                 options.maxLockHeld()).run("cut-over of " + source.display(), source, names.shadow(), "migrating",

@@ -63,7 +63,7 @@ public final class DependentObjects {
                 + "  JOIN pg_depend d ON d.refobjid = deps.oid AND d.refclassid = 'pg_class'::regclass"
                 + "  AND d.classid = 'pg_rewrite'::regclass JOIN pg_rewrite r ON r.oid = d.objid WHERE r.ev_class <> deps.oid)"
                 + " SELECT c.oid::regclass::text, CASE WHEN c.relkind = 'm' AND NOT deps.direct"
-                + "   THEN 'materialized view on a view of the table'"
+                + "   THEN 'materialized view'"
                 + "   WHEN c.relkind = 'm' AND EXISTS (SELECT 1 FROM pg_depend v JOIN pg_rewrite w ON w.oid = v.objid"
                 + "     WHERE v.classid = 'pg_rewrite'::regclass AND v.refclassid = 'pg_class'::regclass"
                 + "     AND v.refobjid = c.oid AND w.ev_class <> c.oid) THEN 'materialized view that views read'"

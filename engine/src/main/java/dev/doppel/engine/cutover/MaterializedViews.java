@@ -34,6 +34,11 @@ public final class MaterializedViews {
         String qualified() {
             return Identifiers.qualified(schema, name);
         }
+
+        /** As the user reads it. */
+        String display() {
+            return schema + "." + name;
+        }
     }
 
     /** One of its indexes: name, definition, the part of it naming the index and the view, comment. */
@@ -69,7 +74,7 @@ public final class MaterializedViews {
 
     /** The views, as the user names them. */
     public List<String> names() {
-        return views.stream().map(Matview::qualified).toList();
+        return views.stream().map(Matview::display).toList();
     }
 
     public boolean isEmpty() {
@@ -78,7 +83,7 @@ public final class MaterializedViews {
 
     /** One line per materialized view the swap carries, saying how fresh its rows will be. */
     public List<String> describe() {
-        return views.stream().map(v -> "materialized view " + v.qualified() + ": re-created against the"
+        return views.stream().map(v -> "materialized view " + v.display() + ": re-created against the"
                 + " new table with its indexes, options, owner, grants and comments, " + (v.populated()
                 ? "populated from the new table just before the cut-over (its rows are as of then, as after a REFRESH"
                 + " at that moment; the blocking ALTER would keep the rows of its last REFRESH)"
@@ -123,7 +128,7 @@ public final class MaterializedViews {
                 s.execute(MatviewSql.create(copy(n), v.options(), v.tablespace(), definitions.get(n),
                         v.populated() && !empty));
             } catch (SQLException e) {
-                throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "materialized view " + v.qualified() + " on "
+                throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "materialized view " + v.display() + " on "
                         + source.display() + " cannot be built again against the new table: " + e.getMessage()
                         + ". Drop it before the migration and create it again after", e);
             }
@@ -206,7 +211,7 @@ public final class MaterializedViews {
         List<Long> got = s.query(MatviewSql.reads(), rs -> rs.getLong(1),
                 s.number("SELECT to_regclass(?)::oid", copy)).stream().sorted().toList();
         if (!want.equals(got)) {
-            throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "materialized view " + v.qualified() + " on "
+            throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "materialized view " + v.display() + " on "
                     + source.display() + " would read other relations when built again from its definition (a name"
                     + " in it resolves differently from doppel's schema). Drop it before the migration and create it"
                     + " again after");
