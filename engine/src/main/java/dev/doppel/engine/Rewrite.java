@@ -10,6 +10,7 @@ import dev.doppel.engine.copy.RowCopier;
 import dev.doppel.engine.cutover.AfterSwap;
 import dev.doppel.engine.cutover.BoundedCutover;
 import dev.doppel.engine.cutover.OldTableDrop;
+import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.cutover.MaterializedViews;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.AlterChange;
@@ -219,12 +220,20 @@ final class Rewrite {
 
     private void buildShadow() throws SQLException {
         clock.enter(w.store, id, Phase.SHADOW, "building " + names.shadow());
-        shadow = w.worker.transaction(s -> {
+        // Adding the foreign keys to the shadow locks the tables they reference (the table itself for a
+        // self-reference) against writes until the build commits: short attempts, as for every other lock, so that
+        // their writers never queue behind a long wait.
+        LockRetry retry = options.lockRetry(w.worker);
+        shadow = retry.run("building " + names.shadow(), s -> {
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
             s.execute(MigrationSql.holdAutovacuum(names.shadow()));
             MigrationStore.saveShadow(s, id, built);
             return built;
-        });
+        }, LockRetry.NOTHING_BETWEEN);
+        if (!shadow.foreignKeys().isEmpty()) {
+            clock.held("shadow build (SHARE ROW EXCLUSIVE on the referenced tables)", retry.lastHeldMillis(),
+                    retry.lastAttempts());
+        }
         sql = new MigrationSql(source, names, shadow.mapping());
     }
 

@@ -64,6 +64,71 @@ class PlanLocksTest {
                 longest);
     }
 
+    /**
+     * The run's shadow build adds the foreign keys too, which waits on a transaction writing the parent: in short
+     * attempts, so the parent's writers queue behind it for one attempt at most, not for a long lock wait.
+     */
+    @Test
+    void theShadowBuildTakesTheReferencedTablesLockInShortAttempts(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE sb_parent (id int PRIMARY KEY)", "INSERT INTO sb_parent SELECT generate_series(1, 10)",
+                "CREATE TABLE sb_child (id int PRIMARY KEY, parent_id int REFERENCES sb_parent, note text)",
+                "INSERT INTO sb_child SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 5000) g");
+        Connection holder = db.connect();
+        AtomicLong longest = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                for (int id = 1_000; running.get(); id++) {
+                    long start = System.nanoTime();
+                    st.execute("INSERT INTO sb_parent VALUES (" + id + ")");
+                    longest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+                    Thread.sleep(2);
+                }
+            } catch (SQLException | InterruptedException e) {
+                failed.set(e);
+            }
+        }, "shadow-build-writer");
+        // When the shadow build starts, a transaction that wrote the parent stays open for a second.
+        MigrationListener holdParent = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.SHADOW) {
+                    try {
+                        holder.setAutoCommit(false);
+                        holder.createStatement().execute("INSERT INTO sb_parent VALUES (999999)");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    new Thread(() -> {
+                        try {
+                            Thread.sleep(1_000);
+                            holder.commit();
+                        } catch (SQLException | InterruptedException e) {
+                            failed.set(e);
+                        }
+                    }, "parent-holder").start();
+                }
+            }
+        };
+        writer.start();
+        Result r;
+        try {
+            r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("sb_child")
+                    .alter("ALTER COLUMN note TYPE varchar(40)").listener(holdParent).build().run();
+        } finally {
+            running.set(false);
+            writer.join(10_000);
+            holder.close();
+        }
+        assertNull(failed.get());
+        Result.LockHeld build = r.locks().stream().filter(l -> l.what().startsWith("shadow build")).findFirst()
+                .orElseThrow();
+        System.out.printf("[shadow build locks] %s; longest insert into the parent meanwhile: %d ms%n", build,
+                longest.get());
+        assertTrue(build.attempts() > 1, "the build waited out the open transaction in short attempts: " + build);
+    }
+
     private static long longestParentInsertDuringPlan(TestDatabase db) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong longest = new AtomicLong();
