@@ -8,6 +8,7 @@ import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.DiskHeadroom;
 import dev.doppel.engine.catalog.DistributedTables;
+import dev.doppel.engine.catalog.IndexInfo;
 import dev.doppel.engine.catalog.Replication;
 import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
@@ -39,6 +40,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -130,6 +132,7 @@ final class Preflight {
             sample[0] = timedSample(source, change, names, warnings);
         }
         checkColumnUsers(source, shadow);
+        keyOrderWarning(source, shadow.mapping().sourceKey()).ifPresent(warnings::add);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
@@ -357,6 +360,24 @@ final class Preflight {
                     + " swap, and they would no longer compile:\n  - " + String.join("\n  - ", broken)
                     + "\nChange or drop them first, or keep the columns they use");
         }
+    }
+
+    /**
+     * The copy reads the table in chunks ordered by the key's columns; a key index that is DESC, of another collation
+     * or operator class (or not a btree) cannot serve that order, so each chunk sorts the rest of the table.
+     */
+    private static Optional<String> keyOrderWarning(TableInfo source, List<String> key) {
+        List<IndexInfo> indexes = source.usableKeys().stream()
+                .filter(i -> i.columns().equals(key)).toList();
+        if (indexes.isEmpty() || indexes.stream().anyMatch(IndexInfo::ordersAsColumns)) {
+            return Optional.empty();
+        }
+        return Optional.of("the copy reads " + source.display() + " in the order of its key " + key
+                + ", which index " + indexes.get(0).name() + " cannot serve (" + indexes.get(0).shape() + ": a DESC"
+                + " column, another collation or operator class): each chunk sorts the rest of the table, so the copy"
+                + " slows down with the square of its size. Give the table a plain unique index on those columns"
+                + " first (CREATE UNIQUE INDEX CONCURRENTLY ... ON " + source.display() + " ("
+                + String.join(", ", key.stream().map(Identifiers::quote).toList()) + "))");
     }
 
     /**
