@@ -26,7 +26,7 @@ import java.util.Optional;
 final class Benchmark {
 
     static final List<String> SCENARIOS = List.of("baseline", "alter", "copy", "doppel", "doppel-logical",
-            "doppel-throttled", "doppel-wal-throttled", "pg_repack");
+            "doppel-throttled", "doppel-wal-throttled", "pg_repack", "pg-osc");
 
     private final Target target;
     private final Settings settings;
@@ -44,10 +44,10 @@ final class Benchmark {
         List<Scenario> scenarios = new ArrayList<>();
         for (String id : settings.scenarios()) {
             Scenario s = scenario(id);
-            Optional<String> missing = s instanceof PgRepackScenario p ? unavailable(p) : Optional.empty();
+            Optional<String> missing = s instanceof ExternalTool tool ? unavailable(tool) : Optional.empty();
             if (missing.isPresent()) {
                 skipped.put(id, missing.get());
-                out.println("pg_repack: skipped: " + missing.get());
+                out.println(id + ": skipped: " + missing.get());
             } else {
                 scenarios.add(s);
             }
@@ -84,13 +84,14 @@ final class Benchmark {
                     Options.defaults().withThrottle(ThrottleSettings.none().withLimit(Measure.WAL_RATE,
                             new Threshold(settings.throttleWalBytesPerSecond(), 0))));
             case "pg_repack" -> new PgRepackScenario(settings.pgRepack());
+            case "pg-osc" -> new PgOscScenario(settings.pgOsc());
             default -> throw new IllegalArgumentException("unknown scenario '" + id + "'; scenarios: " + SCENARIOS);
         };
     }
 
-    private Optional<String> unavailable(PgRepackScenario p) throws SQLException {
+    private Optional<String> unavailable(ExternalTool tool) throws SQLException {
         try (Connection c = target.dataSource().getConnection()) {
-            return p.unavailable(c);
+            return tool.unavailable(c);
         }
     }
 

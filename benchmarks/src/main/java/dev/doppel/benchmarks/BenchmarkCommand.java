@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 + " time, the workload's latency and failed writes, and heap.",
                 "Scenarios: baseline (workload alone), alter (blocking ALTER TABLE), copy (one INSERT ... SELECT, no"
                         + " workload), doppel (trigger capture), doppel-logical (--capture logical), doppel-throttled,"
-                        + " doppel-wal-throttled (not run unless named), pg_repack (when installed)."},
+                        + " doppel-wal-throttled (not run unless named), pg_repack and pg-osc (each when installed)."},
         footer = {"", "Examples:",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar --rows 10000000 --repeat 3",
@@ -54,7 +54,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--change", description = "The ALTER TABLE subcommands (default: the fixture's own).")
     String change;
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "baseline,alter,copy,doppel,doppel-logical,doppel-throttled,pg_repack",
+    @Option(names = "--scenarios", split = ",", defaultValue = "baseline,alter,copy,doppel,doppel-logical,doppel-throttled,pg_repack,pg-osc",
             description = "Which to run, in order (default ${DEFAULT-VALUE}).")
     List<String> scenarios;
 
@@ -87,6 +87,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--pg-repack", defaultValue = "pg_repack",
             description = "The pg_repack program (default: ${DEFAULT-VALUE} on the PATH); skipped when absent.")
     String pgRepack;
+
+    @Option(names = "--pg-osc", defaultValue = "pg-online-schema-change",
+            description = "The pg-osc program (default: ${DEFAULT-VALUE} on the PATH); skipped when absent.")
+    String pgOsc;
 
     @Option(names = "--url", description = "PgJDBC URL of a server to use instead of an embedded one; the user needs"
             + " superuser (CHECKPOINT, pg_repack). Only the schema doppel_bench is created and dropped.")
@@ -157,7 +161,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         long r = fixture.equals("pgbench") ? s * 100_000L : rows;
         return new Settings(fixture, r, s, seed, change, rate, connections, baselineSeconds, marginSeconds, throttle,
                 throttleWal,
-                List.copyOf(scenarios), repeat, pgRepack);
+                List.copyOf(scenarios), repeat, pgRepack, pgOsc);
     }
 
     private static int exitCode(Report report) {

@@ -327,8 +327,10 @@ final class Preflight {
                     + " in a way doppel cannot follow: " + e.getMessage() + ". A USING expression on a key column may"
                     + " refer only to key columns", e);
         }
-        s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, null, 2, Set.of()));
-        s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, null, 2, Set.of()));
+        for (MigrationSql.Rows rows : MigrationSql.Rows.values()) {
+            s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, null, 2, Set.of(), rows));
+            s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, null, 2, Set.of(), rows));
+        }
         return sample;
     }
 

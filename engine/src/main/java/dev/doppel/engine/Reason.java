@@ -51,6 +51,7 @@ public enum Reason {
     INVALID_JOB(Kind.REFUSED),
     /** A data-job operation given a schema migration's id. */
     NOT_A_JOB(Kind.REFUSED),
+    NOT_A_MIGRATION(Kind.REFUSED),
     ALREADY_RUNNING(Kind.RUNNING),
     STOPPED(Kind.STOPPED),
     INTERRUPTED(Kind.STOPPED),

@@ -111,8 +111,9 @@ final class Revert {
                         toValidate.addAll(referencing);
                     });
             clock.held("revert (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
-            clock.enter(Phase.REVERT, "validating and analyzing");
-            List<String> warnings = AfterSwap.settle(w.worker, current.qualified(), toValidate);
+            clock.enter(Phase.REVERT, "validating foreign keys and analyzing");
+            List<String> warnings = AfterSwap.settle(w.worker, toValidate);
+            AfterSwap.analyze(w.worker, current.qualified());
             clock.finish(Phase.REVERTED, "reverted");
             return new Result(r.id(), r.tableName(), Outcome.REVERTED, Plan.Strategy.REWRITE, 0,
                     drained[0] + held.applied(),

@@ -5,6 +5,7 @@ import dev.doppel.engine.capture.ChangeSource;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.TableInfo;
+import dev.doppel.engine.copy.ChunkPacer;
 import dev.doppel.engine.copy.KeyResync;
 import dev.doppel.engine.copy.RowCopier;
 import dev.doppel.engine.cutover.AfterSwap;
@@ -273,14 +274,25 @@ final class Rewrite {
     /** Compares source and shadow at a quiet point; a TRUNCATE of the source during a pass starts it again. */
     private VerifyResult verify() throws SQLException {
         clock.enter(w.store, id, Phase.VERIFY, "comparing source and shadow");
+        OperatorRequests operator = new OperatorRequests(w.control, id);
         try (Session helper = Session.open(dataSource, "verifier");
-             Session quiet = Session.open(dataSource, "verify lock")) {
+             Session quiet = Session.open(dataSource, "verify lock");
+             Session signals = Session.open(dataSource, "throttle");
+             Throttler throttler = new Throttler(signals, source.oid(), source.display(), throttle, operator, id,
+                     listener)) {
+            // A migration throttled in any way, from the start or by the operator since, verifies at the copy's
+            // pace; one that is not, at full speed.
+            OperatorRequests.Settings live = operator.current();
+            boolean paced = options.maxRowsPerSecond() > 0 || !throttle.limits().isEmpty()
+                    || (live.maxRowsPerSecond() != null && live.maxRowsPerSecond() > 0) || !live.limits().isEmpty();
             Checksummer checksummer = new Checksummer(w.worker, helper, sql, source.display(),
-                    capture.quietPoint(options.lockRetry(quiet), options.maxLockHeld(), clock));
+                    capture.quietPoint(options.lockRetry(quiet), options.maxLockHeld(), clock),
+                    paced ? new ChunkPacer(throttler, options) : null);
             for (int attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
                 drain(options.cutoverBacklog());
                 VerifyResult result = checksummer.verify();
                 if (result != null) {
+                    throttler.done();
                     return result;
                 }
             }
@@ -334,15 +346,15 @@ final class Rewrite {
         listener.replayed(held.applied());
     }
 
-    /** Validates what the swap added NOT VALID, analyzes, and keeps or drops the old table; null when dropped. */
+    /** Validates what the swap added NOT VALID and keeps or drops the old table; null when dropped. */
     private String after() throws SQLException {
-        clock.enter(w.store, id, Phase.AFTER, "validating and analyzing");
+        clock.enter(w.store, id, Phase.AFTER, "validating foreign keys");
         String newTable = source.qualified();
         List<String[]> foreignKeys = new ArrayList<>();
         shadow.foreignKeys().stream().filter(ForeignKey::validate)
                 .forEach(fk -> foreignKeys.add(new String[] {newTable, fk.name()}));
         foreignKeys.addAll(w.store.toValidate(id));
-        List<String> notValidated = AfterSwap.settle(w.worker, newTable, foreignKeys);
+        List<String> notValidated = AfterSwap.settle(w.worker, foreignKeys);
         if (!notValidated.isEmpty()) {
             warnings = new ArrayList<>(warnings);
             warnings.addAll(notValidated);

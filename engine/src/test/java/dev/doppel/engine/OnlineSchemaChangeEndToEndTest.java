@@ -108,6 +108,8 @@ class OnlineSchemaChangeEndToEndTest {
         Oracle.assertSameRows(db, table, table + "_mirror");
         Oracle.assertSameShape(db, table, table + "_mirror");
         assertEquals(Outcome.SUCCEEDED, result.outcome());
+        assertTrue(db.count("SELECT count(*) FROM pg_statistic WHERE starelid = '" + table + "'::regclass") > 0,
+                "the new table came with the statistics taken of the shadow");
         assertTrue(result.rowsCopied() >= 20_000 - 5_000, "rows copied: " + result.rowsCopied());
         assertNotNull(result.verify());
         assertNotNull(result.oldTable());

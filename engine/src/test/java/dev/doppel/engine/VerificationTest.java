@@ -3,7 +3,10 @@ package dev.doppel.engine;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,10 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @PostgresTest
 class VerificationTest {
 
-    @Test
-    void aCorruptedShadowStopsTheMigrationAndNamesTheKeys(TestDatabase db) {
-        db.execute("CREATE TABLE ledger (id int PRIMARY KEY, amount numeric)",
-                "INSERT INTO ledger SELECT g, g FROM generate_series(1, 5000) g");
+    /** Unthrottled, each side in one scan; throttled, range by range of blocks at the copy's pace. */
+    @ParameterizedTest(name = "max rows/s {0}")
+    @ValueSource(longs = {0, 40_000})
+    void aCorruptedShadowStopsTheMigrationAndNamesTheKeys(long maxRowsPerSecond, TestDatabase db) {
+        db.execute("DROP TABLE IF EXISTS ledger", "CREATE TABLE ledger (id int PRIMARY KEY, amount numeric)",
+                "INSERT INTO ledger SELECT g, g FROM generate_series(1, 5000) g", "ANALYZE ledger");
         String shadow = "doppel.shadow_" + db.scalar("SELECT 'ledger'::regclass::oid");
         MigrationListener corrupt = new MigrationListener() {
             @Override
@@ -31,6 +36,8 @@ class VerificationTest {
         };
         DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("ledger").alter("ALTER COLUMN amount TYPE bigint")
+                .options(Options.defaults().withChunk(Duration.ofMillis(10), 100, 200)
+                        .withMaxRowsPerSecond(maxRowsPerSecond))
                 .listener(corrupt).build().run());
         assertEquals(Reason.VERIFY_MISMATCH, e.reason());
         assertTrue(e.getMessage().contains("(4242) (values differ)"), e.getMessage());

@@ -1,6 +1,7 @@
 package dev.doppel.flyway;
 
 import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.SchemaShape;
 import dev.doppel.engine.testing.TestDatabase;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,24 +84,6 @@ class DoppelFlywayTest {
         return dir;
     }
 
-    /** Tables, columns, indexes and constraints of a schema, the schema's name taken out. */
-    private static List<List<String>> shape(TestDatabase db, String schema) {
-        String s = "'" + schema + "'";
-        List<List<String>> out = new ArrayList<>(db.rows("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
-                + " a.attnotnull::text, coalesce(pg_get_expr(d.adbin, d.adrelid), ''), coalesce(col_description(c.oid, a.attnum), '')"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid"
-                + " LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum WHERE n.nspname = " + s
-                + " AND c.relkind = 'r' AND c.relname <> 'flyway_schema_history' AND a.attnum > 0 AND NOT a.attisdropped"
-                + " ORDER BY 1, 2"));
-        out.addAll(db.rows("SELECT replace(pg_get_indexdef(i.indexrelid), " + s + " || '.', ''), i.indisvalid::text"
-                + " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = " + s + " AND c.relname NOT LIKE 'flyway_schema_history%' ORDER BY 1"));
-        out.addAll(db.rows("SELECT conname, replace(pg_get_constraintdef(o.oid), " + s + " || '.', ''), convalidated::text"
-                + " FROM pg_constraint o JOIN pg_namespace n ON n.oid = o.connamespace WHERE n.nspname = " + s
-                + " AND conname NOT LIKE 'flyway_schema_history%' ORDER BY 1"));
-        return out;
-    }
-
     @Test
     void aFolderAppliedOnlineWhileWritersRunEndsAsFlywaysOwnExecutorLeavesIt(TestDatabase db, @TempDir Path root)
             throws Exception {
@@ -134,7 +116,8 @@ class DoppelFlywayTest {
             pool.shutdown();
         }
         assertEquals(1, result.migrationsExecuted);
-        assertEquals(shape(db, "plain"), shape(db, "online"));
+        assertEquals(SchemaShape.of(db, "plain", "flyway_schema_history"),
+                SchemaShape.of(db, "online", "flyway_schema_history"));
         Set<Long> expected = LongStream.rangeClosed(1, 5000).boxed().collect(Collectors.toSet());
         expected.addAll(written);
         assertEquals(expected, db.rows("SELECT id FROM online.orders").stream().map(r -> Long.parseLong(r.get(0)))

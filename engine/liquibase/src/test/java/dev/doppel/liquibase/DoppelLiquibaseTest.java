@@ -1,6 +1,7 @@
 package dev.doppel.liquibase;
 
 import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.SchemaShape;
 import dev.doppel.engine.testing.TestDatabase;
 import liquibase.Contexts;
 import liquibase.Liquibase;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -104,22 +104,6 @@ class DoppelLiquibaseTest {
         return file;
     }
 
-    /** Tables, columns, indexes and constraints of a schema, the schema's name and Liquibase's tables left out. */
-    private static List<List<String>> shape(TestDatabase db, String schema) {
-        String s = "'" + schema + "'";
-        List<List<String>> out = new ArrayList<>(db.rows("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
-                + " a.attnotnull::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " JOIN pg_attribute a ON a.attrelid = c.oid WHERE n.nspname = " + s + " AND c.relkind = 'r'"
-                + " AND c.relname NOT LIKE 'databasechangelog%' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2"));
-        out.addAll(db.rows("SELECT replace(pg_get_indexdef(i.indexrelid), " + s + " || '.', ''), i.indisvalid::text"
-                + " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = " + s + " AND c.relname NOT LIKE 'databasechangelog%' ORDER BY 1"));
-        out.addAll(db.rows("SELECT conname, replace(pg_get_constraintdef(o.oid), " + s + " || '.', ''), convalidated::text"
-                + " FROM pg_constraint o JOIN pg_namespace n ON n.oid = o.connamespace WHERE n.nspname = " + s
-                + " AND conname NOT LIKE 'databasechangelog%' ORDER BY 1"));
-        return out;
-    }
-
     @Test
     void theChangesMadeOnlineWhileWritersRunEndAsLiquibasesOwnExecutorLeavesThem(TestDatabase db, @TempDir Path dir)
             throws Exception {
@@ -152,7 +136,8 @@ class DoppelLiquibaseTest {
             writer.get();
             pool.shutdown();
         }
-        assertEquals(shape(db, "plain"), shape(db, "online"));
+        assertEquals(SchemaShape.of(db, "plain", "databasechangelog"),
+                SchemaShape.of(db, "online", "databasechangelog"));
         Set<Long> expected = LongStream.rangeClosed(1, 5000).boxed().collect(Collectors.toSet());
         expected.addAll(written);
         assertEquals(expected, db.rows("SELECT id FROM online.orders").stream().map(r -> Long.parseLong(r.get(0)))

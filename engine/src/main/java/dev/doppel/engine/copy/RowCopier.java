@@ -6,13 +6,11 @@ import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.Session;
-import dev.doppel.engine.state.OperatorRequests;
 import dev.doppel.engine.state.MigrationStore;
 import dev.doppel.engine.throttle.Throttler;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,32 +53,24 @@ public final class RowCopier {
         if (end == null) {
             return 0;
         }
-        ChunkSizer sizer = new ChunkSizer(options.chunkTarget(), options.initialChunkRows(), options.maxChunkRows());
+        ChunkPacer pacer = new ChunkPacer(throttler, options);
         String[] last = checkpoint;
-        long lastRows = 0;
         long total = 0;
         long started = System.nanoTime();
         while (true) {
             DoppelException.stopIfInterrupted("copying");
-            OperatorRequests.Settings settings = throttler.await();
-            long cap = settings.maxRowsPerSecond() != null ? settings.maxRowsPerSecond() : options.maxRowsPerSecond();
-            int limit = throttler.bound(bounded(sizer.next(), cap), lastRows, options.chunkTarget());
-            long t0 = System.nanoTime();
-            String[] from = last;
+            int limit = pacer.next();
             double secondsSoFar = (System.nanoTime() - started) / 1e9;
-            Chunk chunk = copyChunk(from, end, limit, secondsSoFar > 0 ? Math.round(total / secondsSoFar) : 0);
-            long elapsed = System.nanoTime() - t0;
+            Chunk chunk = copyChunk(last, end, limit, secondsSoFar > 0 ? Math.round(total / secondsSoFar) : 0);
             if (chunk.rows() == 0) {
                 return total;
             }
-            sizer.record(chunk.rows(), elapsed);
-            lastRows = chunk.rows();
             total += chunk.rows();
             last = chunk.lastKey();
+            long took = pacer.done(chunk.rows());
             double seconds = (System.nanoTime() - started) / 1e9;
-            listener.chunk(chunk.rows(), elapsed / 1_000_000);
+            listener.chunk(chunk.rows(), took / 1_000_000);
             listener.copied(alreadyCopied + total, estimatedRows, seconds > 0 ? total / seconds : 0);
-            pace(chunk.rows(), System.nanoTime() - t0, cap);
             if (chunk.rows() < limit) {
                 return total;
             }
@@ -190,21 +180,4 @@ public final class RowCopier {
     private static String abbreviate(String s) {
         return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
-
-    /**
-     * Under a rows/s cap a chunk holds at most one chunk target's worth of the cap: a chunk copied fast and then
-     * slept off would write in bursts (its WAL, its I/O) what the cap means to spread out.
-     */
-    private int bounded(int rows, long rowsPerSecond) {
-        return rowsPerSecond <= 0 ? rows
-                : (int) Math.max(1, Math.min(rows, rowsPerSecond * options.chunkTarget().toMillis() / 1000));
-    }
-
-    /** Sleeps long enough after a chunk that the copy stays under {@code rowsPerSecond} (0: no cap). */
-    private static void pace(long rows, long tookNanos, long rowsPerSecond) {
-        if (rowsPerSecond > 0) {
-            DoppelException.pause(Duration.ofNanos(rows * 1_000_000_000L / rowsPerSecond - tookNanos), "pacing the copy");
-        }
-    }
-
 }

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * What follows a committed swap, forward or back: the foreign keys the swap added NOT VALID (rows written meanwhile
- * were checked, older ones were not) are validated while writers go on, and the swapped-in table is analyzed. Run
- * again by a resume, it validates only what is still NOT VALID.
+ * were checked, older ones were not) are validated while writers go on. Run again by a resume, it validates only
+ * what is still NOT VALID. A forward swap brings statistics taken of the shadow before it; a revert analyzes the
+ * table it brings back, whose statistics predate the writes since the swap.
  */
 public final class AfterSwap {
 
@@ -23,11 +24,11 @@ public final class AfterSwap {
     }
 
     /**
-     * Validates each (table, constraint) still NOT VALID, then analyzes {@code table}. A key whose rows do not hold
-     * stays NOT VALID and is returned, with why, for the result's warnings; any other failure (a lock timeout, a
-     * lost connection) stops the caller, whose resume validates again.
+     * Validates each (table, constraint) still NOT VALID. A key whose rows do not hold stays NOT VALID and is
+     * returned, with why, for the result's warnings; any other failure (a lock timeout, a lost connection) stops
+     * the caller, whose resume validates again.
      */
-    public static List<String> settle(Session worker, String table, List<String[]> foreignKeys) throws SQLException {
+    public static List<String> settle(Session worker, List<String[]> foreignKeys) throws SQLException {
         List<String> warnings = new ArrayList<>();
         for (String[] fk : foreignKeys) {
             if (worker.number(MigrationSql.notValidated(), fk[0], fk[1]) == 0) {
@@ -45,7 +46,11 @@ public final class AfterSwap {
                 warnings.add(warning);
             }
         }
-        worker.execute("ANALYZE " + table);
         return warnings;
+    }
+
+    /** ANALYZE of a table brought back into place. */
+    public static void analyze(Session worker, String table) throws SQLException {
+        worker.execute("ANALYZE " + table);
     }
 }

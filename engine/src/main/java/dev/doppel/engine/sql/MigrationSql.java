@@ -464,37 +464,75 @@ public final class MigrationSql {
         return "(" + hash + " & 2147483647) % " + buckets;
     }
 
+    /** Which of a side's rows a digest reads, by whether the change log holds their key. */
+    public enum Rows {
+        ALL(""), SETTLED(" WHERE NOT EXISTS "), PENDING(" WHERE EXISTS ");
+
+        private final String filter;
+
+        Rows(String filter) {
+            this.filter = filter;
+        }
+    }
+
     /** One side's rows: bucket, row hash and (for naming differing keys) the key as text. */
-    private String side(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText) {
+    private String side(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText,
+                        Rows rows) {
         if (sourceSide) {
             String values = mapping.copied().stream().map(t -> spelled(t.typedExpression(), t.name(), byText))
                     .collect(Collectors.joining(", "));
             return "SELECT " + bucket(digest, keyHash, mappedKey(), buckets) + " AS b, " + hashRow(digest, values)
-                    + " AS h, ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s WHERE NOT EXISTS (SELECT 1 FROM "
-                    + capture.log() + " l WHERE " + row("l") + " = " + row("s") + ")";
+                    + " AS h, ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s" + (rows == Rows.ALL ? ""
+                    : rows.filter + "(SELECT 1 FROM " + capture.log() + " l WHERE " + row("l") + " = " + row("s")
+                    + ")");
         }
         String values = mapping.copied().stream()
                 .map(t -> spelled("t." + quote(t.name()), t.name(), byText)).collect(Collectors.joining(", "));
         String key = Identifiers.list("t", mapping.targetKey());
         return "SELECT " + bucket(digest, keyHash, key, buckets) + " AS b, " + hashRow(digest, values) + " AS h, ROW("
-                + key + ")::text AS k FROM " + target + " t WHERE NOT EXISTS (SELECT 1 FROM " + capture.log()
-                + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))";
+                + key + ")::text AS k FROM " + target + " t" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM "
+                + capture.log() + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))");
     }
 
     /**
      * Per-bucket row counts and digests, buckets by a hash of the target key; run once per side. {@code byText}:
-     * the {@link #spelledColumns()}, hashed by their text form.
+     * the {@link #spelledColumns()}, hashed by their text form. The digest of every row less the digest of the
+     * rows whose key is pending is the digest of the settled rows, without testing each row against the log.
      */
-    public String digest(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText) {
-        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, keyHash, buckets, byText)
+    public String digest(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText,
+                         Rows rows) {
+        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, keyHash, buckets, byText, rows)
                 + ") x GROUP BY b";
+    }
+
+    /**
+     * {@link #digest} of every row in a range of the side's blocks, read by a TID range scan: a paced verification
+     * reads a side range by range in one snapshot. Parameters: the first block's and the end block's tids.
+     */
+    public String digestBlocks(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText) {
+        String alias = sourceSide ? "s" : "t";
+        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, keyHash, buckets, byText, Rows.ALL)
+                + " WHERE " + alias + ".ctid >= CAST(? AS tid) AND " + alias + ".ctid < CAST(? AS tid)) x GROUP BY b";
+    }
+
+    /** A side's rows per block as the planner last counted them; 50 (rows of 150 bytes) when never counted. */
+    public String rowsPerBlock(boolean sourceSide) {
+        return "SELECT CASE WHEN relpages > 0 AND reltuples > 0 THEN (reltuples / relpages)::bigint ELSE 50 END"
+                + " FROM pg_class WHERE oid = " + Identifiers.literal(sourceSide ? src() : target) + "::regclass";
+    }
+
+    /** The blocks of a side's relation now; a snapshot taken before sees no row past them. */
+    public String blocks(boolean sourceSide) {
+        return "SELECT pg_relation_size(" + Identifiers.literal(sourceSide ? src() : target)
+                + "::regclass) / current_setting('block_size')::bigint";
     }
 
     /** Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. */
     public String differingKeys(Digest digest, String keyHash, int buckets, int limit, Set<String> byText) {
         return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM ("
-                + side(true, digest, keyHash, buckets, byText) + ") x WHERE b = ANY(?)) s FULL JOIN (SELECT * FROM ("
-                + side(false, digest, keyHash, buckets, byText) + ") y WHERE b = ANY(?)) t ON s.k = t.k"
+                + side(true, digest, keyHash, buckets, byText, Rows.SETTLED) + ") x WHERE b = ANY(?)) s FULL JOIN"
+                + " (SELECT * FROM (" + side(false, digest, keyHash, buckets, byText, Rows.SETTLED)
+                + ") y WHERE b = ANY(?)) t ON s.k = t.k"
                 + " WHERE s.h IS DISTINCT FROM t.h LIMIT " + limit;
     }
 }

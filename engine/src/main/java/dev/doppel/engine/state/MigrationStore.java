@@ -9,6 +9,7 @@ import dev.doppel.engine.plan.ColumnMapping;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
 import dev.doppel.engine.shadow.ShadowTable;
+import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
@@ -20,6 +21,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import static dev.doppel.engine.sql.Identifiers.quote;
 
@@ -56,8 +58,9 @@ public final class MigrationStore {
                     + " started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(),"
                     + " finished_at timestamptz, outcome text, error text, old_table text, drop_after timestamptz,"
                     + " doppel_version text NOT NULL, pid int NOT NULL DEFAULT pg_backend_pid())");
-            // State tables made by an earlier doppel lack columns added since; add them rather than fail.
-            for (String column : List.of("table_sql text", "source_fingerprint text", "source_key text[]",
+            // State tables made by an earlier doppel lack columns added since; add them rather than fail, in one
+            // statement and only when one is missing (each ALTER locks the table every status reads).
+            List<String> columns = List.of("table_sql text", "source_fingerprint text", "source_key text[]",
                     "source_key_types text[]", "target_key text[]",
                     "overriding_system_value boolean NOT NULL DEFAULT false",
                     "control_paused boolean NOT NULL DEFAULT false", "control_max_rows_per_second bigint",
@@ -66,8 +69,13 @@ public final class MigrationStore {
                     "capture text NOT NULL DEFAULT 'trigger'", "slot text", "control_limits text",
                     "throttle_reason text", "throttled_since timestamptz",
                     "control_requests bigint NOT NULL DEFAULT 0", "throttle_limits text", "throttle_replicas text[]",
-                    "throttle_probe text", "throttle_on_critical text", "throttle_critical_pause_ms bigint")) {
-                s.execute("ALTER TABLE " + MIGRATIONS + " ADD COLUMN IF NOT EXISTS " + column);
+                    "throttle_probe text", "throttle_on_critical text", "throttle_critical_pause_ms bigint");
+            String[] names = columns.stream().map(c -> c.substring(0, c.indexOf(' '))).toArray(String[]::new);
+            if (s.number("SELECT count(*) FROM pg_attribute WHERE attrelid = " + Identifiers.literal(MIGRATIONS)
+                    + "::regclass AND attname = ANY(?) AND NOT attisdropped",
+                    (Object) names) < columns.size()) {
+                s.execute("ALTER TABLE " + MIGRATIONS + columns.stream().map(c -> " ADD COLUMN IF NOT EXISTS " + c)
+                        .collect(Collectors.joining(",")));
             }
             s.execute("CREATE TABLE IF NOT EXISTS " + EVENTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
                     + " ON DELETE CASCADE, at timestamptz NOT NULL DEFAULT clock_timestamp(), phase text NOT NULL,"
@@ -159,6 +167,11 @@ public final class MigrationStore {
      */
     public MigrationRecord loadResumable(long id) throws SQLException {
         MigrationRecord r = load(id);
+        if (JobStore.CAPTURE.equals(r.capture())) {
+            throw new DoppelException(Reason.NOT_A_MIGRATION, id + " is a data job on " + r.tableName() + ", not a"
+                    + " schema migration: `DataJobs.resume(" + id + ")` goes on with it (`doppel resume " + id
+                    + "` handles both)");
+        }
         if (r.finished()) {
             throw new DoppelException(Reason.NOT_RESUMABLE, "migration " + id + " of " + r.tableName() + " already "
                     + r.outcome() + "; there is nothing to resume" + (r.swapped() ? "" : ": run the change again"));

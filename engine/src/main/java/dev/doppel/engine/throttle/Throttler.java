@@ -15,7 +15,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Decides before each copy chunk whether the copy may go on: not while the operator has paused it, a limit is
+ * Decides before each chunk of paced work (the copy, a throttled verification, a data job's batches) whether it
+ * may go on: not while the operator has paused it, a limit is
  * exceeded, or a limited signal cannot be read. While held it reads again every half second; the reason is
  * recorded in the migration's row (for `status`), given to the listener (progress line, metrics) and logged when
  * its cause changes; it is cleared once the copy has gone {@link #QUIET_NANOS} without a hold, or has ended. A
@@ -90,7 +91,7 @@ public final class Throttler implements AutoCloseable {
             if (d.critical()) {
                 criticalPause(live);
             } else {
-                DoppelException.pause(Duration.ofMillis(RECHECK_MILLIS), "the copy was held");
+                DoppelException.pause(Duration.ofMillis(RECHECK_MILLIS), "the work on " + table + " was held");
             }
         }
     }
@@ -103,9 +104,9 @@ public final class Throttler implements AutoCloseable {
     private void criticalPause(OperatorRequests.Settings before) throws SQLException {
         long end = System.nanoTime() + settings.pause().toNanos();
         while (System.nanoTime() < end) {
-            DoppelException.pause(Duration.ofMillis(Math.min(RECHECK_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000))), "the copy was held");
+            DoppelException.pause(Duration.ofMillis(Math.min(RECHECK_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000))), "the work on " + table + " was held");
             if (operator.current().requests() != before.requests()) {
-                log.info("migration {}: the operator's command ends the critical pause of the copy of {}",
+                log.info("migration {}: the operator's command ends the critical pause of the work on {}",
                         migrationId, table);
                 criticalWaived = true;
                 return;
@@ -134,7 +135,7 @@ public final class Throttler implements AutoCloseable {
     }
 
     private void release() throws SQLException {
-        log.info("migration {}: copy of {} goes on after being held ({})", migrationId, table, heldFor);
+        log.info("migration {}: work on {} goes on after being held ({})", migrationId, table, heldFor);
         heldFor = null;
         MigrationStore.throttled(session, migrationId, null);
         listener.unthrottled();
@@ -191,7 +192,7 @@ public final class Throttler implements AutoCloseable {
 
     private void hold(Decision d) throws SQLException {
         if (!d.cause().equals(heldFor)) {
-            log.warn("migration {}: copy of {} held: {}", migrationId, table, d.reason());
+            log.warn("migration {}: work on {} held: {}", migrationId, table, d.reason());
             heldFor = d.cause();
         }
         lastHeld = System.nanoTime();

@@ -5,6 +5,7 @@ import dev.doppel.engine.Reason;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.script.SqlScript;
 import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.SchemaShape;
 import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -15,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -69,23 +69,6 @@ class ScriptApplierTest {
                 "CREATE INDEX orders_legacy ON " + schema + ".orders (status)");
     }
 
-    /** Tables, columns, indexes and constraints of a schema, with the schema's name taken out. */
-    private static List<List<String>> shape(TestDatabase db, String schema) {
-        String s = "'" + schema + "'";
-        List<List<String>> out = new ArrayList<>(db.rows("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),"
-                + " a.attnotnull::text, coalesce(pg_get_expr(d.adbin, d.adrelid), ''), coalesce(col_description(c.oid, a.attnum), '')"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid"
-                + " LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum WHERE n.nspname = " + s
-                + " AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2"));
-        out.addAll(db.rows("SELECT replace(pg_get_indexdef(i.indexrelid), " + s + " || '.', ''), i.indisvalid::text"
-                + " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = " + s + " ORDER BY 1"));
-        out.addAll(db.rows("SELECT conname, replace(pg_get_constraintdef(o.oid), " + s + " || '.', ''), convalidated::text"
-                + " FROM pg_constraint o JOIN pg_namespace n ON n.oid = o.connamespace WHERE n.nspname = " + s
-                + " ORDER BY 1"));
-        return out;
-    }
-
     /** The file as a migration tool's default executor runs it: statement by statement, as written. */
     private static void plainly(TestDatabase db, String schema, SqlScript script) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -130,7 +113,7 @@ class ScriptApplierTest {
             pool.shutdown();
         }
         assertEquals(ApplyResult.How.STARTED, result.how());
-        assertEquals(shape(db, "plain"), shape(db, "online"));
+        assertEquals(SchemaShape.of(db, "plain"), SchemaShape.of(db, "online"));
         Set<Long> expected = LongStream.rangeClosed(1, 5000).boxed().collect(Collectors.toSet());
         expected.addAll(written);
         assertEquals(expected, db.rows("SELECT id FROM online.orders").stream().map(r -> Long.parseLong(r.get(0)))

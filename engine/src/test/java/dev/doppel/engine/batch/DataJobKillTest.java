@@ -1,21 +1,17 @@
 package dev.doppel.engine.batch;
 
+import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Migrations;
+import dev.doppel.engine.Reason;
 import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.testing.ChildProcess;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A job's process killed with SIGKILL between batches goes on from its checkpoint: each row changed once. */
@@ -40,6 +36,12 @@ class DataJobKillTest {
         assertTrue(again.rowsCopied() > done);
         assertEquals(again.rowsCopied(), db.count("SELECT count(*) FROM tallies WHERE n = 1"));
 
+        DoppelException asMigration = assertThrows(DoppelException.class,
+                () -> Migrations.on(db.dataSource()).resume(stopped.id()));
+        assertEquals(Reason.NOT_A_MIGRATION, asMigration.reason());
+        assertTrue(asMigration.getMessage().contains("is a data job on public.tallies"), asMigration.getMessage());
+        assertEquals(again.rowsCopied(), db.count("SELECT count(*) FROM tallies WHERE n = 1"), "nothing changed");
+
         JobResult resumed = DataJobs.on(db.dataSource()).options(DataJobTest.small()).resume(stopped.id());
         assertEquals(JobResult.How.RESUMED, resumed.how());
         assertEquals(5000, resumed.rowsChanged());
@@ -50,32 +52,8 @@ class DataJobKillTest {
     }
 
     private static void killAfter(TestDatabase db, int batches) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), JobChild.class.getName(),
-                db.jdbcUrl(), db.server().user(), db.server().password() == null ? "" : db.server().password(),
-                "tallies", String.valueOf(batches)).redirectErrorStream(true).start();
-        CompletableFuture<String> reached = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                StringBuilder seen = new StringBuilder();
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.equals("PAUSED") || line.equals("FINISHED")) {
-                        return line;
-                    }
-                    seen.append(line).append('\n');
-                }
-                return "EXITED\n" + seen;
-            } catch (IOException e) {
-                return "EXITED " + e;
-            }
-        });
-        assertEquals("PAUSED", reached.get(120, TimeUnit.SECONDS));
-        p.destroyForcibly();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") > 0
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        ChildProcess child = ChildProcess.start(db, JobChild.class, "tallies", String.valueOf(batches));
+        assertEquals("PAUSED", child.reached());
+        child.kill();
     }
 }

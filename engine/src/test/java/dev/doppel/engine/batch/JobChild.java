@@ -1,9 +1,7 @@
 package dev.doppel.engine.batch;
 
 import dev.doppel.engine.MigrationListener;
-import org.postgresql.ds.PGSimpleDataSource;
-
-import java.time.Duration;
+import dev.doppel.engine.testing.ChildProcess;
 
 /**
  * A doppel process for the kill test: runs {@code UPDATE table SET n = n + 1} as a job and, after the batch it is
@@ -15,12 +13,6 @@ public final class JobChild {
     }
 
     public static void main(String[] args) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(args[0]);
-        ds.setUser(args[1]);
-        if (!args[2].isEmpty()) {
-            ds.setPassword(args[2]);
-        }
         int pauseAfter = Integer.parseInt(args[4]);
         MigrationListener pause = new MigrationListener() {
             private int batches;
@@ -28,19 +20,12 @@ public final class JobChild {
             @Override
             public void chunk(long rows, long millis) {
                 if (++batches == pauseAfter) {
-                    System.out.println("PAUSED");
-                    System.out.flush();
-                    try {
-                        Thread.sleep(Duration.ofMinutes(10).toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    System.exit(3);
+                    ChildProcess.pauseHere();
                 }
             }
         };
-        DataJob.update(args[3]).set("n = n + 1").dataSource(ds).options(DataJobTest.small()).listener(pause)
-                .build().run();
-        System.out.println("FINISHED");
+        DataJob.update(args[3]).set("n = n + 1").dataSource(ChildProcess.dataSource(args))
+                .options(DataJobTest.small()).listener(pause).build().run();
+        ChildProcess.finished();
     }
 }

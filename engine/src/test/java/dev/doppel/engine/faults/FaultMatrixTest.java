@@ -12,6 +12,7 @@ import dev.doppel.engine.oracle.OracleWriters;
 import dev.doppel.engine.oracle.TableShape;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.testing.ChildProcess;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Tag;
@@ -19,14 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -162,40 +157,15 @@ class FaultMatrixTest {
 
     static void killIn(TestDatabase db, String table, Phase phase, Options.Capture capture, String change)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                MigrationChild.class.getName(), db.jdbcUrl(), db.server().user(),
-                db.server().password() == null ? "" : db.server().password(), table, change,
-                phase == Phase.DONE ? Phase.FAILED.name() : phase.name(), capture.name())
-                .redirectErrorStream(true).start();
-        CompletableFuture<String> reached = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                StringBuilder seen = new StringBuilder();
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.equals("PAUSED") || line.equals("FINISHED")) {
-                        return line;
-                    }
-                    seen.append(line).append('\n');
-                }
-                return "EXITED\n" + seen;
-            } catch (java.io.IOException e) {
-                return "EXITED " + e;
-            }
-        });
-        String outcome = reached.get(120, TimeUnit.SECONDS);
+        ChildProcess child = ChildProcess.start(db, MigrationChild.class, table, change,
+                phase == Phase.DONE ? Phase.FAILED.name() : phase.name(), capture.name());
+        String outcome = child.reached();
         if (phase == Phase.DONE) {
             assertEquals("FINISHED", outcome);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(child.ended());
             return;
         }
         assertEquals("PAUSED", outcome, "the doppel process did not reach " + phase);
-        p.destroyForcibly();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = "
-                + (0x646f70L) + "::oid") > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        child.kill();
     }
 }

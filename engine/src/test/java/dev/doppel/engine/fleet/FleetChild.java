@@ -1,5 +1,7 @@
 package dev.doppel.engine.fleet;
 
+import dev.doppel.engine.testing.ChildProcess;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,19 +23,12 @@ public final class FleetChild {
             @Override
             public void copied(Target target, long rows, long estimatedTotal, double rowsPerSecond) {
                 if (target.name().equals(hangOn) && rows >= 1_000) {
-                    System.out.println("PAUSED");
-                    System.out.flush();
-                    try {
-                        Thread.sleep(Duration.ofMinutes(10).toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    System.exit(3);
+                    ChildProcess.pauseHere();
                 }
             }
         };
         new FleetRun(Fleets.change(), new FleetSettings(0, 0, 5, Duration.ZERO, true, FleetSettings.Cutover.EACH),
                 hang, null).run(targets);
-        System.out.println("FINISHED");
+        ChildProcess.finished();
     }
 }

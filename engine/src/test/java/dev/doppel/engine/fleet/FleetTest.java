@@ -6,6 +6,7 @@ import dev.doppel.engine.fleet.TargetOutcome.Status;
 import dev.doppel.engine.fleet.TargetPlan.Verdict;
 import dev.doppel.engine.oracle.Oracle;
 import dev.doppel.engine.oracle.OracleWriters;
+import dev.doppel.engine.testing.ChildProcess;
 import dev.doppel.engine.testing.TestDatabase;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -17,9 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -279,27 +276,9 @@ class FleetTest {
         List<TestDatabase> dbs = fleets.databases("killed");
         Path list = Files.createTempFile("doppel-fleet-", ".txt");
         Files.write(list, dbs.stream().map(Fleets::line).toList());
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), FleetChild.class.getName(),
-                list.toString(), "2").redirectErrorStream(true).start();
-        CompletableFuture<String> reached = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                StringBuilder seen = new StringBuilder();
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.equals("PAUSED") || line.equals("FINISHED")) {
-                        return line;
-                    }
-                    seen.append(line).append('\n');
-                }
-                return "EXITED\n" + seen;
-            } catch (java.io.IOException e) {
-                return "EXITED " + e;
-            }
-        });
-        assertEquals("PAUSED", reached.get(180, TimeUnit.SECONDS));
-        p.destroyForcibly();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        ChildProcess child = ChildProcess.start(FleetChild.class, list.toString(), "2");
+        assertEquals("PAUSED", child.reached());
+        child.kill();
         List<Target> targets = Fleets.targets(dbs);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (FleetStatus.read(targets, Fleets.change(), 5).targets().stream().anyMatch(TargetStatus::active)

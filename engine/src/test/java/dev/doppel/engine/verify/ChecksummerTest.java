@@ -23,7 +23,7 @@ class ChecksummerTest {
 
     private static VerifyResult verify(TestDatabase db, ShadowFixture f) throws SQLException {
         try (Session helper = Session.open(db.dataSource(), "verifier")) {
-            return new Checksummer(f.session, helper, f.sql, f.source.display(), QuietPoint.ANY).verify();
+            return new Checksummer(f.session, helper, f.sql, f.source.display(), QuietPoint.ANY, null).verify();
         }
     }
 
@@ -64,6 +64,12 @@ class ChecksummerTest {
             db.execute("UPDATE item3 SET v = -1 WHERE id IN (5, 6)", "DELETE FROM item3 WHERE id = 9");
             VerifyResult result = verify(db, f);
             assertEquals(3, result.pendingKeysExcluded());
+            assertEquals(97, result.sourceRows(), "the source's rows outside the pending keys 5, 6 (and 9, deleted)");
+            assertEquals(97, result.shadowRows(), "the shadow's rows outside the pending keys 5, 6 and 9");
+            f.session.execute("UPDATE " + f.names.shadow() + " SET v = 0 WHERE id = 50");
+            DoppelException e = assertThrows(DoppelException.class, () -> verify(db, f));
+            assertTrue(e.getMessage().contains("(50) (values differ)"), "a settled row still differs beside pending"
+                    + " ones: " + e.getMessage());
             db.execute("TRUNCATE item3");
             assertNull(verify(db, f), "nothing key by key means anything until the TRUNCATE is applied");
         }
