@@ -328,7 +328,11 @@ final class Rewrite {
         if (!matviews.isEmpty()) {
             clock.enter(w.store, id, Phase.CUTOVER, "building " + matviews.names().size()
                     + " materialized view(s) again against the new table");
-            matviews.build(w.worker, false);
+            // Populating reads the whole shadow, however long the views' queries take; nothing waits on it.
+            w.worker.unbounded(s -> {
+                matviews.build(s, false);
+                return null;
+            });
         }
         Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences(),
                 matviews);
