@@ -120,8 +120,9 @@ final class Preflight {
         warnings.addAll(endedReverts(source));
         Sample[] sample = new Sample[1];
         InverseMapping[] inverse = new InverseMapping[1];
-        ShadowTable shadow = session.rolledBack(s -> {
-            s.execute("SET LOCAL lock_timeout = '2s'");
+        // The copy's foreign keys lock the tables they reference until this rolls back: short attempts.
+        ShadowTable shadow = options.lockRetry(session).runRolledBack("checking the change on an empty copy of "
+                + source.display(), s -> {
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
             dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings, false);
             MaterializedViews.read(s, source, names).buildIn(s, true);
@@ -204,20 +205,16 @@ final class Preflight {
         if (steps.locked() == null) {
             return null;
         }
-        String rebuilt = session.rolledBack(s -> {
-            s.execute("SET LOCAL lock_timeout = '2s'");
-            return new ShadowTableBuilder(s, names).rebuilds(source, steps.locked());
-        });
-        return rebuilt;
+        return options.lockRetry(session).runRolledBack("asking PostgreSQL how it would make the change on "
+                + source.display(), s -> Optional.ofNullable(new ShadowTableBuilder(s, names).rebuilds(source,
+                steps.locked()))).orElse(null);
     }
 
     /** The steps with each UNIQUE / PRIMARY KEY resolved into an index to build concurrently, or null if one can't be. */
     private InPlaceSteps concurrentIndexes(TableInfo source, InPlaceSteps steps, ObjectNames names) throws SQLException {
-        List<ConcurrentIndex> indexes = session.rolledBack(s -> {
-            s.execute("SET LOCAL lock_timeout = '2s'");
-            return new ShadowTableBuilder(s, names).concurrentIndexes(source, steps.keyChange(),
-                    steps.dropped().stream().map(Subcommand::constraint).toList());
-        });
+        List<ConcurrentIndex> indexes = options.lockRetry(session).runRolledBack("naming the indexes of "
+                + source.display(), s -> Optional.ofNullable(new ShadowTableBuilder(s, names).concurrentIndexes(source,
+                steps.keyChange(), steps.dropped().stream().map(Subcommand::constraint).toList()))).orElse(null);
         Set<String> nullable = source.columns().stream().filter(c -> !c.notNull()).map(Column::name)
                 .collect(Collectors.toSet());
         return indexes == null ? null : steps.withIndexes(indexes, nullable);
