@@ -72,7 +72,8 @@ final class InPlaceChange {
                 buildConcurrently();
             }
             if (!finish.isEmpty()) {
-                recorded = lockedStep("SET NOT NULL and constraints on the built indexes", finish, true);
+                recorded = lockedStep("last step: NOT NULL set, constraints dropped, attached and renamed", finish,
+                        true);
             }
             if (!recorded) {
                 recordSuccess(w.control);

@@ -8,11 +8,13 @@ import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.DiskHeadroom;
 import dev.doppel.engine.catalog.DistributedTables;
+import dev.doppel.engine.catalog.IndexInfo;
 import dev.doppel.engine.catalog.Replication;
 import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.cutover.DependentViews;
 import dev.doppel.engine.cutover.Dependents;
+import dev.doppel.engine.cutover.MaterializedViews;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
 import dev.doppel.engine.plan.ConcurrentIndex;
@@ -26,6 +28,7 @@ import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.shadow.ShadowTableBuilder;
 import dev.doppel.engine.sql.AdvisoryLock;
 import dev.doppel.engine.sql.Identifiers;
+import dev.doppel.engine.sql.InPlaceSql;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
@@ -37,6 +40,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -88,6 +92,7 @@ final class Preflight {
                         + " concurrently)" : null;
             }
             if (rebuilds == null && options.rewrite() != Options.Rewrite.ALWAYS) {
+                refuseDroppingDepended(source, steps.dropped(), names, true);
                 boolean scans = !steps.validate().isEmpty() || !steps.indexes().isEmpty();
                 Sample sample = scans && timed ? Sample.ofScan(session, source) : null;
                 ServerState server = server(source, false);
@@ -104,6 +109,9 @@ final class Preflight {
             throw new DoppelException(Reason.REWRITE_NEEDED, "the change of " + source.display() + " needs a rewrite ("
                     + why + ") and rewriting was forbidden; allow it, or change less at once");
         }
+        if (!change.isRepack()) {
+            refuseDroppingDepended(source, change.subcommands(Subcommand.Kind.DROP_CONSTRAINT), names, false);
+        }
         List<String> blockers = DependentObjects.blockers(session, source);
         if (!blockers.isEmpty()) {
             throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "doppel cannot migrate " + source.display()
@@ -117,10 +125,12 @@ final class Preflight {
         warnings.addAll(endedReverts(source));
         Sample[] sample = new Sample[1];
         InverseMapping[] inverse = new InverseMapping[1];
-        ShadowTable shadow = session.rolledBack(s -> {
-            s.execute("SET LOCAL lock_timeout = '2s'");
+        // The copy's foreign keys lock the tables they reference until this rolls back: short attempts.
+        ShadowTable shadow = options.lockRetry(session).runRolledBack("checking the change on an empty copy of "
+                + source.display(), s -> {
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
             dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings, false);
+            MaterializedViews.read(s, source, names).buildIn(s, true);
             inverse[0] = inverse(s, source, built, names, options);
             return built;
         });
@@ -134,9 +144,11 @@ final class Preflight {
                     + " table " + source.display() + ", which PostgreSQL cannot add NOT VALID before version 18 and"
                     + " would validate under the swap's lock; add it with a plain ALTER TABLE after the migration");
         }
+        keyOrderWarning(source, shadow.mapping().sourceKey()).ifPresent(warnings::add);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());
         carried.addAll(DependentViews.read(session, source.oid()).describe());
+        carried.addAll(MaterializedViews.read(session, source, names).describe());
         narrowSequences(source, shadow, carried, warnings);
         if (options.capture() == Options.Capture.LOGICAL) {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
@@ -204,23 +216,51 @@ final class Preflight {
         if (steps.locked() == null) {
             return null;
         }
-        String rebuilt = session.rolledBack(s -> {
-            s.execute("SET LOCAL lock_timeout = '2s'");
-            return new ShadowTableBuilder(s, names).rebuilds(source, steps.locked());
-        });
-        return rebuilt;
+        return options.lockRetry(session).runRolledBack("asking PostgreSQL how it would make the change on "
+                + source.display(), s -> Optional.ofNullable(new ShadowTableBuilder(s, names).rebuilds(source,
+                steps.locked()))).orElse(null);
     }
 
     /** The steps with each UNIQUE / PRIMARY KEY resolved into an index to build concurrently, or null if one can't be. */
     private InPlaceSteps concurrentIndexes(TableInfo source, InPlaceSteps steps, ObjectNames names) throws SQLException {
-        AlterChange uniques = AlterParser.parse(String.join(", ", steps.uniques().stream().map(Subcommand::text).toList()));
-        List<ConcurrentIndex> indexes = session.rolledBack(s -> {
-            s.execute("SET LOCAL lock_timeout = '2s'");
-            return new ShadowTableBuilder(s, names).concurrentIndexes(source, uniques);
-        });
+        List<ConcurrentIndex> indexes = options.lockRetry(session).runRolledBack("naming the indexes of "
+                + source.display(), s -> Optional.ofNullable(new ShadowTableBuilder(s, names).concurrentIndexes(source,
+                steps.keyChange(), steps.dropped().stream().map(Subcommand::constraint).toList()))).orElse(null);
         Set<String> nullable = source.columns().stream().filter(c -> !c.notNull()).map(Column::name)
                 .collect(Collectors.toSet());
         return indexes == null ? null : steps.withIndexes(indexes, nullable);
+    }
+
+    /**
+     * A constraint dropped without CASCADE that other objects depend on: the blocking ALTER fails, so doppel refuses
+     * before it builds anything. (The probe on an empty copy cannot see it: nothing references the copy.) With
+     * CASCADE they go with it in place; a rewrite re-creates what references the table at the swap, so there it
+     * refuses them too.
+     */
+    private void refuseDroppingDepended(TableInfo source, List<Subcommand> drops, ObjectNames names, boolean inPlace)
+            throws SQLException {
+        for (Subcommand drop : drops) {
+            boolean cascade = drop.text().toUpperCase(java.util.Locale.ROOT).matches("(?s).*\\bCASCADE");
+            if (cascade && inPlace) {
+                continue;
+            }
+            List<String> dependents = session.query(new InPlaceSql(source, names).dependentsOfConstraint(),
+                    rs -> rs.getString(1), drop.constraint());
+            String them = dependents.size() == 1 ? "it" : "them";
+            if (!dependents.isEmpty() && cascade) {
+                throw new DoppelException(Reason.UNSUPPORTED_ALTER, "the change rewrites " + source.display() + ", and"
+                        + " a rewrite re-creates what depends on the table at its swap, so it cannot drop "
+                        + String.join(", ", dependents) + " with constraint " + drop.constraint() + " by CASCADE. Drop "
+                        + them + " first, or make the constraint change on its own (in place); nothing was changed");
+            }
+            if (!dependents.isEmpty()) {
+                throw new DoppelException(Reason.INVALID_ALTER, "PostgreSQL would reject the change: cannot drop"
+                        + " constraint " + drop.constraint() + " on " + source.display() + " because "
+                        + String.join(", ", dependents) + " depend" + (dependents.size() == 1 ? "s" : "") + " on it."
+                        + " Drop " + them + " first, or add CASCADE to the DROP CONSTRAINT to drop " + them + " with it;"
+                        + " nothing was changed");
+            }
+        }
     }
 
     /**
@@ -353,6 +393,24 @@ final class Preflight {
             throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, source.display() + " is partitioned, and doppel"
                     + " does not offer " + refused);
         }
+    }
+
+    /**
+     * The copy reads the table in chunks ordered by the key's columns; a key index that is DESC, of another collation
+     * or operator class (or not a btree) cannot serve that order, so each chunk sorts the rest of the table.
+     */
+    private static Optional<String> keyOrderWarning(TableInfo source, List<String> key) {
+        List<IndexInfo> indexes = source.usableKeys().stream()
+                .filter(i -> i.columns().equals(key)).toList();
+        if (indexes.isEmpty() || indexes.stream().anyMatch(IndexInfo::ordersAsColumns)) {
+            return Optional.empty();
+        }
+        return Optional.of("the copy reads " + source.display() + " in the order of its key " + key
+                + ", which index " + indexes.get(0).name() + " cannot serve (" + indexes.get(0).shape() + ": a DESC"
+                + " column, another collation or operator class): each chunk sorts the rest of the table, so the copy"
+                + " slows down with the square of its size. Give the table a plain unique index on those columns"
+                + " first (CREATE UNIQUE INDEX CONCURRENTLY ... ON " + source.display() + " ("
+                + String.join(", ", key.stream().map(Identifiers::quote).toList()) + "))");
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.doppel.engine.copy.KeyResync;
 import dev.doppel.engine.copy.RoundTripGuard;
 import dev.doppel.engine.cutover.AfterSwap;
 import dev.doppel.engine.cutover.BoundedCutover;
+import dev.doppel.engine.cutover.MaterializedViews;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.InverseMapping;
 import dev.doppel.engine.plan.RevertUsing;
@@ -87,8 +88,14 @@ final class Revert {
                     new RoundTripGuard(back, inverse.checks(), r.tableName()));
             long[] drained = {resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE)};
             List<ForeignKey> foreignKeys = w.store.oldForeignKeys(r.id());
+            List<String> matviews = MaterializedViews.read(w.control, current, currentNames).names();
+            if (!matviews.isEmpty()) {
+                throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName()
+                        + " cannot be reverted while materialized views read the table (" + String.join(", ", matviews)
+                        + "): the swap back does not carry them yet. Drop them, revert, and create them again");
+            }
             Swap swap = new Swap(current, new ShadowTable(inverse.mapping(), List.of(), foreignKeys), back,
-                    names.oldTableName(Instant.now()), false);
+                    names.oldTableName(Instant.now()), false, MaterializedViews.none(current, currentNames));
             List<String[]> indexNames = w.store.oldIndexNames(r.id());
             Instant dropAfter = Instant.now().plus(options.keepOld());
             List<String[]> toValidate = new ArrayList<>();

@@ -11,6 +11,8 @@ import dev.doppel.engine.copy.RowCopier;
 import dev.doppel.engine.cutover.AfterSwap;
 import dev.doppel.engine.cutover.BoundedCutover;
 import dev.doppel.engine.cutover.OldTableDrop;
+import dev.doppel.engine.cutover.LockRetry;
+import dev.doppel.engine.cutover.MaterializedViews;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.AlterParser;
@@ -219,14 +221,22 @@ final class Rewrite {
 
     private void buildShadow() throws SQLException {
         clock.enter(w.store, id, Phase.SHADOW, "building " + names.shadow());
-        shadow = w.worker.transaction(s -> {
+        // Adding the foreign keys to the shadow locks the tables they reference (the table itself for a
+        // self-reference) against writes until the build commits: short attempts, as for every other lock, so that
+        // their writers never queue behind a long wait.
+        LockRetry retry = options.lockRetry(w.worker);
+        shadow = retry.run("building " + names.shadow(), s -> {
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
             for (String heap : MigrationSql.shadowHeaps(names, source.partitions())) {
                 s.execute(MigrationSql.holdAutovacuum(heap));
             }
             MigrationStore.saveShadow(s, id, built);
             return built;
-        });
+        }, LockRetry.NOTHING_BETWEEN);
+        if (!shadow.foreignKeys().isEmpty()) {
+            clock.held("shadow build (SHARE ROW EXCLUSIVE on the referenced tables)", retry.lastHeldMillis(),
+                    retry.lastAttempts());
+        }
         sql = new MigrationSql(source, names, shadow.mapping());
     }
 
@@ -302,7 +312,6 @@ final class Rewrite {
         if (inverse == null) {
             inverse = w.control.rolledBack(s -> Preflight.inverse(s, source, shadow, names, options));
         }
-        Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences());
         drain(options.cutoverBacklog());
         CutoverHold hold = new CutoverHold(new OperatorRequests(w.worker, id), options.cutoverWindow());
         if (hold.held()) {
@@ -316,6 +325,19 @@ final class Rewrite {
             }
         }
         DependentObjects.refuseAppeared(w.control, source, id);
+        // Built from the shadow as late as can be, so that their rows are as fresh as the swap allows.
+        MaterializedViews matviews = MaterializedViews.read(w.control, source, names);
+        if (!matviews.isEmpty()) {
+            clock.enter(w.store, id, Phase.CUTOVER, "building " + matviews.names().size()
+                    + " materialized view(s) again against the new table");
+            // Populating reads the whole shadow, however long the views' queries take; nothing waits on it.
+            w.worker.unbounded(s -> {
+                matviews.build(s, false);
+                return null;
+            });
+        }
+        Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences(),
+                matviews);
         drain(options.cutoverBacklog());
         BoundedCutover.Held held = new BoundedCutover(w.control, w.lockRetry, options.snapshotWait(),
                 options.maxLockHeld()).run("cut-over of " + source.display(), source, names.shadow(), "migrating",

@@ -36,7 +36,9 @@ final class Schedule {
         long rows = Math.max(source.estimatedRows(), 0);
         List<Plan.Step> out = new ArrayList<>();
         out.add(new Plan.Step("CREATE TABLE " + names.shadow() + ": the new shape, a bare heap", "none on "
-                + source.display(), "catalog only", 0L));
+                + source.display() + (shadow.foreignKeys().isEmpty() ? "" : "; SHARE ROW EXCLUSIVE on the tables its"
+                + " foreign keys reference (" + source.display() + " itself for a self-reference), " + attempts),
+                "catalog only", 0L));
         out.add(new Plan.Step("capture triggers on " + source.display() + " log the key of every write to "
                 + names.log(), "SHARE ROW EXCLUSIVE, " + attempts, "catalog only; each write also logs its key", 0L));
         out.add(new Plan.Step("copy about " + String.format("%,d", rows) + " rows in keyset chunks of about "

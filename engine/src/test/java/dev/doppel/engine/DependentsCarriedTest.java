@@ -218,6 +218,83 @@ class DependentsCarriedTest {
     }
 
     @Test
+    void materializedViewsAreBuiltAgainstTheNewTableWhileWritersGoOn(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE mv_sales (id int PRIMARY KEY, region int NOT NULL, amount int)",
+                "INSERT INTO mv_sales SELECT g, g % 5, g FROM generate_series(1, 20000) g",
+                "CREATE MATERIALIZED VIEW mv_sales_by_region AS SELECT region, sum(amount) AS total, count(*) AS n"
+                        + " FROM mv_sales GROUP BY region",
+                "CREATE UNIQUE INDEX mv_sales_by_region_key ON mv_sales_by_region (region)",
+                "COMMENT ON MATERIALIZED VIEW mv_sales_by_region IS 'nightly'");
+        String alter = "ALTER COLUMN amount TYPE bigint";
+        Plan plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("mv_sales").alter(alter).build().plan();
+        assertTrue(plan.toText().contains("materialized view public.mv_sales_by_region: re-created against the new"
+                + " table with its indexes, options, owner, grants and comments, populated from the new table just"
+                + " before the cut-over"), plan.toText());
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong written = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                for (int id = 100_000; writing.get(); id++) {
+                    st.execute("INSERT INTO mv_sales VALUES (" + id + ", " + (id % 7) + ", 1)");
+                    written.incrementAndGet();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "matview-writer");
+        writer.start();
+        Result r;
+        try {
+            r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("mv_sales").alter(alter)
+                    .options(OnlineSchemaChangeEndToEndTest.busyTableOptions()).build().run();
+        } finally {
+            writing.set(false);
+            writer.join(10_000);
+        }
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
+        assertTrue(written.get() > 0);
+        assertEquals("mv_sales", db.scalar("SELECT string_agg(DISTINCT d.refobjid::regclass::text, ',') FROM pg_depend d"
+                + " JOIN pg_rewrite w ON w.oid = d.objid WHERE w.ev_class = 'mv_sales_by_region'::regclass"
+                + " AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.ev_class"), "reads the new table");
+        assertEquals("true nightly mv_sales_by_region_key", db.scalar("SELECT c.relispopulated || ' '"
+                + " || obj_description(c.oid, 'pg_class') || ' ' || (SELECT string_agg(i.relname, ',') FROM pg_index x"
+                + " JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid) FROM pg_class c"
+                + " WHERE c.oid = 'mv_sales_by_region'::regclass"));
+        db.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY mv_sales_by_region");
+        assertEquals(0, db.count("SELECT count(*) FROM (SELECT region, sum(amount) AS total, count(*) AS n FROM mv_sales"
+                + " GROUP BY region EXCEPT SELECT * FROM mv_sales_by_region) d"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
+                + " AND relkind = 'm'") + db.count("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'doppel\\_mv%'"));
+    }
+
+    @Test
+    void aMaterializedViewThatAppearsDuringTheMigrationStopsItAndAbortRemovesTheCopies(TestDatabase db) {
+        db.execute("CREATE TABLE ledger (id int PRIMARY KEY, amount int)",
+                "INSERT INTO ledger SELECT g, g FROM generate_series(1, 1000) g",
+                "CREATE MATERIALIZED VIEW ledger_total AS SELECT sum(amount) AS total FROM ledger");
+        MigrationListener late = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (detail != null && detail.startsWith("building 1 materialized view")) {
+                    db.execute("CREATE MATERIALIZED VIEW ledger_late AS SELECT count(*) AS n FROM ledger");
+                }
+            }
+        };
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("ledger").alter("ALTER COLUMN amount TYPE bigint").listener(late)
+                .build().run());
+        assertTrue(e.getMessage().contains("ledger_late appeared"), e.getMessage());
+        assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = 'ledger'::regclass AND attname = 'amount'"), "nothing was swapped");
+        long id = Long.parseLong(db.scalar("SELECT max(id)::text FROM doppel.migrations"));
+        Migrations.on(db.dataSource()).abort(id);
+        String oid = db.scalar("SELECT 'ledger'::regclass::oid::text");
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
+                + " AND relname IN ('mv_" + oid + "_0', 'shadow_" + oid + "')"));
+        assertEquals("500500", db.scalar("SELECT total::text FROM ledger_total"));
+    }
+
+    @Test
     void planListsWhatTheSwapWillCarry(TestDatabase db) {
         db.execute("CREATE TABLE listed (id int PRIMARY KEY, v int)",
                 "CREATE TABLE listed_child (id int PRIMARY KEY, l int REFERENCES listed)",

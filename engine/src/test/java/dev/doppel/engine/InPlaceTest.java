@@ -158,6 +158,40 @@ class InPlaceTest {
     }
 
     @Test
+    void aKeyReplacedByAWiderOneIsBuiltBesideItAndSwappedInPlaceWhileWritersRun(TestDatabase db) throws Exception {
+        db.execute("CREATE SCHEMA IF NOT EXISTS oracle");
+        Oracle.create(db, SHAPE, "rekeyed", "oracle.rekeyed", 3_000, 5);
+        String filenode = db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = 'rekeyed'::regclass");
+        String change = "DROP CONSTRAINT rekeyed_pkey, ADD CONSTRAINT rekeyed_pkey UNIQUE (k0, c0)";
+        Result r;
+        try (OracleWriters writers = new OracleWriters(db, SHAPE, "rekeyed", "oracle.rekeyed", 3_001).start(2, 4, 1)) {
+            Thread.sleep(100);
+            r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("rekeyed").alter(change).build().run();
+            writers.pause();
+            Oracle.assertNoFailures(writers);
+        }
+        assertEquals(Plan.Strategy.IN_PLACE, r.strategy());
+        assertEquals(filenode, db.scalar("SELECT relfilenode::text FROM pg_class WHERE oid = 'rekeyed'::regclass"));
+        Oracle.blockingAlter(db, "oracle.rekeyed", change);
+        Oracle.assertSameRows(db, "rekeyed", "oracle.rekeyed");
+        Oracle.assertSameShape(db, "rekeyed", "oracle.rekeyed");
+    }
+
+    @Test
+    void aRewriteRefusesToCascadeFromADroppedKeyWithNothingChanged(TestDatabase db) {
+        db.execute("CREATE TABLE cascaded (a int PRIMARY KEY, b int NOT NULL, note text)",
+                "INSERT INTO cascaded SELECT g, g, 'n' FROM generate_series(1, 100) g",
+                "CREATE TABLE cascaded_child (id int PRIMARY KEY, a int REFERENCES cascaded)");
+        String before = CatalogFingerprint.of(db, "public", "cascaded");
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("cascaded").alter("ALTER COLUMN note TYPE varchar(1),"
+                        + " DROP CONSTRAINT cascaded_pkey CASCADE, ADD PRIMARY KEY (a, b)").build().run());
+        assertEquals(Reason.UNSUPPORTED_ALTER, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("cascaded_child_a_fkey"), e.getMessage());
+        assertEquals(before, CatalogFingerprint.of(db, "public", "cascaded"));
+    }
+
+    @Test
     void duplicatesEndAConcurrentBuildWithTheInvalidIndexDroppedAndTheTableAsItWas(TestDatabase db) {
         db.execute("CREATE TABLE dupes (id int PRIMARY KEY, email text, n int)",
                 "INSERT INTO dupes SELECT g, 'e' || (g % 4000), g FROM generate_series(1, 5000) g");

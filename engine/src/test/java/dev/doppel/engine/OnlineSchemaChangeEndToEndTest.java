@@ -60,6 +60,31 @@ class OnlineSchemaChangeEndToEndTest {
         Oracle.assertSameShape(db, "accounts", "accounts_mirror");
     }
 
+    @Test
+    void aKeyReplacedInARewriteIsCopiedByTheOldKeyUnderConcurrentWrites(TestDatabase db) throws Exception {
+        TableShape shape = new TableShape(List.of(TableShape.KeyPart.INT),
+                List.of(TableShape.ColumnKind.INT, TableShape.ColumnKind.TEXT, TableShape.ColumnKind.INT));
+        db.execute("CREATE SCHEMA IF NOT EXISTS oracle");
+        Oracle.create(db, shape, "rekeyed_rw", "oracle.rekeyed_rw", 20_000, 4);
+        String alter = "ALTER COLUMN c2 TYPE bigint, DROP CONSTRAINT rekeyed_rw_pkey,"
+                + " ADD CONSTRAINT rekeyed_rw_pkey UNIQUE (k0, c0)";
+        Result result;
+        try (OracleWriters writers = new OracleWriters(db, shape, "rekeyed_rw", "oracle.rekeyed_rw", 20_001)
+                .start(3, 8, 0)) {
+            Thread.sleep(200);
+            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("rekeyed_rw").alter(alter)
+                    .options(busyTableOptions()).build().run();
+            Thread.sleep(200);
+            writers.close();
+            Oracle.assertNoFailures(writers);
+        }
+        assertEquals(Plan.Strategy.REWRITE, result.strategy());
+        Oracle.blockingAlter(db, "oracle.rekeyed_rw", alter);
+        Oracle.assertSameRows(db, "rekeyed_rw", "oracle.rekeyed_rw");
+        Oracle.assertSameShape(db, "rekeyed_rw", "oracle.rekeyed_rw");
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relname LIKE 'doppel_key_%'"));
+    }
+
     @ParameterizedTest(name = "{0} capture")
     @EnumSource(Options.Capture.class)
     void typeChangesWithUsingAndANewColumnUnderConcurrentWrites(Options.Capture capture, TestDatabase db)

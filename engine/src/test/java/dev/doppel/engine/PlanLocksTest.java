@@ -64,6 +64,125 @@ class PlanLocksTest {
                 longest);
     }
 
+    /**
+     * The run's shadow build adds the foreign keys too, which waits on a transaction writing the parent: in short
+     * attempts, so the parent's writers queue behind it for one attempt at most, not for a long lock wait.
+     */
+    @Test
+    void theShadowBuildTakesTheReferencedTablesLockInShortAttempts(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE sb_parent (id int PRIMARY KEY)", "INSERT INTO sb_parent SELECT generate_series(1, 10)",
+                "CREATE TABLE sb_child (id int PRIMARY KEY, parent_id int REFERENCES sb_parent, note text)",
+                "INSERT INTO sb_child SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 5000) g");
+        Connection holder = db.connect();
+        AtomicLong longest = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                for (int id = 1_000; running.get(); id++) {
+                    long start = System.nanoTime();
+                    st.execute("INSERT INTO sb_parent VALUES (" + id + ")");
+                    longest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+                    Thread.sleep(2);
+                }
+            } catch (SQLException | InterruptedException e) {
+                failed.set(e);
+            }
+        }, "shadow-build-writer");
+        // When the shadow build starts, a transaction that wrote the parent stays open for a second.
+        MigrationListener holdParent = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.SHADOW) {
+                    try {
+                        holder.setAutoCommit(false);
+                        holder.createStatement().execute("INSERT INTO sb_parent VALUES (999999)");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    new Thread(() -> {
+                        try {
+                            Thread.sleep(1_000);
+                            holder.commit();
+                        } catch (SQLException | InterruptedException e) {
+                            failed.set(e);
+                        }
+                    }, "parent-holder").start();
+                }
+            }
+        };
+        writer.start();
+        Result r;
+        try {
+            r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("sb_child")
+                    .alter("ALTER COLUMN note TYPE varchar(40)").listener(holdParent).build().run();
+        } finally {
+            running.set(false);
+            writer.join(10_000);
+            holder.close();
+        }
+        assertNull(failed.get());
+        Result.LockHeld build = r.locks().stream().filter(l -> l.what().startsWith("shadow build")).findFirst()
+                .orElseThrow();
+        System.out.printf("[shadow build locks] %s; longest insert into the parent meanwhile: %d ms%n", build,
+                longest.get());
+        assertTrue(build.attempts() > 1, "the build waited out the open transaction in short attempts: " + build);
+    }
+
+    /**
+     * plan's check on an empty copy carrying the foreign keys waits on a transaction writing the parent in short
+     * attempts: the parent's other writers queue behind one attempt at most, and a transaction open longer than one
+     * long wait (2 s before) no longer makes plan fail.
+     */
+    @Test
+    void plansCheckWaitsOnTheParentInShortAttempts(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE pa_parent (id int PRIMARY KEY)", "INSERT INTO pa_parent SELECT generate_series(1, 10)",
+                "CREATE TABLE pa_child (id int PRIMARY KEY, parent_id int REFERENCES pa_parent, note text)",
+                "INSERT INTO pa_child SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 1000) g");
+        AtomicLong longest = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                for (int id = 1_000; running.get(); id++) {
+                    long start = System.nanoTime();
+                    st.execute("INSERT INTO pa_parent VALUES (" + id + ")");
+                    longest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+                    Thread.sleep(2);
+                }
+            } catch (SQLException | InterruptedException e) {
+                failed.set(e);
+            }
+        }, "plan-attempts-writer");
+        Plan plan;
+        try (Connection holder = db.connect()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("INSERT INTO pa_parent VALUES (999999)");
+            Thread release = new Thread(() -> {
+                try {
+                    Thread.sleep(3_000);
+                    holder.commit();
+                } catch (SQLException | InterruptedException e) {
+                    failed.set(e);
+                }
+            }, "parent-holder");
+            release.start();
+            writer.start();
+            try {
+                plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("pa_child")
+                        .alter("ALTER COLUMN note TYPE varchar(40)").build().plan();
+            } finally {
+                running.set(false);
+                writer.join(10_000);
+                release.join(10_000);
+            }
+        }
+        assertNull(failed.get());
+        assertEquals(Plan.Strategy.REWRITE, plan.strategy(), plan.toText());
+        System.out.printf("[plan locks] a transaction held the parent 3 s: longest insert into the parent while plan"
+                + " waited it out: %d ms%n", longest.get());
+    }
+
     private static long longestParentInsertDuringPlan(TestDatabase db) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong longest = new AtomicLong();

@@ -33,6 +33,23 @@ class PlanScheduleTest {
     }
 
     @Test
+    void aKeyIndexThatCannotServeTheCopysOrderIsAvoidedOrNamed(TestDatabase db) {
+        db.execute("CREATE TABLE ordered_desc (code text NOT NULL, n int NOT NULL, note text)",
+                "INSERT INTO ordered_desc SELECT 'c' || g, g, 'x' FROM generate_series(1, 1000) g",
+                "CREATE UNIQUE INDEX ordered_desc_n ON ordered_desc (n DESC)",
+                "CREATE UNIQUE INDEX ordered_desc_code ON ordered_desc (code COLLATE \"C\")");
+        Plan only = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("ordered_desc")
+                .alter("ALTER COLUMN note TYPE varchar(5)").build().plan();
+        assertTrue(only.warnings().stream().anyMatch(w -> w.contains("the copy reads public.ordered_desc in the order"
+                + " of its key [n], which index ordered_desc_n cannot serve")), only.warnings().toString());
+        db.execute("CREATE UNIQUE INDEX ordered_desc_code_plain ON ordered_desc (code)");
+        Plan plain = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("ordered_desc")
+                .alter("ALTER COLUMN note TYPE varchar(5)").build().plan();
+        assertEquals(List.of("code"), plain.shadow().mapping().sourceKey(), plain.toText());
+        assertTrue(plain.warnings().stream().noneMatch(w -> w.contains("cannot serve")), plain.warnings().toString());
+    }
+
+    @Test
     void aSampleThatFailsTheTransformationIsAWarningNamingTheError(TestDatabase db) {
         db.execute("CREATE TABLE sched_bad (id int PRIMARY KEY, code text)",
                 "INSERT INTO sched_bad SELECT g, CASE WHEN g = 7 THEN 'x' ELSE g::text END FROM generate_series(1, 100) g");

@@ -79,7 +79,7 @@ class RefusalsTest {
     @Test
     void changeThatDropsTheKey(TestDatabase db) {
         db.execute("CREATE TABLE keyed (id int PRIMARY KEY, v int)");
-        DoppelException e = refused(db, "keyed", "DROP CONSTRAINT keyed_pkey, ALTER COLUMN v TYPE bigint");
+        DoppelException e = refused(db, "keyed", "DROP CONSTRAINT keyed_pkey, ALTER COLUMN id TYPE bigint");
         assertEquals(Reason.KEY_LOST, e.reason());
     }
 
@@ -92,8 +92,8 @@ class RefusalsTest {
 
     @Test
     void dependentObjectsNotCarriedYet(TestDatabase db) {
-        db.execute("CREATE TABLE viewed (id int PRIMARY KEY)",
-                "CREATE MATERIALIZED VIEW viewed_view AS SELECT * FROM viewed");
+        db.execute("CREATE TABLE viewed (id int PRIMARY KEY)", "CREATE VIEW viewed_plain AS SELECT * FROM viewed",
+                "CREATE MATERIALIZED VIEW viewed_view AS SELECT * FROM viewed_plain");
         DoppelException view = refused(db, "viewed", "ALTER COLUMN id TYPE bigint");
         assertEquals(Reason.UNSUPPORTED_DEPENDENTS, view.reason());
         assertTrue(view.getMessage().contains("viewed_view"), view.getMessage());

@@ -54,6 +54,7 @@ class StrategyTableTest {
             ADD COLUMN x int CHECK (x > 0)                             | rewrite     | rewrite
             ADD COLUMN x int DEFAULT 1 REFERENCES st_parent            | rewrite     | rewrite
             VALIDATE CONSTRAINT n_small                                | validated   | validated
+            DROP CONSTRAINT n_small, ADD CONSTRAINT n_small CHECK (n < 500) | validated | validated
             ADD COLUMN x int, ADD CONSTRAINT positive CHECK (n > 0)    | rewrite     | rewrite
             REPACK                                                     | rewrite     | rewrite
             """)

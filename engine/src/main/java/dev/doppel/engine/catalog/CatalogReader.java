@@ -67,7 +67,11 @@ public final class CatalogReader {
                         + " ARRAY(SELECT ka.attname FROM unnest(x.indkey[0:x.indnkeyatts - 1]) WITH ORDINALITY k(n, o)"
                         + "   JOIN pg_attribute ka ON ka.attrelid = x.indrelid AND ka.attnum = k.n ORDER BY k.o),"
                         + " con.conname, con.contype, pg_get_constraintdef(con.oid),"
-                        + " quote_ident(i.relname), quote_ident(n.nspname) || '.' || quote_ident(t.relname)"
+                        + " quote_ident(i.relname), quote_ident(n.nspname) || '.' || quote_ident(t.relname),"
+                        + " i.relam = (SELECT oid FROM pg_am WHERE amname = 'btree') AND NOT EXISTS (SELECT 1"
+                        + "   FROM generate_series(0, x.indnkeyatts - 1) k JOIN pg_attribute ka ON ka.attrelid = x.indrelid"
+                        + "   AND ka.attnum = x.indkey[k] JOIN pg_opclass oc ON oc.oid = x.indclass[k]"
+                        + "   WHERE x.indoption[k] & 1 = 1 OR x.indcollation[k] <> ka.attcollation OR NOT oc.opcdefault)"
                         + " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
                         + " JOIN pg_namespace n ON n.oid = t.relnamespace"
                         + " LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.conrelid = x.indrelid"
@@ -76,7 +80,7 @@ public final class CatalogReader {
                 rs -> new IndexInfo(rs.getString(1), rs.getString(2),
                         shape(rs.getString(2), rs.getBoolean(3), rs.getString(9), rs.getString(10)),
                         rs.getBoolean(3), rs.getBoolean(4), Session.strings(rs.getArray(5)), rs.getString(6),
-                        flag(rs.getString(7)), rs.getString(8)), oid);
+                        flag(rs.getString(7)), rs.getString(8), rs.getBoolean(11)), oid);
         List<ConstraintInfo> constraints = session.query("SELECT conname, contype, pg_get_constraintdef(oid), convalidated"
                         + " FROM pg_constraint WHERE conrelid = ? AND contype NOT IN ('p', 'u', 'x') ORDER BY oid",
                 rs -> new ConstraintInfo(rs.getString(1), flag(rs.getString(2)), rs.getString(3), rs.getBoolean(4)), oid);

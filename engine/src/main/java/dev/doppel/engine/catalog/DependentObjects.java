@@ -74,14 +74,20 @@ public final class DependentObjects {
                     + " take it back NOT VALID; drop it before the migration and re-add it after");
         }
         // Views are recreated at the swap; anything hanging off them that is not a plain view would be lost.
-        for (String[] dependent : s.query("WITH RECURSIVE deps(oid) AS ("
-                + " SELECT r.ev_class FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
+        // Materialized views reading the table itself are built again (MaterializedViews); not those reading it
+        // through a view, nor those other views read.
+        for (String[] dependent : s.query("WITH RECURSIVE deps(oid, direct) AS ("
+                + " SELECT r.ev_class, true FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
                 + "  WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
                 + "  AND d.refobjid = ? AND r.ev_class <> ?"
-                + " UNION SELECT r.ev_class FROM deps JOIN pg_class c ON c.oid = deps.oid AND c.relkind = 'v'"
+                + " UNION SELECT r.ev_class, false FROM deps JOIN pg_class c ON c.oid = deps.oid AND c.relkind = 'v'"
                 + "  JOIN pg_depend d ON d.refobjid = deps.oid AND d.refclassid = 'pg_class'::regclass"
                 + "  AND d.classid = 'pg_rewrite'::regclass JOIN pg_rewrite r ON r.oid = d.objid WHERE r.ev_class <> deps.oid)"
-                + " SELECT c.oid::regclass::text, CASE WHEN c.relkind = 'm' THEN 'materialized view'"
+                + " SELECT c.oid::regclass::text, CASE WHEN c.relkind = 'm' AND NOT deps.direct"
+                + "   THEN 'materialized view'"
+                + "   WHEN c.relkind = 'm' AND EXISTS (SELECT 1 FROM pg_depend v JOIN pg_rewrite w ON w.oid = v.objid"
+                + "     WHERE v.classid = 'pg_rewrite'::regclass AND v.refclassid = 'pg_class'::regclass"
+                + "     AND v.refobjid = c.oid AND w.ev_class <> c.oid) THEN 'materialized view that views read'"
                 + "   WHEN EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid) THEN 'view with triggers'"
                 + "   WHEN EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.rulename <> '_RETURN')"
                 + "     THEN 'view with rules'"

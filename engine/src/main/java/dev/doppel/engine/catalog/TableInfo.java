@@ -32,10 +32,14 @@ public record TableInfo(long oid, String schema, String name, char persistence, 
         return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
     }
 
-    /** Usable keys: the primary key first, then non-null, non-partial, plain-column unique indexes, fewest columns first. */
+    /**
+     * Usable keys: the primary key first, then non-null, non-partial, plain-column unique indexes, those that serve
+     * {@code ORDER BY} their columns (the copy's order) before those that do not, fewest columns first.
+     */
     public List<IndexInfo> usableKeys() {
         return indexes.stream().filter(IndexInfo::usableAsKey)
                 .sorted((a, b) -> a.constraintType() == 'p' ? -1 : b.constraintType() == 'p' ? 1
+                        : a.ordersAsColumns() != b.ordersAsColumns() ? (a.ordersAsColumns() ? -1 : 1)
                         : Integer.compare(a.columns().size(), b.columns().size()))
                 .toList();
     }

@@ -39,7 +39,8 @@ public final class DependentViews {
                 + " UNION SELECT r.ev_class, deps.level + 1 FROM deps JOIN pg_depend d ON d.refobjid = deps.oid"
                 + "  AND d.refclassid = 'pg_class'::regclass AND d.classid = 'pg_rewrite'::regclass"
                 + "  JOIN pg_rewrite r ON r.oid = d.objid WHERE r.ev_class <> deps.oid)"
-                + " SELECT oid FROM deps GROUP BY oid ORDER BY max(level), oid", rs -> rs.getLong(1), oid, oid);
+                + " SELECT deps.oid FROM deps JOIN pg_class c ON c.oid = deps.oid AND c.relkind = 'v'"
+                + " GROUP BY deps.oid ORDER BY max(level), deps.oid", rs -> rs.getLong(1), oid, oid);
         List<View> views = new ArrayList<>();
         for (long view : oids) {
             views.add(s.one("SELECT c.oid::regclass::text, pg_get_viewdef(c.oid), c.reloptions,"

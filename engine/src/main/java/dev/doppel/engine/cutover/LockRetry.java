@@ -64,11 +64,23 @@ public final class LockRetry {
      * timeout rolls back and retries; the attempt returning null also retries (it chose to give the lock back).
      */
     public <T> T run(String what, Attempt<T> attempt, Between between) throws SQLException {
+        return run(what, attempt, between, false);
+    }
+
+    /**
+     * As {@link #run}, in a transaction that is always rolled back: a dry run that takes locks (plan's checks on an
+     * empty copy that carries the table's foreign keys) waits for them no longer than any other attempt.
+     */
+    public <T> T runRolledBack(String what, Attempt<T> attempt) throws SQLException {
+        return run(what, attempt, NOTHING_BETWEEN, true);
+    }
+
+    private <T> T run(String what, Attempt<T> attempt, Between between, boolean rolledBack) throws SQLException {
         for (int i = 1; i <= attempts; i++) {
             DoppelException.stopIfInterrupted(what);
             long started = System.nanoTime();
             try {
-                T result = session.transaction(s -> {
+                Session.Work<T> body = s -> {
                     s.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
                     s.execute("SET LOCAL statement_timeout = '" + statementTimeout.toMillis() + "ms'");
                     T r = attempt.run(s);
@@ -76,7 +88,8 @@ public final class LockRetry {
                         throw new GiveBack();
                     }
                     return r;
-                });
+                };
+                T result = rolledBack ? session.rolledBack(body) : session.transaction(body);
                 if (i > 1) {
                     log.info("{}: lock taken on attempt {}", what, i);
                 }

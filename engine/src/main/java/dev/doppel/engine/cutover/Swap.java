@@ -31,14 +31,20 @@ public final class Swap {
     private final MigrationSql sql;
     private final String oldName;
     private final boolean widenSequences;
+    private final MaterializedViews matviews;
 
-    /** {@code widenSequences}: a serial column the change widens to bigint gets its sequence widened too. */
-    public Swap(TableInfo source, ShadowTable shadow, MigrationSql sql, String oldName, boolean widenSequences) {
+    /**
+     * {@code widenSequences}: a serial column the change widens to bigint gets its sequence widened too;
+     * {@code matviews}: the materialized views on the table, already built again against the shadow.
+     */
+    public Swap(TableInfo source, ShadowTable shadow, MigrationSql sql, String oldName, boolean widenSequences,
+                MaterializedViews matviews) {
         this.source = source;
         this.shadow = shadow;
         this.sql = sql;
         this.oldName = oldName;
         this.widenSequences = widenSequences;
+        this.matviews = matviews;
     }
 
     public String oldTable() {
@@ -57,6 +63,9 @@ public final class Swap {
         Dependents dependents = Dependents.read(s, source.oid(), sql.capture().triggers(), sql.names().publication());
         DependentViews views = DependentViews.read(s, source.oid());
         String replicaIdentity = replicaIdentity(s);
+        // The old key the copy went by, where the change replaced it: the new table has only the keys it asked for.
+        s.execute(SwapSql.dropIndexIfExists(Identifiers.qualified(ObjectNames.SCHEMA, names.copyKeyIndexName())));
+        matviews.dropOld(s);
         views.drop(s);
         dependents.detach(s);
         dependents.leavePublications(s, source.qualified());
@@ -132,6 +141,7 @@ public final class Swap {
         dependents.attach(s, newTable, mapping);
         dependents.leave(s, oldTable());
         views.recreate(s);
+        matviews.moveIn(s);
         // The old table is kept only as a snapshot: its own foreign keys would still check (and cascade from)
         // the parents, and could block a parent's delete over a row the new table no longer has.
         for (String fk : s.query(SwapSql.foreignKeysOf(), rs -> rs.getString(1), oldTable())) {

@@ -2,8 +2,13 @@ package dev.doppel.engine.plan;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static dev.doppel.engine.sql.Identifiers.quote;
 
@@ -13,6 +18,10 @@ import static dev.doppel.engine.sql.Identifiers.quote;
  * {@code NOT VALID} instead and validated afterwards (which scans without blocking writes), each
  * {@code SET NOT NULL} turned into a validated check that lets PostgreSQL skip its scan, and each UNIQUE or
  * PRIMARY KEY built as an index {@code CONCURRENTLY} and attached to its constraint under a short lock at the end.
+ * A constraint the change drops beside such work is dropped in that last step, so that a failed validation or build
+ * leaves it in place; one it re-adds under the same name (a key replaced by a wider one, a foreign key redefined) is
+ * built or validated beside the old one, under a temporary name for a check or foreign key, and takes the old one's
+ * place in the last step.
  *
  * @param locked   the ALTER made under the short lock first, or null when there is none
  * @param validate constraints to VALIDATE afterwards, under SHARE UPDATE EXCLUSIVE (writers go on)
@@ -21,9 +30,15 @@ import static dev.doppel.engine.sql.Identifiers.quote;
  * @param notNull  columns to SET NOT NULL at the end, each proven by the check named {@link #notNullCheck}
  * @param uniques  the UNIQUE and PRIMARY KEY subcommands, resolved into {@code indexes} against the catalog
  * @param indexes  the indexes built concurrently and attached at the end; empty until {@link #withIndexes}
+ * @param dropped  the DROP CONSTRAINT subcommands made in the last step, before the indexes are attached
+ * @param renamed  temporary name -> the constraint's own name, for those added beside a dropped one of that name
  */
 public record InPlaceSteps(AlterChange locked, List<String> validate, List<String> existing, List<String> notNull,
-                           List<Subcommand> uniques, List<ConcurrentIndex> indexes) {
+                           List<Subcommand> uniques, List<ConcurrentIndex> indexes, List<Subcommand> dropped,
+                           Map<String, String> renamed) {
+
+    /** "ADD CONSTRAINT name ...": the name, quoted or not, and what follows it. */
+    private static final Pattern NAMED = Pattern.compile("(?is)^ADD\\s+CONSTRAINT\\s+(\"(?:[^\"]|\"\")*\"|\\S+)\\s+(.*)$");
 
     /** Subcommands that change only the catalog unless PostgreSQL finds it must rewrite (which it is asked). */
     private static final Set<Subcommand.Kind> CATALOG = EnumSet.of(Subcommand.Kind.ADD_COLUMN,
@@ -41,13 +56,30 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
         List<String> existing = new ArrayList<>();
         List<String> notNull = new ArrayList<>();
         List<Subcommand> uniques = new ArrayList<>();
+        Map<String, String> renamed = new LinkedHashMap<>();
+        boolean scans = change.subcommands().stream().anyMatch(sub -> uniqueOrPrimaryKey(sub)
+                || checkOrForeignKey(sub) && !sub.notValid() || sub.kind() == Subcommand.Kind.SET_NOT_NULL
+                || sub.kind() == Subcommand.Kind.VALIDATE_CONSTRAINT);
+        List<Subcommand> dropped = scans ? change.subcommands(Subcommand.Kind.DROP_CONSTRAINT) : List.of();
+        Set<String> droppedNames = dropped.stream().map(Subcommand::constraint).collect(Collectors.toSet());
         for (Subcommand sub : change.subcommands()) {
             if (uniqueOrPrimaryKey(sub)) {
                 uniques.add(sub);
+            } else if (dropped.contains(sub)) {
+                continue;
             } else if (CATALOG.contains(sub.kind())) {
                 locked.add(sub.text());
             } else if (checkOrForeignKey(sub) && sub.notValid()) {
                 locked.add(sub.text());
+            } else if (checkOrForeignKey(sub) && droppedNames.contains(sub.constraint())) {
+                Matcher named = NAMED.matcher(sub.text());
+                if (!named.matches()) {
+                    return null;
+                }
+                String temporary = replacement(sub.constraint());
+                locked.add("ADD CONSTRAINT " + quote(temporary) + " " + named.group(2) + " NOT VALID");
+                validate.add(temporary);
+                renamed.put(temporary, sub.constraint());
             } else if (checkOrForeignKey(sub) && sub.constraint() != null) {
                 locked.add(sub.text() + " NOT VALID");
                 validate.add(sub.constraint());
@@ -62,10 +94,11 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
         }
         // Validation and unique builds can fail, and then doppel removes what it added; other catalog changes
         // committed in the same step could not be taken back like that, so a mix goes through the (atomic) rewrite.
-        boolean mixed = (!validate.isEmpty() || !uniques.isEmpty())
-                && change.subcommands().stream().anyMatch(sub -> CATALOG.contains(sub.kind()));
+        // Drops wait for the last step, so they do not count.
+        boolean mixed = (!validate.isEmpty() || !uniques.isEmpty()) && change.subcommands().stream()
+                .anyMatch(sub -> CATALOG.contains(sub.kind()) && !dropped.contains(sub));
         return mixed ? null : new InPlaceSteps(locked.isEmpty() ? null : AlterParser.parse(String.join(", ", locked)),
-                validate, existing, notNull, uniques, List.of());
+                validate, existing, notNull, uniques, List.of(), dropped, Map.copyOf(renamed));
     }
 
     /**
@@ -80,18 +113,33 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
                 .filter(c -> nullable.contains(c) && !proving.contains(c))
                 .forEach(c -> proveNotNull(c, locking, validating, proving));
         return new InPlaceSteps(locking.isEmpty() ? null : AlterParser.parse(String.join(", ", locking)), validating,
-                existing, proving, uniques, List.copyOf(resolved));
+                existing, proving, uniques, List.copyOf(resolved), dropped, renamed);
     }
 
-    /** The statements of the last, short-locked step: SET NOT NULL where proven, then the constraints attached. */
+    /**
+     * The statements of the last, short-locked step: SET NOT NULL where proven, the constraints dropped, the indexes
+     * attached (taking a dropped key's name) and the constraints added beside dropped ones given their names.
+     */
     public List<String> finish(String table) {
         List<String> out = new ArrayList<>();
         for (String column : notNull) {
             out.add("ALTER TABLE " + table + " ALTER COLUMN " + quote(column) + " SET NOT NULL");
             out.add("ALTER TABLE " + table + " DROP CONSTRAINT " + quote(notNullCheck(column)));
         }
+        if (!dropped.isEmpty()) {
+            out.add("ALTER TABLE " + table + " " + String.join(", ", dropped.stream().map(Subcommand::text).toList()));
+        }
         indexes.forEach(i -> out.add(i.attach(table)));
+        renamed.forEach((temporary, name) -> out.add("ALTER TABLE " + table + " RENAME CONSTRAINT " + quote(temporary)
+                + " TO " + quote(name)));
         return out;
+    }
+
+    /** The subcommands PostgreSQL applies to work out the indexes: the drops first, as the blocking ALTER does. */
+    public AlterChange keyChange() {
+        List<String> texts = new ArrayList<>(dropped.stream().map(Subcommand::text).toList());
+        uniques.forEach(u -> texts.add(u.text()));
+        return AlterParser.parse(String.join(", ", texts));
     }
 
     private static void proveNotNull(String column, List<String> locked, List<String> validate, List<String> notNull) {
@@ -131,6 +179,12 @@ public record InPlaceSteps(AlterChange locked, List<String> validate, List<Strin
             return "proven by a validated CHECK, then SET NOT NULL under a short lock without a scan";
         }
         return "catalog only, under a short lock";
+    }
+
+    /** The temporary name of a constraint added beside the dropped one whose name it takes in the last step. */
+    public static String replacement(String constraint) {
+        String name = "doppel_new_" + constraint;
+        return name.length() > 63 ? name.substring(0, 63) : name;
     }
 
     /** The temporary check proving a column NOT NULL, so that SET NOT NULL need not scan (PostgreSQL 12 on). */

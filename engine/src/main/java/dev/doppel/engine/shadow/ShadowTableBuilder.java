@@ -70,6 +70,11 @@ public final class ShadowTableBuilder {
         TableInfo target = catalog.read(shadowOid);
         ColumnMapping mapping = map(source, target, change, existingRows);
         List<DeferredObject> deferred = deferIndexes(target, source, mapping.targetKey());
+        if (!isUniqueKey(target, mapping.targetKey())) {
+            deferred.add(0, new DeferredObject(names.copyKeyIndexName(), "CREATE UNIQUE INDEX "
+                    + quote(names.copyKeyIndexName()) + " ON " + names.shadow() + " ("
+                    + Identifiers.list(mapping.targetKey()) + ")", true));
+        }
         List<ForeignKey> foreignKeys = deferForeignKeys(target, source);
         return new ShadowTable(mapping, deferred, foreignKeys);
     }
@@ -184,16 +189,18 @@ public final class ShadowTableBuilder {
      * blocking ALTER would name them: PostgreSQL itself adds them to an empty copy that has the source's name and
      * index names (in a scratch schema). Run it in a transaction the caller rolls back. A generated name that is
      * taken in the source's schema by another relation yields null: PostgreSQL would pick another, unknowable one.
+     * The indexes of the {@code dropped} constraints do not count: they go before the new ones are attached.
      */
-    public List<ConcurrentIndex> concurrentIndexes(TableInfo source, AlterChange change) throws SQLException {
+    public List<ConcurrentIndex> concurrentIndexes(TableInfo source, AlterChange change, List<String> dropped)
+            throws SQLException {
         long copy = copyDefinition(source);
         session.execute("CREATE SCHEMA " + quote(PROBE_SCHEMA));
         session.execute("ALTER TABLE " + names.shadow() + " SET SCHEMA " + quote(PROBE_SCHEMA));
         session.execute("ALTER TABLE " + Identifiers.qualified(PROBE_SCHEMA, names.shadowName()) + " RENAME TO "
                 + quote(source.name()));
         String probe = Identifiers.qualified(PROBE_SCHEMA, source.name());
-        Set<String> existing = new HashSet<>(session.query("SELECT conname FROM pg_constraint WHERE conrelid = ?",
-                rs -> rs.getString(1), copy));
+        Set<Long> existing = new HashSet<>(session.query("SELECT oid::bigint FROM pg_constraint WHERE conrelid = ?",
+                rs -> rs.getLong(1), copy));
         applyChange(source, change, probe);
         List<ConcurrentIndex> out = new ArrayList<>();
         for (Object[] row : session.query("SELECT con.conname, con.contype = 'p', pg_get_indexdef(con.conindid),"
@@ -201,13 +208,16 @@ public final class ShadowTableBuilder {
                 + " CASE WHEN con.condeferred THEN ' DEFERRABLE INITIALLY DEFERRED' WHEN con.condeferrable"
                 + " THEN ' DEFERRABLE' ELSE '' END, ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY"
                 + " k(attnum, n) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.n),"
-                + " EXISTS (SELECT FROM pg_class c WHERE c.relnamespace = ?::regnamespace AND c.relname = con.conname)"
+                + " EXISTS (SELECT FROM pg_class c WHERE c.relnamespace = ?::regnamespace AND c.relname = con.conname"
+                + " AND c.oid NOT IN (SELECT d.conindid FROM pg_constraint d WHERE d.conrelid = ?"
+                + " AND d.conname = ANY (?))), con.oid::bigint"
                 + " FROM pg_constraint con JOIN pg_class i ON i.oid = con.conindid WHERE con.conrelid = ?"
                 + " AND con.contype IN ('p', 'u') ORDER BY con.oid", rs -> new Object[] {rs.getString(1),
                 rs.getBoolean(2), rs.getString(3), rs.getString(4), rs.getString(5), Session.strings(rs.getArray(6)),
-                rs.getBoolean(7)}, quote(source.schema()), copy)) {
+                rs.getBoolean(7), rs.getLong(8)}, quote(source.schema()), source.oid(), dropped.toArray(new String[0]),
+                copy)) {
             String name = (String) row[0];
-            if (existing.contains(name)) {
+            if (existing.contains((Long) row[7])) {
                 continue;
             }
             String definition = (String) row[2];
@@ -382,22 +392,41 @@ public final class ShadowTableBuilder {
             if (mapped.size() != key.columns().size()) {
                 continue;
             }
-            Set<String> wanted = new HashSet<>(mapped);
-            boolean unique = target.usableKeys().stream().anyMatch(i -> Set.copyOf(i.columns()).equals(wanted));
-            if (unique) {
-                List<String> types = key.columns().stream()
-                        .map(col -> source.column(col).orElseThrow().type()).toList();
-                for (String col : key.columns()) {
-                    if (col.equals("doppel_id") || col.equals("doppel_op")) {
-                        throw new DoppelException(Reason.RESERVED_COLUMN, "key column " + source.display() + "." + col
-                                + " collides with doppel's change-log columns (doppel_id, doppel_op); rename it first");
-                    }
-                }
-                return new ColumnMapping(targets, key.columns(), types, mapped, overriding);
+            if (isUniqueKey(target, mapped)) {
+                return keyed(source, targets, key, mapped, overriding);
+            }
+        }
+        // The change replaces the key (a primary key by a wider one): copy by the old one, which stays unique as
+        // long as its columns are copied unchanged, through an index of its own on the shadow.
+        for (IndexInfo key : sourceKeys) {
+            List<String> mapped = new ArrayList<>();
+            for (String col : key.columns()) {
+                targets.stream().filter(t -> col.equals(t.source()) && t.copied()
+                        && t.typedExpression().equals(quote(col))).findFirst().ifPresent(t -> mapped.add(t.name()));
+            }
+            if (mapped.size() == key.columns().size()) {
+                return keyed(source, targets, key, mapped, overriding);
             }
         }
         throw new DoppelException(Reason.KEY_LOST, "after the change, " + source.display() + " would have no unique key"
                 + " matching its current key " + sourceKeys.get(0).columns() + "; doppel copies and re-syncs rows by"
-                + " that key, so keep a primary key or a unique index on NOT NULL columns over the same columns");
+                + " that key, so keep a primary key or a unique index on NOT NULL columns over the same columns, or"
+                + " the key's columns unchanged");
+    }
+
+    private static boolean isUniqueKey(TableInfo target, List<String> columns) {
+        return target.usableKeys().stream().anyMatch(i -> Set.copyOf(i.columns()).equals(Set.copyOf(columns)));
+    }
+
+    private static ColumnMapping keyed(TableInfo source, List<ColumnMapping.Target> targets, IndexInfo key,
+                                       List<String> mapped, boolean overriding) {
+        for (String col : key.columns()) {
+            if (col.equals("doppel_id") || col.equals("doppel_op")) {
+                throw new DoppelException(Reason.RESERVED_COLUMN, "key column " + source.display() + "." + col
+                        + " collides with doppel's change-log columns (doppel_id, doppel_op); rename it first");
+            }
+        }
+        List<String> types = key.columns().stream().map(col -> source.column(col).orElseThrow().type()).toList();
+        return new ColumnMapping(targets, key.columns(), types, mapped, overriding);
     }
 }

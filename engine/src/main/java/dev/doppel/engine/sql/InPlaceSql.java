@@ -36,4 +36,15 @@ public record InPlaceSql(TableInfo source, ObjectNames names) {
                 + source.oid() + " AND left(c.relname, " + names.buildIndexPrefix().length() + ") = "
                 + Identifiers.literal(names.buildIndexPrefix()) + " ORDER BY 1";
     }
+
+    /**
+     * What depends on constraint {@code ?} of the table (or on its index) and would keep a DROP CONSTRAINT without
+     * CASCADE from succeeding: foreign keys referencing a key, views grouping by it.
+     */
+    public String dependentsOfConstraint() {
+        return "SELECT DISTINCT pg_describe_object(d.classid, d.objid, d.objsubid) FROM pg_constraint c JOIN pg_depend d"
+                + " ON d.deptype = 'n' AND (d.refclassid = 'pg_constraint'::regclass AND d.refobjid = c.oid"
+                + " OR d.refclassid = 'pg_class'::regclass AND d.refobjid = c.conindid AND c.contype IN ('p', 'u'))"
+                + " WHERE c.conrelid = " + source.oid() + " AND c.conname = ? ORDER BY 1";
+    }
 }

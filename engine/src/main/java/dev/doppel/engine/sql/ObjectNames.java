@@ -96,6 +96,14 @@ public record ObjectNames(long oid) {
         return "doppel_build_" + oid + "_";
     }
 
+    /**
+     * A unique index on the shadow over the columns of the source's key, for a change that replaces that key by
+     * another: the copy and re-sync go by the old key, and the swap drops it.
+     */
+    public String copyKeyIndexName() {
+        return "doppel_key_" + oid;
+    }
+
     /** Advisory lock key: one migration per table, across every doppel process. */
     public long advisoryKey() {
         return (0x646f70L << 32) | oid;

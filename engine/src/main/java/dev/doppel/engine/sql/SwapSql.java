@@ -136,6 +136,10 @@ public final class SwapSql {
         return "ALTER TABLE " + table + " ADD CONSTRAINT " + quote(name) + " " + definition + " NOT VALID";
     }
 
+    public static String dropIndexIfExists(String qualifiedIndex) {
+        return "DROP INDEX IF EXISTS " + qualifiedIndex;
+    }
+
     public static String dropConstraint(String table, String quotedName) {
         return "ALTER TABLE " + table + " DROP CONSTRAINT " + quotedName;
     }

@@ -3,6 +3,7 @@ package dev.doppel.engine.state;
 import dev.doppel.engine.capture.Captures;
 import dev.doppel.engine.capture.LogicalSource;
 import dev.doppel.engine.cutover.LockRetry;
+import dev.doppel.engine.cutover.MaterializedViews;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
 
@@ -33,6 +34,7 @@ public final class Leftovers {
         if (control.exists(names.shadow())) {
             removed.add("shadow table " + names.shadow());
         }
+        MaterializedViews.dropCopies(control, names);
         control.execute("DROP TABLE IF EXISTS " + names.shadow());
         return removed;
     }

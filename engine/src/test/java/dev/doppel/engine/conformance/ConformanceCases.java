@@ -21,6 +21,11 @@ final class ConformanceCases {
             + " INSERT INTO parent SELECT generate_series(1, 10);"
             + " CREATE TABLE t (id int PRIMARY KEY, parent_id int, note text);"
             + " INSERT INTO t SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 200) g;";
+    /** Keyed on a alone, with b and c nullable: a key to replace by a wider one. */
+    private static final String KEYED_ABC = "CREATE TABLE t (a int, b int, c int, note text,"
+            + " CONSTRAINT t_pkey PRIMARY KEY (a)); INSERT INTO t SELECT g, g % 3, g % 5, 'n' FROM generate_series(1, 200) g;";
+    private static final String REFERENCING_A = " CREATE TABLE child (id int PRIMARY KEY, t_a int REFERENCES t (a));"
+            + " INSERT INTO child SELECT g, g FROM generate_series(1, 20) g;";
     private static final String STATUSES = "CREATE TABLE statuses (id serial PRIMARY KEY, uri varchar NOT NULL,"
             + " text text NOT NULL DEFAULT '', reblog_of_id int, in_reply_to_id int, account_id int NOT NULL,"
             + " created_at timestamp NOT NULL);"
@@ -109,6 +114,13 @@ final class ConformanceCases {
                         + " ALTER TABLE t ADD CONSTRAINT t_parent_fk FOREIGN KEY (parent_id) REFERENCES parent;",
                         "DROP CONSTRAINT t_parent_fk, ADD CONSTRAINT t_parent_fk FOREIGN KEY (parent_id)"
                                 + " REFERENCES @.parent ON DELETE CASCADE"),
+                ConformanceCase.of("at_readd_fk_violated", ALTER_TABLE, PARENT + " UPDATE t SET parent_id = 99 WHERE id = 5;"
+                        + " ALTER TABLE t ADD CONSTRAINT t_parent_fk FOREIGN KEY (parent_id) REFERENCES parent NOT VALID;",
+                        "DROP CONSTRAINT t_parent_fk, ADD CONSTRAINT t_parent_fk FOREIGN KEY (parent_id)"
+                                + " REFERENCES @.parent ON DELETE CASCADE"),
+                ConformanceCase.of("at_readd_fk_unnamed", ALTER_TABLE, PARENT
+                        + " ALTER TABLE t ADD FOREIGN KEY (parent_id) REFERENCES parent;",
+                        "DROP CONSTRAINT t_parent_id_fkey, ADD FOREIGN KEY (parent_id) REFERENCES @.parent ON DELETE SET NULL"),
                 ConformanceCase.of("at_add_column_fk_default", ALTER_TABLE, PARENT,
                         "ADD COLUMN other_id int DEFAULT 1 REFERENCES @.parent"),
                 ConformanceCase.of("at_add_column_unique", ALTER_TABLE, PLAIN, "ADD COLUMN x int UNIQUE"),
@@ -122,11 +134,36 @@ final class ConformanceCases {
                         + " CONSTRAINT t_pkey PRIMARY KEY (a));"
                         + " INSERT INTO t SELECT g, g % 3, g % 5, 'n' FROM generate_series(1, 200) g;",
                         "DROP CONSTRAINT t_pkey, ADD CONSTRAINT t_pkey PRIMARY KEY (a, b, c)"),
+                ConformanceCase.of("at_replace_pk_unnamed", ALTER_TABLE, KEYED_ABC,
+                        "DROP CONSTRAINT t_pkey, ADD PRIMARY KEY (a, b, c)"),
+                ConformanceCase.of("at_replace_pk_referenced", ALTER_TABLE, KEYED_ABC + REFERENCING_A,
+                        "DROP CONSTRAINT t_pkey, ADD CONSTRAINT t_pkey PRIMARY KEY (a, b, c)"),
+                ConformanceCase.of("at_replace_pk_cascade", ALTER_TABLE, KEYED_ABC + REFERENCING_A,
+                        "DROP CONSTRAINT t_pkey CASCADE, ADD CONSTRAINT t_pkey PRIMARY KEY (a, b, c)"),
+                ConformanceCase.of("at_replace_pk_duplicates", ALTER_TABLE, KEYED_ABC,
+                        "DROP CONSTRAINT t_pkey, ADD CONSTRAINT t_pkey PRIMARY KEY (b, c)"),
+                ConformanceCase.of("at_replace_pk_rewrite_referenced", ALTER_TABLE, KEYED_ABC + REFERENCING_A,
+                        "ALTER COLUMN note TYPE varchar(1), DROP CONSTRAINT t_pkey, ADD CONSTRAINT t_pkey"
+                                + " PRIMARY KEY (a, b, c)"),
+                ConformanceCase.of("at_replace_pk_rewrite", ALTER_TABLE, KEYED_ABC,
+                        "ALTER COLUMN note TYPE varchar(1), DROP CONSTRAINT t_pkey, ADD CONSTRAINT t_pkey"
+                                + " PRIMARY KEY (a, b, c)"),
                 ConformanceCase.of("at_view_default", ALTER_TABLE, PLAIN + " CREATE VIEW tv AS SELECT id, b FROM t;"
                         + " ALTER VIEW tv ALTER COLUMN b SET DEFAULT 'x';", "ALTER COLUMN n TYPE bigint"),
                 ConformanceCase.of("at_matview", ALTER_TABLE, PLAIN + " CREATE MATERIALIZED VIEW tm AS"
                         + " SELECT n, count(*) AS c FROM t GROUP BY n; CREATE UNIQUE INDEX tm_n ON tm (n);",
                         "ALTER COLUMN b TYPE varchar(20)"),
+                ConformanceCase.of("at_matview_no_data", ALTER_TABLE, PLAIN + " CREATE MATERIALIZED VIEW tm AS"
+                        + " SELECT id, b FROM t WITH NO DATA;", "ALTER COLUMN v TYPE varchar(2)"),
+                ConformanceCase.of("at_matview_dressed", ALTER_TABLE, PLAIN + " CREATE TABLE other (x int PRIMARY KEY,"
+                        + " label text); INSERT INTO other SELECT g, 'o' || g FROM generate_series(0, 6) g;"
+                        + " CREATE MATERIALIZED VIEW tm WITH (fillfactor = 70) AS SELECT t.id, t.b, o.label FROM t"
+                        + " JOIN other o ON o.x = t.n WHERE t.id < 150; COMMENT ON MATERIALIZED VIEW tm IS 'report';"
+                        + " COMMENT ON COLUMN tm.label IS 'from other'; CREATE UNIQUE INDEX tm_id ON tm (id);"
+                        + " CREATE INDEX tm_label ON tm (label) WHERE label <> 'o0'; COMMENT ON INDEX tm_label IS 'i';"
+                        + " GRANT SELECT ON tm TO PUBLIC;", "ALTER COLUMN v TYPE varchar(2)"),
+                ConformanceCase.of("at_matview_column_dropped", ALTER_TABLE, PLAIN + " CREATE MATERIALIZED VIEW tm AS"
+                        + " SELECT id, v FROM t;", "DROP COLUMN v"),
                 // identity.sql
                 ConformanceCase.of("id_int_to_bigint", IDENTITY, "CREATE TABLE t (a int GENERATED BY DEFAULT AS IDENTITY"
                         + " PRIMARY KEY, b text); INSERT INTO t (b) SELECT 'b' || g FROM generate_series(1, 50) g;",

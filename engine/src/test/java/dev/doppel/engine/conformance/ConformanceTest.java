@@ -37,10 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ConformanceTest {
 
     /** Case id -> why doppel's result still differs from the blocking ALTER's. */
-    private static final Map<String, String> EXPECTED_FAILURES = Map.of(
-            "at_replace_pk", "a primary key replaced by a wider one is refused (key_lost) though PostgreSQL rewrites"
-                    + " nothing (issue 16, rewrite only when it must)",
-            "at_matview", "materialized views on the table are refused (issue 16, item 4)");
+    private static final Map<String, String> EXPECTED_FAILURES = Map.of();
 
     private static TestDatabase blocking;
     private static TestDatabase online;

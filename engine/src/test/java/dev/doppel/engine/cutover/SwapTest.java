@@ -32,7 +32,8 @@ class SwapTest {
             f.session.execute(MigrationSql.holdAutovacuum(f.names.shadow()));
             f.copyAll();
             f.buildDeferred();
-            Swap swap = new Swap(f.source, f.shadow, f.sql, f.names.oldTableName(Instant.now()), false);
+            Swap swap = new Swap(f.source, f.shadow, f.sql, f.names.oldTableName(Instant.now()), false,
+                    MaterializedViews.none(f.source, f.names));
             List<String[]> toValidate = f.session.transaction(swap::run);
             assertEquals(List.of(), toValidate, "nothing references orders");
         }
