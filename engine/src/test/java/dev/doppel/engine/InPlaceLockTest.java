@@ -2,15 +2,10 @@ package dev.doppel.engine;
 
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
+import dev.doppel.engine.testing.TimedInserts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -124,31 +119,12 @@ class InPlaceLockTest {
 
     /** Runs {@code work} while one writer inserts; returns the longest single insert, in milliseconds. */
     private static long longestWriterWait(TestDatabase db, String table, Runnable work) throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong longest = new AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try (Connection c = db.connect(); Statement st = c.createStatement()) {
-                while (running.get()) {
-                    long start = System.nanoTime();
-                    st.execute("INSERT INTO " + table + " (v, n) VALUES ('w', 1)");
-                    longest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-                    Thread.sleep(2);
-                }
-            } catch (SQLException | InterruptedException e) {
-                failed.set(e);
-            }
-        }, "lock-test-writer");
-        writer.start();
-        Thread.sleep(100);
-        try {
-            work.run();
-        } finally {
+        try (TimedInserts writer = new TimedInserts(db, n -> "INSERT INTO " + table + " (v, n) VALUES ('w', 1)")) {
             Thread.sleep(100);
-            running.set(false);
-            writer.join(10_000);
+            work.run();
+            Thread.sleep(100);
+            writer.close();
+            return writer.longestMillis();
         }
-        assertEquals(null, failed.get(), "the writer failed");
-        return longest.get();
     }
 }

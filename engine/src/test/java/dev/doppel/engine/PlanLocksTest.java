@@ -8,14 +8,12 @@ import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
+import dev.doppel.engine.testing.TimedInserts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,21 +72,7 @@ class PlanLocksTest {
                 "CREATE TABLE sb_child (id int PRIMARY KEY, parent_id int REFERENCES sb_parent, note text)",
                 "INSERT INTO sb_child SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 5000) g");
         Connection holder = db.connect();
-        AtomicLong longest = new AtomicLong();
-        AtomicBoolean running = new AtomicBoolean(true);
         AtomicReference<Exception> failed = new AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try (Connection c = db.connect(); Statement st = c.createStatement()) {
-                for (int id = 1_000; running.get(); id++) {
-                    long start = System.nanoTime();
-                    st.execute("INSERT INTO sb_parent VALUES (" + id + ")");
-                    longest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-                    Thread.sleep(2);
-                }
-            } catch (SQLException | InterruptedException e) {
-                failed.set(e);
-            }
-        }, "shadow-build-writer");
         // When the shadow build starts, a transaction that wrote the parent stays open for a second.
         MigrationListener holdParent = new MigrationListener() {
             @Override
@@ -111,21 +95,21 @@ class PlanLocksTest {
                 }
             }
         };
-        writer.start();
         Result r;
-        try {
+        long longest;
+        try (TimedInserts writer = new TimedInserts(db, n -> "INSERT INTO sb_parent VALUES (" + n + ")")) {
             r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("sb_child")
                     .alter("ALTER COLUMN note TYPE varchar(40)").listener(holdParent).build().run();
+            writer.close();
+            longest = writer.longestMillis();
         } finally {
-            running.set(false);
-            writer.join(10_000);
             holder.close();
         }
         assertNull(failed.get());
         Result.LockHeld build = r.locks().stream().filter(l -> l.what().startsWith("shadow build")).findFirst()
                 .orElseThrow();
         System.out.printf("[shadow build locks] %s; longest insert into the parent meanwhile: %d ms%n", build,
-                longest.get());
+                longest);
         assertTrue(build.attempts() > 1, "the build waited out the open transaction in short attempts: " + build);
     }
 
@@ -139,22 +123,9 @@ class PlanLocksTest {
         db.execute("CREATE TABLE pa_parent (id int PRIMARY KEY)", "INSERT INTO pa_parent SELECT generate_series(1, 10)",
                 "CREATE TABLE pa_child (id int PRIMARY KEY, parent_id int REFERENCES pa_parent, note text)",
                 "INSERT INTO pa_child SELECT g, 1 + g % 10, 'n' || g FROM generate_series(1, 1000) g");
-        AtomicLong longest = new AtomicLong();
-        AtomicBoolean running = new AtomicBoolean(true);
         AtomicReference<Exception> failed = new AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try (Connection c = db.connect(); Statement st = c.createStatement()) {
-                for (int id = 1_000; running.get(); id++) {
-                    long start = System.nanoTime();
-                    st.execute("INSERT INTO pa_parent VALUES (" + id + ")");
-                    longest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-                    Thread.sleep(2);
-                }
-            } catch (SQLException | InterruptedException e) {
-                failed.set(e);
-            }
-        }, "plan-attempts-writer");
         Plan plan;
+        long longest;
         try (Connection holder = db.connect()) {
             holder.setAutoCommit(false);
             holder.createStatement().execute("INSERT INTO pa_parent VALUES (999999)");
@@ -167,49 +138,29 @@ class PlanLocksTest {
                 }
             }, "parent-holder");
             release.start();
-            writer.start();
-            try {
+            try (TimedInserts writer = new TimedInserts(db, n -> "INSERT INTO pa_parent VALUES (" + n + ")")) {
                 plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("pa_child")
                         .alter("ALTER COLUMN note TYPE varchar(40)").build().plan();
+                writer.close();
+                longest = writer.longestMillis();
             } finally {
-                running.set(false);
-                writer.join(10_000);
                 release.join(10_000);
             }
         }
         assertNull(failed.get());
         assertEquals(Plan.Strategy.REWRITE, plan.strategy(), plan.toText());
         System.out.printf("[plan locks] a transaction held the parent 3 s: longest insert into the parent while plan"
-                + " waited it out: %d ms%n", longest.get());
+                + " waited it out: %d ms%n", longest);
     }
 
     private static long longestParentInsertDuringPlan(TestDatabase db) throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong longest = new AtomicLong();
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try (Connection c = db.connect(); Statement st = c.createStatement()) {
-                for (int id = 1_000; running.get(); id++) {
-                    long start = System.nanoTime();
-                    st.execute("INSERT INTO pl_parent VALUES (" + id + ")");
-                    longest.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
-                    Thread.sleep(2);
-                }
-            } catch (SQLException | InterruptedException e) {
-                failed.set(e);
-            }
-        }, "plan-locks-writer");
-        writer.start();
-        try {
+        try (TimedInserts writer = new TimedInserts(db, n -> "INSERT INTO pl_parent VALUES (" + n + ")")) {
             Plan plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("pl_child")
                     .alter("ALTER COLUMN note TYPE varchar(40)").build().plan();
             assertNotNull(plan.schedule(), plan.toText());
             assertTrue(plan.warnings().stream().noneMatch(w -> w.contains("no timed sample")), plan.toText());
-        } finally {
-            running.set(false);
-            writer.join(10_000);
+            writer.close();
+            return writer.longestMillis();
         }
-        assertNull(failed.get());
-        return longest.get();
     }
 }
