@@ -78,6 +78,16 @@ public final class PartitionSql {
                 + " ORDER BY 1, 2";
     }
 
+    /**
+     * The leaves of a partitioned table (parameter: its name, as text) as (partition constraint, bound): the
+     * constraint as PostgreSQL checks a row against it, over the table's column names.
+     */
+    public static String leafConstraints() {
+        return "SELECT pg_get_partition_constraintdef(c.oid), pg_get_expr(c.relpartbound, c.oid)"
+                + " FROM pg_partition_tree(to_regclass(?)) t JOIN pg_class c ON c.oid = t.relid"
+                + " WHERE t.isleaf AND t.level > 0";
+    }
+
     /** The clause that makes {@code LIKE <source>} a partitioned table. */
     public static String partitionBy(String key) {
         return " PARTITION BY " + key;
