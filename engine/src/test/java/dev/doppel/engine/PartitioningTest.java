@@ -149,6 +149,23 @@ class PartitioningTest {
     }
 
     @Test
+    void aForeignKeyReferencingAKeyWithThePartitionColumnIsCarriedToTheTree(TestDatabase db) {
+        Partitioned.createDated(db, "fk", 300);
+        db.execute("CREATE TABLE fk.tickets (id int PRIMARY KEY, event_id int, event_day date,"
+                        + " CONSTRAINT tickets_event_fkey FOREIGN KEY (event_id, event_day) REFERENCES fk.events)",
+                "INSERT INTO fk.tickets SELECT id, id, day FROM fk.events WHERE id <= 50");
+        Result result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("fk.events")
+                .partitionBy("RANGE (day)", "monthly from 2026-01-01 to 2026-04-01; default").build().run();
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        assertEquals("true FOREIGN KEY (event_id, event_day) REFERENCES fk.events(id, day) p", db.scalar("SELECT"
+                + " con.convalidated::text || ' ' || pg_get_constraintdef(con.oid) || ' ' || c.relkind::text"
+                + " FROM pg_constraint con JOIN pg_class c ON c.oid = con.confrelid"
+                + " WHERE con.conname = 'tickets_event_fkey' AND con.conparentid = 0"));
+        assertThrows(RuntimeException.class, () -> db.execute("INSERT INTO fk.tickets VALUES (999, 999,"
+                + " date '2026-01-01')"));
+    }
+
+    @Test
     void planRefusesWhatPostgresqlCannotPartitionNamingTheFix(TestDatabase db) {
         db.execute("CREATE SCHEMA refused",
                 "CREATE TABLE refused.events (id int PRIMARY KEY, day date NOT NULL, note text)",
