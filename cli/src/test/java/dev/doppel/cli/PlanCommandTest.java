@@ -69,14 +69,14 @@ class PlanCommandTest {
     void partitioningAPlainTableIsPlannedRefusedAndRun(TestDatabase db) {
         db.execute("CREATE TABLE visits (id int NOT NULL, at date NOT NULL, PRIMARY KEY (id, at))",
                 "INSERT INTO visits SELECT g, date '2026-01-01' + g FROM generate_series(1, 50) g");
-        String[] plan = {"plan", "--table", "visits", "--partition-by", "RANGE (at)", "--partitions",
+        String[] plan = {"--table", "visits", "--partition-by", "RANGE (at)", "--partitions",
                 "monthly from 2026-01-01 to 2026-03-01; default"};
-        Cli text = Cli.against(db, plan);
+        Cli text = Cli.against(db, "plan", plan);
         assertEquals(0, text.exitCode(), text::toString);
         assertTrue(text.out().contains("becomes      partitioned by RANGE (at), 3 partitions:")
                 && text.out().contains("public.visits_p202602 FOR VALUES FROM ('2026-02-01') TO ('2026-03-01')")
                 && text.out().contains("public.visits_default DEFAULT"), text::toString);
-        String json = Cli.against(db, java.util.stream.Stream.concat(java.util.Arrays.stream(plan),
+        String json = Cli.against(db, "plan", java.util.stream.Stream.concat(java.util.Arrays.stream(plan),
                 java.util.stream.Stream.of("--json")).toArray(String[]::new)).out().strip();
         assertEquals("public.visits_p202601", JsonField.at(db, json, "{new_partitions,partitions,0,name}"));
         assertEquals("RANGE (at)", JsonField.at(db, json, "{new_partitions,key}"));
