@@ -29,7 +29,7 @@ final class PlanReport {
             m.put("partitions", tree(source.partitions()));
         }
         m.put("change", plan.change().text());
-        if (plan.change().partitioning() != null || plan.change().isUnpartition()) {
+        if (plan.change().changesPartitioning()) {
             // What the table becomes: its new partitions, or none.
             m.put("new_partitions", plan.change().isUnpartition() ? null : tree(plan.change().targetTree(source)));
         }

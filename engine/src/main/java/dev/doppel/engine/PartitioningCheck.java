@@ -29,7 +29,7 @@ final class PartitioningCheck {
 
     /** Refuses, naming the object and the fix, what would make the change fail or lose something. */
     static void refuse(Session s, TableInfo source, AlterChange change, Options options) throws SQLException {
-        if (!change.keepsColumns() || change.isRepack()) {
+        if (!change.changesPartitioning()) {
             return;
         }
         if (options.capture() == Options.Capture.LOGICAL || !options.revertWindow().isZero()

@@ -75,7 +75,7 @@ final class Preflight {
         ObjectNames names = new ObjectNames(source.oid());
         checkNoLeftovers(source, names);
         String why;
-        if (change.partitioning() != null || change.isUnpartition()) {
+        if (change.changesPartitioning()) {
             why = change.isUnpartition() ? "unpartitioning: the partitioned table is rewritten into a plain one with"
                     + " the same columns, indexes, constraints and rows" : "partitioning: the table is rewritten into a"
                     + " table partitioned by " + change.partitioning().key() + ", its indexes partitioned, each row"

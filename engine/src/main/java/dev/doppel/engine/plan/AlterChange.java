@@ -58,7 +58,12 @@ public final class AlterChange {
 
     /** Whether the change rewrites the table as it is, into another shape of storage: a repack or (un)partitioning. */
     public boolean keepsColumns() {
-        return repack || partitioning != null || unpartition;
+        return repack || changesPartitioning();
+    }
+
+    /** Whether the change partitions a plain table or unpartitions a partitioned one. */
+    public boolean changesPartitioning() {
+        return partitioning != null || unpartition;
     }
 
     /** The partition tree the new table gets: the partitioning's, none when unpartitioned, else the source's own. */
