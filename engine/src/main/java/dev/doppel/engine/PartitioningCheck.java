@@ -110,15 +110,14 @@ final class PartitioningCheck {
         if (leaves.stream().anyMatch(l -> l[1].equals("DEFAULT"))) {
             return;
         }
-        String inside = "coalesce(" + String.join(" OR ", leaves.stream().map(l -> "(" + l[0] + ")").toList())
-                + ", false)";
+        String inside = PartitionSql.insideAny(leaves.stream().map(l -> l[0]).toList());
         s.execute("SET LOCAL statement_timeout = 0");
-        long outside = s.number("SELECT count(*) FROM " + source.qualified() + " WHERE NOT " + inside);
+        long outside = s.number(PartitionSql.countOutside(source.qualified(), inside));
         if (outside == 0) {
             return;
         }
-        List<String> examples = s.query("SELECT DISTINCT (" + partitioning.keyExpressions() + ")::text FROM "
-                + source.qualified() + " WHERE NOT " + inside + " ORDER BY 1 LIMIT 5", rs -> rs.getString(1));
+        List<String> examples = s.query(PartitionSql.keysOutside(source.qualified(), partitioning.keyExpressions(),
+                inside, 5), rs -> rs.getString(1));
         throw new DoppelException(Reason.INVALID_ALTER, outside + " row" + (outside == 1 ? "" : "s") + " of "
                 + source.display() + " fall outside every partition of " + partitioning.key() + " (key values "
                 + String.join(", ", examples) + (outside > examples.size() ? ", ..." : "") + ") and there is no"
@@ -149,10 +148,8 @@ final class PartitioningCheck {
 
     /** "; foreign key x of t references it, ..." when other tables' foreign keys use the index. */
     private static String referencedBy(Session s, TableInfo source, IndexInfo index) throws SQLException {
-        List<String> fks = s.query("SELECT con.conname || ' of ' || con.conrelid::regclass::text FROM pg_constraint con"
-                + " JOIN pg_class i ON i.oid = con.conindid WHERE con.contype = 'f' AND con.confrelid = ?"
-                + " AND i.relname = ? AND i.relnamespace = ?::regnamespace ORDER BY 1", rs -> rs.getString(1),
-                source.oid(), index.name(), Identifiers.quote(source.schema()));
+        List<String> fks = s.query(PartitionSql.foreignKeysThrough(), rs -> rs.getString(1), source.oid(),
+                index.name(), Identifiers.quote(source.schema()));
         return fks.isEmpty() ? "" : "; foreign key" + (fks.size() == 1 ? " " : "s ") + String.join(", ", fks)
                 + " reference" + (fks.size() == 1 ? "s" : "") + " it and need" + (fks.size() == 1 ? "s" : "")
                 + " a unique key the partitioned table can keep: make " + (fks.size() == 1 ? "it" : "them")
