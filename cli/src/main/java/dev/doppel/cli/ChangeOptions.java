@@ -83,9 +83,13 @@ final class ChangeOptions {
      */
     String change() {
         int changes = (alter != null ? 1 : 0) + (partitionBy != null ? 1 : 0) + (unpartition ? 1 : 0);
-        if (changes > 1 || orderBy != null && changes > 0) {
-            throw new ParameterException(mixee.commandLine(), "--alter, --partition-by, --unpartition and --order-by"
-                    + " each make a change of their own; give one of them (make the others in another run)");
+        if (orderBy != null && changes > 0) {
+            throw new ParameterException(mixee.commandLine(), "--order-by orders a repack, which is what doppel does"
+                    + " without --alter, --partition-by or --unpartition; give one of them");
+        }
+        if (changes > 1) {
+            throw new ParameterException(mixee.commandLine(), "--alter, --partition-by and --unpartition each make a"
+                    + " change of their own; give one of them (make the others in another run)");
         }
         if ((partitionBy == null) != (partitions == null)) {
             throw new ParameterException(mixee.commandLine(), partitionBy == null ? "--partitions needs --partition-by"

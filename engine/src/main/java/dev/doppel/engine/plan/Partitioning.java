@@ -46,7 +46,7 @@ public record Partitioning(String key, String spec) {
     private static final int MAX_PARTITIONS = 10_000;
 
     public Partitioning {
-        if (!KEY.matcher(key).matches()) {
+        if (key == null || !KEY.matcher(key).matches()) {
             throw invalid("--partition-by \"" + key + "\" is not a partition key: give RANGE, LIST or HASH and the"
                     + " columns in brackets, e.g. 'RANGE (created_at)' or 'HASH (id)'");
         }
