@@ -109,7 +109,7 @@ final class Revert {
                         List<String[]> referencing = swap.run(s);
                         MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, referencing);
                         toValidate.addAll(referencing);
-                    });
+                    }, swap::rehearse);
             clock.held("revert (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
             clock.enter(Phase.REVERT, "validating foreign keys and analyzing");
             List<String> warnings = AfterSwap.settle(w.worker, toValidate);
