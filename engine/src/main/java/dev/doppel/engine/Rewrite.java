@@ -209,6 +209,8 @@ final class Rewrite {
                 swapped = true;
             }
             capture.afterSwap();
+            // Not in the swap: its commit would then have waited for a WAL flush with the lock held.
+            w.control.execute(sql.dropLog());
             return succeeded(verify, after());
         } catch (SQLException | RuntimeException e) {
             throw stop(e, swapped);
@@ -346,7 +348,7 @@ final class Rewrite {
                     Revert.endEarlier(s, id, source);
                     MigrationStore.recordSwap(s, id, swap.oldTable(), swap.run(s));
                     Revert.prepare(s, id, source, inverse, swap.oldTable());
-                }, swap::rehearse);
+                });
         clock.held("cut-over (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
         replayed += held.applied();
         listener.replayed(held.applied());
