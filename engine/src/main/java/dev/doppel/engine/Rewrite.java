@@ -209,6 +209,8 @@ final class Rewrite {
                 swapped = true;
             }
             capture.afterSwap();
+            // Not in the swap: its commit would then have waited for a WAL flush with the lock held.
+            w.control.execute(sql.dropLog());
             return succeeded(verify, after());
         } catch (SQLException | RuntimeException e) {
             throw stop(e, swapped);

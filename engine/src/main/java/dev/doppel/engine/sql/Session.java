@@ -31,6 +31,10 @@ public final class Session implements AutoCloseable {
     }
 
     private final Connection connection;
+    /** Statements {@link #batched} holds back until the next round trip; null when not batching. */
+    private List<String> held;
+    /** Inside {@link #rehearsed}: only queries reach the server. */
+    private boolean rehearsing;
 
     public Session(Connection connection) throws SQLException {
         this.connection = connection;
@@ -62,24 +66,37 @@ public final class Session implements AutoCloseable {
     }
 
     public void execute(String sql, Object... params) throws SQLException {
+        if (rehearsing) {
+            return;
+        }
+        if (params.length == 0 && held != null) {
+            held.add(sql);
+            return;
+        }
         if (params.length == 0) {
             try (Statement st = connection.createStatement()) {
                 st.execute(sql);
             }
             return;
         }
+        flush();
         try (PreparedStatement ps = prepare(sql, params)) {
             ps.execute();
         }
     }
 
     public int update(String sql, Object... params) throws SQLException {
+        if (rehearsing) {
+            return 0;
+        }
+        flush();
         try (PreparedStatement ps = prepare(sql, params)) {
             return ps.executeUpdate();
         }
     }
 
     public <T> List<T> query(String sql, RowReader<T> reader, Object... params) throws SQLException {
+        flush();
         try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (rs.next()) {
@@ -119,6 +136,51 @@ public final class Session implements AutoCloseable {
             return work.run(this);
         } finally {
             execute("SET statement_timeout = " + Identifiers.literal(before));
+        }
+    }
+
+    /**
+     * Runs {@code work} with its statements without parameters held back and sent together with the next query, the
+     * next statement with parameters, or the end of {@code work}: one round trip for a run of DDL, where each round
+     * trip under a lock is time the application waits. A failing statement fails the batch it went with.
+     */
+    public <T> T batched(Work<T> work) throws SQLException {
+        if (held != null) {
+            return work.run(this);
+        }
+        held = new ArrayList<>();
+        try {
+            T result = work.run(this);
+            flush();
+            return result;
+        } finally {
+            held = null;
+        }
+    }
+
+    /**
+     * Runs {@code work} with only its queries sent to the server: what would change anything is dropped. A step
+     * rehearsed so before it runs under a lock finds its code loaded and this connection's catalog caches warm.
+     * Its queries read the catalog as it is, not as the dropped statements would have left it.
+     */
+    public <T> T rehearsed(Work<T> work) throws SQLException {
+        boolean before = rehearsing;
+        rehearsing = true;
+        try {
+            return work.run(this);
+        } finally {
+            rehearsing = before;
+        }
+    }
+
+    private void flush() throws SQLException {
+        if (held == null || held.isEmpty()) {
+            return;
+        }
+        String batch = String.join(";\n", held);
+        held.clear();
+        try (Statement st = connection.createStatement()) {
+            st.execute(batch);
         }
     }
 
@@ -186,6 +248,8 @@ public final class Session implements AutoCloseable {
                 ps.setArray(i + 1, connection.createArrayOf("text", strings));
             } else if (p instanceof Long[] longs) {
                 ps.setArray(i + 1, connection.createArrayOf("bigint", longs));
+            } else if (p instanceof Boolean[] booleans) {
+                ps.setArray(i + 1, connection.createArrayOf("boolean", booleans));
             } else {
                 ps.setObject(i + 1, p);
             }

@@ -29,6 +29,10 @@ class BoundedCutoverTest {
                 Duration.ZERO, cap);
     }
 
+    private static final String HELD = "SELECT string_agg(relation::regclass::text, ',' ORDER BY"
+            + " relation::regclass::text) FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'AccessExclusiveLock'"
+            + " AND locktype = 'relation'";
+
     @Test
     void theSwapRunsUnderTheLockAfterTheCatchUpAndReportsIt(TestDatabase db) throws SQLException {
         db.execute("CREATE TABLE live1 (id int PRIMARY KEY)", "CREATE TABLE child (id int REFERENCES live1)",
@@ -36,22 +40,28 @@ class BoundedCutoverTest {
         List<String> steps = new ArrayList<>();
         try (Session s = Session.open(db.dataSource(), "test")) {
             TableInfo live1 = new CatalogReader(s).read("live1");
+            s.execute("SET synchronous_commit = on");
             BoundedCutover.Held held = cutover(s, 3, Duration.ofSeconds(5)).run("swap of live1", live1, "incoming1",
                     "testing", until -> {
                         steps.add("drain to " + until);
                         return 0;
                     }, (t, deadline) -> {
-                        steps.add("catch up holding " + t.text("SELECT string_agg(relation::regclass::text, ','"
-                                + " ORDER BY relation::regclass::text) FROM pg_locks WHERE pid = pg_backend_pid()"
-                                + " AND mode = 'AccessExclusiveLock' AND locktype = 'relation'"));
+                        steps.add("catch up holding " + t.text(HELD) + ", synchronous_commit "
+                                + t.text("SHOW synchronous_commit"));
                         return 4L;
-                    }, t -> t.execute("CREATE TABLE swapped1 ()"));
+                    }, t -> {
+                        steps.add("swap holding " + t.text(HELD));
+                        t.execute("CREATE TABLE swapped1 ()");
+                    });
             assertEquals(4, held.applied());
             assertEquals(1, held.attempts());
+            assertEquals("on", s.text("SHOW synchronous_commit"), "only the swap's commit does not wait for its flush");
         }
-        assertEquals(List.of("drain to " + BoundedCutover.LOCK_BACKLOG, "catch up holding child,incoming1,live1"), steps,
-                "the referencing table is locked too");
-        assertEquals(1, db.count("SELECT count(*) FROM pg_class WHERE relname = 'swapped1'"));
+        assertEquals(List.of("swap holding null", "drain to " + BoundedCutover.LOCK_BACKLOG,
+                        "catch up holding child,incoming1,live1, synchronous_commit off",
+                        "swap holding child,incoming1,live1"), steps,
+                "the swap is rehearsed once before any lock; the referencing table is locked too");
+        assertEquals(1, db.count("SELECT count(*) FROM pg_class WHERE relname = 'swapped1'"), "only the swap made it");
     }
 
     @Test
