@@ -129,6 +129,11 @@ public final class MigrationSql {
                 : List.of(names.shadow());
     }
 
+    /** Index builds with the session's own process only, or ({@code serial} false) as the server allows. */
+    public static String maintenanceWorkers(boolean serial) {
+        return serial ? "SET max_parallel_maintenance_workers = 0" : "RESET max_parallel_maintenance_workers";
+    }
+
     /** Statistics for the shadow before the swap, so the first queries on the new table are planned with them. */
     public String analyzeShadow() {
         return "ANALYZE " + target;
