@@ -32,13 +32,11 @@ final class PartitioningCheck {
         if (!change.changesPartitioning()) {
             return;
         }
-        if (options.capture() == Options.Capture.LOGICAL || !options.revertWindow().isZero()
-                && !options.keepOld().isZero()) {
-            throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, "doppel does not offer "
-                    + (options.capture() == Options.Capture.LOGICAL ? "--capture logical" : "--revert-window")
-                    + " when it " + (change.isUnpartition() ? "unpartitions " : "partitions ") + source.display()
-                    + ": run without it (the default trigger capture; the old table is kept as a snapshot in"
-                    + " schema doppel)");
+        if (!options.revertWindow().isZero() && !options.keepOld().isZero()) {
+            throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, "doppel does not offer --revert-window when it "
+                    + (change.isUnpartition() ? "unpartitions " : "partitions ") + source.display() + ": the way"
+                    + " back would swap the plain table and the tree back, which is not implemented; run without it"
+                    + " (the old table is kept as a snapshot in schema doppel)");
         }
         Partitioning partitioning = change.partitioning();
         if (partitioning == null) {

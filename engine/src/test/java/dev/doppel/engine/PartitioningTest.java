@@ -99,6 +99,32 @@ class PartitioningTest {
     }
 
     @Test
+    void monthlyRangesCapturedByLogicalDecodingUnderWritersEqualTheTableCreatedPartitioned(TestDatabase db)
+            throws Exception {
+        Partitioned.createDated(db, "logical", 3_000);
+        Partitioned.createDated(db, "logical_mirror", 3_000);
+        Result result;
+        try (Partitioned.DatedWriters writers = new Partitioned.DatedWriters(db, "logical.events",
+                "logical_mirror.events", 3_001).start(2, 8)) {
+            Thread.sleep(200);
+            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("logical.events")
+                    .partitionBy("RANGE (day)", "monthly from 2026-01-01 to 2026-07-01; default")
+                    .options(LogicalCaptureTest.logical()).build().run();
+            Thread.sleep(200);
+            writers.close();
+            assertTrue(writers.failures().stream().allMatch(f -> f.contains("moved to another partition due to"
+                    + " concurrent update")), "application writes failed: " + writers.failures());
+        }
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        List<String> partitions = new ArrayList<>(months("events", 1, 7));
+        partitions.add("events_default DEFAULT");
+        Partitioned.createExpected(db, "logical_expected", "events", Partitioned.DATED, "RANGE (day)", partitions,
+                DATED_INDEXES, "logical_mirror.events");
+        PartitionedMirror.assertSameTree(db, "logical", "logical_expected");
+        assertEquals(0, db.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'doppel%'"));
+    }
+
+    @Test
     void dailyRangesAndListPartitionsEqualTheTablesCreatedPartitioned(TestDatabase db) {
         Partitioned.createDated(db, "daily", 500);
         OnlineSchemaChange.builder().dataSource(db.dataSource()).table("daily.events")
@@ -230,7 +256,8 @@ class PartitioningTest {
                 outside.getMessage());
         assertEquals(Reason.PARTITIONED_UNSUPPORTED, assertThrows(DoppelException.class, () -> OnlineSchemaChange
                 .builder().dataSource(db.dataSource()).table("refused.dated").partitionBy("HASH (id)", "2")
-                .options(Options.defaults().withCapture(Options.Capture.LOGICAL)).build().plan()).reason());
+                .options(Options.defaults().withRevertWindow(java.time.Duration.ofHours(1))).build().plan())
+                .reason());
         db.execute("CREATE TABLE refused.dated_p0 (x int)");
         DoppelException taken = assertThrows(DoppelException.class, () -> plan(db, "refused.dated", "HASH (id)", "2"));
         assertTrue(taken.getMessage().contains("partition refused.dated_p0 would take the name of an existing"
