@@ -99,6 +99,7 @@ final class Revert {
             List<String[]> indexNames = w.store.oldIndexNames(r.id());
             Instant dropAfter = Instant.now().plus(options.keepOld());
             List<String[]> toValidate = new ArrayList<>();
+            AfterSwap.ForeignKeys[] settle = {AfterSwap.ForeignKeys.NONE};
             foreignKeys.stream().filter(ForeignKey::validate)
                     .forEach(fk -> toValidate.add(new String[] {current.qualified(), fk.name()}));
             clock.enter(Phase.REVERT, "swapping back");
@@ -106,13 +107,14 @@ final class Revert {
                     options.maxLockHeld()).run("revert of " + r.tableName(), current, r.oldTable(), "reverting",
                     until -> drained[0] += resync.drain(until, DRAIN_PATIENCE), resync::applyAllBefore, s -> {
                         Swap.makeShadow(s, r.oldTable(), indexNames, names);
-                        List<String[]> referencing = swap.run(s);
-                        MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, referencing);
-                        toValidate.addAll(referencing);
+                        AfterSwap.ForeignKeys referencing = swap.run(s);
+                        MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, referencing.validate());
+                        settle[0] = referencing;
                     });
             clock.held("revert (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
             clock.enter(Phase.REVERT, "validating foreign keys and analyzing");
-            List<String> warnings = AfterSwap.settle(w.worker, toValidate);
+            List<String> warnings = AfterSwap.settle(w.worker, w.lockRetry,
+                    new AfterSwap.ForeignKeys(toValidate, List.of()).plus(settle[0]));
             AfterSwap.analyze(w.worker, current.qualified());
             clock.finish(Phase.REVERTED, "reverted");
             return new Result(r.id(), r.tableName(), Outcome.REVERTED, Plan.Strategy.REWRITE, 0,

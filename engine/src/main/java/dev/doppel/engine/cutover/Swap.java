@@ -52,10 +52,11 @@ public final class Swap {
     }
 
     /**
-     * Swaps; returns the foreign keys on referencing tables, as (table, constraint) pairs, that were re-created
-     * NOT VALID and must be validated once the swap has committed.
+     * Swaps; returns the foreign keys of a partitioned table, and those on referencing tables, that were re-created
+     * NOT VALID and must be settled once the swap has committed. The new table's own keys are validated by the
+     * caller, which knows them from the shadow.
      */
-    public List<String[]> run(Session s) throws SQLException {
+    public AfterSwap.ForeignKeys run(Session s) throws SQLException {
         ObjectNames names = sql.names();
         String schema = quote(source.schema());
         String newTable = source.qualified();
@@ -131,9 +132,22 @@ public final class Swap {
         if (replicaIdentity != null) {
             s.execute(SwapSql.replicaIdentity(newTable, replicaIdentity));
         }
+        List<String[]> validate = new ArrayList<>();
+        List<TreeForeignKey> attach = new ArrayList<>();
         for (ForeignKey fk : shadow.foreignKeys()) {
-            s.execute(SwapSql.addConstraintNotValid(newTable, fk.name(), fk.definition()));
             String comment = s.text(SwapSql.constraintComment(), source.oid(), fk.name());
+            if (source.partitions().partitioned() && fk.definition().startsWith("FOREIGN KEY")) {
+                TreeForeignKey onTree = new TreeForeignKey(newTable, fk.name(), fk.definition(), fk.validate(),
+                        comment);
+                for (String leaf : onTree.addToLeaves(s)) {
+                    if (fk.validate()) {
+                        validate.add(new String[] {leaf, fk.name()});
+                    }
+                }
+                attach.add(onTree);
+                continue;
+            }
+            s.execute(SwapSql.addConstraintNotValid(newTable, fk.name(), fk.definition()));
             if (comment != null) {
                 s.execute(SwapSql.commentOnConstraint(newTable, fk.name(), comment));
             }
@@ -150,7 +164,7 @@ public final class Swap {
         for (String statement : sql.dropCapture(oldTable())) {
             s.execute(statement);
         }
-        return dependents.toValidate().stream().map(fk -> new String[] {fk.child(), fk.name()}).toList();
+        return new AfterSwap.ForeignKeys(validate, attach).plus(dependents.toSettle());
     }
 
     /**

@@ -1,0 +1,89 @@
+package dev.doppel.engine;
+
+import dev.doppel.engine.oracle.Oracle;
+import dev.doppel.engine.oracle.OracleWriters;
+import dev.doppel.engine.oracle.PartitionedMirror;
+import dev.doppel.engine.testing.PostgresTest;
+import dev.doppel.engine.testing.TestDatabase;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Foreign keys to and from a partitioned table: the tree's own keys (those it had and one the change adds), a plain
+ * table's and a partitioned table's keys referencing it. Under writers, the tables doppel leaves equal the ones a
+ * blocking ALTER leaves, each key valid and each partition's part of a key adopted by the partitioned table's.
+ */
+@PostgresTest
+@Tag("matrix")
+class PartitionedForeignKeysTest {
+
+    private static final String ALTER = "ALTER COLUMN c0 TYPE bigint,"
+            + " ADD CONSTRAINT events_k0_listed FOREIGN KEY (k0) REFERENCES public.listed (id)";
+
+    @Test
+    void keysToAndFromATreeUnderWritersEqualTheBlockingAlter(TestDatabase db) throws Exception {
+        PartitionedMirror.create(db, "fk", "fk_mirror", 4_000, 21);
+        db.execute("CREATE TABLE public.keys (id int PRIMARY KEY)",
+                "INSERT INTO public.keys SELECT generate_series(1, 300000)",
+                "CREATE TABLE public.listed (id int PRIMARY KEY)",
+                "INSERT INTO public.listed SELECT id FROM public.keys");
+        for (String s : List.of("fk", "fk_mirror")) {
+            db.execute("ALTER TABLE " + s + ".events ADD CONSTRAINT events_k0_key FOREIGN KEY (k0)"
+                            + " REFERENCES public.keys (id) ON DELETE CASCADE",
+                    "COMMENT ON CONSTRAINT events_k0_key ON " + s + ".events IS 'every key is known'",
+                    "CREATE TABLE " + s + ".notes (id int PRIMARY KEY, event int REFERENCES " + s + ".events (k0)"
+                            + " ON DELETE CASCADE ON UPDATE CASCADE)",
+                    "INSERT INTO " + s + ".notes SELECT g, g * 3 FROM generate_series(1, 1000) g",
+                    "CREATE TABLE " + s + ".tags (id int, event int, PRIMARY KEY (id), CONSTRAINT tags_event"
+                            + " FOREIGN KEY (event) REFERENCES " + s + ".events (k0) ON DELETE CASCADE"
+                            + " ON UPDATE CASCADE) PARTITION BY RANGE (id)",
+                    "CREATE TABLE " + s + ".tags_low PARTITION OF " + s + ".tags FOR VALUES FROM (MINVALUE) TO (500)",
+                    "CREATE TABLE " + s + ".tags_high PARTITION OF " + s + ".tags FOR VALUES FROM (500) TO (MAXVALUE)",
+                    "INSERT INTO " + s + ".tags SELECT g, g * 2 FROM generate_series(1, 1000) g");
+        }
+        Result result;
+        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, "fk.events", "fk_mirror.events",
+                4_001).start(3, 7, 0)) {
+            Thread.sleep(200);
+            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("fk.events").alter(ALTER)
+                    .options(OnlineSchemaChangeEndToEndTest.busyTableOptions()).build().run();
+            Thread.sleep(200);
+            writers.close();
+            PartitionedOracleTest.assertOnlyPartitionMoveConflicts(writers);
+        }
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        assertEquals(List.of(), result.warnings().stream().filter(w -> w.contains("foreign key")).toList());
+        Oracle.blockingAlter(db, "fk_mirror.events", ALTER);
+        PartitionedMirror.assertSameTree(db, "fk", "fk_mirror");
+        assertTrue(db.count("SELECT count(*) FROM fk.notes") < 1000, "the writers' deletes reached notes");
+        // Each leaf's part of a key is the one the swap added, adopted by the partitioned table's: not a second one.
+        assertEquals(0, db.count("SELECT count(*) FROM pg_constraint c JOIN pg_partition_tree('fk.events') t"
+                + " ON t.relid = c.conrelid WHERE c.contype = 'f' AND (NOT c.convalidated"
+                + " OR (t.level > 0 AND c.conparentid = 0))"));
+        assertEquals(8, db.count("SELECT count(*) FROM pg_constraint c JOIN pg_partition_tree('fk.events') t"
+                + " ON t.relid = c.conrelid WHERE c.contype = 'f' AND t.isleaf"), "two keys on each of four leaves");
+    }
+
+    @Test
+    void aPartitionedTableReferencingItselfIsRefusedWithNothingChanged(TestDatabase db) {
+        PartitionedMirror.create(db, "selfref", "selfref_mirror", 500, 3);
+        db.execute("ALTER TABLE selfref.events ADD COLUMN parent int,"
+                + " ADD CONSTRAINT events_parent FOREIGN KEY (parent) REFERENCES selfref.events (k0)");
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("selfref.events").alter("ALTER COLUMN c0 TYPE bigint")
+                .options(Options.defaults().withSnapshotWait(Duration.ofSeconds(1))).build().run());
+        assertEquals(Reason.UNSUPPORTED_DEPENDENTS, e.reason());
+        assertTrue(e.getMessage().contains("events_parent") && e.getMessage().contains("drop it before"),
+                e.getMessage());
+        assertEquals("integer", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = 'selfref.events'::regclass AND attname = 'c0'"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'doppel%'"));
+    }
+}
