@@ -43,7 +43,8 @@ public final class DependentObjects {
         if (s.number("SELECT count(*) FROM pg_class WHERE oid = ? AND relispartition", t.oid()) > 0) {
             out.add(t.display() + " is a partition of " + s.text("SELECT inhparent::regclass::text FROM pg_inherits"
                     + " WHERE inhrelid = ?", t.oid()) + "; doppel changes a partitioned table as a whole: run it on"
-                    + " the partitioned table");
+                    + " the partitioned table (a repack of one partition alone, with or without --order-by, is not"
+                    + " offered yet)");
         } else if (s.number("SELECT count(*) FROM pg_class WHERE oid = ? AND reloftype <> 0", t.oid()) > 0) {
             out.add(t.display() + " is a typed table; doppel cannot swap it");
         } else if (s.number("SELECT count(*) FROM pg_inherits WHERE inhrelid = ? OR (inhparent = ? AND NOT ?)", t.oid(),
