@@ -8,6 +8,9 @@ import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -101,6 +104,51 @@ class PartitionedForeignKeysTest {
                 + " c.conrelid::regclass::text, c.convalidated::text FROM pg_constraint c"
                 + " WHERE c.conname = 'events_k0_key' AND c.connamespace = 'bad'::regnamespace"
                 + " AND c.conrelid <> 'bad.events'::regclass ORDER BY 1"));
+    }
+
+    /**
+     * A transaction writing to the referenced table keeps the partitioned table from taking its key after the swap:
+     * the migration stops with the key on the partitions, and a resume adds it, from what the swap recorded.
+     */
+    @Test
+    void stoppedBeforeTheTableTakesItsKeyThenResumedAddsIt(TestDatabase db) throws Exception {
+        PartitionedMirror.create(db, "hold", "hold_mirror", 500, 9);
+        db.execute("CREATE TABLE hold.keys (id int PRIMARY KEY)", "INSERT INTO hold.keys SELECT generate_series(1, 600)",
+                "ALTER TABLE hold.events ADD CONSTRAINT events_k0_key FOREIGN KEY (k0) REFERENCES hold.keys (id)");
+        Options options = Options.defaults().withSnapshotWait(Duration.ofSeconds(1))
+                .withLockTimeout(Duration.ofMillis(50)).withLockAttempts(3);
+        try (Connection writer = db.connect(); Statement st = writer.createStatement()) {
+            MigrationListener hold = new MigrationListener() {
+                @Override
+                public void phase(Phase phase, String detail) {
+                    if (phase == Phase.AFTER) {
+                        try {
+                            writer.setAutoCommit(false);
+                            st.execute("LOCK TABLE hold.keys IN ROW EXCLUSIVE MODE");
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            };
+            DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                    .dataSource(db.dataSource()).table("hold.events").alter("ALTER COLUMN c0 TYPE bigint")
+                    .options(options).listener(hold).build().run());
+            assertEquals(Reason.STOPPED, e.reason());
+            assertTrue(e.getMessage().contains("events_k0_key") && e.getMessage().contains("new table is in place"),
+                    e.getMessage());
+            assertEquals(0, db.count("SELECT count(*) FROM pg_constraint WHERE conrelid = 'hold.events'::regclass"
+                    + " AND contype = 'f'"));
+            writer.rollback();
+        }
+        Result r = Migrations.on(db.dataSource()).options(options)
+                .resume(Migrations.on(db.dataSource()).list().get(0).id());
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
+        assertEquals("true", db.scalar("SELECT convalidated::text FROM pg_constraint"
+                + " WHERE conrelid = 'hold.events'::regclass AND conname = 'events_k0_key'"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_constraint c JOIN pg_partition_tree('hold.events') t"
+                + " ON t.relid = c.conrelid WHERE t.level > 0 AND c.contype = 'f' AND (c.conparentid = 0"
+                + " OR NOT c.convalidated)"), "every partition's key is part of the table's");
     }
 
     @Test
