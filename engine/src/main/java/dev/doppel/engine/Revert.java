@@ -110,7 +110,7 @@ final class Revert {
                         AfterSwap.ForeignKeys referencing = swap.run(s);
                         MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, referencing.validate());
                         settle[0] = referencing;
-                    });
+                    }, swap::rehearse);
             clock.held("revert (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
             clock.enter(Phase.REVERT, "validating foreign keys and analyzing");
             List<String> warnings = AfterSwap.settle(w.worker, w.lockRetry,

@@ -346,7 +346,7 @@ final class Rewrite {
                     Revert.endEarlier(s, id, source);
                     MigrationStore.recordSwap(s, id, swap.oldTable(), swap.run(s));
                     Revert.prepare(s, id, source, inverse, swap.oldTable());
-                });
+                }, swap::rehearse);
         clock.held("cut-over (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
         replayed += held.applied();
         listener.replayed(held.applied());

@@ -69,18 +69,28 @@ public final class BoundedCutover {
      * @param live     the table being swapped out, as planned: its lock is taken and its definition checked
      * @param incoming the table being swapped in (quoted), locked first
      * @param doing    what doppel was doing to the live table, for the error when its definition changed
+     * @param rehearsal the swap's reads, run once before the first attempt in a transaction rolled back
      */
     public Held run(String what, TableInfo live, String incoming, String doing, Drain drain, CatchUp catchUp,
-                    Step swap) throws SQLException {
+                    Step swap, Step rehearsal) throws SQLException {
         long snapshotDeadline = System.nanoTime() + snapshotWait.toNanos();
         LockRetry.Between prepare = () -> {
             // Each attempt waits anew: a snapshot taken while an earlier attempt backed off is as old as any.
             new SnapshotWait(control).await(Duration.ofNanos(Math.max(0, snapshotDeadline - System.nanoTime())));
             drain.until(LOCK_BACKLOG);
         };
+        control.rolledBack(s -> {
+            new CatalogReader(s).definition(live.oid());
+            rehearsal.run(s);
+            return null;
+        });
         prepare.run();
         long[] lockedAt = new long[1];
         long applied = lockRetry.run(what, s -> {
+            // The commit's WAL flush would happen under the lock; without waiting for it the swap is as durable:
+            // WAL is flushed in order, so no write acknowledged to the application after it can outlive it, and
+            // doppel commits again, flushing, before it reports the swap.
+            s.execute("SET LOCAL synchronous_commit = off");
             s.execute(CutoverSql.lock(incoming));
             s.execute(CutoverSql.lockInOrder(s, live));
             lockedAt[0] = System.nanoTime();
@@ -103,7 +113,10 @@ public final class BoundedCutover {
                         + " partition maintenance while it runs)");
             }
             long checked = System.nanoTime();
-            swap.run(s);
+            s.batched(batch -> {
+                swap.run(batch);
+                return null;
+            });
             log.info("{} under lock: {} changes re-synced in {} ms, definition checked in {} ms, swapped in {} ms",
                     what, n, (caughtUp - lockedAt[0]) / 1_000_000, (checked - caughtUp) / 1_000_000,
                     (System.nanoTime() - checked) / 1_000_000);

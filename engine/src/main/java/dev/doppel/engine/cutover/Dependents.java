@@ -22,10 +22,17 @@ import java.util.Objects;
  */
 public final class Dependents {
 
-    /** A foreign key on another table that references the source; a partitioned child's goes by its partitions. */
+    /**
+     * A foreign key on another table that references the source; a partitioned child's goes by its {@code leaves}
+     * (empty for a plain child).
+     */
     record InboundForeignKey(String child, String name, List<String> childColumns, List<String> parentColumns,
                              String match, String onUpdate, String onDelete, boolean deferrable, boolean deferred,
-                             boolean validated, String comment, boolean partitioned) {
+                             boolean validated, String comment, List<String> leaves) {
+
+        boolean partitioned() {
+            return !leaves.isEmpty();
+        }
     }
 
     private final List<InboundForeignKey> inbound;
@@ -65,7 +72,7 @@ public final class Dependents {
                 rs -> new InboundForeignKey(rs.getString(1), rs.getString(2), Session.strings(rs.getArray(3)),
                         Session.strings(rs.getArray(4)), match(rs.getString(5)), action(rs.getString(6)),
                         action(rs.getString(7)), rs.getBoolean(8), rs.getBoolean(9), rs.getBoolean(10),
-                        rs.getString(11), rs.getBoolean(12)), oid, oid);
+                        rs.getString(11), Session.strings(rs.getArray(12))), oid, oid);
         List<String[]> triggers = s.query(DependentsSql.userTriggers(),
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, oid,
                 ownTriggers.toArray(String[]::new));
@@ -121,10 +128,9 @@ public final class Dependents {
             if (fk.partitioned()) {
                 TreeForeignKey onTree = new TreeForeignKey(fk.child(), fk.name(), definition, fk.validated(),
                         fk.comment());
-                for (String leaf : onTree.addToLeaves(s)) {
-                    if (fk.validated()) {
-                        settle.add(new String[] {leaf, fk.name()});
-                    }
+                onTree.addToLeaves(s, fk.leaves());
+                if (fk.validated()) {
+                    fk.leaves().forEach(leaf -> settle.add(new String[] {leaf, fk.name()}));
                 }
                 attachToTrees.add(onTree);
                 continue;

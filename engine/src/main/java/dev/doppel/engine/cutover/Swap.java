@@ -1,6 +1,7 @@
 package dev.doppel.engine.cutover;
 
 import dev.doppel.engine.catalog.IndexInfo;
+import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.ColumnMapping;
 import dev.doppel.engine.shadow.ForeignKey;
@@ -11,10 +12,13 @@ import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.sql.SwapSql;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static dev.doppel.engine.sql.Identifiers.quote;
 
@@ -61,12 +65,19 @@ public final class Swap {
         String schema = quote(source.schema());
         String newTable = source.qualified();
         ColumnMapping mapping = shadow.mapping();
-        Dependents dependents = Dependents.read(s, source.oid(), sql.capture().triggers(), sql.names().publication());
-        DependentViews views = DependentViews.read(s, source.oid());
-        String replicaIdentity = replicaIdentity(s);
+        // What the swap reads comes first, so that its statements reach the server together (Session.batched):
+        // under the lock, every round trip is time the application waits.
+        Reading r = read(s);
+        if (!source.owner().equals(r.currentUser())) {
+            s.execute(SwapSql.ownerTo(names.shadow(), source.owner()));
+        }
+        List<String> privileges = privileges(s, newTable, r.shadowOid(), source.oid());
+        Dependents dependents = r.dependents();
+        DependentViews views = r.views();
+
+        matviews.dropOld(s);
         // The old key the copy went by, where the change replaced it: the new table has only the keys it asked for.
         s.execute(SwapSql.dropIndexIfExists(Identifiers.qualified(ObjectNames.SCHEMA, names.copyKeyIndexName())));
-        matviews.dropOld(s);
         views.drop(s);
         dependents.detach(s);
         dependents.leavePublications(s, source.qualified());
@@ -83,40 +94,31 @@ public final class Swap {
         for (int i = 0; i < indexes.size(); i++) {
             s.execute(SwapSql.renameIndex(schema + "." + quote(indexes.get(i).name()), names.oldIndexName(i)));
         }
-        List<String[]> statistics = s.query(SwapSql.statisticsOf(false),
-                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, source.oid());
-        for (int i = 0; i < statistics.size(); i++) {
-            s.execute(SwapSql.renameStatistics(statistics.get(i)[0] + "." + statistics.get(i)[1],
+        for (int i = 0; i < r.statistics().size(); i++) {
+            s.execute(SwapSql.renameStatistics(r.statistics().get(i)[0] + "." + r.statistics().get(i)[1],
                     names.oldIndexName(i) + "_stat"));
         }
         // Identity sequences go where their table goes: the old table's leave their names to the new table's
         // (a blocking ALTER keeps the sequence), and a name free in the doppel schema lets a later migration's
         // old table, or a revert's, move there too.
-        List<String[]> identitySequences = s.query(SwapSql.identitySequencesOf(),
-                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, source.oid());
-        for (int i = 0; i < identitySequences.size(); i++) {
-            s.execute(SwapSql.renameSequence(identitySequences.get(i)[1], names.oldIndexName(i) + "_seq"));
+        for (int i = 0; i < r.identitySequences().size(); i++) {
+            s.execute(SwapSql.renameSequence(r.identitySequences().get(i)[1], names.oldIndexName(i) + "_seq"));
         }
         s.execute(SwapSql.renameTable(source.qualified(), oldName));
         s.execute(SwapSql.setSchema(schema + "." + quote(oldName), ObjectNames.SCHEMA));
         s.execute(SwapSql.setSchema(names.shadow(), source.schema()));
         s.execute(SwapSql.renameTable(schema + "." + quote(names.shadowName()), source.name()));
-        long newOid = s.number("SELECT to_regclass(?)::oid", newTable);
-        for (String[] moved : s.query(SwapSql.identitySequencesOf(),
-                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, newOid)) {
-            for (String[] was : identitySequences) {
-                boolean same = target(mapping, was[0]).map(t -> t.name().equals(moved[0])).orElse(false);
-                if (same && !was[2].equals(moved[2])) {
-                    s.execute(SwapSql.renameSequence(moved[1], was[2]));
-                }
-            }
+        for (String statement : r.identityRenames()) {
+            s.execute(statement);
         }
-        renameGenerated(s, schema, newTable);
+        for (String statement : r.generated()) {
+            s.execute(statement);
+        }
         partitions.install(s);
         if (!source.partitions().partitioned()) {
             s.execute(SwapSql.restoreAutovacuum(newTable, source.reloptions()));
         }
-        restoreStatistics(s, newTable, statistics);
+        restoreStatistics(s, r.shadowStatistics(), r.statistics());
 
         for (TableInfo.OwnedSequence seq : source.ownedSequences()) {
             Optional<ColumnMapping.Target> column = target(mapping, seq.column());
@@ -127,22 +129,28 @@ public final class Swap {
                 }
             }
         }
-        continueIdentities(s, newTable);
-        takeOver(s, newTable, source.oid(), source.comment(), source.owner());
-        if (replicaIdentity != null) {
-            s.execute(SwapSql.replicaIdentity(newTable, replicaIdentity));
+        continueIdentities(s, newTable, r.identities());
+        if (source.comment() != null) {
+            s.execute(SwapSql.commentOnTable(newTable, source.comment()));
+        }
+        for (String statement : privileges) {
+            s.execute(statement);
+        }
+        if (r.replicaIdentity() != null) {
+            s.execute(SwapSql.replicaIdentity(newTable, r.replicaIdentity()));
         }
         List<String[]> validate = new ArrayList<>();
         List<TreeForeignKey> attach = new ArrayList<>();
-        for (ForeignKey fk : shadow.foreignKeys()) {
-            String comment = s.text(SwapSql.constraintComment(), source.oid(), fk.name());
+        List<String> leaves = source.partitions().leaves().stream().map(PartitionTree.Partition::qualified).toList();
+        for (int i = 0; i < shadow.foreignKeys().size(); i++) {
+            ForeignKey fk = shadow.foreignKeys().get(i);
+            String comment = r.foreignKeyComments().get(i);
             if (source.partitions().partitioned() && fk.definition().startsWith("FOREIGN KEY")) {
                 TreeForeignKey onTree = new TreeForeignKey(newTable, fk.name(), fk.definition(), fk.validate(),
                         comment);
-                for (String leaf : onTree.addToLeaves(s)) {
-                    if (fk.validate()) {
-                        validate.add(new String[] {leaf, fk.name()});
-                    }
+                onTree.addToLeaves(s, leaves);
+                if (fk.validate()) {
+                    leaves.forEach(leaf -> validate.add(new String[] {leaf, fk.name()}));
                 }
                 attach.add(onTree);
                 continue;
@@ -158,13 +166,66 @@ public final class Swap {
         matviews.moveIn(s);
         // The old table is kept only as a snapshot: its own foreign keys would still check (and cascade from)
         // the parents, and could block a parent's delete over a row the new table no longer has.
-        for (String fk : s.query(SwapSql.foreignKeysOf(), rs -> rs.getString(1), oldTable())) {
+        for (String fk : r.oldForeignKeys()) {
             s.execute(SwapSql.dropConstraint(oldTable(), fk));
         }
         for (String statement : sql.dropCapture(oldTable())) {
             s.execute(statement);
         }
         return new AfterSwap.ForeignKeys(validate, attach).plus(dependents.toSettle());
+    }
+
+    /** What the swap reads from the catalog before it changes anything. */
+    private record Reading(Dependents dependents, DependentViews views, String replicaIdentity,
+                           List<String[]> statistics, List<String[]> identitySequences, long shadowOid,
+                           List<String> identityRenames, List<String> generated, List<String[]> shadowStatistics,
+                           List<String> identities, String currentUser, List<String> foreignKeyComments,
+                           List<String> oldForeignKeys) {
+    }
+
+    private Reading read(Session s) throws SQLException {
+        ObjectNames names = sql.names();
+        String schema = quote(source.schema());
+        Dependents dependents = Dependents.read(s, source.oid(), sql.capture().triggers(), sql.names().publication());
+        DependentViews views = DependentViews.read(s, source.oid());
+        String replicaIdentity = replicaIdentity(s);
+        List<String[]> statistics = s.query(SwapSql.statisticsOf(false), Swap::triple, source.oid());
+        List<String[]> identitySequences = s.query(SwapSql.identitySequencesOf(), Swap::triple, source.oid());
+        long shadowOid = s.number("SELECT to_regclass(?)::oid", names.shadow());
+        List<String> identityRenames = new ArrayList<>();
+        Set<String> sequencesNamed = new HashSet<>();
+        for (String[] moved : s.query(SwapSql.identitySequencesOf(), Swap::triple, shadowOid)) {
+            for (String[] was : identitySequences) {
+                boolean same = target(shadow.mapping(), was[0]).map(t -> t.name().equals(moved[0])).orElse(false);
+                if (same && !was[2].equals(moved[2])) {
+                    identityRenames.add(SwapSql.renameSequence(schema + "." + quote(moved[2]), was[2]));
+                    sequencesNamed.add(moved[2]);
+                }
+            }
+        }
+        List<String> generated = generatedNames(s, schema, source.qualified(), shadowOid, sequencesNamed);
+        List<String[]> shadowStatistics = s.query(SwapSql.statisticsOf(false), Swap::triple, shadowOid);
+        List<String> identities = s.query(SwapSql.identityColumns(), rs -> rs.getString(1), names.shadow());
+        List<String> foreignKeyComments = new ArrayList<>();
+        for (ForeignKey fk : shadow.foreignKeys()) {
+            foreignKeyComments.add(s.text(SwapSql.constraintComment(), source.oid(), fk.name()));
+        }
+        return new Reading(dependents, views, replicaIdentity, statistics, identitySequences, shadowOid,
+                identityRenames, generated, shadowStatistics, identities, s.text("SELECT current_user"),
+                foreignKeyComments, s.query(SwapSql.foreignKeysOf(), rs -> rs.getString(1), source.qualified()));
+    }
+
+    /**
+     * The swap's reads, outside its lock and to no effect: the attempt under the lock then finds doppel's code
+     * loaded and this connection's catalog caches warm, where a fresh process paid for both with the lock held.
+     */
+    public void rehearse(Session s) throws SQLException {
+        Reading r = read(s);
+        privileges(s, source.qualified(), r.shadowOid(), source.oid());
+    }
+
+    private static String[] triple(ResultSet rs) throws SQLException {
+        return new String[] {rs.getString(1), rs.getString(2), rs.getString(3)};
     }
 
     /**
@@ -210,30 +271,41 @@ public final class Swap {
         };
     }
 
-    /** Names PostgreSQL generated after the shadow ("shadow_123_email_key") become the table's ("orders_email_key"). */
-    private void renameGenerated(Session s, String schema, String newTable) throws SQLException {
+    /**
+     * The renames that give names PostgreSQL generated after the shadow ("shadow_123_email_key") the table's
+     * ("orders_email_key"), read by the shadow's OID before the swap; for the sequences, less those {@code named}
+     * (the identity columns' sequences, which take the old table's names).
+     */
+    private List<String> generatedNames(Session s, String schema, String newTable, long shadowOid, Set<String> named)
+            throws SQLException {
         String prefix = sql.names().generatedPrefix();
         String newPrefix = source.name() + "_";
-        long oid = s.number("SELECT to_regclass(?)::oid", newTable);
-        for (String index : s.query(SwapSql.indexesNamed(), rs -> rs.getString(1), oid, prefix.length(), prefix)) {
-            s.execute(SwapSql.renameIndex(schema + "." + quote(index), newPrefix + index.substring(prefix.length())));
-        }
-        for (String constraint : s.query(SwapSql.constraintsNamed(), rs -> rs.getString(1), oid, prefix.length(),
+        List<String> renames = new ArrayList<>();
+        for (String index : s.query(SwapSql.indexesNamed(), rs -> rs.getString(1), shadowOid, prefix.length(),
                 prefix)) {
-            s.execute(SwapSql.renameConstraint(newTable, constraint, newPrefix + constraint.substring(prefix.length())));
+            renames.add(SwapSql.renameIndex(schema + "." + quote(index), newPrefix + index.substring(prefix.length())));
         }
-        for (String seq : s.query(SwapSql.sequencesNamed(), rs -> rs.getString(1), oid, prefix.length(), prefix)) {
-            s.execute(SwapSql.renameSequence(schema + "." + quote(seq), newPrefix + seq.substring(prefix.length())));
+        for (String constraint : s.query(SwapSql.constraintsNamed(), rs -> rs.getString(1), shadowOid,
+                prefix.length(), prefix)) {
+            renames.add(SwapSql.renameConstraint(newTable, constraint,
+                    newPrefix + constraint.substring(prefix.length())));
         }
+        for (String seq : s.query(SwapSql.sequencesNamed(), rs -> rs.getString(1), shadowOid, prefix.length(),
+                prefix)) {
+            if (!named.contains(seq)) {
+                renames.add(SwapSql.renameSequence(schema + "." + quote(seq),
+                        newPrefix + seq.substring(prefix.length())));
+            }
+        }
+        return renames;
     }
 
     /**
      * Extended statistics do not move with SET SCHEMA and LIKE named the shadow's after it: give each the schema and
      * name of the source's statistics object over the same columns.
      */
-    private static void restoreStatistics(Session s, String newTable, List<String[]> original) throws SQLException {
-        List<String[]> copies = s.query(SwapSql.statisticsOf(true),
-                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, newTable);
+    private static void restoreStatistics(Session s, List<String[]> copies, List<String[]> original)
+            throws SQLException {
         List<String[]> unmatched = new ArrayList<>(original);
         for (String[] copy : copies) {
             String[] match = unmatched.stream().filter(o -> o[2].equals(copy[2])).findFirst().orElse(null);
@@ -247,8 +319,7 @@ public final class Swap {
     }
 
     /** Identity columns continue from the old sequence's position, not from 1 or max(key). */
-    private void continueIdentities(Session s, String newTable) throws SQLException {
-        List<String> identities = s.query(SwapSql.identityColumns(), rs -> rs.getString(1), newTable);
+    private void continueIdentities(Session s, String newTable, List<String> identities) throws SQLException {
         for (ColumnMapping.Target t : shadow.mapping().targets()) {
             if (t.source() == null || !identities.contains(t.name())) {
                 continue;
@@ -277,11 +348,19 @@ public final class Swap {
         if (!owner.equals(s.text("SELECT current_user"))) {
             s.execute(SwapSql.ownerTo(table, owner));
         }
-        for (String revoke : s.query(SwapSql.revokesUnlike(table), rs -> rs.getString(1), oldOid)) {
-            s.execute(revoke);
+        for (String statement : privileges(s, table, s.number("SELECT to_regclass(?)::oid", table), oldOid)) {
+            s.execute(statement);
         }
-        for (String grant : s.query(SwapSql.grantsLike(table), rs -> rs.getString(1), oldOid)) {
-            s.execute(grant);
-        }
+    }
+
+    /**
+     * The REVOKEs and GRANTs that give the relation with OID {@code newOid}, to be called {@code table}, exactly the
+     * privileges of the one with OID {@code oldOid}. Read after any change of owner: OWNER TO rewrites privileges.
+     */
+    private static List<String> privileges(Session s, String table, long newOid, long oldOid) throws SQLException {
+        List<String> statements = new ArrayList<>(s.query(SwapSql.revokesUnlike(table), rs -> rs.getString(1), newOid,
+                oldOid));
+        statements.addAll(s.query(SwapSql.grantsLike(table), rs -> rs.getString(1), oldOid, newOid));
+        return statements;
     }
 }

@@ -23,13 +23,11 @@ import java.util.List;
  */
 public record TreeForeignKey(String table, String name, String definition, boolean validate, String comment) {
 
-    /** Adds the key NOT VALID to each leaf of the table; returns the leaves, whose keys validate before {@link #attach}. */
-    List<String> addToLeaves(Session s) throws SQLException {
-        List<String> leaves = s.query(PartitionSql.leaves(), rs -> rs.getString(1), table);
+    /** Adds the key NOT VALID to each of the table's {@code leaves}, whose keys validate before {@link #attach}. */
+    void addToLeaves(Session s, List<String> leaves) throws SQLException {
         for (String leaf : leaves) {
             s.execute(PartitionSql.addConstraint(leaf, name, definition, true));
         }
-        return leaves;
     }
 
     /**

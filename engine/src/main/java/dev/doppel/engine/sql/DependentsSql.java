@@ -15,8 +15,9 @@ public final class DependentsSql {
     }
 
     /**
-     * Foreign keys of other tables referencing the table: child, name, columns, parent columns, options, whether the
-     * child is partitioned. A partitioned table's partitions' parts of a key are left out: they go with it.
+     * Foreign keys of other tables referencing the table: child, name, columns, parent columns, options, and a
+     * partitioned child's leaf partitions (empty for a plain child). A partitioned table's partitions' parts of a key
+     * are left out: they go with it.
      */
     public static String inboundForeignKeys() {
         return "SELECT c.conrelid::regclass::text, c.conname,"
@@ -26,7 +27,8 @@ public final class DependentsSql {
                 + "   ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o),"
                 + " c.confmatchtype, c.confupdtype, c.confdeltype, c.condeferrable, c.condeferred, c.convalidated,"
                 + " obj_description(c.oid, 'pg_constraint'),"
-                + " (SELECT r.relkind = 'p' FROM pg_class r WHERE r.oid = c.conrelid)"
+                + " ARRAY(SELECT t.relid::regclass::text FROM pg_partition_tree(c.conrelid) t"
+                + "   WHERE t.isleaf AND t.relid <> c.conrelid ORDER BY t.relid)"
                 + " FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = ? AND c.conrelid <> ?"
                 + " AND c.conparentid = 0"
                 + " ORDER BY c.conrelid, c.conname";

@@ -120,11 +120,6 @@ public final class PartitionSql {
                 + Identifiers.literal(table) + "::regclass))";
     }
 
-    /** The leaf partitions of a partitioned table (parameter: its quoted name), quoted and qualified. */
-    public static String leaves() {
-        return "SELECT t.relid::regclass::text FROM pg_partition_tree(?::regclass) t WHERE t.isleaf ORDER BY t.relid";
-    }
-
     /**
      * How many leaf partitions of a partitioned table (parameter 1: its quoted name) have constraint (parameter 2)
      * NOT VALID or lack it.

@@ -31,6 +31,8 @@ public final class Session implements AutoCloseable {
     }
 
     private final Connection connection;
+    /** Statements {@link #batched} holds back until the next round trip; null when not batching. */
+    private List<String> held;
 
     public Session(Connection connection) throws SQLException {
         this.connection = connection;
@@ -62,24 +64,31 @@ public final class Session implements AutoCloseable {
     }
 
     public void execute(String sql, Object... params) throws SQLException {
+        if (params.length == 0 && held != null) {
+            held.add(sql);
+            return;
+        }
         if (params.length == 0) {
             try (Statement st = connection.createStatement()) {
                 st.execute(sql);
             }
             return;
         }
+        flush();
         try (PreparedStatement ps = prepare(sql, params)) {
             ps.execute();
         }
     }
 
     public int update(String sql, Object... params) throws SQLException {
+        flush();
         try (PreparedStatement ps = prepare(sql, params)) {
             return ps.executeUpdate();
         }
     }
 
     public <T> List<T> query(String sql, RowReader<T> reader, Object... params) throws SQLException {
+        flush();
         try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (rs.next()) {
@@ -119,6 +128,36 @@ public final class Session implements AutoCloseable {
             return work.run(this);
         } finally {
             execute("SET statement_timeout = " + Identifiers.literal(before));
+        }
+    }
+
+    /**
+     * Runs {@code work} with its statements without parameters held back and sent together with the next query, the
+     * next statement with parameters, or the end of {@code work}: one round trip for a run of DDL, where each round
+     * trip under a lock is time the application waits. A failing statement fails the batch it went with.
+     */
+    public <T> T batched(Work<T> work) throws SQLException {
+        if (held != null) {
+            return work.run(this);
+        }
+        held = new ArrayList<>();
+        try {
+            T result = work.run(this);
+            flush();
+            return result;
+        } finally {
+            held = null;
+        }
+    }
+
+    private void flush() throws SQLException {
+        if (held == null || held.isEmpty()) {
+            return;
+        }
+        String batch = String.join(";\n", held);
+        held.clear();
+        try (Statement st = connection.createStatement()) {
+            st.execute(batch);
         }
     }
 
@@ -186,6 +225,8 @@ public final class Session implements AutoCloseable {
                 ps.setArray(i + 1, connection.createArrayOf("text", strings));
             } else if (p instanceof Long[] longs) {
                 ps.setArray(i + 1, connection.createArrayOf("bigint", longs));
+            } else if (p instanceof Boolean[] booleans) {
+                ps.setArray(i + 1, connection.createArrayOf("boolean", booleans));
             } else {
                 ps.setObject(i + 1, p);
             }

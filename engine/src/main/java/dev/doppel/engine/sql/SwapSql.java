@@ -74,28 +74,29 @@ public final class SwapSql {
     }
 
     /**
-     * REVOKE statements that take from {@code table} what the table with OID (parameter 1) does not grant: the new
-     * table is created with the default privileges of doppel's role (ALTER DEFAULT PRIVILEGES).
+     * REVOKE statements that take from {@code table}, the relation with OID (parameter 1), what the one with OID
+     * (parameter 2) does not grant: the new table is created with the default privileges of doppel's role (ALTER
+     * DEFAULT PRIVILEGES).
      */
     public static String revokesUnlike(String table) {
         return "SELECT 'REVOKE ' || a.privilege_type || ' ON ' || " + Identifiers.literal(table) + " || ' FROM '"
                 + " || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END"
-                + " FROM pg_class c, " + acl("c") + " a WHERE c.oid = " + Identifiers.literal(table) + "::regclass"
+                + " FROM pg_class c, " + acl("c") + " a WHERE c.oid = ?"
                 + " AND NOT EXISTS (SELECT 1 FROM pg_class o, " + acl("o") + " b WHERE o.oid = ?"
                 + " AND b.grantee = a.grantee AND b.privilege_type = a.privilege_type"
                 + " AND b.is_grantable = a.is_grantable)";
     }
 
     /**
-     * GRANT statements that give {@code table} what the table with OID (parameter 1) grants and it lacks; a table
-     * with the default ACL stays so.
+     * GRANT statements that give {@code table}, the relation with OID (parameter 2), what the one with OID (parameter
+     * 1) grants and it lacks; a table with the default ACL stays so.
      */
     public static String grantsLike(String table) {
         return "SELECT 'GRANT ' || a.privilege_type || ' ON ' || " + Identifiers.literal(table) + " || ' TO '"
                 + " || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END"
                 + " || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END"
                 + " FROM pg_class c, " + acl("c") + " a WHERE c.oid = ? AND NOT EXISTS (SELECT 1 FROM pg_class n, "
-                + acl("n") + " b WHERE n.oid = " + Identifiers.literal(table) + "::regclass"
+                + acl("n") + " b WHERE n.oid = ?"
                 + " AND b.grantee = a.grantee AND b.privilege_type = a.privilege_type"
                 + " AND b.is_grantable = a.is_grantable)";
     }

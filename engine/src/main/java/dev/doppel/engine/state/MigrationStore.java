@@ -325,16 +325,12 @@ public final class MigrationStore {
     public static void recordSwap(Session s, long id, String oldTable, AfterSwap.ForeignKeys toSettle)
             throws SQLException {
         s.update("UPDATE " + MIGRATIONS + " SET old_table = ?, updated_at = now() WHERE id = ?", oldTable, id);
-        int position = (int) s.number("SELECT count(*) FROM " + OBJECTS + " WHERE migration_id = ?", id);
-        for (String[] fk : toSettle.validate()) {
-            s.update("INSERT INTO " + OBJECTS + " VALUES (?, ?, 'validate', ?, ?, true)", id, position++, fk[1], fk[0]);
-        }
+        appendObjects(s, id, "validate", toSettle.validate().stream().map(fk -> new Object[] {fk[1], fk[0], true})
+                .toList());
         // Table, definition and comment of a partitioned table's key, in one column: separated by U+001F.
-        for (TreeForeignKey fk : toSettle.attach()) {
-            s.update("INSERT INTO " + OBJECTS + " VALUES (?, ?, 'attach', ?, ?, ?)", id, position++, fk.name(),
-                    fk.table() + "\u001f" + fk.definition() + "\u001f" + (fk.comment() == null ? "" : fk.comment()),
-                    fk.validate());
-        }
+        appendObjects(s, id, "attach", toSettle.attach().stream().map(fk -> new Object[] {fk.name(), fk.table()
+                + "\u001f" + fk.definition() + "\u001f" + (fk.comment() == null ? "" : fk.comment()), fk.validate()})
+                .toList());
     }
 
     /** The foreign keys to settle after the swap: (table, constraint) pairs to validate, then keys of partitioned tables. */
@@ -346,6 +342,21 @@ public final class MigrationStore {
                             parts[2].isEmpty() ? null : parts[2]);
                 }, id);
         return new AfterSwap.ForeignKeys(toValidate(id), attach);
+    }
+
+    /**
+     * Adds objects of one kind, each (name, definition, flag), after those the migration has, in one statement: the
+     * swap's transaction holds the table's lock, and each round trip is time the application waits.
+     */
+    private static void appendObjects(Session s, long id, String kind, List<Object[]> objects) throws SQLException {
+        if (objects.isEmpty()) {
+            return;
+        }
+        s.update("INSERT INTO " + OBJECTS + " SELECT ?, (SELECT count(*) FROM " + OBJECTS + " WHERE migration_id = ?)"
+                        + " + o - 1, ?, n, d, f FROM unnest(?::text[], ?::text[], ?::boolean[]) WITH ORDINALITY u(n, d, f, o)",
+                id, id, kind, objects.stream().map(o -> (String) o[0]).toArray(String[]::new),
+                objects.stream().map(o -> (String) o[1]).toArray(String[]::new),
+                objects.stream().map(o -> (Boolean) o[2]).toArray(Boolean[]::new));
     }
 
     /** The user's inverse for a revert (`col=expr, ...`), recorded at the start so that a later revert uses it. */
@@ -361,15 +372,9 @@ public final class MigrationStore {
     public static void recordRevertPlan(Session s, long id, List<String[]> indexNames, List<ForeignKey> foreignKeys,
                                         String refusal) throws SQLException {
         s.update("UPDATE " + MIGRATIONS + " SET revert_refusal = ? WHERE id = ?", refusal, id);
-        int position = (int) s.number("SELECT count(*) FROM " + OBJECTS + " WHERE migration_id = ?", id);
-        for (String[] index : indexNames) {
-            s.update("INSERT INTO " + OBJECTS + " VALUES (?, ?, 'old_index', ?, ?, false)", id, position++, index[0],
-                    index[1]);
-        }
-        for (ForeignKey fk : foreignKeys) {
-            s.update("INSERT INTO " + OBJECTS + " VALUES (?, ?, 'old_foreign_key', ?, ?, ?)", id, position++,
-                    fk.name(), fk.definition(), fk.validate());
-        }
+        appendObjects(s, id, "old_index", indexNames.stream().map(i -> new Object[] {i[0], i[1], false}).toList());
+        appendObjects(s, id, "old_foreign_key", foreignKeys.stream()
+                .map(fk -> new Object[] {fk.name(), fk.definition(), fk.validate()}).toList());
     }
 
     /** The old table's index names as (original, name now) pairs; see {@link #recordRevertPlan}. */
