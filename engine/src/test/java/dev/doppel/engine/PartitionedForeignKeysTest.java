@@ -90,10 +90,12 @@ class PartitionedForeignKeysTest {
             }
         };
         Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("bad.events")
-                .alter("ALTER COLUMN c0 TYPE bigint").options(Options.defaults().withSnapshotWait(Duration.ofSeconds(1)))
+                .alter("ALTER COLUMN c0 TYPE bigint")
+                .options(Options.defaults().withSnapshotWait(Duration.ofSeconds(1)))
                 .listener(slip).build().run();
         assertEquals(Outcome.SUCCEEDED, r.outcome());
-        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("events_k0_key on \"bad\".\"events_a\" stays NOT VALID")),
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("events_k0_key on \"bad\".\"events_a\""
+                + " stays NOT VALID")),
                 r.warnings().toString());
         assertTrue(r.warnings().stream().anyMatch(w -> w.contains("holds on each partition of \"bad\".\"events\""
                 + " but not on the table itself")), r.warnings().toString());
@@ -113,10 +115,16 @@ class PartitionedForeignKeysTest {
     @Test
     void stoppedBeforeTheTableTakesItsKeyThenResumedAddsIt(TestDatabase db) throws Exception {
         PartitionedMirror.create(db, "hold", "hold_mirror", 500, 9);
-        db.execute("CREATE TABLE hold.keys (id int PRIMARY KEY)", "INSERT INTO hold.keys SELECT generate_series(1, 600)",
+        db.execute("CREATE TABLE hold.keys (id int PRIMARY KEY)",
+                "INSERT INTO hold.keys SELECT generate_series(1, 600)",
                 "ALTER TABLE hold.events ADD CONSTRAINT events_k0_key FOREIGN KEY (k0) REFERENCES hold.keys (id)");
         Options options = Options.defaults().withSnapshotWait(Duration.ofSeconds(1))
                 .withLockTimeout(Duration.ofMillis(50)).withLockAttempts(3);
+        String plan = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("hold.events")
+                .alter("ALTER COLUMN c0 TYPE bigint").options(options).build().plan().toText();
+        assertTrue(plan.contains("foreign key events_k0_key (NOT VALID on each partition at the swap, validated after,"
+                + " then added to the table without a scan)") && plan.contains("SHARE ROW EXCLUSIVE on the tree and"
+                + " the referenced tables"), plan);
         try (Connection writer = db.connect(); Statement st = writer.createStatement()) {
             MigrationListener hold = new MigrationListener() {
                 @Override

@@ -13,9 +13,10 @@ import java.util.List;
 /**
  * What follows a committed swap, forward or back: the foreign keys the swap added NOT VALID (rows written meanwhile
  * were checked, older ones were not) are validated while writers go on, and those of partitioned referencing tables,
- * carried on their partitions, are then added to the partitioned tables themselves ({@link TreeForeignKey}). Run again by a resume, it validates only
- * what is still NOT VALID. A forward swap brings statistics taken of the shadow before it; a revert analyzes the
- * table it brings back, whose statistics predate the writes since the swap.
+ * carried on their partitions, are then added to the partitioned tables themselves ({@link TreeForeignKey}). Run
+ * again by a resume, it validates only what is still NOT VALID and adds only what is missing. A forward swap brings
+ * statistics taken of the shadow before it; a revert analyzes the table it brings back, whose statistics predate the
+ * writes since the swap.
  */
 public final class AfterSwap {
 

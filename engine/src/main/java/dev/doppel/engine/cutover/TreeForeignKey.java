@@ -47,11 +47,4 @@ public record TreeForeignKey(String table, String name, String definition, boole
         }
         return true;
     }
-
-    /** What a plan says of it. */
-    String describe() {
-        return "foreign key " + name + " on partitioned table " + table + ": re-created inside the swap NOT VALID on"
-                + " each partition, " + (validate ? "validated after, then" : "then") + " added to " + table
-                + " itself without a scan";
-    }
 }

@@ -333,7 +333,7 @@ public final class MigrationStore {
                 .toList());
     }
 
-    /** The foreign keys to settle after the swap: (table, constraint) pairs to validate, then keys of partitioned tables. */
+    /** What is left to settle after the swap: (table, constraint) pairs to validate, then partitioned tables' keys. */
     public AfterSwap.ForeignKeys toSettle(long id) throws SQLException {
         List<TreeForeignKey> attach = session.query("SELECT name, definition, flag FROM " + OBJECTS
                 + " WHERE migration_id = ? AND kind = 'attach' ORDER BY position", rs -> {

@@ -247,7 +247,8 @@ final class ConformanceCases {
                         "ALTER COLUMN unitsales TYPE bigint"),
                 new ConformanceCase("pt_fk_out", PARTITIONING, MEASUREMENT + CITY
                         + " ALTER TABLE measurement ADD CONSTRAINT measurement_city FOREIGN KEY (city_id)"
-                        + " REFERENCES city (id) ON DELETE CASCADE;", "measurement", "ALTER COLUMN peaktemp TYPE bigint"),
+                        + " REFERENCES city (id) ON DELETE CASCADE;", "measurement",
+                        "ALTER COLUMN peaktemp TYPE bigint"),
                 new ConformanceCase("pt_fk_add", PARTITIONING, MEASUREMENT + CITY, "measurement",
                         "ADD FOREIGN KEY (city_id) REFERENCES @.city (id)"),
                 new ConformanceCase("pt_fk_in", PARTITIONING, MEASUREMENT
@@ -267,6 +268,13 @@ final class ConformanceCases {
                         + " CREATE TABLE visit_0 PARTITION OF visit FOR VALUES WITH (MODULUS 2, REMAINDER 0);"
                         + " CREATE TABLE visit_1 PARTITION OF visit FOR VALUES WITH (MODULUS 2, REMAINDER 1);"
                         + " INSERT INTO visit SELECT g, g FROM generate_series(1, 100) g;", "city",
+                        "ALTER COLUMN id TYPE bigint"),
+                new ConformanceCase("pt_fk_tree_to_tree", PARTITIONING, CITIES
+                        + " CREATE TABLE visit (id int, city_id int, region text, PRIMARY KEY (id),"
+                        + " FOREIGN KEY (city_id, region) REFERENCES cities ON DELETE SET NULL) PARTITION BY HASH (id);"
+                        + " CREATE TABLE visit_0 PARTITION OF visit FOR VALUES WITH (MODULUS 2, REMAINDER 0);"
+                        + " CREATE TABLE visit_1 PARTITION OF visit FOR VALUES WITH (MODULUS 2, REMAINDER 1);"
+                        + " INSERT INTO visit SELECT id, id, region FROM cities WHERE id <= 100;", "visit",
                         "ALTER COLUMN id TYPE bigint"),
                 // Mastodon's migrations, on its statuses table
                 new ConformanceCase("ma_status_id_bigint", MASTODON + "/20170322143850", STATUSES, "statuses",
