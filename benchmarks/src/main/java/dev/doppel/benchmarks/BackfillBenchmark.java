@@ -118,11 +118,11 @@ public final class BackfillBenchmark implements Callable<Integer> {
             Thread sampler = new Thread(() -> sampleLockWaits(target, sampling, longestWaitMicros));
             sampler.start();
             long wal0 = number(c, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
-            workload.window(LatencyLog.Window.DURING);
+            workload.mark("backfill", LatencyLog.Window.DURING);
             long t0 = System.nanoTime();
             long changed = backfill.run(target);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            workload.window(LatencyLog.Window.AFTER);
+            workload.mark("end", LatencyLog.Window.AFTER);
             long wal = number(c, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn") - wal0;
             sampling.set(false);
             sampler.join();

@@ -28,8 +28,8 @@ record DoppelScenario(String id, String title, Options options) implements Scena
         MigrationListener listener = new MigrationListener() {
             @Override
             public void phase(Phase phase, String detail) {
-                context.timeline().mark(phase.name().toLowerCase(Locale.ROOT));
-                context.timeline().window(phase == Phase.CUTOVER ? LatencyLog.Window.CUTOVER : LatencyLog.Window.DURING);
+                context.timeline().mark(phase.name().toLowerCase(Locale.ROOT),
+                        phase == Phase.CUTOVER ? LatencyLog.Window.CUTOVER : LatencyLog.Window.DURING);
             }
         };
         Result r = OnlineSchemaChange.builder().dataSource(context.dataSource()).table(context.table())

@@ -5,13 +5,14 @@ import org.HdrHistogram.Histogram;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Every workload operation's latency, in HdrHistograms that are never reset: one per {@link Window} (three
- * significant digits) and one per second of intended start (two digits, for the series). Keyed by intended start,
- * so an operation that waited out a stall is charged to the moment it should have run.
+ * Every workload operation's latency, in HdrHistograms that are never reset: one per {@link Window} and one per
+ * phase mark (three significant digits), and one per second of intended start (two digits, for the series). Keyed
+ * by intended start, so an operation that waited out a stall is charged to the moment it should have run.
  */
 final class LatencyLog {
 
@@ -33,6 +34,7 @@ final class LatencyLog {
 
     private final long startNanos;
     private final Map<Window, Histogram> windows = new EnumMap<>(Window.class);
+    private final Map<String, Histogram> phases = new HashMap<>();
     private final Map<Integer, Histogram> perSecond = new HashMap<>();
     private final Map<Integer, Long> failedSeconds = new HashMap<>();
     private final Map<Integer, Long> completedSeconds = new HashMap<>();
@@ -45,9 +47,13 @@ final class LatencyLog {
         }
     }
 
-    synchronized void record(long intendedNanos, Window window, long completedNanos, boolean failed) {
+    /** @param phase the label of the last mark before the operation was due; null before the first */
+    synchronized void record(long intendedNanos, Window window, String phase, long completedNanos, boolean failed) {
         long micros = Math.max(1, (completedNanos - intendedNanos) / 1000);
         windows.get(window).recordValue(micros);
+        if (phase != null) {
+            phases.computeIfAbsent(phase, p -> new Histogram(3)).recordValue(micros);
+        }
         int second = secondOf(intendedNanos);
         perSecond.computeIfAbsent(second, s -> new Histogram(2)).recordValue(micros);
         if (failed) {
@@ -70,6 +76,18 @@ final class LatencyLog {
             merged.add(windows.get(w));
         }
         return LatencySummary.of(merged);
+    }
+
+    /** Latency of the operations due in each phase, in the order the phases were marked. */
+    synchronized Map<String, LatencySummary> byPhase() {
+        Map<String, LatencySummary> out = new LinkedHashMap<>();
+        for (Mark m : marks) {
+            Histogram h = phases.get(m.label());
+            if (h != null) {
+                out.putIfAbsent(m.label(), LatencySummary.of(h));
+            }
+        }
+        return out;
     }
 
     /** Seconds 0 to {@code seconds - 1}: the whole seconds the workload ran. */

@@ -4,8 +4,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The results as one Markdown table: medians per scenario, the wall time's spread when repeated, and ratios to
- * the blocking ALTER (wall, WAL, disk) and to the baseline (p99). "-" where a figure does not apply.
+ * The results as Markdown: one table of medians per scenario, the wall time's spread when repeated, and ratios to
+ * the blocking ALTER (wall, WAL, disk) and to the baseline (p99); then the workload's latency in each phase of
+ * each change. "-" where a figure does not apply.
  */
 final class MarkdownTable {
 
@@ -45,6 +46,22 @@ final class MarkdownTable {
                     .append(" | ").append(number("%,.1f", s.cutoverP99()))
                     .append(" | ").append(number("%,.0f", s.heapPeakBytes() / 1048576.0))
                     .append(" |\n");
+        }
+        sb.append("\n| scenario | phase | writes due | p50 ms | p99 ms | p99 × baseline | max ms |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|\n");
+        for (ScenarioSummary s : report.summaries()) {
+            if (s.id().equals("baseline")) {
+                continue;
+            }
+            for (ScenarioSummary.PhaseLatency p : s.phases()) {
+                sb.append("| ").append(s.title()).append(" | ").append(p.phase())
+                        .append(" | ").append(number("%,.0f", p.due()))
+                        .append(" | ").append(number("%,.2f", p.p50()))
+                        .append(" | ").append(number("%,.1f", p.p99()))
+                        .append(" | ").append(ratio(p.p99(), baseline.map(ScenarioSummary::p99)))
+                        .append(" | ").append(number("%,.0f", p.max()))
+                        .append(" |\n");
+            }
         }
         return sb.toString();
     }

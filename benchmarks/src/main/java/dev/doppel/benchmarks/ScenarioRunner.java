@@ -66,8 +66,7 @@ final class ScenarioRunner {
         long wal0 = walPosition(c);
         ResourceSampler sampler = new ResourceSampler(raw);
         RateSeries rates = new RateSeries(raw);
-        timeline.mark("change");
-        timeline.window(LatencyLog.Window.DURING);
+        timeline.mark("change", LatencyLog.Window.DURING);
         long t0 = System.nanoTime();
         try {
             outcome = scenario.run(context);
@@ -75,8 +74,7 @@ final class ScenarioRunner {
             error = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        timeline.window(LatencyLog.Window.AFTER);
-        timeline.mark("end");
+        timeline.mark("end", LatencyLog.Window.AFTER);
         sampler.stop();
         sampler.close();
         List<RateSeries.Second> perSecond = rates.stop();

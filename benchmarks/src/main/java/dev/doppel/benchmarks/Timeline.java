@@ -5,17 +5,13 @@ interface Timeline {
 
     Timeline NONE = new Timeline() {
         @Override
-        public void mark(String label) {
-        }
-
-        @Override
-        public void window(LatencyLog.Window window) {
+        public void mark(String label, LatencyLog.Window window) {
         }
     };
 
-    /** Marks this moment on the latency series, e.g. a phase starting. */
-    void mark(String label);
-
-    /** Operations due from now on count in this window. */
-    void window(LatencyLog.Window window);
+    /**
+     * Marks this moment on the latency series, e.g. a phase starting: operations due from now on count in this
+     * phase and this window, both changed at once.
+     */
+    void mark(String label, LatencyLog.Window window);
 }

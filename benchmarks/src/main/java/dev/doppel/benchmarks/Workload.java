@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Workload implements Timeline {
 
-    private record Due(long nanos, LatencyLog.Window window) {
+    private record Due(long nanos, LatencyLog.Window window, String phase) {
     }
 
     private final DataSource dataSource;
@@ -37,7 +37,11 @@ final class Workload implements Timeline {
     private final Map<String, Long> errors = new ConcurrentHashMap<>();
     private final Thread[] workers;
     private final Thread pacer;
-    private volatile LatencyLog.Window window = LatencyLog.Window.BEFORE;
+    /** The window and phase an operation due now counts in, replaced together. */
+    private record Now(LatencyLog.Window window, String phase) {
+    }
+
+    private volatile Now now = new Now(LatencyLog.Window.BEFORE, null);
     private volatile long changeStart;
     private volatile long changeEnd;
     private long startNanos;
@@ -73,18 +77,15 @@ final class Workload implements Timeline {
     }
 
     @Override
-    public void mark(String label) {
-        log.mark(System.nanoTime(), label);
-    }
-
-    @Override
-    public void window(LatencyLog.Window w) {
+    public void mark(String label, LatencyLog.Window w) {
+        long at = System.nanoTime();
+        log.mark(at, label);
         if (w == LatencyLog.Window.DURING && changeStart == 0) {
-            changeStart = System.nanoTime();
+            changeStart = at;
         } else if (w == LatencyLog.Window.AFTER) {
-            changeEnd = System.nanoTime();
+            changeEnd = at;
         }
-        window = w;
+        now = new Now(w, label);
     }
 
     private void pace() {
@@ -100,7 +101,8 @@ final class Workload implements Timeline {
                     return;
                 }
             }
-            if (!due.offer(new Due(next, window))) {
+            Now n = now;
+            if (!due.offer(new Due(next, n.window(), n.phase()))) {
                 failed.incrementAndGet();
                 errors.merge("not sent: ten minutes of operations already queued behind a stalled database", 1L,
                         Long::sum);
@@ -144,7 +146,7 @@ final class Workload implements Timeline {
             failed.incrementAndGet();
             errors.merge(e.getSQLState() + " " + mask(e.getMessage()), 1L, Long::sum);
         }
-        log.record(d.nanos(), d.window(), System.nanoTime(), failure);
+        log.record(d.nanos(), d.window(), d.phase(), System.nanoTime(), failure);
     }
 
     /** Numbers masked, so errors that differ only by key or oid count as one. */
@@ -167,7 +169,7 @@ final class Workload implements Timeline {
         return new WorkloadResult(ok.get(), failed.get(), Map.copyOf(errors),
                 log.fewestCompleted(changeStart, changeEnd),
                 log.summary(LatencyLog.Window.BEFORE), during,
-                log.summary(LatencyLog.Window.CUTOVER), log.summary(LatencyLog.Window.AFTER), log.series(wholeSeconds),
-                log.marks());
+                log.summary(LatencyLog.Window.CUTOVER), log.summary(LatencyLog.Window.AFTER), log.byPhase(),
+                log.series(wholeSeconds), log.marks());
     }
 }

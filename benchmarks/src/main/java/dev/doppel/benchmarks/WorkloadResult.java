@@ -11,8 +11,10 @@ import java.util.Map;
  *                        application kept at worst (a whole-change average would count the backlog that drains
  *                        the moment a blocking ALTER commits)
  * @param errors       failed operations by SQLSTATE and message (numbers masked so they group)
+ * @param byPhase      latency of the operations due in each phase the scenario marked ("change" and "end" for
+ *                     all; doppel's own phases), in order
  */
 record WorkloadResult(long ok, long failed, Map<String, Long> errors, long fewestPerSecond, LatencySummary before,
                       LatencySummary during, LatencySummary cutover, LatencySummary after,
-                      List<LatencyLog.Second> series, List<LatencyLog.Mark> marks) {
+                      Map<String, LatencySummary> byPhase, List<LatencyLog.Second> series, List<LatencyLog.Mark> marks) {
 }

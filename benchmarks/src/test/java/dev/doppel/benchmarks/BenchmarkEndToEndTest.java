@@ -63,7 +63,13 @@ class BenchmarkEndToEndTest {
             assertTrue(doppel.lockHeldMillis() >= 0
                     && doppel.locks().stream().anyMatch(l -> l.what().startsWith("cut-over")), "the cut-over lock");
             assertTrue(doppel.workload().marks().stream().anyMatch(m -> m.label().equals("cutover")));
+            assertEquals(doppel.workload().during().count() + doppel.workload().after().count(),
+                    doppel.workload().byPhase().values().stream().mapToLong(LatencySummary::count).sum(),
+                    "every write due from the change on counts in one phase");
+            assertTrue(doppel.workload().byPhase().containsKey("copy"), "by phase: " + doppel.workload().byPhase());
         }
+        assertTrue(Files.readString(dir.resolve("results.md")).contains("| doppel, defaults | copy |"),
+                "the latency of each phase is tabled");
         assertTrue(Files.readString(out).contains("\"summaries\""));
         assertTrue(Files.readString(dir.resolve("results.svg")).startsWith("<svg"));
         String rates = Files.readString(dir.resolve("results-rates.svg"));

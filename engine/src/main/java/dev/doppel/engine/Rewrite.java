@@ -209,6 +209,8 @@ final class Rewrite {
                 swapped = true;
             }
             capture.afterSwap();
+            // Not in the swap: its commit would then have waited for a WAL flush with the lock held.
+            w.control.execute(sql.dropLog());
             return succeeded(verify, after());
         } catch (SQLException | RuntimeException e) {
             throw stop(e, swapped);
@@ -265,7 +267,22 @@ final class Rewrite {
             builds.order(change.orderBy());
         }
         clock.enter(w.store, id, Phase.INDEX, "building " + shadow.deferred().size() + " indexes and constraints");
-        builds.build(shadow, () -> drain(0));
+        OperatorRequests operator = new OperatorRequests(w.control, id);
+        try (Session signals = Session.open(dataSource, "throttle");
+             Throttler throttler = new Throttler(signals, source.oid(), source.display(), throttle, operator, id,
+                     listener)) {
+            // Each build is one statement: the throttle holds the next one while a limit is exceeded or the
+            // operator paused the migration, and a paced migration builds them with one process.
+            builds.build(shadow, () -> drain(0), throttler::await, paced(operator));
+            throttler.done();
+        }
+    }
+
+    /** Throttled in any way, from the start or by the operator since. */
+    private boolean paced(OperatorRequests operator) throws SQLException {
+        OperatorRequests.Settings live = operator.current();
+        return options.maxRowsPerSecond() > 0 || !throttle.limits().isEmpty()
+                || (live.maxRowsPerSecond() != null && live.maxRowsPerSecond() > 0) || !live.limits().isEmpty();
     }
 
     private void replay() throws SQLException {
@@ -282,14 +299,10 @@ final class Rewrite {
              Session signals = Session.open(dataSource, "throttle");
              Throttler throttler = new Throttler(signals, source.oid(), source.display(), throttle, operator, id,
                      listener)) {
-            // A migration throttled in any way, from the start or by the operator since, verifies at the copy's
-            // pace; one that is not, at full speed.
-            OperatorRequests.Settings live = operator.current();
-            boolean paced = options.maxRowsPerSecond() > 0 || !throttle.limits().isEmpty()
-                    || (live.maxRowsPerSecond() != null && live.maxRowsPerSecond() > 0) || !live.limits().isEmpty();
+            // A paced migration verifies at the copy's pace; one that is not, at full speed.
             Checksummer checksummer = new Checksummer(w.worker, helper, sql, source.display(),
                     capture.quietPoint(options.lockRetry(quiet), options.maxLockHeld(), clock),
-                    paced ? new ChunkPacer(throttler, options) : null);
+                    paced(operator) ? new ChunkPacer(throttler, options) : null);
             for (int attempt = 0; attempt < VERIFY_ATTEMPTS; attempt++) {
                 drain(options.cutoverBacklog());
                 VerifyResult result = checksummer.verify();
@@ -346,7 +359,7 @@ final class Rewrite {
                     Revert.endEarlier(s, id, source);
                     MigrationStore.recordSwap(s, id, swap.oldTable(), swap.run(s));
                     Revert.prepare(s, id, source, inverse, swap.oldTable());
-                }, swap::rehearse);
+                });
         clock.held("cut-over (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
         replayed += held.applied();
         listener.replayed(held.applied());

@@ -169,7 +169,7 @@ public final class Swap {
         for (String fk : r.oldForeignKeys()) {
             s.execute(SwapSql.dropConstraint(oldTable(), fk));
         }
-        for (String statement : sql.dropCapture(oldTable())) {
+        for (String statement : sql.dropCaptureTriggers(oldTable())) {
             s.execute(statement);
         }
         return new AfterSwap.ForeignKeys(validate, attach).plus(dependents.toSettle());
@@ -213,15 +213,6 @@ public final class Swap {
         return new Reading(dependents, views, replicaIdentity, statistics, identitySequences, shadowOid,
                 identityRenames, generated, shadowStatistics, identities, s.text("SELECT current_user"),
                 foreignKeyComments, s.query(SwapSql.foreignKeysOf(), rs -> rs.getString(1), source.qualified()));
-    }
-
-    /**
-     * The swap's reads, outside its lock and to no effect: the attempt under the lock then finds doppel's code
-     * loaded and this connection's catalog caches warm, where a fresh process paid for both with the lock held.
-     */
-    public void rehearse(Session s) throws SQLException {
-        Reading r = read(s);
-        privileges(s, source.qualified(), r.shadowOid(), source.oid());
     }
 
     private static String[] triple(ResultSet rs) throws SQLException {

@@ -26,6 +26,12 @@ public final class DeferredBuilds {
         void run() throws SQLException;
     }
 
+    /** Called before each build: holds it while the migration is paused or over a throttle limit. */
+    @FunctionalInterface
+    public interface Pace {
+        void await() throws SQLException;
+    }
+
     private static final Logger log = LoggerFactory.getLogger(DeferredBuilds.class);
     /** unique_violation, exclusion_violation. */
     private static final Set<String> DUPLICATES = Set.of("23505", "23P01");
@@ -58,22 +64,34 @@ public final class DeferredBuilds {
      * handed from one account to another) can be in the shadow twice, and a secondary unique or exclusion index
      * would refuse what a blocking ALTER accepts: the key's index is built first, then {@code catchUp} replays the
      * log before the others. A row still holding a stale value has a log entry, so a build that meets a duplicate
-     * catches up again and retries.
+     * catches up again and retries. {@code pace} is asked before each build; {@code serial} builds without
+     * parallel workers.
      */
-    public void build(ShadowTable shadow, CatchUp catchUp) throws SQLException {
+    public void build(ShadowTable shadow, CatchUp catchUp, Pace pace, boolean serial) throws SQLException {
         worker.unbounded(s -> {
-            boolean caughtUp = false;
-            for (DeferredObject d : shadow.deferred()) {
-                DoppelException.stopIfInterrupted("building the shadow's indexes");
-                if (s.text("SELECT relname FROM pg_class WHERE relnamespace = ?::regnamespace AND relname = ?",
-                        ObjectNames.SCHEMA, d.name()) != null) {
-                    continue;
+            // A paced migration leaves the server room: a parallel build takes every core it is given.
+            if (serial) {
+                s.execute(MigrationSql.maintenanceWorkers(true));
+            }
+            try {
+                boolean caughtUp = false;
+                for (DeferredObject d : shadow.deferred()) {
+                    DoppelException.stopIfInterrupted("building the shadow's indexes");
+                    if (s.text("SELECT relname FROM pg_class WHERE relnamespace = ?::regnamespace AND relname = ?",
+                            ObjectNames.SCHEMA, d.name()) != null) {
+                        continue;
+                    }
+                    if (!d.key() && !caughtUp) {
+                        catchUp.run();
+                        caughtUp = true;
+                    }
+                    pace.await();
+                    create(s, d, catchUp);
                 }
-                if (!d.key() && !caughtUp) {
-                    catchUp.run();
-                    caughtUp = true;
+            } finally {
+                if (serial) {
+                    s.execute(MigrationSql.maintenanceWorkers(false));
                 }
-                create(s, d, catchUp);
             }
             s.execute(sql.analyzeShadow());
             return null;

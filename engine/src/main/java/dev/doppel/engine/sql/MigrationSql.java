@@ -114,6 +114,11 @@ public final class MigrationSql {
                 : List.of(names.shadow());
     }
 
+    /** Index builds with the session's own process only, or ({@code serial} false) as the server allows. */
+    public static String maintenanceWorkers(boolean serial) {
+        return serial ? "SET max_parallel_maintenance_workers = 0" : "RESET max_parallel_maintenance_workers";
+    }
+
     /** Statistics for the shadow before the swap, so the first queries on the new table are planned with them. */
     public String analyzeShadow() {
         return "ANALYZE " + target;
@@ -215,9 +220,17 @@ public final class MigrationSql {
         return key();
     }
 
-    /** Drops the capture from whatever table now carries it (the source, or the old table after the swap). */
-    public List<String> dropCapture(String table) {
-        return dropCapture(capture, table);
+    /**
+     * Drops the capture's triggers and function from whatever table now carries them (the old table, in the swap),
+     * leaving its log to {@link #dropLog}: a transaction that drops a table waits for its WAL flush at commit.
+     */
+    public List<String> dropCaptureTriggers(String table) {
+        return dropTriggers(capture, table);
+    }
+
+    /** Drops the capture's log, once nothing writes to it. */
+    public String dropLog() {
+        return "DROP TABLE IF EXISTS " + capture.log();
     }
 
     /** The same, knowing only the names: what abort and cleanup need when no mapping is at hand. */
@@ -227,12 +240,17 @@ public final class MigrationSql {
 
     /** Removes a capture (the forward one, or the revert capture on the new table) from {@code table}. */
     public static List<String> dropCapture(CaptureNames capture, String table) {
+        List<String> statements = new ArrayList<>(dropTriggers(capture, table));
+        statements.add("DROP TABLE IF EXISTS " + capture.log());
+        return statements;
+    }
+
+    private static List<String> dropTriggers(CaptureNames capture, String table) {
         return List.of(
                 "DROP TRIGGER IF EXISTS " + quote(capture.rowTrigger()) + " ON " + table,
                 "DROP TRIGGER IF EXISTS " + quote(capture.truncateTrigger()) + " ON " + table,
                 // CASCADE: the revert capture may have stayed on a table a later migration retired.
-                "DROP FUNCTION IF EXISTS " + capture.function() + "() CASCADE",
-                "DROP TABLE IF EXISTS " + capture.log());
+                "DROP FUNCTION IF EXISTS " + capture.function() + "() CASCADE");
     }
 
     /** Holds writers off (readers go on) while verification's snapshot is taken at a quiet point. */

@@ -33,6 +33,8 @@ public final class Session implements AutoCloseable {
     private final Connection connection;
     /** Statements {@link #batched} holds back until the next round trip; null when not batching. */
     private List<String> held;
+    /** Inside {@link #rehearsed}: only queries reach the server. */
+    private boolean rehearsing;
 
     public Session(Connection connection) throws SQLException {
         this.connection = connection;
@@ -64,6 +66,9 @@ public final class Session implements AutoCloseable {
     }
 
     public void execute(String sql, Object... params) throws SQLException {
+        if (rehearsing) {
+            return;
+        }
         if (params.length == 0 && held != null) {
             held.add(sql);
             return;
@@ -81,6 +86,9 @@ public final class Session implements AutoCloseable {
     }
 
     public int update(String sql, Object... params) throws SQLException {
+        if (rehearsing) {
+            return 0;
+        }
         flush();
         try (PreparedStatement ps = prepare(sql, params)) {
             return ps.executeUpdate();
@@ -147,6 +155,21 @@ public final class Session implements AutoCloseable {
             return result;
         } finally {
             held = null;
+        }
+    }
+
+    /**
+     * Runs {@code work} with only its queries sent to the server: what would change anything is dropped. A step
+     * rehearsed so before it runs under a lock finds its code loaded and this connection's catalog caches warm.
+     * Its queries read the catalog as it is, not as the dropped statements would have left it.
+     */
+    public <T> T rehearsed(Work<T> work) throws SQLException {
+        boolean before = rehearsing;
+        rehearsing = true;
+        try {
+            return work.run(this);
+        } finally {
+            rehearsing = before;
         }
     }
 

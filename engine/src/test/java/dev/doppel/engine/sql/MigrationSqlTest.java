@@ -67,16 +67,18 @@ class MigrationSqlTest {
     }
 
     @Test
-    void dropCaptureRemovesTriggersFunctionAndLog(TestDatabase db) throws SQLException {
+    void dropCaptureRemovesTriggersAndFunctionThenTheLog(TestDatabase db) throws SQLException {
         db.execute("CREATE TABLE gone (id int PRIMARY KEY)");
         try (ShadowFixture f = ShadowFixture.of(db, "gone", "ADD COLUMN note text")) {
-            for (String statement : f.sql.dropCapture(f.source.qualified())) {
+            for (String statement : f.sql.dropCaptureTriggers(f.source.qualified())) {
                 f.session.execute(statement);
             }
             assertEquals(0, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'gone'::regclass"
                     + " AND NOT tgisinternal"));
-            assertEquals(false, f.session.exists(f.names.log()));
             db.execute("INSERT INTO gone VALUES (1)");
+            assertEquals(0, db.count("SELECT count(*) FROM " + f.names.log()), "nothing logs into it any more");
+            f.session.execute(f.sql.dropLog());
+            assertEquals(false, f.session.exists(f.names.log()));
         }
     }
 

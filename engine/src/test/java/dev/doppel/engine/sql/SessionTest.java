@@ -53,4 +53,20 @@ class SessionTest {
                     "the failed batch left nothing held for later statements");
         }
     }
+
+    @Test
+    void aRehearsalSendsOnlyItsQueries(TestDatabase db) throws SQLException {
+        db.execute("CREATE TABLE rehearsed (id int)");
+        try (Session s = new Session(db.connect())) {
+            long seen = s.rehearsed(r -> {
+                r.execute("DROP TABLE rehearsed");
+                r.execute("INSERT INTO rehearsed VALUES (?)", 1);
+                assertEquals(0, r.update("INSERT INTO rehearsed VALUES (?)", 2));
+                return r.number("SELECT count(*) FROM pg_class WHERE relname = 'rehearsed'");
+            });
+            assertEquals(1, seen, "the query ran, the DROP before it did not");
+            s.execute("INSERT INTO rehearsed VALUES (3)");
+        }
+        assertEquals(List.of(List.of("3")), db.rows("SELECT id FROM rehearsed"), "after it, statements run again");
+    }
 }

@@ -60,7 +60,7 @@ public final class ShadowFixture implements AutoCloseable {
     /** Builds the shadow's deferred indexes and constraints, replaying the log before the secondary ones. */
     public void buildDeferred() throws SQLException {
         new DeferredBuilds(session, sql, source.display()).build(shadow,
-                () -> new KeyResync(session, sql, 5_000).drain(0, Duration.ofSeconds(5)));
+                () -> new KeyResync(session, sql, 5_000).drain(0, Duration.ofSeconds(5)), () -> { }, false);
     }
 
     @Override

@@ -60,6 +60,28 @@ class TableSignalsTest {
     }
 
     @Test
+    void theThrottleHoldsTheIndexBuildsToo(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE indexed (id int PRIMARY KEY, v int, w int)", "CREATE INDEX indexed_v ON indexed (v)",
+                "CREATE INDEX indexed_w ON indexed (w)",
+                "INSERT INTO indexed SELECT g, g, g FROM generate_series(1, 20000) g",
+                "CREATE TABLE build_gate (open boolean)", "INSERT INTO build_gate VALUES (false)");
+        String shadow = "doppel.shadow_" + db.scalar("SELECT 'indexed'::regclass::oid");
+        // Over its limit once the copy is done, until the gate opens: the copy goes through, the builds wait.
+        Running run = Running.start(db.dataSource(), "indexed", "ALTER COLUMN v TYPE bigint", slowCopy(
+                ThrottleSettings.none().withProbe("SELECT CASE WHEN m.phase = 'INDEX' AND NOT g.open THEN 100 ELSE 0"
+                        + " END FROM doppel.migrations m, build_gate g ORDER BY m.id DESC LIMIT 1")
+                        .withLimit(Measure.PROBE, new Threshold(10, 0))));
+        MigrationRecord held = run.await(WAIT, r -> r.phase() == Phase.INDEX && Running.heldFor(r, "probe 100 > 10"));
+        assertEquals(20_000, held.rowsCopied());
+        Thread.sleep(1_000);
+        assertEquals(0, db.count("SELECT count(*) FROM pg_index WHERE indrelid = to_regclass('" + shadow + "')"),
+                "no index is built while the throttle holds");
+        db.execute("UPDATE build_gate SET open = true");
+        assertEquals(Outcome.SUCCEEDED, run.finish().outcome());
+        assertEquals(3, db.count("SELECT count(*) FROM pg_index WHERE indrelid = 'indexed'::regclass"));
+    }
+
+    @Test
     void aFailingProbeHoldsTheCopyUntilTheOperatorLiftsTheLimit(TestDatabase db) throws Exception {
         table(db, "blind");
         Running run = Running.start(db.dataSource(), "blind", "ALTER COLUMN v TYPE bigint", slowCopy(
