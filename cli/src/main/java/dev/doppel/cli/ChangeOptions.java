@@ -28,6 +28,20 @@ final class ChangeOptions {
             + " table's rows in this order (columns or expressions as in CREATE INDEX), like CLUSTER.")
     String orderBy;
 
+    @Option(names = "--partition-by", paramLabel = "<key>", description = "Partition the (plain) table online by"
+            + " this key, as in PARTITION BY: 'RANGE (created_at)', 'LIST (region)', 'HASH (id)'. Needs --partitions.")
+    String partitionBy;
+
+    @Option(names = "--partitions", paramLabel = "<spec>", description = "With --partition-by, the partitions, items"
+            + " separated by ';': 'monthly from 2026-01-01 to 2026-07-01' (or daily), '<name>: <values>' (LIST:"
+            + " \"eu: ('fr', 'de')\"; RANGE: 'old: FROM (MINVALUE) TO (100)'), 'default'; for HASH the number of"
+            + " partitions, e.g. 8. Named <table>_pYYYYMM, _pYYYYMMDD, _p<n>, _<name>, _default.")
+    String partitions;
+
+    @Option(names = "--unpartition", description = "Rewrite the partitioned table online into a plain table with the"
+            + " same columns, indexes, constraints and rows.")
+    boolean unpartition;
+
     @Option(names = "--rewrite", description = "Rewrite through a shadow table even when PostgreSQL could make"
             + " the change in place (to remove bloat along the way, say).")
     boolean rewrite;
@@ -60,19 +74,37 @@ final class ChangeOptions {
     Options.Capture capture;
 
     OnlineSchemaChange.Builder builder(DataSource dataSource) {
-        if (alter != null && orderBy != null) {
-            throw new ParameterException(mixee.commandLine(), "--order-by orders a repack, which is what doppel does"
-                    + " without --alter; give one of them");
-        }
-        OnlineSchemaChange.Builder builder = OnlineSchemaChange.builder().dataSource(dataSource).table(table);
-        return alter == null ? builder.repack(orderBy) : builder.alter(alter);
+        return OnlineSchemaChange.builder().dataSource(dataSource).table(table).alter(change());
     }
 
-    /** The change as text: the ALTER subcommands, or the repack's when there are none. */
+    /**
+     * The change as text: the ALTER subcommands, the partitioning or unpartitioning, or the repack's when there are
+     * none. A partitioning rewrites the table as it is: it takes no other change at once.
+     */
     String change() {
-        if (alter != null && orderBy != null) {
+        int changes = (alter != null ? 1 : 0) + (partitionBy != null ? 1 : 0) + (unpartition ? 1 : 0);
+        if (orderBy != null && changes > 0) {
             throw new ParameterException(mixee.commandLine(), "--order-by orders a repack, which is what doppel does"
-                    + " without --alter; give one of them");
+                    + " without --alter, --partition-by or --unpartition; give one of them");
+        }
+        if (changes > 1) {
+            throw new ParameterException(mixee.commandLine(), "--alter, --partition-by and --unpartition each make a"
+                    + " change of their own; give one of them (make the others in another run)");
+        }
+        if ((partitionBy == null) != (partitions == null)) {
+            throw new ParameterException(mixee.commandLine(), partitionBy == null ? "--partitions needs --partition-by"
+                    + " (the partition key)" : "--partition-by needs --partitions (the partitions to create)");
+        }
+        if (partitionBy != null) {
+            try {
+                return dev.doppel.engine.plan.AlterChange.partition(new dev.doppel.engine.plan.Partitioning(
+                        partitionBy, partitions)).text();
+            } catch (dev.doppel.engine.DoppelException e) {
+                throw new ParameterException(mixee.commandLine(), e.getMessage());
+            }
+        }
+        if (unpartition) {
+            return dev.doppel.engine.plan.AlterChange.unpartition().text();
         }
         return alter != null ? alter : dev.doppel.engine.plan.AlterChange.repack(orderBy).text();
     }

@@ -2,6 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.engine.Plan;
 import dev.doppel.engine.catalog.DiskHeadroom;
+import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.ColumnMapping;
@@ -25,18 +26,13 @@ final class PlanReport {
         m.put("estimated_rows", source.estimatedRows());
         m.put("total_bytes", source.totalBytes());
         if (source.partitions().partitioned()) {
-            Map<String, Object> partitions = new LinkedHashMap<>();
-            partitions.put("key", source.partitions().key());
-            partitions.put("partitions", source.partitions().partitions().stream().map(p -> {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("name", p.display());
-                o.put("bound", p.bound());
-                o.put("key", p.key());
-                return o;
-            }).toList());
-            m.put("partitions", partitions);
+            m.put("partitions", tree(source.partitions()));
         }
         m.put("change", plan.change().text());
+        if (plan.change().changesPartitioning()) {
+            // What the table becomes: its new partitions, or none.
+            m.put("new_partitions", plan.change().isUnpartition() ? null : tree(plan.change().targetTree(source)));
+        }
         m.put("strategy", plan.strategy().name().toLowerCase());
         m.put("why", plan.why());
         m.put("subcommands", plan.routes().stream().map(r -> {
@@ -100,6 +96,19 @@ final class PlanReport {
     }
 
     /** "disk", "replicas" and "slots"; sizes in bytes, lags in milliseconds (null when unknown). */
+    private static Map<String, Object> tree(PartitionTree tree) {
+        Map<String, Object> partitions = new LinkedHashMap<>();
+        partitions.put("key", tree.key());
+        partitions.put("partitions", tree.partitions().stream().map(p -> {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", p.display());
+            o.put("bound", p.bound());
+            o.put("key", p.key());
+            return o;
+        }).toList());
+        return partitions;
+    }
+
     private static void server(Map<String, Object> m, ServerState server) {
         DiskHeadroom disk = server.disk();
         Map<String, Object> d = new LinkedHashMap<>();

@@ -66,6 +66,44 @@ class PlanCommandTest {
     }
 
     @Test
+    void partitioningAPlainTableIsPlannedRefusedAndRun(TestDatabase db) {
+        db.execute("CREATE TABLE visits (id int NOT NULL, at date NOT NULL, PRIMARY KEY (id, at))",
+                "INSERT INTO visits SELECT g, date '2026-01-01' + g FROM generate_series(1, 50) g");
+        String[] plan = {"--table", "visits", "--partition-by", "RANGE (at)", "--partitions",
+                "monthly from 2026-01-01 to 2026-03-01; default"};
+        Cli text = Cli.against(db, "plan", plan);
+        assertEquals(0, text.exitCode(), text::toString);
+        assertTrue(text.out().contains("becomes      partitioned by RANGE (at), 3 partitions:")
+                && text.out().contains("public.visits_p202602 FOR VALUES FROM ('2026-02-01') TO ('2026-03-01')")
+                && text.out().contains("public.visits_default DEFAULT"), text::toString);
+        String json = Cli.against(db, "plan", java.util.stream.Stream.concat(java.util.Arrays.stream(plan),
+                java.util.stream.Stream.of("--json")).toArray(String[]::new)).out().strip();
+        assertEquals("public.visits_p202601", JsonField.at(db, json, "{new_partitions,partitions,0,name}"));
+        assertEquals("RANGE (at)", JsonField.at(db, json, "{new_partitions,key}"));
+
+        Cli outside = Cli.against(db, "plan", "--table", "visits", "--partition-by", "RANGE (at)", "--partitions",
+                "monthly from 2026-01-01 to 2026-02-01", "--json");
+        assertEquals(3, outside.exitCode(), outside::toString);
+        assertEquals("invalid_alter", JsonField.at(db, outside.out().strip(), "{reason}"));
+        Cli both = Cli.against(db, "plan", "--table", "visits", "--partition-by", "HASH (id)", "--partitions", "2",
+                "--alter", "ADD COLUMN x int");
+        assertEquals(2, both.exitCode(), both::toString);
+        assertTrue(both.err().contains("give one of them"), both::toString);
+        Cli noSpec = Cli.against(db, "plan", "--table", "visits", "--partition-by", "HASH (id)");
+        assertEquals(2, noSpec.exitCode(), noSpec::toString);
+        assertTrue(noSpec.err().contains("--partition-by needs --partitions"), noSpec::toString);
+
+        Cli run = Cli.against(db, "run", "--table", "visits", "--partition-by", "HASH (id)", "--partitions", "2",
+                "--json");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals("p", db.scalar("SELECT relkind::text FROM pg_class WHERE oid = 'visits'::regclass"));
+        assertEquals(50, db.count("SELECT count(*) FROM visits_p0") + db.count("SELECT count(*) FROM visits_p1"));
+        Cli back = Cli.against(db, "run", "--table", "visits", "--unpartition");
+        assertEquals(0, back.exitCode(), back::toString);
+        assertEquals("r", db.scalar("SELECT relkind::text FROM pg_class WHERE oid = 'visits'::regclass"));
+    }
+
+    @Test
     void missingTableIsRefusedWithItsName(TestDatabase db) {
         Cli cli = Cli.against(db, "plan", "--table", "public.no_such_table", "--alter", CHANGE);
         assertEquals(3, cli.exitCode(), cli::toString);

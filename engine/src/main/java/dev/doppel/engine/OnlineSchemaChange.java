@@ -219,6 +219,22 @@ public final class OnlineSchemaChange {
             return this;
         }
 
+        /**
+         * Rewrites a plain table into a partitioned one: {@code key} as in PARTITION BY ("RANGE (created_at)"),
+         * {@code partitions} as {@link dev.doppel.engine.plan.Partitioning} reads them ("monthly from 2026-01-01 to
+         * 2026-07-01; default", or for HASH the modulus).
+         */
+        public Builder partitionBy(String key, String partitions) {
+            this.alter = AlterChange.partition(new dev.doppel.engine.plan.Partitioning(key, partitions)).text();
+            return this;
+        }
+
+        /** Rewrites a partitioned table into a plain one with the same columns, indexes, constraints and rows. */
+        public Builder unpartition() {
+            this.alter = AlterChange.unpartition().text();
+            return this;
+        }
+
         public Builder options(Options o) {
             this.options = Objects.requireNonNull(o);
             return this;

@@ -1,6 +1,7 @@
 package dev.doppel.engine;
 
 import dev.doppel.engine.catalog.DiskHeadroom;
+import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.Replication;
 import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
@@ -72,6 +73,15 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
                     .append(source.partitions().leaves().size()).append(" holding rows; changed as one tree\n");
         }
         sb.append("change       ").append(change.text()).append('\n');
+        if (change.partitioning() != null) {
+            List<PartitionTree.Partition> made = change.targetTree(source).partitions();
+            sb.append("becomes      partitioned by ").append(change.partitioning().key()).append(", ")
+                    .append(made.size()).append(" partitions:\n");
+            made.forEach(p -> sb.append("  ").append(p.display()).append(' ').append(p.bound()).append('\n'));
+        } else if (change.isUnpartition()) {
+            sb.append("becomes      a plain table (the ").append(source.partitions().partitions().size())
+                    .append(" partitions' rows in one heap)\n");
+        }
         sb.append("strategy     ").append(strategy == Strategy.IN_PLACE ? "in place" : "rewrite").append(": ")
                 .append(why).append('\n');
         sb.append("subcommands\n");

@@ -75,7 +75,12 @@ final class Preflight {
         ObjectNames names = new ObjectNames(source.oid());
         checkNoLeftovers(source, names);
         String why;
-        if (change.isRepack()) {
+        if (change.changesPartitioning()) {
+            why = change.isUnpartition() ? "unpartitioning: the partitioned table is rewritten into a plain one with"
+                    + " the same columns, indexes, constraints and rows" : "partitioning: the table is rewritten into a"
+                    + " table partitioned by " + change.partitioning().key() + ", its indexes partitioned, each row"
+                    + " in its partition";
+        } else if (change.isRepack()) {
             why = "online repack: the table is rewritten as it is, shedding its bloat" + (change.orderBy() == null
                     ? "" : ", its rows written in the order of " + change.orderBy());
         } else {
@@ -119,6 +124,7 @@ final class Preflight {
         }
         refuseRowSecurity(source);
         refusePartitioned(source, change);
+        PartitioningCheck.refuse(session, source, change, options);
         ServerState server = server(source, true);
         server.disk().refuseIfShort(source.display());
         List<String> warnings = warnings(source, server);
@@ -129,7 +135,11 @@ final class Preflight {
         ShadowTable shadow = options.lockRetry(session).runRolledBack("checking the change on an empty copy of "
                 + source.display(), s -> {
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
-            dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings, false);
+            if (change.partitioning() != null) {
+                PartitioningCheck.refuseRowsOutside(s, source, change.partitioning(), names);
+            }
+            dryRun(s, source, built, new MigrationSql(source, change.targetTree(source), names, built.mapping()),
+                    change, warnings, false);
             MaterializedViews.read(s, source, names).buildIn(s, true);
             inverse[0] = inverse(s, source, built, names, options);
             return built;
@@ -277,8 +287,8 @@ final class Preflight {
             return session.rolledBack(s -> {
                 s.execute("SET LOCAL lock_timeout = '2s'");
                 ShadowTable built = new ShadowTableBuilder(s, names).withoutForeignKeys().build(source, change);
-                return dryRun(s, source, built, new MigrationSql(source, names, built.mapping()), change, warnings,
-                        true);
+                return dryRun(s, source, built, new MigrationSql(source, change.targetTree(source), names,
+                        built.mapping()), change, warnings, true);
             });
         } catch (DoppelException e) {
             // The change needs the foreign keys the sample's shadow leaves off (it drops or alters one).

@@ -173,7 +173,7 @@ final class Rewrite {
             return Phase.SHADOW;
         }
         shadow = w.store.loadShadow(id);
-        sql = new MigrationSql(source, names, shadow.mapping());
+        sql = new MigrationSql(source, change.targetTree(source), names, shadow.mapping());
         checkpoint = r.checkpoint() == null ? null : r.checkpoint().toArray(String[]::new);
         copied = r.rowsCopied();
         return r.swapped() ? Phase.AFTER : r.phase();
@@ -229,7 +229,7 @@ final class Rewrite {
         LockRetry retry = options.lockRetry(w.worker);
         shadow = retry.run("building " + names.shadow(), s -> {
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
-            for (String heap : MigrationSql.shadowHeaps(names, source.partitions())) {
+            for (String heap : MigrationSql.shadowHeaps(names, change.targetTree(source))) {
                 s.execute(MigrationSql.holdAutovacuum(heap));
             }
             MigrationStore.saveShadow(s, id, built);
@@ -239,7 +239,7 @@ final class Rewrite {
             clock.held("shadow build (SHARE ROW EXCLUSIVE on the referenced tables)", retry.lastHeldMillis(),
                     retry.lastAttempts());
         }
-        sql = new MigrationSql(source, names, shadow.mapping());
+        sql = new MigrationSql(source, change.targetTree(source), names, shadow.mapping());
     }
 
     private void installCapture() throws SQLException {

@@ -23,7 +23,7 @@ final class Schedule {
 
     /** How each subcommand is made, for a change made in place. */
     static List<Plan.Route> routes(AlterChange change, Plan.Strategy strategy) {
-        if (change.isRepack()) {
+        if (change.keepsColumns()) {
             return List.of(new Plan.Route(change.text(), "rewrite through the shadow table"));
         }
         return change.subcommands().stream().map(sub -> new Plan.Route(sub.text(), strategy == Plan.Strategy.REWRITE

@@ -19,17 +19,21 @@ import java.util.Map;
  * moves each copy, built under the partition's own name in doppel's schema, to the partition's schema, gives its
  * indexes the old partition's index names (matched through the partitioned index each belongs to) and carries the
  * partition's storage settings, owner, privileges and comment. Runs under the cut-over's lock on the whole tree.
+ * When the change (un)partitions the table the two trees differ: a plain table retires no partition, and a
+ * partition created new (OID 0) has no old one to take names from, only the table's owner.
  */
 final class PartitionSwap {
 
     private final PartitionTree tree;
+    private final PartitionTree newTree;
     private final ObjectNames names;
     private final String oldName;
     /** Per partition: its indexes' names by the name of the partitioned index each belongs to. */
     private final Map<Long, Map<String, String>> indexNames = new HashMap<>();
 
-    PartitionSwap(PartitionTree tree, ObjectNames names, String oldName) {
+    PartitionSwap(PartitionTree tree, PartitionTree newTree, ObjectNames names, String oldName) {
         this.tree = tree;
+        this.newTree = newTree;
         this.names = names;
         this.oldName = oldName;
     }
@@ -59,13 +63,20 @@ final class PartitionSwap {
 
     /** After the partitioned table took its place, parents before their partitions. */
     void install(Session s) throws SQLException {
-        List<PartitionTree.Partition> partitions = tree.partitions();
+        List<PartitionTree.Partition> partitions = newTree.partitions();
         for (int n = 0; n < partitions.size(); n++) {
             PartitionTree.Partition p = partitions.get(n);
             if (!p.schema().equals(ObjectNames.SCHEMA)) {
                 s.execute(SwapSql.setSchema(p.shadow(), p.schema()));
             }
             String table = p.qualified();
+            if (p.oid() == 0) {
+                s.execute(SwapSql.restoreAutovacuum(table, p.reloptions()));
+                if (!p.owner().equals(s.text("SELECT current_user"))) {
+                    s.execute(SwapSql.ownerTo(table, p.owner()));
+                }
+                continue;
+            }
             Map<String, String> original = indexNames.get(p.oid());
             List<String[]> renames = new ArrayList<>();
             for (String[] index : s.query(PartitionSql.indexesWithParents(),

@@ -88,7 +88,7 @@ public final class Swap {
             }
         }
         // Before the root's indexes are renamed: a partition's indexes are matched to the new ones by their names.
-        PartitionSwap partitions = new PartitionSwap(source.partitions(), names, oldName);
+        PartitionSwap partitions = new PartitionSwap(source.partitions(), sql.targetPartitions(), names, oldName);
         partitions.retire(s);
         List<IndexInfo> indexes = source.indexes();
         for (int i = 0; i < indexes.size(); i++) {
@@ -115,7 +115,7 @@ public final class Swap {
             s.execute(statement);
         }
         partitions.install(s);
-        if (!source.partitions().partitioned()) {
+        if (!sql.targetPartitions().partitioned()) {
             s.execute(SwapSql.restoreAutovacuum(newTable, source.reloptions()));
         }
         restoreStatistics(s, r.shadowStatistics(), r.statistics());

@@ -1,5 +1,8 @@
 package dev.doppel.engine.plan;
 
+import dev.doppel.engine.catalog.PartitionTree;
+import dev.doppel.engine.catalog.TableInfo;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -7,7 +10,8 @@ import java.util.Optional;
 /**
  * The user's ALTER TABLE, parsed: its subcommands in order, and the table it named if it named one. A repack
  * ({@code REPACK [ORDER BY ...]}, doppel's own word) has no subcommands: the table is rewritten as it is, to shed
- * its bloat, optionally in the order given.
+ * its bloat, optionally in the order given. A partitioning ({@code PARTITION BY <key> PARTITIONS '<spec>'}) rewrites
+ * a plain table into a partitioned one as it is; {@code UNPARTITION} a partitioned table into a plain one.
  */
 public final class AlterChange {
 
@@ -15,21 +19,61 @@ public final class AlterChange {
     private final QualifiedName tableName;
     private final boolean repack;
     private final String orderBy;
+    /** The partitioning a plain table is rewritten into; null otherwise. */
+    private final Partitioning partitioning;
+    private final boolean unpartition;
 
     AlterChange(List<Subcommand> subcommands, QualifiedName tableName) {
-        this(subcommands, tableName, false, null);
+        this(subcommands, tableName, false, null, null, false);
     }
 
-    private AlterChange(List<Subcommand> subcommands, QualifiedName tableName, boolean repack, String orderBy) {
+    private AlterChange(List<Subcommand> subcommands, QualifiedName tableName, boolean repack, String orderBy,
+                        Partitioning partitioning, boolean unpartition) {
         this.subcommands = List.copyOf(subcommands);
         this.tableName = tableName;
         this.repack = repack;
         this.orderBy = orderBy;
+        this.partitioning = partitioning;
+        this.unpartition = unpartition;
+    }
+
+    /** A plain table rewritten into the partitions of {@code partitioning}, columns and all else as they are. */
+    public static AlterChange partition(Partitioning partitioning) {
+        return new AlterChange(List.of(), null, false, null, partitioning, false);
+    }
+
+    /** A partitioned table rewritten into a plain one with the same columns, indexes, constraints and rows. */
+    public static AlterChange unpartition() {
+        return new AlterChange(List.of(), null, false, null, null, true);
+    }
+
+    /** The partitioning of a plain table this change makes, or null. */
+    public Partitioning partitioning() {
+        return partitioning;
+    }
+
+    public boolean isUnpartition() {
+        return unpartition;
+    }
+
+    /** Whether the change rewrites the table as it is, into another shape of storage: a repack or (un)partitioning. */
+    public boolean keepsColumns() {
+        return repack || changesPartitioning();
+    }
+
+    /** Whether the change partitions a plain table or unpartitions a partitioned one. */
+    public boolean changesPartitioning() {
+        return partitioning != null || unpartition;
+    }
+
+    /** The partition tree the new table gets: the partitioning's, none when unpartitioned, else the source's own. */
+    public PartitionTree targetTree(TableInfo source) {
+        return partitioning != null ? partitioning.tree(source) : unpartition ? PartitionTree.NONE : source.partitions();
     }
 
     /** A rewrite with no change of shape; {@code orderBy} (SQL, or null) is the physical order of the new table. */
     public static AlterChange repack(String orderBy) {
-        return new AlterChange(List.of(), null, true, orderBy);
+        return new AlterChange(List.of(), null, true, orderBy, null, false);
     }
 
     public boolean isRepack() {
@@ -62,6 +106,12 @@ public final class AlterChange {
     public String text() {
         if (repack) {
             return orderBy == null ? "REPACK" : "REPACK ORDER BY " + orderBy;
+        }
+        if (partitioning != null) {
+            return partitioning.text();
+        }
+        if (unpartition) {
+            return "UNPARTITION";
         }
         return String.join(", ", subcommands.stream().map(Subcommand::text).toList());
     }

@@ -33,6 +33,13 @@ public final class AlterParser {
             return AlterChange.repack(in.accept("order", "by") ? in.rest("the ORDER BY columns after REPACK ORDER BY")
                     : expectNothingMore(in));
         }
+        if (in.accept("unpartition")) {
+            in.expectEnd();
+            return AlterChange.unpartition();
+        }
+        if (in.accept("partition", "by")) {
+            return partitioning(in);
+        }
         QualifiedName table = in.accept("alter", "table") ? tableName(in) : null;
         if (in.atEnd() || in.at(Kind.DOT)) {
             throw in.expected("a subcommand after the table name");
@@ -42,6 +49,26 @@ public final class AlterParser {
             subcommands.add(SubcommandParser.parse(alterText, part));
         }
         return new AlterChange(subcommands, table);
+    }
+
+    /** "PARTITION BY <key> PARTITIONS '<spec>'", after "PARTITION BY": the spec is one string literal. */
+    private static AlterChange partitioning(TokenCursor in) {
+        int from = in.index();
+        while (!in.atEnd() && !in.at("partitions")) {
+            in.skip();
+        }
+        if (in.index() == from || in.atEnd()) {
+            throw in.expected("the partition key and PARTITIONS '<spec>' after PARTITION BY");
+        }
+        String key = in.text(from, in.index());
+        in.expect("partitions");
+        Token spec = in.peek(0);
+        if (spec == null || spec.kind() != Kind.STRING) {
+            throw in.expected("the partitions as a string after PARTITIONS");
+        }
+        in.skip();
+        in.expectEnd();
+        return AlterChange.partition(new Partitioning(key, spec.value()));
     }
 
     private static String expectNothingMore(TokenCursor in) {

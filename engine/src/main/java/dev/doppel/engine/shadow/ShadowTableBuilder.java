@@ -63,7 +63,7 @@ public final class ShadowTableBuilder {
     }
 
     public ShadowTable build(TableInfo source, AlterChange change) throws SQLException {
-        long shadowOid = copyDefinition(source);
+        long shadowOid = copyDefinition(source, change.targetTree(source));
         Map<String, String> existingRows = ExistingRowFill.of(session, names.shadow(), change);
         applyChange(source, change);
         CatalogReader catalog = new CatalogReader(session);
@@ -87,7 +87,7 @@ public final class ShadowTableBuilder {
      * caller rolls back. Returns those works ("rewrite the table", "build index t_x_key"), or null for none.
      */
     public String rebuilds(TableInfo source, AlterChange change) throws SQLException {
-        long copy = copyDefinition(source);
+        long copy = copyDefinition(source, source.partitions());
         // A partitioned copy holds nothing itself: its partitions' files and constraints tell.
         String tree = "(SELECT ?::oid UNION SELECT relid FROM pg_partition_tree(?::oid::regclass))";
         String files = "SELECT CASE WHEN oid = ? THEN 'the table' ELSE 'partition ' || relname END,"
@@ -129,16 +129,19 @@ public final class ShadowTableBuilder {
         return works.isEmpty() ? null : String.join(", ", works);
     }
 
-    /** LIKE the source with everything LIKE leaves out restored; returns the copy's OID. */
-    private long copyDefinition(TableInfo source) throws SQLException {
+    /**
+     * LIKE the source with everything LIKE leaves out restored, partitioned as {@code tree}; returns the copy's OID.
+     * A partitioned table holds no rows and takes no storage options: a plain table's go to its new partitions.
+     */
+    private long copyDefinition(TableInfo source, PartitionTree tree) throws SQLException {
         session.execute("CREATE SCHEMA IF NOT EXISTS " + quote(ObjectNames.SCHEMA));
         String tablespace = session.text("SELECT t.spcname FROM pg_class c JOIN pg_tablespace t ON t.oid = c.reltablespace"
                 + " WHERE c.oid = ?", source.oid());
         session.execute("CREATE " + (source.persistence() == 'u' ? "UNLOGGED " : "") + "TABLE " + names.shadow()
                 + " (LIKE " + source.qualified() + " INCLUDING ALL)"
-                + (source.partitions().partitioned() ? PartitionSql.partitionBy(source.partitions().key()) : "")
+                + (tree.partitioned() ? PartitionSql.partitionBy(tree.key()) : "")
                 + (tablespace == null ? "" : " TABLESPACE " + quote(tablespace)));
-        createPartitions(source.partitions());
+        createPartitions(tree);
         // LIKE copies storage and compression but not per-column statistics targets.
         for (String[] target : session.query("SELECT attname, attstattarget::text FROM pg_attribute WHERE attrelid = ?"
                 + " AND attnum > 0 AND NOT attisdropped AND attstattarget >= 0 ORDER BY attnum",
@@ -146,7 +149,7 @@ public final class ShadowTableBuilder {
             session.execute("ALTER TABLE " + names.shadow() + " ALTER COLUMN " + quote(target[0]) + " SET STATISTICS "
                     + Integer.parseInt(target[1]));
         }
-        if (!source.reloptions().isEmpty()) {
+        if (!source.reloptions().isEmpty() && !tree.partitioned()) {
             session.execute("ALTER TABLE " + names.shadow() + " SET (" + String.join(", ", source.reloptions()) + ")");
         }
         long shadowOid = session.number("SELECT to_regclass(?)::oid", names.shadow());
@@ -195,7 +198,7 @@ public final class ShadowTableBuilder {
      */
     public List<ConcurrentIndex> concurrentIndexes(TableInfo source, AlterChange change, List<String> dropped)
             throws SQLException {
-        long copy = copyDefinition(source);
+        long copy = copyDefinition(source, source.partitions());
         session.execute("CREATE SCHEMA " + quote(PROBE_SCHEMA));
         session.execute("ALTER TABLE " + names.shadow() + " SET SCHEMA " + quote(PROBE_SCHEMA));
         session.execute("ALTER TABLE " + Identifiers.qualified(PROBE_SCHEMA, names.shadowName()) + " RENAME TO "

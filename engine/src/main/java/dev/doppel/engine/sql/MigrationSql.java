@@ -29,6 +29,8 @@ public final class MigrationSql {
     private final ColumnMapping mapping;
     /** The source's partitions; {@link PartitionTree#NONE} for a plain table. */
     private final PartitionTree partitions;
+    /** The target's partitions: the source's, or another tree when the change (un)partitions the table. */
+    private final PartitionTree targetPartitions;
     /**
      * Whether re-sync replaces a logged key's target row outright (delete, then insert), or updates it in place. In
      * place keeps the values of target columns nothing fills: a revert's, which the change dropped and the old
@@ -38,17 +40,25 @@ public final class MigrationSql {
 
     /** The forward migration: source to {@code doppel.shadow_<oid>}, captured by the source's own log. */
     public MigrationSql(TableInfo source, ObjectNames names, ColumnMapping mapping) {
-        this(source.qualified(), names.shadow(), names.capture(), names, mapping, source.partitions(), true);
+        this(source, source.partitions(), names, mapping);
+    }
+
+    /** The forward migration into a shadow partitioned as {@code targetPartitions}. */
+    public MigrationSql(TableInfo source, PartitionTree targetPartitions, ObjectNames names, ColumnMapping mapping) {
+        this(source.qualified(), names.shadow(), names.capture(), names, mapping, source.partitions(),
+                targetPartitions, true);
     }
 
     private MigrationSql(String source, String target, CaptureNames capture, ObjectNames names,
-                         ColumnMapping mapping, PartitionTree partitions, boolean replaceRows) {
+                         ColumnMapping mapping, PartitionTree partitions, PartitionTree targetPartitions,
+                         boolean replaceRows) {
         this.source = source;
         this.target = target;
         this.capture = capture;
         this.names = names;
         this.mapping = mapping;
         this.partitions = partitions;
+        this.targetPartitions = targetPartitions;
         this.replaceRows = replaceRows;
     }
 
@@ -58,11 +68,16 @@ public final class MigrationSql {
      */
     public static MigrationSql reverse(String newTable, String oldTable, ObjectNames names, ColumnMapping inverse) {
         return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse, PartitionTree.NONE,
-                inverse.targets().stream().allMatch(t -> t.copied() || t.generated()));
+                PartitionTree.NONE, inverse.targets().stream().allMatch(t -> t.copied() || t.generated()));
     }
 
     public ObjectNames names() {
         return names;
+    }
+
+    /** The partitions the target is built with and the swap puts in place. */
+    public PartitionTree targetPartitions() {
+        return targetPartitions;
     }
 
     /** The capture these statements read: the forward one, or the revert capture. */
@@ -287,11 +302,12 @@ public final class MigrationSql {
 
     /** The data files of source and target, as text: a TRUNCATE of either gives it a new one. */
     public String dataFiles() {
-        if (partitions.partitioned()) {
-            return "SELECT " + PartitionSql.treeFiles(src()) + " || '/' || " + PartitionSql.treeFiles(target);
-        }
-        return "SELECT pg_relation_filenode(" + Identifiers.literal(src()) + "::regclass) || '/'"
-                + " || pg_relation_filenode(" + Identifiers.literal(target) + "::regclass)";
+        return "SELECT " + files(src(), partitions) + " || '/' || " + files(target, targetPartitions);
+    }
+
+    private static String files(String table, PartitionTree tree) {
+        return tree.partitioned() ? PartitionSql.treeFiles(table)
+                : "pg_relation_filenode(" + Identifiers.literal(table) + "::regclass)";
     }
 
     /** Whether a TRUNCATE is waiting to be applied: until it is, no key-by-key comparison means anything. */
@@ -579,7 +595,8 @@ public final class MigrationSql {
     /** The relations that hold a side's rows: the table itself, or its leaves. */
     private String heaps(boolean sourceSide) {
         String side = Identifiers.literal(sourceSide ? src() : target);
-        return partitions.partitioned() ? "(SELECT relid FROM pg_partition_tree(" + side + "::regclass) WHERE isleaf)"
+        return (sourceSide ? partitions : targetPartitions).partitioned()
+                ? "(SELECT relid FROM pg_partition_tree(" + side + "::regclass) WHERE isleaf)"
                 : "(" + side + "::regclass)";
     }
 

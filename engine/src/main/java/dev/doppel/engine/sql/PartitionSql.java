@@ -78,6 +78,42 @@ public final class PartitionSql {
                 + " ORDER BY 1, 2";
     }
 
+    /**
+     * The leaves of a partitioned table (parameter: its name, as text) as (partition constraint, bound): the
+     * constraint as PostgreSQL checks a row against it, over the table's column names.
+     */
+    public static String leafConstraints() {
+        return "SELECT pg_get_partition_constraintdef(c.oid), pg_get_expr(c.relpartbound, c.oid)"
+                + " FROM pg_partition_tree(to_regclass(?)) t JOIN pg_class c ON c.oid = t.relid"
+                + " WHERE t.isleaf AND t.level > 0";
+    }
+
+    /** A condition true for a row some partition takes: any of the leaves' partition constraints holds. */
+    public static String insideAny(List<String> constraints) {
+        return "coalesce(" + String.join(" OR ", constraints.stream().map(c -> "(" + c + ")").toList()) + ", false)";
+    }
+
+    /** How many rows of {@code table} (quoted) the condition {@code inside} leaves out. */
+    public static String countOutside(String table, String inside) {
+        return "SELECT count(*) FROM " + table + " WHERE NOT " + inside;
+    }
+
+    /** The first {@code limit} distinct values of the partition key (its expressions) among those rows, as text. */
+    public static String keysOutside(String table, String keyExpressions, String inside, int limit) {
+        return "SELECT DISTINCT (" + keyExpressions + ")::text FROM " + table + " WHERE NOT " + inside
+                + " ORDER BY 1 LIMIT " + limit;
+    }
+
+    /**
+     * The foreign keys that reference a table (parameter 1: its OID) through one of its indexes (parameters 2 and
+     * 3: the index's name and quoted schema), as "name of table".
+     */
+    public static String foreignKeysThrough() {
+        return "SELECT con.conname || ' of ' || con.conrelid::regclass::text FROM pg_constraint con"
+                + " JOIN pg_class i ON i.oid = con.conindid WHERE con.contype = 'f' AND con.confrelid = ?"
+                + " AND i.relname = ? AND i.relnamespace = ?::regnamespace ORDER BY 1";
+    }
+
     /** The clause that makes {@code LIKE <source>} a partitioned table. */
     public static String partitionBy(String key) {
         return " PARTITION BY " + key;
