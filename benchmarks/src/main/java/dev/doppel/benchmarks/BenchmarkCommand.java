@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
                 "  java -jar benchmarks/target/doppel-benchmarks.jar --rows 10000000 --repeat 3",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar --fixture pgbench --scale 50 --scenarios alter,doppel",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar --fixture wide --rows 200000 --rate 200",
+                "  java -jar benchmarks/target/doppel-benchmarks.jar --fixture events --rows 10000000 --scenarios alter,doppel",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar --url jdbc:postgresql://db:5432/bench --user postgres"})
 public final class BenchmarkCommand implements Callable<Integer> {
 
@@ -38,7 +39,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--fixture", defaultValue = "orders",
-            description = "orders, orders-bloated, pgbench, wide, uuid or composite (default ${DEFAULT-VALUE}); see test-data/.")
+            description = "orders, orders-bloated, pgbench, wide, uuid, composite or events (partitioned by month)"
+                    + " (default ${DEFAULT-VALUE}); see test-data/.")
     String fixture;
 
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the fixture (default ${DEFAULT-VALUE}).")

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  */
 final class Fixture {
 
-    static final List<String> NAMES = List.of("orders", "orders-bloated", "pgbench", "wide", "uuid", "composite");
+    static final List<String> NAMES = List.of("orders", "orders-bloated", "pgbench", "wide", "uuid", "composite", "events");
 
     private static final Pattern DIRECTIVE = Pattern.compile("^--\\s*@(\\w+)\\s+(.+)$");
 

@@ -148,12 +148,6 @@ final class Preflight {
             sample[0] = timedSample(source, change, names, warnings);
         }
         checkColumnUsers(source, shadow);
-        if (source.partitions().partitioned() && shadow.foreignKeys().stream()
-                .anyMatch(fk -> fk.definition().startsWith("FOREIGN KEY"))) {
-            throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, "the change adds a foreign key to partitioned"
-                    + " table " + source.display() + ", which PostgreSQL cannot add NOT VALID before version 18 and"
-                    + " would validate under the swap's lock; add it with a plain ALTER TABLE after the migration");
-        }
         keyOrderWarning(source, shadow.mapping().sourceKey()).ifPresent(warnings::add);
         List<String> carried = new ArrayList<>(Dependents.read(session, source.oid(),
                 List.of(names.rowTrigger(), names.truncateTrigger()), names.publication()).describe());

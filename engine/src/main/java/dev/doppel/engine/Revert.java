@@ -103,20 +103,20 @@ final class Revert {
                     .forEach(fk -> toValidate.add(new String[] {current.qualified(), fk.name()}));
             clock.enter(Phase.REVERT, "swapping back");
             // Set by the attempt that commits: a rehearsal, or an attempt that gave the lock back, ran it too.
-            List<List<String[]>> referencing = new ArrayList<>(List.of(List.of()));
+            List<AfterSwap.ForeignKeys> referencing = new ArrayList<>(List.of(AfterSwap.ForeignKeys.NONE));
             BoundedCutover.Held held = new BoundedCutover(w.control, w.lockRetry, options.snapshotWait(),
                     options.maxLockHeld()).run("revert of " + r.tableName(), current, r.oldTable(), "reverting",
                     until -> drained[0] += resync.drain(until, DRAIN_PATIENCE), resync::applyAllBefore, s -> {
                         Swap.makeShadow(s, r.oldTable(), indexNames, names);
-                        List<String[]> carried = swap.run(s);
+                        AfterSwap.ForeignKeys carried = swap.run(s);
                         s.execute(back.dropLog());
-                        MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, carried);
+                        MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, carried.validate());
                         referencing.set(0, carried);
                     });
-            toValidate.addAll(referencing.get(0));
             clock.held("revert (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
             clock.enter(Phase.REVERT, "validating foreign keys and analyzing");
-            List<String> warnings = AfterSwap.settle(w.worker, toValidate);
+            List<String> warnings = AfterSwap.settle(w.worker, w.lockRetry,
+                    new AfterSwap.ForeignKeys(toValidate, List.of()).plus(referencing.get(0)));
             AfterSwap.analyze(w.worker, current.qualified());
             clock.finish(Phase.REVERTED, "reverted");
             return new Result(r.id(), r.tableName(), Outcome.REVERTED, Plan.Strategy.REWRITE, 0,

@@ -372,8 +372,8 @@ final class Rewrite {
         List<String[]> foreignKeys = new ArrayList<>();
         shadow.foreignKeys().stream().filter(ForeignKey::validate)
                 .forEach(fk -> foreignKeys.add(new String[] {newTable, fk.name()}));
-        foreignKeys.addAll(w.store.toValidate(id));
-        List<String> notValidated = AfterSwap.settle(w.worker, foreignKeys);
+        List<String> notValidated = AfterSwap.settle(w.worker, w.lockRetry,
+                new AfterSwap.ForeignKeys(foreignKeys, List.of()).plus(w.store.toSettle(id)));
         if (!notValidated.isEmpty()) {
             warnings = new ArrayList<>(warnings);
             warnings.addAll(notValidated);

@@ -56,6 +56,13 @@ final class Schedule {
         }
         out.add(new Plan.Step("cut-over: drain the last keys and swap the names", "ACCESS EXCLUSIVE, " + attempts
                 + ", held at most " + options.maxLockHeld().toMillis() + " ms", "catalog only (renames)", 0L));
+        if (source.partitions().partitioned() && shadow.foreignKeys().stream()
+                .anyMatch(fk -> fk.definition().startsWith("FOREIGN KEY"))) {
+            out.add(new Plan.Step("validate the foreign keys on each partition", "SHARE UPDATE EXCLUSIVE on the"
+                    + " partition, ROW SHARE on the referenced table; writers go on", "scans each partition", null));
+            out.add(new Plan.Step("add the foreign keys to " + source.display() + ", adopting the partitions' keys",
+                    "SHARE ROW EXCLUSIVE on the tree and the referenced tables, " + attempts, "catalog only", 0L));
+        }
         return out;
     }
 

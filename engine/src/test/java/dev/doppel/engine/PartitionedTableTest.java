@@ -170,6 +170,20 @@ class PartitionedTableTest {
                 .plan());
         assertEquals(Reason.UNSUPPORTED_DEPENDENTS, partition.reason());
         assertTrue(partition.getMessage().contains("run it on the partitioned table"), partition.getMessage());
+        DoppelException leafRepack = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("ref.events_a").repack("k0").build().plan());
+        assertEquals(Reason.UNSUPPORTED_DEPENDENTS, leafRepack.reason());
+        assertTrue(leafRepack.getMessage().contains("one partition alone"), leafRepack.getMessage());
+        DoppelException ordered = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("ref.events").repack("c0").build().plan());
+        assertEquals(Reason.PARTITIONED_UNSUPPORTED, ordered.reason());
+        assertTrue(ordered.getMessage().contains("--order-by"), ordered.getMessage());
+        DoppelException revert = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("ref.events").alter("ALTER COLUMN c0 TYPE bigint")
+                .options(Options.defaults().withKeepOld(Duration.ofHours(1)).withRevertWindow(Duration.ofHours(1)))
+                .build().plan());
+        assertEquals(Reason.PARTITIONED_UNSUPPORTED, revert.reason());
+        assertTrue(revert.getMessage().contains("--revert-window"), revert.getMessage());
         db.execute("CREATE INDEX only_here ON ref.events_b0 (c1)");
         DoppelException own = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
                 .dataSource(db.dataSource()).table("ref.events").alter("ALTER COLUMN c0 TYPE bigint").build()

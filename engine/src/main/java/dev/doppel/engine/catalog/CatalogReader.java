@@ -82,7 +82,9 @@ public final class CatalogReader {
                         rs.getBoolean(3), rs.getBoolean(4), Session.strings(rs.getArray(5)), rs.getString(6),
                         flag(rs.getString(7)), rs.getString(8), rs.getBoolean(11)), oid);
         List<ConstraintInfo> constraints = session.query("SELECT conname, contype, pg_get_constraintdef(oid), convalidated"
-                        + " FROM pg_constraint WHERE conrelid = ? AND contype NOT IN ('p', 'u', 'x') ORDER BY oid",
+                        + " FROM pg_constraint WHERE conrelid = ? AND contype NOT IN ('p', 'u', 'x')"
+                        // A key referencing a partitioned table has a row per referenced partition besides its own.
+                        + " AND conparentid = 0 ORDER BY oid",
                 rs -> new ConstraintInfo(rs.getString(1), flag(rs.getString(2)), rs.getString(3), rs.getBoolean(4)), oid);
         List<TableInfo.OwnedSequence> sequences = session.query("SELECT sn.nspname, s.relname, a.attname"
                         + " FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"

@@ -22,10 +22,17 @@ import java.util.Objects;
  */
 public final class Dependents {
 
-    /** A foreign key on another table (or this one) that references the source. */
+    /**
+     * A foreign key on another table that references the source; a partitioned child's goes by its {@code leaves}
+     * (empty for a plain child).
+     */
     record InboundForeignKey(String child, String name, List<String> childColumns, List<String> parentColumns,
                              String match, String onUpdate, String onDelete, boolean deferrable, boolean deferred,
-                             boolean validated, String comment) {
+                             boolean validated, String comment, List<String> leaves) {
+
+        boolean partitioned() {
+            return !leaves.isEmpty();
+        }
     }
 
     private final List<InboundForeignKey> inbound;
@@ -36,6 +43,8 @@ public final class Dependents {
     private final List<String[]> columnGrants;
     private final String clusterIndex;
     private final List<String[]> publications;
+    private List<String[]> settle = List.of();
+    private List<TreeForeignKey> attachToTrees = List.of();
 
     private Dependents(List<InboundForeignKey> inbound, List<String[]> triggers, List<String[]> policies,
                        boolean rowSecurity, boolean forceRowSecurity, List<String[]> columnGrants, String clusterIndex,
@@ -63,7 +72,7 @@ public final class Dependents {
                 rs -> new InboundForeignKey(rs.getString(1), rs.getString(2), Session.strings(rs.getArray(3)),
                         Session.strings(rs.getArray(4)), match(rs.getString(5)), action(rs.getString(6)),
                         action(rs.getString(7)), rs.getBoolean(8), rs.getBoolean(9), rs.getBoolean(10),
-                        rs.getString(11)), oid, oid);
+                        rs.getString(11), Session.strings(rs.getArray(12))), oid, oid);
         List<String[]> triggers = s.query(DependentsSql.userTriggers(),
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}, oid,
                 ownTriggers.toArray(String[]::new));
@@ -106,14 +115,30 @@ public final class Dependents {
 
     /** After the renames: re-creates everything on the new table, which now carries the original name. */
     void attach(Session s, String newTable, ColumnMapping mapping) throws SQLException {
+        settle = new ArrayList<>();
+        attachToTrees = new ArrayList<>();
         for (InboundForeignKey fk : inbound) {
             List<String> parent = new ArrayList<>();
             for (String column : fk.parentColumns()) {
                 parent.add(target(mapping, column, "foreign key " + fk.name() + " on " + fk.child()));
             }
-            s.execute(DependentsSql.addForeignKey(fk.child(), fk.name(), fk.childColumns(), newTable, parent,
+            String definition = DependentsSql.foreignKey(fk.childColumns(), newTable, parent,
                     fk.match() + " ON UPDATE " + fk.onUpdate() + " ON DELETE " + fk.onDelete()
-                            + (fk.deferrable() ? " DEFERRABLE" : "") + (fk.deferred() ? " INITIALLY DEFERRED" : "")));
+                            + (fk.deferrable() ? " DEFERRABLE" : "") + (fk.deferred() ? " INITIALLY DEFERRED" : ""));
+            if (fk.partitioned()) {
+                TreeForeignKey onTree = new TreeForeignKey(fk.child(), fk.name(), definition, fk.validated(),
+                        fk.comment());
+                onTree.addToLeaves(s, fk.leaves());
+                if (fk.validated()) {
+                    fk.leaves().forEach(leaf -> settle.add(new String[] {leaf, fk.name()}));
+                }
+                attachToTrees.add(onTree);
+                continue;
+            }
+            s.execute(SwapSql.addConstraintNotValid(fk.child(), fk.name(), definition));
+            if (fk.validated()) {
+                settle.add(new String[] {fk.child(), fk.name()});
+            }
             if (fk.comment() != null) {
                 s.execute(SwapSql.commentOnConstraint(fk.child(), fk.name(), fk.comment()));
             }
@@ -167,7 +192,9 @@ public final class Dependents {
     public List<String> describe() {
         List<String> out = new ArrayList<>();
         inbound.forEach(fk -> out.add("foreign key " + fk.name() + " on " + fk.child() + ": re-created inside the swap"
-                + " NOT VALID" + (fk.validated() ? ", validated after" : "")));
+                + " NOT VALID" + (fk.partitioned() ? " on each partition of " + fk.child() + (fk.validated()
+                ? ", validated after, then" : ", then") + " added to " + fk.child() + " itself without a scan"
+                : fk.validated() ? ", validated after" : "")));
         triggers.forEach(t -> out.add("trigger " + t[0] + ": re-created with its enabled state (" + t[2] + ")"));
         if (rowSecurity || forceRowSecurity) {
             out.add("row-level security: " + (rowSecurity ? "enabled" : "") + (forceRowSecurity ? ", forced" : ""));
@@ -183,9 +210,12 @@ public final class Dependents {
         return out;
     }
 
-    /** The referencing tables' foreign keys that were valid before, to validate once the swap has committed. */
-    List<InboundForeignKey> toValidate() {
-        return inbound.stream().filter(InboundForeignKey::validated).toList();
+    /**
+     * After {@link #attach}: the referencing tables' foreign keys (or their partitions') that were valid before, to
+     * validate once the swap has committed, and those to add to partitioned referencing tables after.
+     */
+    AfterSwap.ForeignKeys toSettle() {
+        return new AfterSwap.ForeignKeys(settle, attachToTrees);
     }
 
     private static String target(ColumnMapping mapping, String sourceColumn, String what) {

@@ -1,6 +1,7 @@
 package dev.doppel.engine.cutover;
 
 import dev.doppel.engine.catalog.IndexInfo;
+import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.ColumnMapping;
 import dev.doppel.engine.shadow.ForeignKey;
@@ -55,10 +56,11 @@ public final class Swap {
     }
 
     /**
-     * Swaps; returns the foreign keys on referencing tables, as (table, constraint) pairs, that were re-created
-     * NOT VALID and must be validated once the swap has committed.
+     * Swaps; returns the foreign keys of a partitioned table, and those on referencing tables, that were re-created
+     * NOT VALID and must be settled once the swap has committed. The new table's own keys are validated by the
+     * caller, which knows them from the shadow.
      */
-    public List<String[]> run(Session s) throws SQLException {
+    public AfterSwap.ForeignKeys run(Session s) throws SQLException {
         ObjectNames names = sql.names();
         String schema = quote(source.schema());
         String newTable = source.qualified();
@@ -137,11 +139,25 @@ public final class Swap {
         if (r.replicaIdentity() != null) {
             s.execute(SwapSql.replicaIdentity(newTable, r.replicaIdentity()));
         }
+        List<String[]> validate = new ArrayList<>();
+        List<TreeForeignKey> attach = new ArrayList<>();
+        List<String> leaves = source.partitions().leaves().stream().map(PartitionTree.Partition::qualified).toList();
         for (int i = 0; i < shadow.foreignKeys().size(); i++) {
             ForeignKey fk = shadow.foreignKeys().get(i);
+            String comment = r.foreignKeyComments().get(i);
+            if (source.partitions().partitioned() && fk.definition().startsWith("FOREIGN KEY")) {
+                TreeForeignKey onTree = new TreeForeignKey(newTable, fk.name(), fk.definition(), fk.validate(),
+                        comment);
+                onTree.addToLeaves(s, leaves);
+                if (fk.validate()) {
+                    leaves.forEach(leaf -> validate.add(new String[] {leaf, fk.name()}));
+                }
+                attach.add(onTree);
+                continue;
+            }
             s.execute(SwapSql.addConstraintNotValid(newTable, fk.name(), fk.definition()));
-            if (r.foreignKeyComments().get(i) != null) {
-                s.execute(SwapSql.commentOnConstraint(newTable, fk.name(), r.foreignKeyComments().get(i)));
+            if (comment != null) {
+                s.execute(SwapSql.commentOnConstraint(newTable, fk.name(), comment));
             }
         }
         dependents.attach(s, newTable, mapping);
@@ -156,7 +172,7 @@ public final class Swap {
         for (String statement : sql.dropCaptureTriggers(oldTable())) {
             s.execute(statement);
         }
-        return dependents.toValidate().stream().map(fk -> new String[] {fk.child(), fk.name()}).toList();
+        return new AfterSwap.ForeignKeys(validate, attach).plus(dependents.toSettle());
     }
 
     /** What the swap reads from the catalog before it changes anything. */

@@ -14,7 +14,11 @@ public final class DependentsSql {
     private DependentsSql() {
     }
 
-    /** Foreign keys of other tables referencing the table: child, name, columns, parent columns, options. */
+    /**
+     * Foreign keys of other tables referencing the table: child, name, columns, parent columns, options, and a
+     * partitioned child's leaf partitions (empty for a plain child). A partitioned table's partitions' parts of a key
+     * are left out: they go with it.
+     */
     public static String inboundForeignKeys() {
         return "SELECT c.conrelid::regclass::text, c.conname,"
                 + " ARRAY(SELECT attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a"
@@ -22,8 +26,11 @@ public final class DependentsSql {
                 + " ARRAY(SELECT attname FROM unnest(c.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a"
                 + "   ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o),"
                 + " c.confmatchtype, c.confupdtype, c.confdeltype, c.condeferrable, c.condeferred, c.convalidated,"
-                + " obj_description(c.oid, 'pg_constraint')"
+                + " obj_description(c.oid, 'pg_constraint'),"
+                + " ARRAY(SELECT t.relid::regclass::text FROM pg_partition_tree(c.conrelid) t"
+                + "   WHERE t.isleaf AND t.relid <> c.conrelid ORDER BY t.relid)"
                 + " FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = ? AND c.conrelid <> ?"
+                + " AND c.conparentid = 0"
                 + " ORDER BY c.conrelid, c.conname";
     }
 
@@ -84,12 +91,11 @@ public final class DependentsSql {
         return "SELECT current_setting('server_version_num')::int";
     }
 
-    /** Re-creates a referencing table's foreign key against {@code parent}; {@code options} after its columns. */
-    public static String addForeignKey(String child, String name, List<String> childColumns, String parent,
-                                       List<String> parentColumns, String options) {
-        return "ALTER TABLE " + child + " ADD CONSTRAINT " + quote(name) + " FOREIGN KEY ("
-                + Identifiers.list(childColumns) + ") REFERENCES " + parent + " (" + Identifiers.list(parentColumns)
-                + ") " + options + " NOT VALID";
+    /** A referencing table's foreign key against {@code parent}, as a constraint definition; {@code options} last. */
+    public static String foreignKey(List<String> childColumns, String parent, List<String> parentColumns,
+                                    String options) {
+        return "FOREIGN KEY (" + Identifiers.list(childColumns) + ") REFERENCES " + parent + " ("
+                + Identifiers.list(parentColumns) + ") " + options;
     }
 
     public static String dropConstraint(String table, String name) {

@@ -156,6 +156,26 @@ public final class PartitionSql {
                 + Identifiers.literal(table) + "::regclass))";
     }
 
+    /**
+     * How many leaf partitions of a partitioned table (parameter 1: its quoted name) have constraint (parameter 2)
+     * NOT VALID or lack it.
+     */
+    public static String leavesWithoutValid() {
+        return "SELECT count(*) FROM pg_partition_tree(?::regclass) t WHERE t.isleaf AND NOT EXISTS (SELECT 1"
+                + " FROM pg_constraint c WHERE c.conrelid = t.relid AND c.conname = ? AND c.convalidated)";
+    }
+
+    /** Whether a table (parameter 1: its quoted name) has constraint (parameter 2) itself. */
+    public static String hasConstraint() {
+        return "SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass(?) AND conname = ?";
+    }
+
+    /** Adds a constraint to a table; before PostgreSQL 18 a partitioned one cannot take a foreign key NOT VALID. */
+    public static String addConstraint(String table, String name, String definition, boolean notValid) {
+        return "ALTER TABLE " + table + " ADD CONSTRAINT " + quote(name) + " " + definition
+                + (notValid ? " NOT VALID" : "");
+    }
+
     /** A TRUNCATE trigger on one partition: a partition truncated directly fires its own, not the root's. */
     public static String truncateTrigger(String trigger, String partition, String function) {
         return "CREATE TRIGGER " + quote(trigger) + " AFTER TRUNCATE ON " + partition

@@ -147,7 +147,8 @@ public final class SwapSql {
 
     /** The quoted names of the foreign keys of the table (parameter: its quoted name). */
     public static String foreignKeysOf() {
-        return "SELECT quote_ident(conname) FROM pg_constraint WHERE conrelid = to_regclass(?) AND contype = 'f'";
+        return "SELECT quote_ident(conname) FROM pg_constraint WHERE conrelid = to_regclass(?) AND contype = 'f'"
+                + " AND conparentid = 0";
     }
 
     /** Indexes of the table (parameter 1: OID) whose names start with a prefix (parameters 2, 3: length, prefix). */

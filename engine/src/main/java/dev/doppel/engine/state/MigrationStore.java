@@ -5,6 +5,8 @@ import dev.doppel.engine.DoppelException;
 import dev.doppel.engine.Reason;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.catalog.TableInfo;
+import dev.doppel.engine.cutover.AfterSwap;
+import dev.doppel.engine.cutover.TreeForeignKey;
 import dev.doppel.engine.plan.ColumnMapping;
 import dev.doppel.engine.shadow.DeferredObject;
 import dev.doppel.engine.shadow.ForeignKey;
@@ -320,9 +322,26 @@ public final class MigrationStore {
      * Run inside the swap's transaction: the old table's name, and the foreign keys on referencing tables left to
      * validate, commit exactly when the swap does.
      */
-    public static void recordSwap(Session s, long id, String oldTable, List<String[]> toValidate) throws SQLException {
+    public static void recordSwap(Session s, long id, String oldTable, AfterSwap.ForeignKeys toSettle)
+            throws SQLException {
         s.update("UPDATE " + MIGRATIONS + " SET old_table = ?, updated_at = now() WHERE id = ?", oldTable, id);
-        appendObjects(s, id, "validate", toValidate.stream().map(fk -> new Object[] {fk[1], fk[0], true}).toList());
+        appendObjects(s, id, "validate", toSettle.validate().stream().map(fk -> new Object[] {fk[1], fk[0], true})
+                .toList());
+        // Table, definition and comment of a partitioned table's key, in one column: separated by U+001F.
+        appendObjects(s, id, "attach", toSettle.attach().stream().map(fk -> new Object[] {fk.name(), fk.table()
+                + "\u001f" + fk.definition() + "\u001f" + (fk.comment() == null ? "" : fk.comment()), fk.validate()})
+                .toList());
+    }
+
+    /** What is left to settle after the swap: (table, constraint) pairs to validate, then partitioned tables' keys. */
+    public AfterSwap.ForeignKeys toSettle(long id) throws SQLException {
+        List<TreeForeignKey> attach = session.query("SELECT name, definition, flag FROM " + OBJECTS
+                + " WHERE migration_id = ? AND kind = 'attach' ORDER BY position", rs -> {
+                    String[] parts = rs.getString(2).split("\u001f", -1);
+                    return new TreeForeignKey(parts[0], rs.getString(1), parts[1], rs.getBoolean(3),
+                            parts[2].isEmpty() ? null : parts[2]);
+                }, id);
+        return new AfterSwap.ForeignKeys(toValidate(id), attach);
     }
 
     /**
@@ -386,7 +405,7 @@ public final class MigrationStore {
     }
 
     /** Foreign keys on referencing tables to validate after the swap, as (table, constraint) pairs. */
-    public List<String[]> toValidate(long id) throws SQLException {
+    private List<String[]> toValidate(long id) throws SQLException {
         return session.query("SELECT definition, name FROM " + OBJECTS + " WHERE migration_id = ? AND kind = 'validate'"
                 + " ORDER BY position", rs -> new String[] {rs.getString(1), rs.getString(2)}, id);
     }

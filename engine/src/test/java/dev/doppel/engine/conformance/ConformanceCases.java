@@ -44,6 +44,9 @@ final class ConformanceCases {
             + " CREATE TABLE measurement_default PARTITION OF measurement DEFAULT;"
             + " CREATE INDEX ON measurement (logdate);"
             + " INSERT INTO measurement SELECT g, date '2006-02-01' + g % 70, g % 40, g FROM generate_series(1, 300) g;";
+    /** What measurement's cities may reference: 300 of them. */
+    private static final String CITY = " CREATE TABLE city (id int PRIMARY KEY, name text);"
+            + " INSERT INTO city SELECT g, 'c' || g FROM generate_series(1, 300) g;";
     /** A hash-partitioned table, three partitions, 300 rows. */
     private static final String HASHED = "CREATE TABLE orders (id int PRIMARY KEY, note text, amount numeric(10,2))"
             + " PARTITION BY HASH (id);"
@@ -242,6 +245,37 @@ final class ConformanceCases {
                         + " CREATE POLICY warm ON measurement USING (peaktemp > 0);"
                         + " CREATE PUBLICATION measurement_pub FOR TABLE measurement;", "measurement",
                         "ALTER COLUMN unitsales TYPE bigint"),
+                new ConformanceCase("pt_fk_out", PARTITIONING, MEASUREMENT + CITY
+                        + " ALTER TABLE measurement ADD CONSTRAINT measurement_city FOREIGN KEY (city_id)"
+                        + " REFERENCES city (id) ON DELETE CASCADE;", "measurement",
+                        "ALTER COLUMN peaktemp TYPE bigint"),
+                new ConformanceCase("pt_fk_add", PARTITIONING, MEASUREMENT + CITY, "measurement",
+                        "ADD FOREIGN KEY (city_id) REFERENCES @.city (id)"),
+                new ConformanceCase("pt_fk_in", PARTITIONING, MEASUREMENT
+                        + " CREATE TABLE reading (id int PRIMARY KEY, city_id int, logdate date,"
+                        + " FOREIGN KEY (city_id, logdate) REFERENCES measurement ON DELETE CASCADE);"
+                        + " INSERT INTO reading SELECT g, g, date '2006-02-01' + g % 70 FROM generate_series(1, 50) g;"
+                        + " CREATE TABLE reading_p (id int, city_id int, logdate date, PRIMARY KEY (id),"
+                        + " CONSTRAINT reading_p_of FOREIGN KEY (city_id, logdate) REFERENCES measurement)"
+                        + " PARTITION BY RANGE (id);"
+                        + " CREATE TABLE reading_p1 PARTITION OF reading_p FOR VALUES FROM (MINVALUE) TO (25);"
+                        + " CREATE TABLE reading_p2 PARTITION OF reading_p FOR VALUES FROM (25) TO (MAXVALUE);"
+                        + " INSERT INTO reading_p SELECT * FROM reading;", "measurement",
+                        "ALTER COLUMN peaktemp TYPE bigint"),
+                new ConformanceCase("pt_fk_in_to_plain", PARTITIONING, CITY
+                        + " CREATE TABLE visit (id int, city_id int REFERENCES city, PRIMARY KEY (id))"
+                        + " PARTITION BY HASH (id);"
+                        + " CREATE TABLE visit_0 PARTITION OF visit FOR VALUES WITH (MODULUS 2, REMAINDER 0);"
+                        + " CREATE TABLE visit_1 PARTITION OF visit FOR VALUES WITH (MODULUS 2, REMAINDER 1);"
+                        + " INSERT INTO visit SELECT g, g FROM generate_series(1, 100) g;", "city",
+                        "ALTER COLUMN id TYPE bigint"),
+                new ConformanceCase("pt_fk_tree_to_tree", PARTITIONING, CITIES
+                        + " CREATE TABLE visit (id int, city_id int, region text, PRIMARY KEY (id),"
+                        + " FOREIGN KEY (city_id, region) REFERENCES cities ON DELETE SET NULL) PARTITION BY HASH (id);"
+                        + " CREATE TABLE visit_0 PARTITION OF visit FOR VALUES WITH (MODULUS 2, REMAINDER 0);"
+                        + " CREATE TABLE visit_1 PARTITION OF visit FOR VALUES WITH (MODULUS 2, REMAINDER 1);"
+                        + " INSERT INTO visit SELECT id, id, region FROM cities WHERE id <= 100;", "visit",
+                        "ALTER COLUMN id TYPE bigint"),
                 // Mastodon's migrations, on its statuses table
                 new ConformanceCase("ma_status_id_bigint", MASTODON + "/20170322143850", STATUSES, "statuses",
                         "ALTER COLUMN id TYPE bigint, ALTER COLUMN reblog_of_id TYPE bigint,"

@@ -34,8 +34,9 @@ class SwapTest {
             f.buildDeferred();
             Swap swap = new Swap(f.source, f.shadow, f.sql, f.names.oldTableName(Instant.now()), false,
                     MaterializedViews.none(f.source, f.names));
-            List<String[]> toValidate = f.session.transaction(swap::run);
-            assertEquals(List.of(), toValidate, "nothing references orders");
+            AfterSwap.ForeignKeys toSettle = f.session.transaction(swap::run);
+            assertEquals(List.of(), toSettle.validate(), "nothing references orders");
+            assertEquals(List.of(), toSettle.attach());
         }
         assertEquals("bigint", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = 'orders'::regclass AND attname = 'total'"));
