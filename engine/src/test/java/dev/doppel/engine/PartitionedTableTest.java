@@ -126,6 +126,39 @@ class PartitionedTableTest {
         assertEquals(archived, db.count("SELECT count(*) FROM archive.logs_2023"));
     }
 
+    @Test
+    void indexesRenamedAtTwoLevelsOfTheTreeKeepTheirNamesAndPrivilegesTheirGrants(TestDatabase db) {
+        db.execute("CREATE TABLE metrics (id int NOT NULL, region text NOT NULL, at date NOT NULL, v int,"
+                        + " PRIMARY KEY (id, region, at)) PARTITION BY LIST (region)",
+                "CREATE TABLE metrics_eu PARTITION OF metrics FOR VALUES IN ('eu') PARTITION BY RANGE (at)",
+                "CREATE TABLE metrics_eu_2024 PARTITION OF metrics_eu FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+                "CREATE TABLE metrics_eu_2025 PARTITION OF metrics_eu FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+                "CREATE TABLE metrics_us PARTITION OF metrics FOR VALUES IN ('us')",
+                "CREATE INDEX metrics_v ON metrics (v)",
+                "ALTER INDEX metrics_eu_v_idx RENAME TO eu_values",
+                "ALTER INDEX metrics_eu_2025_v_idx RENAME TO eu_values_2025",
+                "GRANT SELECT ON metrics_eu_2024 TO PUBLIC",
+                "COMMENT ON TABLE metrics_us IS 'the americas'",
+                "INSERT INTO metrics SELECT g, CASE WHEN g % 2 = 0 THEN 'eu' ELSE 'us' END,"
+                        + " date '2024-01-01' + g % 700, g FROM generate_series(1, 2000) g");
+        String tree = "SELECT string_agg(c.relname || ' ' || coalesce(c.relacl::text, '-') || ' '"
+                + " || coalesce(obj_description(c.oid, 'pg_class'), '-') || ' ' || (SELECT string_agg("
+                + " i.relname || '<' || coalesce((SELECT p.relname FROM pg_inherits h JOIN pg_class p"
+                + " ON p.oid = h.inhparent WHERE h.inhrelid = i.oid), '-'), ',' ORDER BY i.relname) FROM pg_index x"
+                + " JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid), '; ' ORDER BY c.relname)"
+                + " FROM pg_class c WHERE c.relname LIKE 'metrics%' AND c.relkind IN ('r', 'p')"
+                + " AND c.relnamespace = 'public'::regnamespace";
+        String before = db.scalar(tree);
+        Result r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("metrics")
+                .alter("ALTER COLUMN v TYPE bigint").options(Options.defaults()
+                        .withSnapshotWait(Duration.ofSeconds(1))).build().run();
+        assertEquals(Outcome.SUCCEEDED, r.outcome());
+        assertEquals(before, db.scalar(tree));
+        assertTrue(before.contains("eu_values_2025<eu_values") && before.contains("eu_values<metrics_v")
+                && before.contains("the americas") && before.contains("=r/"), before);
+        assertEquals(2_000, db.count("SELECT count(*) FROM metrics"));
+    }
+
     /** Unthrottled, each side in one scan; throttled, range by range of blocks, the same numbers in every leaf. */
     @ParameterizedTest(name = "max rows/s {0}")
     @ValueSource(longs = {0, 40_000})

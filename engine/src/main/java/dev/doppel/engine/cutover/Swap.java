@@ -71,7 +71,10 @@ public final class Swap {
         if (!source.owner().equals(r.currentUser())) {
             s.execute(SwapSql.ownerTo(names.shadow(), source.owner()));
         }
-        List<String> privileges = privileges(s, newTable, r.shadowOid(), source.oid());
+        PartitionSwap partitions = new PartitionSwap(source.partitions(), sql.targetPartitions(), names, oldName);
+        partitions.read(s, r.currentUser());
+        List<String> privileges = s.query(SwapSql.privilegesLike(), rs -> rs.getString(2),
+                new String[] {names.shadow()}, new String[] {newTable}, new Long[] {source.oid()});
         Dependents dependents = r.dependents();
         DependentViews views = r.views();
 
@@ -88,7 +91,6 @@ public final class Swap {
             }
         }
         // Before the root's indexes are renamed: a partition's indexes are matched to the new ones by their names.
-        PartitionSwap partitions = new PartitionSwap(source.partitions(), sql.targetPartitions(), names, oldName);
         partitions.retire(s);
         List<IndexInfo> indexes = source.indexes();
         for (int i = 0; i < indexes.size(); i++) {
@@ -326,32 +328,5 @@ public final class Swap {
                 s.execute(SwapSql.continueIdentity(newTable, t.name(), oldSeq));
             }
         }
-    }
-
-    /**
-     * Gives {@code table} the comment and owner of the relation it replaces ({@code oldOid}) and exactly its
-     * privileges: revokes what the default privileges of doppel's role gave it, grants the rest.
-     */
-    static void takeOver(Session s, String table, long oldOid, String comment, String owner) throws SQLException {
-        if (comment != null) {
-            s.execute(SwapSql.commentOnTable(table, comment));
-        }
-        if (!owner.equals(s.text("SELECT current_user"))) {
-            s.execute(SwapSql.ownerTo(table, owner));
-        }
-        for (String statement : privileges(s, table, s.number("SELECT to_regclass(?)::oid", table), oldOid)) {
-            s.execute(statement);
-        }
-    }
-
-    /**
-     * The REVOKEs and GRANTs that give the relation with OID {@code newOid}, to be called {@code table}, exactly the
-     * privileges of the one with OID {@code oldOid}. Read after any change of owner: OWNER TO rewrites privileges.
-     */
-    private static List<String> privileges(Session s, String table, long newOid, long oldOid) throws SQLException {
-        List<String> statements = new ArrayList<>(s.query(SwapSql.revokesUnlike(table), rs -> rs.getString(1), newOid,
-                oldOid));
-        statements.addAll(s.query(SwapSql.grantsLike(table), rs -> rs.getString(1), oldOid, newOid));
-        return statements;
     }
 }

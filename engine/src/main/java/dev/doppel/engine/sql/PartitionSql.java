@@ -140,14 +140,17 @@ public final class PartitionSql {
         return definition.replaceFirst(" ON ONLY ", " ON ");
     }
 
+
     /**
-     * The indexes of a table (parameter: its quoted name) as (index name, name of the partitioned index it is a
-     * partition of).
+     * The indexes of many tables and the partitioned index each belongs to, in one round trip (parameter: the
+     * tables' names, text[]); rows (the table's position from 1, index, partitioned index or null), each table's in
+     * index OID order.
      */
-    public static String indexesWithParents() {
-        return "SELECT i.relname, pi.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+    public static String indexesWithParentsOf() {
+        return "SELECT u.n, i.relname, pi.relname FROM unnest(CAST(? AS text[])) WITH ORDINALITY u(name, n)"
+                + " JOIN pg_index x ON x.indrelid = to_regclass(u.name) JOIN pg_class i ON i.oid = x.indexrelid"
                 + " LEFT JOIN pg_inherits h ON h.inhrelid = x.indexrelid LEFT JOIN pg_class pi ON pi.oid = h.inhparent"
-                + " WHERE x.indrelid = to_regclass(?) ORDER BY x.indexrelid";
+                + " ORDER BY u.n, x.indexrelid";
     }
 
     /** The data files of a tree's partitions (parameter: the partitioned table, as text): a TRUNCATE gives new ones. */

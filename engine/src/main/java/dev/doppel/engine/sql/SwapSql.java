@@ -74,31 +74,25 @@ public final class SwapSql {
     }
 
     /**
-     * REVOKE statements that take from {@code table}, the relation with OID (parameter 1), what the one with OID
-     * (parameter 2) does not grant: the new table is created with the default privileges of doppel's role (ALTER
-     * DEFAULT PRIVILEGES).
+     * The REVOKEs and GRANTs that give each relation exactly the privileges of another, for many in one round trip.
+     * Parameters: the relations as they are named now (text[]), the names the statements are to call them (text[])
+     * and the OIDs of the relations whose privileges each takes (bigint[]). Rows: (position from 1, statement),
+     * each relation's REVOKEs (what the default privileges of doppel's role gave it) before its GRANTs.
      */
-    public static String revokesUnlike(String table) {
-        return "SELECT 'REVOKE ' || a.privilege_type || ' ON ' || " + Identifiers.literal(table) + " || ' FROM '"
-                + " || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END"
-                + " FROM pg_class c, " + acl("c") + " a WHERE c.oid = ?"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_class o, " + acl("o") + " b WHERE o.oid = ?"
-                + " AND b.grantee = a.grantee AND b.privilege_type = a.privilege_type"
+    public static String privilegesLike() {
+        String grantee = " || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END";
+        String same = " AND b.grantee = a.grantee AND b.privilege_type = a.privilege_type"
                 + " AND b.is_grantable = a.is_grantable)";
-    }
-
-    /**
-     * GRANT statements that give {@code table}, the relation with OID (parameter 2), what the one with OID (parameter
-     * 1) grants and it lacks; a table with the default ACL stays so.
-     */
-    public static String grantsLike(String table) {
-        return "SELECT 'GRANT ' || a.privilege_type || ' ON ' || " + Identifiers.literal(table) + " || ' TO '"
-                + " || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END"
-                + " || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END"
-                + " FROM pg_class c, " + acl("c") + " a WHERE c.oid = ? AND NOT EXISTS (SELECT 1 FROM pg_class n, "
-                + acl("n") + " b WHERE n.oid = ?"
-                + " AND b.grantee = a.grantee AND b.privilege_type = a.privilege_type"
-                + " AND b.is_grantable = a.is_grantable)";
+        return "WITH u AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]))"
+                + " WITH ORDINALITY u(current_name, called, model, n))"
+                + " SELECT n, statement FROM (SELECT u.n, 0 AS k, 'REVOKE ' || a.privilege_type || ' ON ' || u.called"
+                + " || ' FROM '" + grantee + " AS statement FROM u JOIN pg_class c ON c.oid = to_regclass(u.current_name),"
+                + " " + acl("c") + " a WHERE NOT EXISTS (SELECT 1 FROM pg_class o, " + acl("o") + " b"
+                + " WHERE o.oid = u.model::oid" + same
+                + " UNION ALL SELECT u.n, 1, 'GRANT ' || a.privilege_type || ' ON ' || u.called || ' TO '" + grantee
+                + " || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END FROM u JOIN pg_class o"
+                + " ON o.oid = u.model::oid, " + acl("o") + " a WHERE NOT EXISTS (SELECT 1 FROM pg_class c, "
+                + acl("c") + " b WHERE c.oid = to_regclass(u.current_name)" + same + ") x ORDER BY n, k";
     }
 
     /** The replica identity kind of the table (parameter: OID): d, f, n or i. */
