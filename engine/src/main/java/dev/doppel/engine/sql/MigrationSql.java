@@ -101,6 +101,17 @@ public final class MigrationSql {
         return "(" + keyList(prefix) + ")";
     }
 
+    /**
+     * The copy's statements for one leaf of a partitioned source: they read the leaf itself (one index, no merge
+     * over every partition) and write its copy in the shadow tree when the target keeps the source's partitions, or
+     * the target's root when the change gives it others (or none), so that PostgreSQL routes each row.
+     */
+    public MigrationSql copyOf(PartitionTree.Partition leaf) {
+        String into = targetPartitions.equals(partitions) ? leaf.shadow() : target;
+        return new MigrationSql(leaf.qualified(), into, capture, names, mapping, PartitionTree.NONE,
+                PartitionTree.NONE, replaceRows);
+    }
+
     // ---- after the swap -------------------------------------------------------------------------------------
 
     /** 1 when constraint (name, parameter 2) of table (parameter 1) exists NOT VALID, else 0. */
