@@ -103,6 +103,41 @@ class PartitionedFaultTest {
         PartitionedMirror.assertSameTree(db, "mid", "mid_mirror");
     }
 
+    /**
+     * A copy an earlier doppel made through the root, in the tree's key order, stopped with its checkpoint in
+     * {@code migrations} and no leaf recorded: the resume goes on through the root. Made here by stopping in the
+     * first leaf, which holds the tree's smallest keys, and recording its checkpoint as the earlier doppel did.
+     */
+    @Test
+    void aCopyAnEarlierDoppelStartedThroughTheRootGoesOnThroughTheRoot(TestDatabase db) throws Exception {
+        PartitionedMirror.create(db, "old", "old_mirror", 5_000, 24);
+        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, "old.events", "old_mirror.events",
+                5_001).start(1, 24, 2)) {
+            FaultMatrixTest.killIn(db, "old.events", Phase.COPY, Options.Capture.TRIGGER, CHANGE, 1);
+            long id = FaultMatrixTest.latest(db).id();
+            db.execute("UPDATE doppel.migrations SET checkpoint = p.checkpoint FROM doppel.migration_partitions p"
+                    + " WHERE p.migration_id = " + id + " AND p.partition = 'old.events_a' AND id = " + id,
+                    "DELETE FROM doppel.migration_partitions WHERE migration_id = " + id);
+            assertTrue(FaultMatrixTest.latest(db).checkpoint() != null);
+            List<String> leaves = new ArrayList<>();
+            Result r = Migrations.on(db.dataSource()).options(FaultMatrixTest.smallChunks())
+                    .listener(new MigrationListener() {
+                        @Override
+                        public void copyingPartition(String partition, int number, int count) {
+                            leaves.add(partition);
+                        }
+                    }).resume(id);
+            assertEquals(Outcome.SUCCEEDED, r.outcome());
+            assertEquals(List.of(), leaves, "no leaf by leaf copy");
+            assertEquals(List.of(), Migrations.on(db.dataSource()).status(id).partitions());
+            Thread.sleep(100);
+            writers.close();
+            Oracle.assertNoFailures(writers);
+        }
+        Oracle.blockingAlter(db, "old_mirror.events", CHANGE);
+        PartitionedMirror.assertSameTree(db, "old", "old_mirror");
+    }
+
     @Test
     void killedMidCopyThenAbortedLeavesTheTreeAsItWas(TestDatabase db) throws Exception {
         PartitionedMirror.create(db, "abo", "abo_mirror", 5_000, 22);
