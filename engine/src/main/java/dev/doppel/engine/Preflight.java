@@ -340,8 +340,10 @@ final class Preflight {
                     + " refer only to key columns", e);
         }
         for (MigrationSql.Rows rows : MigrationSql.Rows.values()) {
-            s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, null, 2, Set.of(), rows));
-            s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, null, 2, Set.of(), rows));
+            for (boolean sourceSide : new boolean[] {true, false}) {
+                s.execute("EXPLAIN " + sql.total(sourceSide, MigrationSql.Digest.TEXT, Set.of(), rows));
+                s.execute("EXPLAIN " + sql.digest(sourceSide, MigrationSql.Digest.TEXT, null, 2, Set.of(), rows));
+            }
         }
         return sample;
     }

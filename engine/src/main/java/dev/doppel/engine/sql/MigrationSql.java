@@ -545,29 +545,47 @@ public final class MigrationSql {
         }
     }
 
-    /** One side's rows: bucket, row hash and (for naming differing keys) the key as text. */
+    /**
+     * One side's rows: row hash, then (with {@code buckets}, to find which keys differ) bucket and the key as
+     * text.
+     */
     private String side(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText,
                         Rows rows) {
         if (sourceSide) {
             String values = mapping.copied().stream().map(t -> spelled(t.typedExpression(), t.name(), byText))
                     .collect(Collectors.joining(", "));
-            return "SELECT " + bucket(digest, keyHash, mappedKey(), buckets) + " AS b, " + hashRow(digest, values)
-                    + " AS h, ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s" + (rows == Rows.ALL ? ""
-                    : rows.filter + "(SELECT 1 FROM " + capture.log() + " l WHERE " + row("l") + " = " + row("s")
-                    + ")");
+            return "SELECT " + hashRow(digest, values) + " AS h" + bucketed(digest, keyHash, mappedKey(), buckets)
+                    + " FROM " + src() + " s" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM "
+                    + capture.log() + " l WHERE " + row("l") + " = " + row("s") + ")");
         }
         String values = mapping.copied().stream()
                 .map(t -> spelled("t." + quote(t.name()), t.name(), byText)).collect(Collectors.joining(", "));
         String key = Identifiers.list("t", mapping.targetKey());
-        return "SELECT " + bucket(digest, keyHash, key, buckets) + " AS b, " + hashRow(digest, values) + " AS h, ROW("
-                + key + ")::text AS k FROM " + target + " t" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM "
-                + capture.log() + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))");
+        return "SELECT " + hashRow(digest, values) + " AS h" + bucketed(digest, keyHash, key, buckets) + " FROM "
+                + target + " t" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM " + capture.log()
+                + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))");
+    }
+
+    private static String bucketed(Digest digest, String keyHash, String keyValues, int buckets) {
+        return buckets == 0 ? "" : ", " + bucket(digest, keyHash, keyValues, buckets) + " AS b, ROW(" + keyValues
+                + ")::text AS k";
     }
 
     /**
-     * Per-bucket row counts and digests, buckets by a hash of the target key; run once per side. {@code byText}:
-     * the {@link #spelledColumns()}, hashed by their text form. The digest of every row less the digest of the
-     * rows whose key is pending is the digest of the settled rows, without testing each row against the log.
+     * A side's row count and sum of row hashes, in one scan with no grouping: grouping every row into buckets by a
+     * hash of its key costs more than hashing the rows. {@link #digest} finds the differing buckets once the sums
+     * differ. {@code byText}: the {@link #spelledColumns()}, hashed by their text form.
+     */
+    public String total(boolean sourceSide, Digest digest, Set<String> byText, Rows rows) {
+        return "SELECT count(*), coalesce(sum(h), 0)::text FROM (" + side(sourceSide, digest, null, 0, byText, rows)
+                + ") x";
+    }
+
+    /**
+     * Per-bucket row counts and digests, buckets by a hash of the target key: where the {@link #total}s differ,
+     * which buckets do. {@code byText}: the {@link #spelledColumns()}, hashed by their text form. The digest of
+     * every row less the digest of the rows whose key is pending is the digest of the settled rows, without testing
+     * each row against the log.
      */
     public String digest(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText,
                          Rows rows) {
@@ -576,13 +594,13 @@ public final class MigrationSql {
     }
 
     /**
-     * {@link #digest} of every row in a range of the side's blocks, read by a TID range scan: a paced verification
+     * {@link #total} of every row in a range of the side's blocks, read by a TID range scan: a paced verification
      * reads a side range by range in one snapshot. Parameters: the first block's and the end block's tids.
      */
-    public String digestBlocks(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText) {
+    public String totalOfBlocks(boolean sourceSide, Digest digest, Set<String> byText) {
         String alias = sourceSide ? "s" : "t";
-        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, keyHash, buckets, byText, Rows.ALL)
-                + " WHERE " + alias + ".ctid >= CAST(? AS tid) AND " + alias + ".ctid < CAST(? AS tid)) x GROUP BY b";
+        return "SELECT count(*), coalesce(sum(h), 0)::text FROM (" + side(sourceSide, digest, null, 0, byText,
+                Rows.ALL) + " WHERE " + alias + ".ctid >= CAST(? AS tid) AND " + alias + ".ctid < CAST(? AS tid)) x";
     }
 
     /**
