@@ -70,7 +70,8 @@ class PartitionCopyTest {
                 copies.toString());
         assertEquals(r.rowsCopied(), copies.stream().mapToLong(PartitionCopy::rowsCopied).sum(),
                 "the leaves' rows add up to the migration's");
-        assertEquals(r.rowsCopied(), db.count("SELECT rows_copied FROM doppel.migrations WHERE id = " + r.migrationId()));
+        assertEquals(r.rowsCopied(), db.count("SELECT rows_copied FROM doppel.migrations WHERE id = "
+                + r.migrationId()));
         Oracle.blockingAlter(db, "lv_mirror.events", CHANGE);
         PartitionedMirror.assertSameTree(db, "lv", "lv_mirror");
     }

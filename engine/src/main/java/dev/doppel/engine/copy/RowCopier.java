@@ -127,7 +127,10 @@ public final class RowCopier {
         return pass.total;
     }
 
-    /** Copies {@code copy}'s rows after {@code from} up to {@code end}, chunk by chunk; {@code partition} null: a plain table. */
+    /**
+     * Copies {@code copy}'s rows after {@code from} up to {@code end}, chunk by chunk, each with the checkpoint of
+     * {@code partition} (null: of the plain table).
+     */
     private void copyRange(Pass pass, MigrationSql copy, String[] from, String[] end, String partition)
             throws SQLException {
         String[] last = from;

@@ -30,9 +30,10 @@ import static dev.doppel.engine.sql.Identifiers.quote;
 
 /**
  * The {@code doppel} schema's state: one row per migration (phase, copy checkpoint, outcome), a history of phase
- * events, and the migration's plan (column mapping, deferred indexes, foreign keys) so that a resume continues
- * exactly the migration that was started. The copy checkpoint is written in the same transaction as its chunk,
- * and the old table's name in the same transaction as the swap.
+ * events, the migration's plan (column mapping, deferred indexes, foreign keys) so that a resume continues
+ * exactly the migration that was started, and a partitioned table's copy per leaf. The copy checkpoint (a leaf's,
+ * for a partitioned table) is written in the same transaction as its chunk, and the old table's name in the same
+ * transaction as the swap.
  */
 public final class MigrationStore {
 
