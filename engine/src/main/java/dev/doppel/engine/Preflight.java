@@ -308,7 +308,7 @@ final class Preflight {
         Long[] none = new Long[0];
         s.execute(sql.createLog());
         s.execute(sql.createCaptureFunction());
-        s.execute("EXPLAIN " + sql.copyChunk(true, false).replace("LIMIT ?", "LIMIT 0"));
+        s.execute("EXPLAIN " + sql.copyChunk(true, false).replace("OFFSET ?", "OFFSET 0"));
         if (change.orderBy() != null) {
             try {
                 s.execute(sql.createOrderIndex(change.orderBy()));

@@ -26,7 +26,8 @@ record Sample(long rows, long copyNanos, long indexNanos, long readNanos) {
     /** Runs inside a savepoint the caller rolls back to if it fails (a USING error on these rows, duplicates). */
     static Sample ofRewrite(Session s, MigrationSql sql, List<DeferredObject> deferred) throws SQLException {
         long start = System.nanoTime();
-        Long rows = s.one(sql.copyChunk(true, false), rs -> rs.getLong(1), ROWS);
+        Long rows = s.one(sql.copyChunk(true, false), rs -> rs.getLong(1),
+                MigrationSql.copyChunkParams(null, null, ROWS));
         long copied = System.nanoTime();
         for (DeferredObject d : deferred) {
             s.execute(d.create());

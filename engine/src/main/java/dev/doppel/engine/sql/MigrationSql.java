@@ -345,8 +345,9 @@ public final class MigrationSql {
 
     /**
      * Copies the next chunk after the given key (or from the start), no further than the end key when
-     * {@code capped}, and returns the row count and the chunk's last key as text. Parameters: the previous key's
-     * columns (if {@code first} is false), the end key's columns (if {@code capped}), then the limit.
+     * {@code capped}, and returns the row count and the chunk's last key as text. The chunk's last key is found
+     * first, reading only the key's index, and the rows up to it are copied in one range scan: materializing the
+     * chunk to count it and find its end cost a third more. Parameters: {@link #copyChunkParams}.
      */
     public String copyChunk(boolean first, boolean capped) {
         List<String> bounds = new ArrayList<>();
@@ -357,14 +358,40 @@ public final class MigrationSql {
             bounds.add(row(null) + " <= (" + keyParams() + ")");
         }
         String where = bounds.isEmpty() ? "" : " WHERE " + String.join(" AND ", bounds);
+        String keys = keyList(null);
+        String past = capped ? "SELECT " + keyParams() + ", 1"
+                : "SELECT " + keys + ", 1 FROM (SELECT " + keys + " FROM " + src() + " ORDER BY "
+                + key().stream().map(k -> quote(k) + " DESC").collect(Collectors.joining(", ")) + " LIMIT 1) l";
         String lastKey = key().stream().map(k -> quote(k) + "::text").collect(Collectors.joining(", "));
-        String order = Identifiers.list(key());
-        // Qualified, so ORDER BY reads the key and not the same-named text output column.
-        String orderDesc = key().stream().map(k -> "chunk." + quote(k) + " DESC").collect(Collectors.joining(", "));
-        return "WITH chunk AS MATERIALIZED (SELECT * FROM " + src() + where + " ORDER BY " + order + " LIMIT ?),"
-                + " copied AS (" + insertInto() + " SELECT " + copiedExpressions() + " FROM chunk)"
-                + " SELECT (SELECT count(*) FROM chunk), " + lastKey
-                + " FROM chunk ORDER BY " + orderDesc + " LIMIT 1";
+        return "WITH upper AS (SELECT " + keys + " FROM " + src() + where + " ORDER BY " + keys + " OFFSET ? LIMIT 1),"
+                + " bound AS (SELECT " + keys + " FROM (SELECT " + keys + ", 0 AS o FROM upper UNION ALL " + past
+                + ") z ORDER BY o LIMIT 1),"
+                + " copied AS (" + insertInto() + " SELECT " + copiedExpressions() + " FROM " + src()
+                + (first ? " WHERE " : " WHERE " + row(null) + " > (" + keyParams() + ") AND ") + row(null)
+                + " <= (SELECT " + keys + " FROM bound) RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM copied), " + lastKey + " FROM bound";
+    }
+
+    /**
+     * {@link #copyChunk}'s parameters: the chunk after {@code from} (null: from the start), up to {@code end} (null:
+     * to the last row), of at most {@code limit} rows.
+     */
+    public static Object[] copyChunkParams(String[] from, String[] end, int limit) {
+        List<Object> params = new ArrayList<>();
+        if (from != null) {
+            params.addAll(List.of(from));
+        }
+        if (end != null) {
+            params.addAll(List.of(end));
+        }
+        params.add(limit - 1);
+        if (end != null) {
+            params.addAll(List.of(end));
+        }
+        if (from != null) {
+            params.addAll(List.of(from));
+        }
+        return params.toArray();
     }
 
     /**
