@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -74,6 +75,29 @@ class PartitionCopyTest {
                 + r.migrationId()));
         Oracle.blockingAlter(db, "lv_mirror.events", CHANGE);
         PartitionedMirror.assertSameTree(db, "lv", "lv_mirror");
+    }
+
+    /** A verification that finds the trees differ names the leaf each differing key is in. */
+    @Test
+    void aMismatchNamesTheLeafOfEachDifferingKey(TestDatabase db) {
+        PartitionedMirror.create(db, "vp", "vp_mirror", 2_000, 33);
+        MigrationListener corrupt = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                if (phase == Phase.VERIFY) {
+                    db.execute("UPDATE doppel.events_a SET c1 = 'corrupt' WHERE k0 = 42",
+                            "DELETE FROM doppel.events_b1 WHERE k0 = (SELECT max(k0) FROM doppel.events_b1)");
+                }
+            }
+        };
+        String gone = db.scalar("SELECT max(k0)::text FROM vp.events_b1");
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("vp.events").alter(CHANGE).options(Options.defaults()
+                        .withSnapshotWait(Duration.ofSeconds(1))).listener(corrupt).build().run());
+        assertEquals(Reason.VERIFY_MISMATCH, e.reason());
+        assertTrue(e.getMessage().contains("(42) (values differ) in partition vp.events_a"), e.getMessage());
+        assertTrue(e.getMessage().contains("(" + gone + ") (missing from the shadow) in partition vp.events_b1"),
+                e.getMessage());
     }
 
     /** Unpartitioned, each leaf is copied into the plain table that replaces the tree. */
