@@ -25,8 +25,8 @@ import java.util.Map;
 /**
  * Copies the source into the shadow in keyset order, one chunk per short transaction that also records the
  * checkpoint, so every chunk is copied exactly once and no long snapshot holds back vacuum; a partitioned source
- * leaf by leaf, each with a checkpoint of its own. Before each chunk the
- * throttler may hold it; after each, the copy sleeps as long as its rows/s cap asks.
+ * leaf by leaf, each with a checkpoint of its own. Before each chunk the throttler may hold it; after each, the copy
+ * sleeps as long as its rows/s cap asks.
  */
 public final class RowCopier {
 
@@ -102,20 +102,20 @@ public final class RowCopier {
         Pass pass = new Pass(alreadyCopied, estimatedRows, listener);
         for (int i = 0; i < leaves.size(); i++) {
             PartitionTree.Partition leaf = leaves.get(i);
-            PartitionCopy done = recorded.get(leaf.display());
-            if (done.state() == PartitionCopy.State.COPIED) {
+            PartitionCopy state = recorded.get(leaf.display());
+            if (state.state() == PartitionCopy.State.COPIED) {
                 continue;
             }
             listener.copyingPartition(leaf.display(), i + 1, leaves.size());
             MigrationSql leafSql = sql.copyOf(leaf);
             String[] from = null;
             String[] end;
-            if (done.state() == PartitionCopy.State.WAITING) {
+            if (state.state() == PartitionCopy.State.WAITING) {
                 end = session.one(leafSql.endKey(), RowCopier::key);
                 MigrationStore.partitionStarted(session, migrationId, leaf.display(), end);
             } else {
-                end = done.endKey().toArray(String[]::new);
-                from = done.checkpoint() == null ? null : done.checkpoint().toArray(String[]::new);
+                end = state.endKey().toArray(String[]::new);
+                from = state.checkpoint() == null ? null : state.checkpoint().toArray(String[]::new);
             }
             if (end != null) {
                 log.debug("copying partition {} ({} of {}) up to key {}", leaf.display(), i + 1, leaves.size(),
