@@ -158,8 +158,8 @@ final class Preflight {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
         }
         return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings, inverse[0],
-                Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, shadow, names, options,
-                sample[0]), server, options.capture(), options.revertWindow());
+                Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, change, shadow, names,
+                options, sample[0]), server, options.capture(), options.revertWindow());
     }
 
     /**
