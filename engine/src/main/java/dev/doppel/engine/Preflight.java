@@ -158,8 +158,8 @@ final class Preflight {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
         }
         return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings, inverse[0],
-                Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, shadow, names, options,
-                sample[0]), server, options.capture(), options.revertWindow());
+                Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, change, shadow, names,
+                options, sample[0]), server, options.capture(), options.revertWindow());
     }
 
     /**
@@ -384,11 +384,7 @@ final class Preflight {
             return;
         }
         String refused = null;
-        if (options.capture() == Options.Capture.LOGICAL) {
-            refused = "--capture logical: a publication of a partitioned table sends each change as its partition's"
-                    + " (unless publish_via_partition_root), and the relay reads one table's changes; use the default"
-                    + " --capture trigger, which captures every partition through one trigger on " + source.display();
-        } else if (!options.revertWindow().isZero() && !options.keepOld().isZero()) {
+        if (!options.revertWindow().isZero() && !options.keepOld().isZero()) {
             refused = "--revert-window: the way back would swap a partition tree back, which is not implemented;"
                     + " run without it (the old tree is kept as a snapshot in schema doppel)";
         } else if (change.orderBy() != null) {

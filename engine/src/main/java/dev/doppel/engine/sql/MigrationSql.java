@@ -75,6 +75,11 @@ public final class MigrationSql {
         return names;
     }
 
+    /** The source's partitions; {@link PartitionTree#NONE} for a plain table. */
+    public PartitionTree partitions() {
+        return partitions;
+    }
+
     /** The partitions the target is built with and the swap puts in place. */
     public PartitionTree targetPartitions() {
         return targetPartitions;
@@ -200,17 +205,27 @@ public final class MigrationSql {
 
     /**
      * The capture's triggers. On a partitioned table PostgreSQL clones the row trigger to every partition, present
-     * and attached later, and ENABLE ALWAYS reaches the clones; a statement trigger is not cloned, and a partition
-     * truncated by its own name fires only its own, so each partition gets a TRUNCATE trigger too (the function
-     * drops them all with it).
+     * and attached later, and ENABLE ALWAYS reaches the clones; the TRUNCATE triggers are {@link #truncateTriggers}.
      */
     public List<String> createTriggers() {
         List<String> out = new ArrayList<>(List.of(
                 "CREATE TRIGGER " + quote(capture.rowTrigger()) + " AFTER INSERT OR UPDATE OR DELETE ON " + src()
                         + " FOR EACH ROW EXECUTE FUNCTION " + capture.function() + "()",
-                PartitionSql.truncateTrigger(capture.truncateTrigger(), src(), capture.function()),
                 // Writes applied by logical replication or with session_replication_role = replica are changes too.
-                PartitionSql.enableAlways(src(), capture.rowTrigger()),
+                PartitionSql.enableAlways(src(), capture.rowTrigger())));
+        out.addAll(truncateTriggers());
+        return out;
+    }
+
+    /**
+     * The capture's TRUNCATE triggers: a statement trigger is not cloned, and a partition truncated by its own name
+     * fires only its own, so each partition of a tree gets one too (the function drops them all with it). Logical
+     * capture of a tree needs them as well: a publication through the root does not send a TRUNCATE of one
+     * partition by its own name.
+     */
+    public List<String> truncateTriggers() {
+        List<String> out = new ArrayList<>(List.of(
+                PartitionSql.truncateTrigger(capture.truncateTrigger(), src(), capture.function()),
                 PartitionSql.enableAlways(src(), capture.truncateTrigger())));
         for (PartitionTree.Partition p : partitions.partitions()) {
             out.add(PartitionSql.truncateTrigger(capture.truncateTrigger(), p.qualified(), capture.function()));
@@ -222,7 +237,8 @@ public final class MigrationSql {
     /**
      * The capture's triggers that no longer fire for every write, by name (null when all do): {@code ALTER TABLE
      * ... DISABLE TRIGGER USER | ALL}, as bulk loaders and {@code pg_restore --disable-triggers} run, turns them off,
-     * and the ENABLE that follows leaves them firing only for origin writes. None exist with logical capture.
+     * and the ENABLE that follows leaves them firing only for origin writes. Logical capture has only a tree's
+     * TRUNCATE triggers.
      */
     public String disabledCapture() {
         String relations = partitions.partitioned() ? "IN (SELECT relid FROM pg_partition_tree("
