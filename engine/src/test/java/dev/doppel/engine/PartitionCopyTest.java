@@ -100,6 +100,31 @@ class PartitionCopyTest {
                 e.getMessage());
     }
 
+    /** A row of a later leaf that the change cannot take fails the copy, named by its key; the tree is untouched. */
+    @Test
+    void aRowThatFailsInALaterLeafIsNamed(TestDatabase db) {
+        db.execute("CREATE TABLE amounts (id int NOT NULL, at date NOT NULL, amount numeric, PRIMARY KEY (id, at))"
+                        + " PARTITION BY RANGE (at)",
+                "CREATE TABLE amounts_2025 PARTITION OF amounts FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+                "CREATE TABLE amounts_2026 PARTITION OF amounts FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+                "INSERT INTO amounts SELECT g, date '2025-01-01' + g % 700, g FROM generate_series(1, 5000) g",
+                "UPDATE amounts SET amount = 1e30 WHERE id = 4100");
+        String leaf = db.scalar("SELECT tableoid::regclass::text FROM amounts WHERE id = 4100");
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("amounts").alter("ALTER COLUMN amount TYPE bigint USING"
+                        + " (amount * 100)::bigint").options(Options.defaults().withChunk(Duration.ofMillis(10), 200,
+                        500)).build().run());
+        assertEquals(Reason.COPY_FAILED, e.reason());
+        assertEquals("amounts_2026", leaf);
+        assertTrue(e.getMessage().contains("copying public.amounts into the new schema failed at key id=4100")
+                && e.getMessage().contains("bigint out of range"), e.getMessage());
+        assertEquals(5000, db.count("SELECT count(*) FROM amounts"));
+        assertEquals("numeric", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = 'amounts'::regclass AND attname = 'amount'"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
+                + " AND relname LIKE 'amounts%'"), "the tree's copy is removed");
+    }
+
     /** Unpartitioned, each leaf is copied into the plain table that replaces the tree. */
     @Test
     void unpartitionedLeafByLeafEqualsThePlainTable(TestDatabase db) throws Exception {
