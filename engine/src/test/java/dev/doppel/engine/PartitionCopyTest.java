@@ -6,6 +6,7 @@ import dev.doppel.engine.oracle.PartitionedMirror;
 import dev.doppel.engine.state.PartitionCopy;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,6 +41,7 @@ class PartitionCopyTest {
             throws Exception {
         createWithAnEmptyLeaf(db, "lv", "lv_mirror", 5_000, 31);
         List<String> leaves = new ArrayList<>();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MigrationListener progress = new MigrationListener() {
             @Override
             public void copyingPartition(String partition, int number, int count) {
@@ -51,7 +53,8 @@ class PartitionCopyTest {
                 5_001).start(2, 31, 2)) {
             r = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("lv.events").alter(CHANGE)
                     .options(Options.defaults().withChunk(Duration.ofMillis(10), 200, 500)
-                            .withSnapshotWait(Duration.ofSeconds(1))).listener(progress).build().run();
+                            .withSnapshotWait(Duration.ofSeconds(1))).listener(progress).meterRegistry(registry)
+                    .build().run();
             Thread.sleep(100);
             writers.close();
             PartitionedOracleTest.assertOnlyPartitionMoveConflicts(writers);
@@ -60,6 +63,8 @@ class PartitionCopyTest {
         assertEquals(List.of("lv.events_a 1/5", "lv.events_b0 2/5", "lv.events_b1 3/5", "lv.events_empty 4/5",
                 "lv.events_rest 5/5"), leaves, "the copy goes through the leaves by name, the sub-partitions'"
                 + " included and the partitioned events_b itself not");
+        assertEquals(5, registry.get("doppel.copy.partition").gauge().value());
+        assertEquals(5, registry.get("doppel.copy.partitions").gauge().value());
         List<PartitionCopy> copies = Migrations.on(db.dataSource()).status(r.migrationId()).partitions();
         assertEquals(5, copies.size());
         assertTrue(copies.stream().allMatch(p -> p.state() == PartitionCopy.State.COPIED), copies.toString());
