@@ -383,17 +383,10 @@ final class Preflight {
         if (!source.partitions().partitioned()) {
             return;
         }
-        String refused = null;
-        if (!options.revertWindow().isZero() && !options.keepOld().isZero()) {
-            refused = "--revert-window: the way back would swap a partition tree back, which is not implemented;"
-                    + " run without it (the old tree is kept as a snapshot in schema doppel)";
-        } else if (change.orderBy() != null) {
-            refused = "a repack order (--order-by): CLUSTER of a partitioned table is not available on every"
-                    + " supported PostgreSQL version; repack without an order";
-        }
-        if (refused != null) {
+        if (change.orderBy() != null) {
             throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, source.display() + " is partitioned, and doppel"
-                    + " does not offer " + refused);
+                    + " does not offer a repack order (--order-by): CLUSTER of a partitioned table is not available"
+                    + " on every supported PostgreSQL version; repack without an order");
         }
     }
 

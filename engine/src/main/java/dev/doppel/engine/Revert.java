@@ -7,6 +7,7 @@ import dev.doppel.engine.copy.RoundTripGuard;
 import dev.doppel.engine.cutover.AfterSwap;
 import dev.doppel.engine.cutover.BoundedCutover;
 import dev.doppel.engine.cutover.MaterializedViews;
+import dev.doppel.engine.cutover.PartitionsBack;
 import dev.doppel.engine.cutover.Swap;
 import dev.doppel.engine.plan.InverseMapping;
 import dev.doppel.engine.plan.RevertUsing;
@@ -83,7 +84,8 @@ final class Revert {
                 throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName()
                         + " cannot be reverted: " + inverse.refusal());
             }
-            MigrationSql back = MigrationSql.reverse(current.qualified(), r.oldTable(), names, inverse.mapping());
+            MigrationSql back = MigrationSql.reverse(current.qualified(), r.oldTable(), names, inverse.mapping(),
+                    current.partitions());
             KeyResync resync = new KeyResync(w.worker, back, BATCH,
                     new RoundTripGuard(back, inverse.checks(), r.tableName()));
             long[] drained = {resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE)};
@@ -97,6 +99,8 @@ final class Revert {
             Swap swap = new Swap(current, new ShadowTable(inverse.mapping(), List.of(), foreignKeys), back,
                     names.oldTableName(Instant.now()), false, MaterializedViews.none(current, currentNames));
             List<String[]> indexNames = w.store.oldIndexNames(r.id());
+            PartitionsBack partitions = PartitionsBack.read(w.control, old, current, indexNames,
+                    "migration " + r.id() + " of " + r.tableName());
             Instant dropAfter = Instant.now().plus(options.keepOld());
             List<String[]> toValidate = new ArrayList<>();
             foreignKeys.stream().filter(ForeignKey::validate)
@@ -108,6 +112,7 @@ final class Revert {
                     options.maxLockHeld()).run("revert of " + r.tableName(), current, r.oldTable(), "reverting",
                     until -> drained[0] += resync.drain(until, DRAIN_PATIENCE), resync::applyAllBefore, s -> {
                         Swap.makeShadow(s, r.oldTable(), indexNames, names);
+                        partitions.run(s);
                         AfterSwap.ForeignKeys carried = swap.run(s);
                         s.execute(back.dropLog());
                         MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, carried.validate());
@@ -170,7 +175,9 @@ final class Revert {
                 .toList();
         MigrationStore.recordRevertPlan(s, id, indexNames, foreignKeys, inverse.refusal());
         if (inverse.exists()) {
-            MigrationSql back = MigrationSql.reverse(source.qualified(), oldTable, names, inverse.mapping());
+            // The new partitions hold the old ones' names now: the capture's TRUNCATE triggers go on them.
+            MigrationSql back = MigrationSql.reverse(source.qualified(), oldTable, names, inverse.mapping(),
+                    source.partitions());
             s.execute(back.createLog());
             s.execute(back.createCaptureFunction());
             for (String statement : back.createTriggers()) {

@@ -67,8 +67,17 @@ public final class MigrationSql {
      * the inverse mapping, captured by a second log. The same statements then keep the old table in sync.
      */
     public static MigrationSql reverse(String newTable, String oldTable, ObjectNames names, ColumnMapping inverse) {
-        return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse, PartitionTree.NONE,
-                PartitionTree.NONE, inverse.targets().stream().allMatch(t -> t.copied() || t.generated()));
+        return reverse(newTable, oldTable, names, inverse, PartitionTree.NONE);
+    }
+
+    /**
+     * The same for a tree: {@code partitions} are the new tree's, by name (the capture's TRUNCATE triggers go on
+     * each, and the swap back retires them and puts the old tree's back under their names).
+     */
+    public static MigrationSql reverse(String newTable, String oldTable, ObjectNames names, ColumnMapping inverse,
+                                       PartitionTree partitions) {
+        return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse, partitions, partitions,
+                inverse.targets().stream().allMatch(t -> t.copied() || t.generated()));
     }
 
     public ObjectNames names() {
