@@ -16,6 +16,7 @@ import dev.doppel.engine.shadow.ShadowTable;
 import dev.doppel.engine.sql.MigrationSql;
 import dev.doppel.engine.sql.ObjectNames;
 import dev.doppel.engine.sql.Session;
+import dev.doppel.engine.sql.SwapSql;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.state.MigrationStore;
 
@@ -114,6 +115,10 @@ final class Revert {
                         Swap.makeShadow(s, r.oldTable(), indexNames, names);
                         partitions.run(s);
                         AfterSwap.ForeignKeys carried = swap.run(s);
+                        for (String rename : s.query(SwapSql.retiredRenames(), rs -> rs.getString(1),
+                                swap.oldTable(), "doppel_reverted_" + r.id() + "_")) {
+                            s.execute(rename);
+                        }
                         s.execute(back.dropLog());
                         MigrationStore.recordRevert(s, r.id(), swap.oldTable(), dropAfter, carried.validate());
                         referencing.set(0, carried);

@@ -131,7 +131,7 @@ class PartitionedRevertTest {
                 .alter("ALTER COLUMN v TYPE bigint").options(windowed(Options.defaults())).build().run();
         for (String s : List.of("fk", "fk_mirror")) {
             db.execute("INSERT INTO " + s + ".events VALUES (1000, '2026-02-01', 3, 7), (1001, '2027-01-01', 4, 8)",
-                    "UPDATE " + s + ".events SET day = '2027-03-01' WHERE id = 10",
+                    "UPDATE " + s + ".events SET day = '2027-03-01' WHERE id = 11",
                     "DELETE FROM " + s + ".events WHERE id = 15",
                     "INSERT INTO " + s + ".notes VALUES (1001, '2027-01-01', 'late')");
         }

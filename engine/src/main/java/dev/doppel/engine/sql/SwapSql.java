@@ -224,4 +224,24 @@ public final class SwapSql {
         return "SELECT setval(pg_get_serial_sequence(" + Identifiers.literal(table) + ", " + Identifiers.literal(column)
                 + "), last_value, is_called) FROM " + oldSequence;
     }
+
+    /**
+     * The renames that give the indexes, identity sequences and statistics objects of a table a swap back retired
+     * (and of its partitions) names of their own, {@code <prefix><n>}, in place of the swap's temporary
+     * {@code doppel_old_<oid>_...} ones: the table is back under its OID, so a later migration of it uses those
+     * again. Parameters: the retired table (quoted, qualified), the prefix.
+     */
+    public static String retiredRenames() {
+        return "WITH t AS (SELECT relid FROM pg_partition_tree(CAST(? AS text)::regclass)), o AS ("
+                + " SELECT 'INDEX' AS kind, x.indexrelid::regclass::text AS name, c.relname AS now FROM t"
+                + "  JOIN pg_index x ON x.indrelid = t.relid JOIN pg_class c ON c.oid = x.indexrelid"
+                + " UNION ALL SELECT 'SEQUENCE', c.oid::regclass::text, c.relname FROM t JOIN pg_depend d"
+                + "  ON d.refobjid = t.relid AND d.classid = 'pg_class'::regclass AND d.deptype = 'i'"
+                + "  JOIN pg_class c ON c.oid = d.objid AND c.relkind = 'S'"
+                + " UNION ALL SELECT 'STATISTICS', quote_ident(n.nspname) || '.' || quote_ident(x.stxname), x.stxname"
+                + "  FROM t JOIN pg_statistic_ext x ON x.stxrelid = t.relid JOIN pg_namespace n"
+                + "  ON n.oid = x.stxnamespace)"
+                + " SELECT 'ALTER ' || kind || ' ' || name || ' RENAME TO ' || quote_ident(CAST(? AS text)"
+                + " || row_number() OVER (ORDER BY kind, name)) FROM o WHERE now LIKE 'doppel\\_old\\_%'";
+    }
 }
