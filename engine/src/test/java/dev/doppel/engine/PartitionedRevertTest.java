@@ -158,4 +158,24 @@ class PartitionedRevertTest {
         assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'doppel'::regnamespace"
                 + " AND relname LIKE '" + retired + "%'"), "the retained tree is dropped with its partitions");
     }
+
+    @Test
+    void aSecondMigrationOfTheTreeEndsTheFirstWindowAndOpensItsOwn(TestDatabase db) {
+        PartitionedMirror.create(db, "two", "two_mirror", 400, 6);
+        Result first = change(db, "two.events", Options.defaults());
+        db.execute("ALTER TABLE two_mirror.events ALTER COLUMN c0 TYPE bigint, ADD COLUMN note text DEFAULT 'x'");
+        Result second = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("two.events")
+                .alter("ALTER COLUMN c0 TYPE numeric").options(windowed(Options.defaults())).build().run();
+        assertEquals(Outcome.SUCCEEDED, second.outcome());
+        assertEquals(2 * (1 + db.count("SELECT count(*) FROM pg_partition_tree('two.events') WHERE level > 0")),
+                doppelTriggers(db, "two"), "only the second migration's revert capture is on the tree");
+        db.execute("INSERT INTO two.events (k0, c0, c1) VALUES (5000, 1, 'late')",
+                "INSERT INTO two_mirror.events (k0, c0, c1) VALUES (5000, 1, 'late')");
+        DoppelException e = assertThrows(DoppelException.class,
+                () -> Migrations.on(db.dataSource()).revert(first.migrationId()));
+        assertEquals(Reason.NOT_REVERTABLE, e.reason());
+        assertEquals(Outcome.REVERTED, Migrations.on(db.dataSource()).revert(second.migrationId()).outcome());
+        PartitionedMirror.assertSameTree(db, "two", "two_mirror");
+        assertEquals(0, doppelTriggers(db, "two"));
+    }
 }

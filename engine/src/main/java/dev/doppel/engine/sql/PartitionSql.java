@@ -38,7 +38,7 @@ public final class PartitionSql {
      * What belongs to one partition and not to the partitioned table, as (partition, object) rows: its own
      * indexes, constraints, triggers, policies, rules, statistics, views, publications, foreign keys pointing at it,
      * a replica identity or row security of its own, and columns in another order than the root's (doppel's own
-     * TRUNCATE capture aside). Parameters: the partitions' OIDs (bigint[]).
+     * TRUNCATE triggers, forward and revert, aside). Parameters: the partitions' OIDs (bigint[]).
      */
     public static String partitionOwnObjects() {
         return "WITH p AS (SELECT c.oid, c.oid::regclass::text AS name FROM pg_class c WHERE c.oid = ANY(?::oid[]))"
@@ -50,7 +50,7 @@ public final class PartitionSql {
                 + "  AND con.conparentid = 0"
                 + " UNION ALL SELECT p.name, 'trigger ' || tg.tgname FROM p JOIN pg_trigger tg ON tg.tgrelid = p.oid"
                 + "  WHERE NOT tg.tgisinternal AND tg.tgparentid = 0"
-                + "  AND tg.tgname !~ '^doppel_capture_[0-9]+_truncate$'"
+                + "  AND tg.tgname !~ '^doppel_(capture|revert)_[0-9]+_truncate$'"
                 + " UNION ALL SELECT p.name, 'policy ' || pol.polname FROM p JOIN pg_policy pol ON pol.polrelid = p.oid"
                 + " UNION ALL SELECT p.name, 'row-level security' FROM p JOIN pg_class c ON c.oid = p.oid"
                 + "  WHERE c.relrowsecurity"
