@@ -34,11 +34,13 @@ final class PartitioningCheck {
         if (!change.changesPartitioning()) {
             return;
         }
-        if (!options.revertWindow().isZero() && !options.keepOld().isZero()) {
+        // A plain table partitioned has a way back (the tree retired, the table put back); a tree's partitions
+        // made plain or other ones would need them back under names the live table no longer holds.
+        if (!options.revertWindow().isZero() && !options.keepOld().isZero() && source.partitions().partitioned()) {
             throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, "doppel does not offer --revert-window when it "
-                    + (change.isUnpartition() ? "unpartitions " : "partitions ") + source.display() + ": the way"
-                    + " back would swap the plain table and the tree back, which is not implemented; run without it"
-                    + " (the old table is kept as a snapshot in schema doppel)");
+                    + (change.isUnpartition() ? "unpartitions " : "partitions anew ") + source.display() + ": the"
+                    + " way back would put its old partitions back under names the new table does not hold, which"
+                    + " is not implemented; run without it (the old tree is kept as a snapshot in schema doppel)");
         }
         Partitioning partitioning = change.partitioning();
         if (partitioning == null) {

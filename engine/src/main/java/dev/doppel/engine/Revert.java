@@ -1,6 +1,7 @@
 package dev.doppel.engine;
 
 import dev.doppel.engine.catalog.CatalogReader;
+import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.copy.KeyResync;
 import dev.doppel.engine.copy.RoundTripGuard;
@@ -85,8 +86,9 @@ final class Revert {
                 throw new DoppelException(Reason.NOT_REVERTABLE, "migration " + r.id() + " of " + r.tableName()
                         + " cannot be reverted: " + inverse.refusal());
             }
+            // A tree's old partitions come back under the names the live ones hold (PartitionsBack).
             MigrationSql back = MigrationSql.reverse(current.qualified(), r.oldTable(), names, inverse.mapping(),
-                    current.partitions());
+                    current.partitions(), old.partitions().partitioned() ? current.partitions() : PartitionTree.NONE);
             KeyResync resync = new KeyResync(w.worker, back, BATCH,
                     new RoundTripGuard(back, inverse.checks(), r.tableName()));
             long[] drained = {resync.drain(options.cutoverBacklog(), DRAIN_PATIENCE)};
@@ -166,10 +168,10 @@ final class Revert {
     /**
      * In the forward swap's transaction, after the swap: records what a revert needs and, when the change has an
      * inverse, installs the revert capture on the new table, so that every write after the swap is logged for the
-     * old table's re-sync.
+     * old table's re-sync. {@code partitions} are the new table's.
      */
-    static void prepare(Session s, long id, TableInfo source, InverseMapping inverse, String oldTable)
-            throws SQLException {
+    static void prepare(Session s, long id, TableInfo source, PartitionTree partitions, InverseMapping inverse,
+                        String oldTable) throws SQLException {
         ObjectNames names = new ObjectNames(source.oid());
         List<String[]> indexNames = new ArrayList<>();
         for (int i = 0; i < source.indexes().size(); i++) {
@@ -180,9 +182,8 @@ final class Revert {
                 .toList();
         MigrationStore.recordRevertPlan(s, id, indexNames, foreignKeys, inverse.refusal());
         if (inverse.exists()) {
-            // The new partitions hold the old ones' names now: the capture's TRUNCATE triggers go on them.
             MigrationSql back = MigrationSql.reverse(source.qualified(), oldTable, names, inverse.mapping(),
-                    source.partitions());
+                    partitions, source.partitions());
             s.execute(back.createLog());
             s.execute(back.createCaptureFunction());
             for (String statement : back.createTriggers()) {

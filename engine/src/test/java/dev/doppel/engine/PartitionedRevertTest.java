@@ -1,6 +1,9 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.oracle.CatalogFingerprint;
+import dev.doppel.engine.oracle.Oracle;
 import dev.doppel.engine.oracle.OracleWriters;
+import dev.doppel.engine.oracle.Partitioned;
 import dev.doppel.engine.oracle.PartitionedMirror;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.testing.PostgresTest;
@@ -177,5 +180,57 @@ class PartitionedRevertTest {
         assertEquals(Outcome.REVERTED, Migrations.on(db.dataSource()).revert(second.migrationId()).outcome());
         PartitionedMirror.assertSameTree(db, "two", "two_mirror");
         assertEquals(0, doppelTriggers(db, "two"));
+    }
+
+    @Test
+    void aPlainTablePartitionedWithAWindowGoesBackToThePlainTableUnderWriters(TestDatabase db) throws Exception {
+        Partitioned.createDated(db, "prt", 3_000);
+        Partitioned.createDated(db, "prt_mirror", 3_000);
+        long oid = db.count("SELECT 'prt.events'::regclass::oid");
+        Result reverted;
+        try (Partitioned.DatedWriters writers = new Partitioned.DatedWriters(db, "prt.events", "prt_mirror.events",
+                3_001).start(3, 9)) {
+            Thread.sleep(200);
+            Result result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("prt.events")
+                    .partitionBy("RANGE (day)", "monthly from 2026-01-01 to 2026-07-01; default")
+                    .options(windowed(OnlineSchemaChangeEndToEndTest.busyTableOptions())).build().run();
+            assertEquals(Outcome.SUCCEEDED, result.outcome());
+            assertEquals("p", db.scalar("SELECT relkind::text FROM pg_class WHERE oid = 'prt.events'::regclass"));
+            Thread.sleep(500);
+            assertTrue(db.count("SELECT count(*) FROM prt.events_default") > 0, "the writers reached the default");
+            reverted = Migrations.on(db.dataSource()).options(OnlineSchemaChangeEndToEndTest.busyTableOptions())
+                    .revert(result.migrationId());
+            Thread.sleep(300);
+            writers.close();
+            assertTrue(writers.failures().stream().allMatch(f -> f.contains("moved to another partition due to"
+                    + " concurrent update")), "application writes failed: " + writers.failures());
+            assertTrue(writers.committed() > 0, "the writers committed nothing");
+        }
+        assertEquals(Outcome.REVERTED, reverted.outcome());
+        assertEquals(oid, db.count("SELECT 'prt.events'::regclass::oid"), "the plain table itself is back");
+        Oracle.assertSameRows(db, "prt.events", "prt_mirror.events");
+        assertEquals(CatalogFingerprint.of(db, "prt_mirror", "events"), CatalogFingerprint.of(db, "prt", "events"));
+        assertEquals(db.rows("SELECT relname, relkind::text FROM pg_class WHERE relnamespace = 'prt_mirror'::regnamespace"
+                + " ORDER BY relname"), db.rows("SELECT relname, relkind::text FROM pg_class"
+                + " WHERE relnamespace = 'prt'::regnamespace ORDER BY relname"), "no partition is left in place");
+        assertEquals(0, doppelTriggers(db, "prt"));
+        MigrationRecord r = Migrations.on(db.dataSource()).get(reverted.migrationId());
+        assertEquals(7, db.count("SELECT count(*) FROM pg_partition_tree('" + r.oldTable() + "') WHERE isleaf"),
+                "the tree is kept, with its partitions, in doppel's schema");
+    }
+
+    @Test
+    void aWindowIsRefusedWhenATreeIsUnpartitionedOrPartitionedAnew(TestDatabase db) {
+        PartitionedMirror.create(db, "un", "un_mirror", 200, 2);
+        Options options = windowed(Options.defaults());
+        for (OnlineSchemaChange.Builder change : List.of(
+                OnlineSchemaChange.builder().dataSource(db.dataSource()).table("un.events").unpartition(),
+                OnlineSchemaChange.builder().dataSource(db.dataSource()).table("un.events")
+                        .partitionBy("HASH (k0)", "4"))) {
+            DoppelException e = assertThrows(DoppelException.class, () -> change.options(options).build().plan());
+            assertEquals(Reason.PARTITIONED_UNSUPPORTED, e.reason());
+            assertTrue(e.getMessage().contains("--revert-window"), e.getMessage());
+        }
+        PartitionedMirror.assertSameTree(db, "un", "un_mirror");
     }
 }

@@ -42,7 +42,8 @@ public final class PartitionsBack {
                                       String what) throws SQLException {
         PartitionTree live = current.partitions();
         PartitionTree kept = old.partitions();
-        if (!live.partitioned() && !kept.partitioned()) {
+        if (!kept.partitioned()) {
+            // A plain old table: the swap back retires the live partitions, if any, and puts none in place.
             return new PartitionsBack(List.of());
         }
         List<PartitionTree.Partition> now = live.partitions();

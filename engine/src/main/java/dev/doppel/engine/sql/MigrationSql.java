@@ -67,16 +67,17 @@ public final class MigrationSql {
      * the inverse mapping, captured by a second log. The same statements then keep the old table in sync.
      */
     public static MigrationSql reverse(String newTable, String oldTable, ObjectNames names, ColumnMapping inverse) {
-        return reverse(newTable, oldTable, names, inverse, PartitionTree.NONE);
+        return reverse(newTable, oldTable, names, inverse, PartitionTree.NONE, PartitionTree.NONE);
     }
 
     /**
-     * The same for a tree: {@code partitions} are the new tree's, by name (the capture's TRUNCATE triggers go on
-     * each, and the swap back retires them and puts the old tree's back under their names).
+     * The same when either table is partitioned: {@code partitions} are the new table's (the capture's TRUNCATE
+     * triggers go on each, and the swap back retires them), {@code oldPartitions} those the swap back puts in
+     * place, by the names they take back ({@link PartitionTree#NONE} for a plain old table).
      */
     public static MigrationSql reverse(String newTable, String oldTable, ObjectNames names, ColumnMapping inverse,
-                                       PartitionTree partitions) {
-        return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse, partitions, partitions,
+                                       PartitionTree partitions, PartitionTree oldPartitions) {
+        return new MigrationSql(newTable, oldTable, names.revertCapture(), names, inverse, partitions, oldPartitions,
                 inverse.targets().stream().allMatch(t -> t.copied() || t.generated()));
     }
 
