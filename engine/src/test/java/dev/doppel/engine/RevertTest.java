@@ -206,4 +206,20 @@ class RevertTest {
                 () -> Migrations.on(db.dataSource()).revert(result.migrationId()));
         assertEquals(Reason.NOT_REVERTABLE, e.reason());
     }
+
+    /** The reverted table has its old OID again, and with it the temporary names of its next migration's swap. */
+    @Test
+    void aTableRevertedIsMigratedAndRevertedAgain(TestDatabase db) {
+        db.execute("CREATE TABLE again (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v int, w int)",
+                "CREATE INDEX again_v ON again (v)", "CREATE STATISTICS again_vw ON v, w FROM again",
+                "INSERT INTO again (v, w) SELECT g, g FROM generate_series(1, 200) g");
+        Result first = change(db, "again", "ALTER COLUMN v TYPE bigint", Options.defaults()).run();
+        assertEquals(Outcome.REVERTED, Migrations.on(db.dataSource()).revert(first.migrationId()).outcome());
+        Result second = change(db, "again", "ALTER COLUMN w TYPE bigint", Options.defaults()).run();
+        assertEquals(Outcome.SUCCEEDED, second.outcome());
+        assertEquals(Outcome.REVERTED, Migrations.on(db.dataSource()).revert(second.migrationId()).outcome());
+        assertEquals("integer integer", db.scalar("SELECT string_agg(format_type(atttypid, atttypmod), ' '"
+                + " ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'again'::regclass AND attname IN ('v', 'w')"));
+        assertEquals(2, db.count("SELECT count(*) FROM pg_indexes WHERE tablename = 'again'"));
+    }
 }

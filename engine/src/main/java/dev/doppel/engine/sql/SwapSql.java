@@ -232,7 +232,9 @@ public final class SwapSql {
      * again. Parameters: the retired table (quoted, qualified), the prefix.
      */
     public static String retiredRenames() {
-        return "WITH t AS (SELECT relid FROM pg_partition_tree(CAST(? AS text)::regclass)), o AS ("
+        // pg_partition_tree of a plain table is empty: the table itself comes first.
+        return "WITH r AS (SELECT CAST(? AS text)::regclass AS root), t AS (SELECT root AS relid FROM r"
+                + " UNION SELECT p.relid FROM r, pg_partition_tree(r.root) p), o AS ("
                 + " SELECT 'INDEX' AS kind, x.indexrelid::regclass::text AS name, c.relname AS now FROM t"
                 + "  JOIN pg_index x ON x.indrelid = t.relid JOIN pg_class c ON c.oid = x.indexrelid"
                 + " UNION ALL SELECT 'SEQUENCE', c.oid::regclass::text, c.relname FROM t JOIN pg_depend d"
