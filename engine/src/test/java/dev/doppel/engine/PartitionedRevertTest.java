@@ -233,4 +233,23 @@ class PartitionedRevertTest {
         }
         PartitionedMirror.assertSameTree(db, "un", "un_mirror");
     }
+
+    /**
+     * The old partitions' index names are read from the live partitions' (the forward swap gave them those): one
+     * dropped since (or by the change) has no name to come back by, and the revert is refused with nothing changed.
+     */
+    @Test
+    void anIndexDroppedFromTheTreeSinceTheSwapRefusesItsRevertNamingIt(TestDatabase db) {
+        PartitionedMirror.create(db, "drop", "drop_mirror", 200, 5);
+        db.execute("CREATE INDEX events_c1 ON drop.events (c1)");
+        Result result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("drop.events")
+                .alter("ALTER COLUMN c0 TYPE bigint").options(windowed(Options.defaults())).build().run();
+        db.execute("DROP INDEX drop.events_c1");
+        List<List<String>> before = relations(db, "drop");
+        DoppelException e = assertThrows(DoppelException.class,
+                () -> Migrations.on(db.dataSource()).revert(result.migrationId()));
+        assertEquals(Reason.NOT_REVERTABLE, e.reason());
+        assertTrue(e.getMessage().contains("matches no index of partition drop.events_a"), e.getMessage());
+        assertEquals(before, relations(db, "drop"));
+    }
 }
