@@ -168,15 +168,17 @@ final class Revert {
     /**
      * In the forward swap's transaction, after the swap: records what a revert needs and, when the change has an
      * inverse, installs the revert capture on the new table, so that every write after the swap is logged for the
-     * old table's re-sync. {@code partitions} are the new table's.
+     * old table's re-sync. {@code partitions} are the new table's; {@code partitionIndexes} the old partitions'
+     * indexes as (name, name now) pairs, which {@link Swap#makeShadow} renames back with the old table's own.
      */
-    static void prepare(Session s, long id, TableInfo source, PartitionTree partitions, InverseMapping inverse,
-                        String oldTable) throws SQLException {
+    static void prepare(Session s, long id, TableInfo source, PartitionTree partitions,
+                        List<String[]> partitionIndexes, InverseMapping inverse, String oldTable) throws SQLException {
         ObjectNames names = new ObjectNames(source.oid());
         List<String[]> indexNames = new ArrayList<>();
         for (int i = 0; i < source.indexes().size(); i++) {
             indexNames.add(new String[] {source.indexes().get(i).name(), names.oldIndexName(i)});
         }
+        indexNames.addAll(partitionIndexes);
         List<ForeignKey> foreignKeys = source.constraints().stream().filter(k -> k.type() == 'f')
                 .map(k -> new ForeignKey(k.name(), k.definition().replaceAll(" NOT VALID$", ""), k.validated()))
                 .toList();

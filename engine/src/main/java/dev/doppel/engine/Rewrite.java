@@ -370,7 +370,8 @@ final class Rewrite {
                         ? resync.applyAllBefore(s, deadline) : null, s -> {
                     Revert.endEarlier(s, id, source);
                     MigrationStore.recordSwap(s, id, swap.oldTable(), swap.run(s));
-                    Revert.prepare(s, id, source, sql.targetPartitions(), inverse, swap.oldTable());
+                    Revert.prepare(s, id, source, sql.targetPartitions(), swap.retiredPartitionIndexes(), inverse,
+                            swap.oldTable());
                 });
         clock.held("cut-over (ACCESS EXCLUSIVE)", held.millis(), held.attempts());
         replayed += held.applied();

@@ -85,7 +85,9 @@ final class PartitionSwap {
         return out;
     }
 
-    void retire(Session s) throws SQLException {
+    /** Returns the old partitions' indexes as (name, name in doppel's schema) pairs. */
+    List<String[]> retire(Session s) throws SQLException {
+        List<String[]> retired = new ArrayList<>();
         List<PartitionTree.Partition> partitions = tree.partitions();
         for (int n = 0; n < partitions.size(); n++) {
             PartitionTree.Partition p = partitions.get(n);
@@ -93,10 +95,12 @@ final class PartitionSwap {
             for (int i = 0; i < indexes.size(); i++) {
                 s.execute(SwapSql.renameIndex(Identifiers.qualified(p.schema(), indexes.get(i)[0]),
                         names.oldIndexName(n) + "_" + i));
+                retired.add(new String[] {indexes.get(i)[0], names.oldIndexName(n) + "_" + i});
             }
             s.execute(SwapSql.renameTable(p.qualified(), oldPartition(n)));
             s.execute(SwapSql.setSchema(Identifiers.qualified(p.schema(), oldPartition(n)), ObjectNames.SCHEMA));
         }
+        return retired;
     }
 
     /** After the partitioned table took its place, parents before their partitions. */

@@ -6,7 +6,6 @@ import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.sql.Identifiers;
 import dev.doppel.engine.sql.ObjectNames;
-import dev.doppel.engine.sql.PartitionSql;
 import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.sql.SwapSql;
 
@@ -17,12 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Before a tree's swap back, beside {@link Swap#makeShadow}: each retired partition of the old tree, kept in doppel's
- * schema as {@code <old table>_p<n>} (n its place in the tree when it was retired, the place its copy now holds in the
- * live tree), takes its own name again there, and its indexes theirs, so that the swap back puts it in place as a
- * copy: its partition's name, and the index names the live partition holds now (the forward swap gave them the old
- * ones). An index is matched through the partitioned index it belongs to, as the forward swap matched it. Everything
- * is read and checked before the cut-over; under its lock only the renames run.
+ * Before a tree's swap back, after {@link Swap#makeShadow} gave the old tree's indexes their names back: each retired
+ * partition of the old tree, kept in doppel's schema as {@code <old table>_p<n>} (n its place in the tree when it was
+ * retired, the place its copy now holds in the live tree), takes its own name again there, so that the swap back
+ * puts it in place as it puts a copy. Everything is read and checked before the cut-over; under its lock only the
+ * renames run.
  */
 public final class PartitionsBack {
 
@@ -35,10 +33,11 @@ public final class PartitionsBack {
     /**
      * Reads the retained tree {@code old} against the live one, {@code current}; refuses, with nothing changed, when
      * they no longer correspond partition for partition (one was attached, detached or re-bounded since the swap) or
-     * a name the renames need is taken in doppel's schema. {@code rootIndexes} are the old root's (original, name
-     * now) pairs; {@code what} names the migration for the error.
+     * a name the renames need is taken in doppel's schema. {@code indexNames} are the old tree's indexes as
+     * (original, name now) pairs, which {@link Swap#makeShadow} renames back; {@code what} names the migration for
+     * the error.
      */
-    public static PartitionsBack read(Session s, TableInfo old, TableInfo current, List<String[]> rootIndexes,
+    public static PartitionsBack read(Session s, TableInfo old, TableInfo current, List<String[]> indexNames,
                                       String what) throws SQLException {
         PartitionTree live = current.partitions();
         PartitionTree kept = old.partitions();
@@ -83,29 +82,15 @@ public final class PartitionsBack {
                         + " that name");
             }
         }
-        List<List<String[]>> nowIndexes = indexes(s, now);
-        List<List<String[]>> wasIndexes = indexes(s, was);
-        Map<String, String> original = new HashMap<>();
-        rootIndexes.forEach(pair -> original.put(pair[1], pair[0]));
+        for (String[] index : indexNames) {
+            String back = Identifiers.qualified(ObjectNames.SCHEMA, index[0]);
+            if (s.exists(Identifiers.qualified(ObjectNames.SCHEMA, index[1])) && s.exists(back)) {
+                throw refused(what, back + " exists, and index " + index[1] + " of " + old.display()
+                        + " comes back through that name");
+            }
+        }
         List<String> renames = new ArrayList<>();
         for (int n = 0; n < now.size(); n++) {
-            for (String[] index : wasIndexes.get(n)) {
-                String parent = original.get(index[1]);
-                String name = nowIndexes.get(n).stream().filter(i -> i[1] != null && i[1].equals(parent))
-                        .map(i -> i[0]).findFirst().orElse(null);
-                if (parent == null || name == null) {
-                    throw refused(what, "index " + index[0] + " of " + was.get(n).display() + " matches no index of"
-                            + " partition " + now.get(n).display());
-                }
-                original.put(index[0], name);
-                if (!name.equals(index[0])) {
-                    if (s.exists(Identifiers.qualified(ObjectNames.SCHEMA, name))) {
-                        throw refused(what, Identifiers.qualified(ObjectNames.SCHEMA, name) + " exists, and index "
-                                + index[0] + " of " + was.get(n).display() + " comes back through that name");
-                    }
-                    renames.add(SwapSql.renameIndex(Identifiers.qualified(ObjectNames.SCHEMA, index[0]), name));
-                }
-            }
             renames.add(SwapSql.renameTable(was.get(n).qualified(), now.get(n).name()));
         }
         return new PartitionsBack(renames);
@@ -116,20 +101,6 @@ public final class PartitionsBack {
         for (String statement : renames) {
             s.execute(statement);
         }
-    }
-
-    /** The tables' indexes, each table's as (index, partitioned index it belongs to). */
-    private static List<List<String[]>> indexes(Session s, List<PartitionTree.Partition> tables) throws SQLException {
-        List<List<String[]>> out = new ArrayList<>();
-        tables.forEach(t -> out.add(new ArrayList<>()));
-        if (!tables.isEmpty()) {
-            for (Object[] row : s.query(PartitionSql.indexesWithParentsOf(), rs -> new Object[] {rs.getInt(1),
-                    new String[] {rs.getString(2), rs.getString(3)}}, (Object) tables.stream()
-                    .map(PartitionTree.Partition::qualified).toArray(String[]::new))) {
-                out.get((int) row[0] - 1).add((String[]) row[1]);
-            }
-        }
-        return out;
     }
 
     private static DoppelException refused(String what, String why) {

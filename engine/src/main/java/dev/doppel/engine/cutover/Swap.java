@@ -36,6 +36,8 @@ public final class Swap {
     private final String oldName;
     private final boolean widenSequences;
     private final MaterializedViews matviews;
+    /** The old partitions' indexes as (name, name in doppel's schema) pairs, once {@link #run} retired them. */
+    private List<String[]> retiredPartitionIndexes = List.of();
 
     /**
      * {@code widenSequences}: a serial column the change widens to bigint gets its sequence widened too;
@@ -53,6 +55,11 @@ public final class Swap {
 
     public String oldTable() {
         return Identifiers.qualified(ObjectNames.SCHEMA, oldName);
+    }
+
+    /** What a revert needs to give the old partitions' indexes their names back: (name, name now) pairs. */
+    public List<String[]> retiredPartitionIndexes() {
+        return retiredPartitionIndexes;
     }
 
     /**
@@ -91,7 +98,7 @@ public final class Swap {
             }
         }
         // Before the root's indexes are renamed: a partition's indexes are matched to the new ones by their names.
-        partitions.retire(s);
+        retiredPartitionIndexes = partitions.retire(s);
         List<IndexInfo> indexes = source.indexes();
         for (int i = 0; i < indexes.size(); i++) {
             s.execute(SwapSql.renameIndex(schema + "." + quote(indexes.get(i).name()), names.oldIndexName(i)));
