@@ -100,7 +100,7 @@ final class Revert {
                         + "): the swap back does not carry them yet. Drop them, revert, and create them again");
             }
             Swap swap = new Swap(current, new ShadowTable(inverse.mapping(), List.of(), foreignKeys), back,
-                    names.oldTableName(Instant.now()), false, MaterializedViews.none(current, currentNames));
+                    names.revertedTableName(r.id()), false, MaterializedViews.none(current, currentNames));
             List<String[]> indexNames = w.store.oldIndexNames(r.id());
             PartitionsBack partitions = PartitionsBack.read(w.control, old, current, indexNames,
                     "migration " + r.id() + " of " + r.tableName());

@@ -81,6 +81,14 @@ public record ObjectNames(long oid) {
         return "old_" + oid + "_" + STAMP.format(at);
     }
 
+    /**
+     * Name the new table keeps after migration {@code migrationId} was reverted: the table is back under this OID,
+     * and its next migration's old table may be stamped with the same second.
+     */
+    public String revertedTableName(long migrationId) {
+        return "reverted_" + oid + "_" + migrationId;
+    }
+
     /** Temporary name for an old index or constraint, freeing the original name for the new table's. */
     public String oldIndexName(int n) {
         return "doppel_old_" + oid + "_" + n;
