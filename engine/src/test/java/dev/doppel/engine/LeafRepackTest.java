@@ -125,6 +125,41 @@ class LeafRepackTest {
                 + " WHERE relnamespace = 'rf'::regnamespace) || ')(_|$)')"), "doppel created nothing");
     }
 
+    /**
+     * What hangs off the partition itself goes with it: its own trigger and the parent's (cloned by ATTACH, not
+     * twice), row security and a policy, privileges on the table and a column, another owner, a statistics target,
+     * an extended statistics object, replica identity, storage options, a unique index of the parent's.
+     */
+    @Test
+    void whatHangsOffThePartitionIsCarried(TestDatabase db) {
+        PartitionedMirror.create(db, "car", "car_mirror", 2_000, 8);
+        for (String s : new String[] {"car", "car_mirror"}) {
+            db.execute("CREATE FUNCTION " + s + ".touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$",
+                    "CREATE TRIGGER on_tree BEFORE INSERT ON " + s + ".events FOR EACH ROW EXECUTE FUNCTION "
+                            + s + ".touch()",
+                    "CREATE TRIGGER on_leaf BEFORE UPDATE ON " + s + ".events_a FOR EACH ROW EXECUTE FUNCTION "
+                            + s + ".touch()",
+                    "ALTER TABLE " + s + ".events_a ENABLE ROW LEVEL SECURITY",
+                    "CREATE POLICY mine ON " + s + ".events_a USING (c0 IS NOT NULL)",
+                    "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'leaf_owner') THEN"
+                            + " CREATE ROLE leaf_owner; END IF; END$$",
+                    "GRANT SELECT (c1) ON " + s + ".events_a TO leaf_owner",
+                    "GRANT INSERT ON " + s + ".events_a TO PUBLIC",
+                    "ALTER TABLE " + s + ".events_a ALTER COLUMN c1 SET STATISTICS 500",
+                    "CREATE STATISTICS " + s + ".a_stats ON c0, c1 FROM " + s + ".events_a",
+                    "ALTER TABLE " + s + ".events_a REPLICA IDENTITY FULL",
+                    "ALTER TABLE " + s + ".events_a SET (fillfactor = 80, autovacuum_enabled = false)",
+                    "CREATE UNIQUE INDEX events_k0_c0 ON " + s + ".events (k0, c0)",
+                    "ALTER TABLE " + s + ".events_a OWNER TO leaf_owner");
+        }
+        Result result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("car.events_a").repack(null)
+                .options(Options.defaults().withSnapshotWait(Duration.ofSeconds(1))).build().run();
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        PartitionedMirror.assertSameTree(db, "car", "car_mirror");
+        assertEquals(1, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'car.events_a'::regclass"
+                + " AND tgname = 'on_tree'"));
+    }
+
     /** Each relation of the tree with its bound and its indexes' names and parents. */
     static String tree(TestDatabase db, String schema) {
         return db.rows("SELECT c.relname, coalesce(pg_get_expr(c.relpartbound, c.oid), '-'), (SELECT string_agg("
