@@ -344,6 +344,12 @@ final class Rewrite {
             }
         }
         DependentObjects.refuseAppeared(w.control, source, id);
+        LeafPartition leaf = LeafPartition.read(w.control, source.oid());
+        if (leaf != null && leaf.guardsDefault()) {
+            clock.enter(w.store, id, Phase.CUTOVER, "checking that the default partition holds none of the"
+                    + " partition's rows");
+            LeafSwap.guardDefault(w.control, w.worker, w.lockRetry, leaf, names);
+        }
         // Built from the shadow as late as can be, so that their rows are as fresh as the swap allows.
         MaterializedViews matviews = MaterializedViews.read(w.control, source, names);
         if (!matviews.isEmpty()) {
@@ -358,7 +364,6 @@ final class Rewrite {
         Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences(),
                 matviews);
         // A partition repacked alone leaves and rejoins its tree around the plain swap, its parent locked too.
-        LeafPartition leaf = LeafPartition.read(w.control, source.oid());
         LeafSwap leafSwap = leaf == null ? null : new LeafSwap(source, leaf, names, swap);
         drain(options.cutoverBacklog());
         BoundedCutover.Held held = new BoundedCutover(w.control, w.lockRetry, options.snapshotWait(),

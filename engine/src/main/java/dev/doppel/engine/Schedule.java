@@ -81,7 +81,9 @@ final class Schedule {
                     : ", " + leaf.defaultDisplay()) + " and "
                     + source.display() + " (the whole tree waits for the swap), " + attempts + ", held at most "
                     + options.maxLockHeld().toMillis() + " ms", leaf.defaultPartition() == null ? "catalog only"
-                    : "catalog, and a scan of the default partition " + leaf.defaultDisplay() + " by ATTACH", 0L));
+                    : leaf.guardsDefault() ? "catalog only (a CHECK on the default partition " + leaf.defaultDisplay()
+                    + ", validated before while writers go on, spares ATTACH its scan)" : "catalog, and a scan of the"
+                    + " default partition " + leaf.defaultDisplay() + " by ATTACH", 0L));
         }
         return out;
     }

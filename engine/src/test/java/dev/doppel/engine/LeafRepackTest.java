@@ -82,6 +82,10 @@ class LeafRepackTest {
                 && cutover.contains("FOR VALUES WITH (modulus 2, remainder 1)")
                 && cutover.contains("ACCESS EXCLUSIVE on pl.events_b and pl.events_b1"), cutover);
         assertTrue(plan.why().contains("a partition of pl.events_b alone"), plan.why());
+        String guarded = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("pl.events_a").repack(null)
+                .build().plan().schedule().stream().filter(s -> s.action().startsWith("cut-over")).findFirst()
+                .orElseThrow().effect();
+        assertTrue(guarded.contains("a CHECK on the default partition pl.events_rest"), guarded);
     }
 
     @Test
@@ -158,6 +162,44 @@ class LeafRepackTest {
         PartitionedMirror.assertSameTree(db, "car", "car_mirror");
         assertEquals(1, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'car.events_a'::regclass"
                 + " AND tgname = 'on_tree'"));
+    }
+
+    /**
+     * Stopped after the check that spares ATTACH its scan of the default partition went on: abort takes it off
+     * again, and the tree is as it was, OIDs included.
+     */
+    @Test
+    void stoppedWithTheDefaultPartitionGuardedThenAbortedLeavesTheTreeAsItWas(TestDatabase db) {
+        PartitionedMirror.create(db, "grd", "grd_mirror", 1_000, 9);
+        String before = tree(db, "grd") + db.rows("SELECT relname, oid::text FROM pg_class WHERE relnamespace ="
+                + " 'grd'::regnamespace ORDER BY 1");
+        boolean[] guarded = new boolean[1];
+        MigrationListener stop = new MigrationListener() {
+            @Override
+            public void phase(Phase phase, String detail) {
+                guarded[0] |= detail.startsWith("checking that the default partition");
+            }
+
+            @Override
+            public void backlog(long entries) {
+                if (guarded[0]) {
+                    assertEquals(1, db.count("SELECT count(*) FROM pg_constraint WHERE conrelid ="
+                            + " 'grd.events_rest'::regclass AND conname LIKE 'doppel_outside_%' AND convalidated"));
+                    throw new IllegalStateException("stopped by the test");
+                }
+            }
+        };
+        DoppelException e = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("grd.events_a").repack(null).options(Options.defaults()
+                        .withSnapshotWait(Duration.ofSeconds(1))).listener(stop).build().run());
+        assertEquals(Reason.STOPPED, e.reason(), e.getMessage());
+        assertTrue(guarded[0]);
+        Migrations.on(db.dataSource()).abort(Migrations.on(db.dataSource()).list().get(0).id());
+        assertEquals(before, tree(db, "grd") + db.rows("SELECT relname, oid::text FROM pg_class WHERE relnamespace ="
+                + " 'grd'::regnamespace ORDER BY 1"));
+        PartitionedMirror.assertSameTree(db, "grd", "grd_mirror");
+        assertEquals(0, db.count("SELECT count(*) FROM pg_constraint WHERE conname LIKE 'doppel%' AND conrelid IN"
+                + " (SELECT oid FROM pg_class WHERE relnamespace = 'grd'::regnamespace)"));
     }
 
     /** Each relation of the tree with its bound and its indexes' names and parents. */

@@ -19,9 +19,13 @@ import java.util.List;
  * @param defaultPartition the parent's default partition when that is another partition (quoted), else null: DETACH
  *                         and ATTACH lock it too, and ATTACH checks that it holds no row of the bound
  *                         ({@code defaultDisplay} unquoted)
+ * @param guardsDefault    whether a CHECK on that default partition, validated before the swap, can spare ATTACH its
+ *                         scan of it: the default partition is a plain table beside a partition of the root (below
+ *                         the root, the leaf's constraint also holds its ancestors', which PostgreSQL cannot prove
+ *                         that check from)
  */
 public record LeafPartition(String parent, String parentDisplay, String bound, String constraint,
-                            String defaultPartition, String defaultDisplay) {
+                            String defaultPartition, String defaultDisplay, boolean guardsDefault) {
 
     /** The partition whose OID is {@code oid}, or null when that table is no partition. */
     public static LeafPartition read(Session s, long oid) throws SQLException {
@@ -29,7 +33,7 @@ public record LeafPartition(String parent, String parentDisplay, String bound, S
                 Identifiers.qualified(rs.getString(1), rs.getString(2)), rs.getString(1) + "." + rs.getString(2),
                 rs.getString(3), rs.getString(4), rs.getString(5) == null ? null
                 : Identifiers.qualified(rs.getString(5), rs.getString(6)), rs.getString(5) == null ? null
-                : rs.getString(5) + "." + rs.getString(6)), oid);
+                : rs.getString(5) + "." + rs.getString(6), rs.getBoolean(7)), oid);
         return found.isEmpty() ? null : found.get(0);
     }
 

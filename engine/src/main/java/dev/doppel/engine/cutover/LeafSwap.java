@@ -11,13 +11,15 @@ import dev.doppel.engine.sql.Session;
 import dev.doppel.engine.sql.SwapSql;
 
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * The swap of a partition repacked alone, under the lock on its parent, default partition and itself: DETACH
  * PARTITION makes it a plain table, the plain {@link Swap} puts the copy in its place (names, owner, privileges,
  * comment, triggers and the rest), and ATTACH PARTITION gives the copy the partition's bound. ATTACH adopts the
  * copy's indexes as the parent's indexes' partitions (they carry the partition's names) and, because of the CHECK
- * equal to the partition constraint that the copy carries since it was built, skips its scan; that CHECK goes last.
+ * equal to the partition constraint that the copy carries since it was built, skips its scan; that CHECK goes last,
+ * with the one that spares ATTACH its scan of the default partition ({@link #guardDefault}).
  */
 public final class LeafSwap {
 
@@ -40,6 +42,31 @@ public final class LeafSwap {
         }
     }
 
+    /**
+     * Before the swap, while writers go on: a CHECK on the default partition beside the partition that none of its
+     * rows is the partition's (true of every row it can hold), added NOT VALID in short lock attempts and validated
+     * under SHARE UPDATE EXCLUSIVE, so that ATTACH PARTITION does not scan the default partition under the lock.
+     * Picks up where a stopped run left it; the swap drops it, and so does an abort.
+     */
+    public static void guardDefault(Session control, Session worker, LockRetry lockRetry, LeafPartition leaf,
+                                    ObjectNames names) throws SQLException {
+        if (!leaf.guardsDefault()) {
+            return;
+        }
+        List<Boolean> validated = control.query(PartitionSql.constraintNamed(), rs -> rs.getBoolean(3),
+                names.defaultGuard());
+        if (validated.isEmpty()) {
+            lockRetry.run("adding check " + names.defaultGuard() + " to " + leaf.defaultDisplay(), s -> {
+                s.execute(PartitionSql.addOutsideCheck(leaf.defaultPartition(), names.defaultGuard(),
+                        leaf.constraint()));
+                return Boolean.TRUE;
+            }, LockRetry.NOTHING_BETWEEN);
+        }
+        if (validated.isEmpty() || !validated.get(0)) {
+            worker.execute(PartitionSql.validateConstraint(leaf.defaultPartition(), names.defaultGuard()));
+        }
+    }
+
     public AfterSwap.ForeignKeys run(Session s) throws SQLException {
         LeafPartition now = LeafPartition.read(s, source.oid());
         if (!leaf.equals(now)) {
@@ -54,6 +81,9 @@ public final class LeafSwap {
         s.execute(PartitionSql.attach(leaf.parent(), source.qualified(), leaf.bound()));
         if (leaf.constraint() != null) {
             s.execute(SwapSql.dropConstraint(source.qualified(), Identifiers.quote(names.boundCheck())));
+        }
+        if (leaf.guardsDefault()) {
+            s.execute(PartitionSql.dropConstraintIfExists(leaf.defaultPartition(), names.defaultGuard()));
         }
         return settle;
     }

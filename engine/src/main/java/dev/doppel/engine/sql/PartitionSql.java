@@ -191,12 +191,15 @@ public final class PartitionSql {
 
     /**
      * The partition with the OID given, when it is one: its parent's schema and name, its bound, its partition
-     * constraint (null when it has none) and the schema and name of its parent's default partition when that is
-     * another partition. No row for a table that is no partition.
+     * constraint (null when it has none), the schema and name of its parent's default partition when that is
+     * another partition, and whether that default partition is a plain table of the root's with a constraint to
+     * negate. No row for a table that is no partition.
      */
     public static String partitionOf() {
         return "SELECT pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid), pg_get_partition_constraintdef(c.oid),"
-                + " dn.nspname, d.relname FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid"
+                + " dn.nspname, d.relname, coalesce(d.relkind = 'r' AND NOT p.relispartition"
+                + " AND pg_get_partition_constraintdef(c.oid) IS NOT NULL, false)"
+                + " FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid"
                 + " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace"
                 + " JOIN pg_partitioned_table pt ON pt.partrelid = p.oid"
                 + " LEFT JOIN pg_class d ON d.oid = pt.partdefid AND d.oid <> c.oid"
@@ -217,6 +220,29 @@ public final class PartitionSql {
         return "SELECT con.conname || ' of ' || con.conrelid::regclass::text FROM pg_constraint con"
                 + " WHERE con.contype = 'f' AND con.conparentid = 0 AND con.confrelid IN (SELECT a.relid"
                 + " FROM pg_partition_ancestors(?::oid::regclass) a WHERE a.relid <> ?::oid) ORDER BY 1";
+    }
+
+    /**
+     * A CHECK NOT VALID on a default partition alone that no row of the partition {@code constraint} is for: once
+     * validated, ATTACH PARTITION of that partition's copy need not scan the default partition.
+     */
+    public static String addOutsideCheck(String defaultPartition, String name, String constraint) {
+        return "ALTER TABLE ONLY " + defaultPartition + " ADD CONSTRAINT " + quote(name) + " CHECK (NOT ("
+                + constraint + ")) NOT VALID";
+    }
+
+    public static String dropConstraintIfExists(String table, String name) {
+        return "ALTER TABLE ONLY " + table + " DROP CONSTRAINT IF EXISTS " + quote(name);
+    }
+
+    public static String validateConstraint(String table, String name) {
+        return "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + quote(name);
+    }
+
+    /** A constraint's table (schema, name) and whether it is validated (parameter: the constraint's name). */
+    public static String constraintNamed() {
+        return "SELECT n.nspname, c.relname, con.convalidated FROM pg_constraint con JOIN pg_class c"
+                + " ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE con.conname = ?";
     }
 
     /** The foreign keys of a table (parameter: OID), those a partition holds as its parent's included. */
