@@ -429,7 +429,8 @@ final class Preflight {
                     + " run without it (the old tree is kept as a snapshot in schema doppel)";
         } else if (change.orderBy() != null) {
             refused = "a repack order (--order-by): CLUSTER of a partitioned table is not available on every"
-                    + " supported PostgreSQL version; repack without an order";
+                    + " supported PostgreSQL version; repack without an order, or each partition alone with it"
+                    + " (--table <partition> --order-by ...)";
         }
         if (refused != null) {
             throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, source.display() + " is partitioned, and doppel"
