@@ -1,6 +1,7 @@
 package dev.doppel.engine;
 
 import dev.doppel.engine.oracle.CatalogFingerprint;
+import dev.doppel.engine.oracle.Oracle;
 import dev.doppel.engine.oracle.OracleWriters;
 import dev.doppel.engine.oracle.PartitionedMirror;
 import dev.doppel.engine.testing.PostgresTest;
@@ -200,6 +201,29 @@ class LeafRepackTest {
         PartitionedMirror.assertSameTree(db, "grd", "grd_mirror");
         assertEquals(0, db.count("SELECT count(*) FROM pg_constraint WHERE conname LIKE 'doppel%' AND conrelid IN"
                 + " (SELECT oid FROM pg_class WHERE relnamespace = 'grd'::regnamespace)"));
+    }
+
+    /**
+     * An identity column of the partitioned table (from PostgreSQL 17 on, each partition's column is identity too,
+     * drawing on the parent's sequence): the repacked partition keeps it, and the sequence goes on.
+     */
+    @Test
+    void anIdentityColumnOfTheTreeGoesOn(TestDatabase db) {
+        for (String s : new String[] {"idt", "idt_mirror"}) {
+            db.execute("CREATE SCHEMA " + s, "CREATE TABLE " + s + ".t (id bigint GENERATED ALWAYS AS IDENTITY,"
+                            + " at int NOT NULL, v text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+                    "CREATE TABLE " + s + ".t_1 PARTITION OF " + s + ".t FOR VALUES FROM (0) TO (100)",
+                    "CREATE TABLE " + s + ".t_2 PARTITION OF " + s + ".t FOR VALUES FROM (100) TO (200)",
+                    "INSERT INTO " + s + ".t (at, v) SELECT g % 200, 'x' FROM generate_series(1, 1000) g");
+        }
+        Result result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("idt.t_1").repack(null)
+                .options(Options.defaults().withSnapshotWait(Duration.ofSeconds(1))).build().run();
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        db.execute("INSERT INTO idt.t (at, v) VALUES (5, 'after')", "INSERT INTO idt_mirror.t (at, v) VALUES (5, 'after')");
+        for (String t : new String[] {"t", "t_1", "t_2"}) {
+            assertEquals(CatalogFingerprint.of(db, "idt_mirror", t), CatalogFingerprint.of(db, "idt", t), t);
+            Oracle.assertSameRows(db, "idt." + t, "idt_mirror." + t);
+        }
     }
 
     /** Each relation of the tree with its bound and its indexes' names and parents. */

@@ -35,10 +35,18 @@ public final class LeafSwap {
         this.swap = swap;
     }
 
-    /** Before the copy is filled: the CHECK that lets ATTACH PARTITION trust its rows. */
+    /**
+     * Before the copy is filled: the CHECK that lets ATTACH PARTITION trust its rows; and no identity of its own for
+     * a column whose identity is the parent's (PostgreSQL 17 on: ATTACH refuses a table with one, and gives the
+     * partition the parent's).
+     */
     public static void prepare(Session s, LeafPartition leaf, ObjectNames names) throws SQLException {
         if (leaf.constraint() != null) {
             s.execute(PartitionSql.addBoundCheck(names.shadow(), names.boundCheck(), leaf.constraint()));
+        }
+        for (String column : s.query(PartitionSql.parentsIdentities(), rs -> rs.getString(1), names.shadow(),
+                names.oid())) {
+            s.execute(PartitionSql.dropIdentity(names.shadow(), column));
         }
     }
 

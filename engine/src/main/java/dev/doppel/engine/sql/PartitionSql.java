@@ -245,6 +245,20 @@ public final class PartitionSql {
                 + " ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE con.conname = ?";
     }
 
+    /**
+     * The identity columns of a table (parameter 1: its name) that are identity columns of a partition's parent too
+     * (parameter 2: the partition's OID).
+     */
+    public static String parentsIdentities() {
+        return "SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attidentity <> ''"
+                + " AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent"
+                + " AND pa.attname = a.attname WHERE i.inhrelid = ? AND pa.attidentity <> '') ORDER BY a.attnum";
+    }
+
+    public static String dropIdentity(String table, String column) {
+        return "ALTER TABLE " + table + " ALTER COLUMN " + quote(column) + " DROP IDENTITY";
+    }
+
     /** The foreign keys of a table (parameter: OID), those a partition holds as its parent's included. */
     public static String foreignKeysOf() {
         return "SELECT conname FROM pg_constraint WHERE conrelid = ? AND contype = 'f' ORDER BY conname";
