@@ -50,9 +50,9 @@ final class RunReport {
         }
         VerifyResult v = r.verify();
         row(sb, "verified", v == null ? unverified
-                : String.format(Locale.ROOT, "%,d source rows, %,d shadow rows, %d digest buckets equal; %,d keys with"
-                        + " pending changes left out; %s", v.sourceRows(), v.shadowRows(), v.buckets(),
-                v.pendingKeysExcluded(), millis(v.millis())));
+                : String.format(Locale.ROOT, "%,d source rows, %,d shadow rows, digests equal; %,d keys with pending"
+                        + " changes left out; %s", v.sourceRows(), v.shadowRows(), v.pendingKeysExcluded(),
+                millis(v.millis())));
         row(sb, "old table", r.oldTable() == null ? "dropped"
                 : r.oldTable() + " kept; `doppel cleanup` drops it after "
                         + r.dropAfter().truncatedTo(ChronoUnit.SECONDS));
@@ -125,7 +125,6 @@ final class RunReport {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("source_rows", v.sourceRows());
             o.put("shadow_rows", v.shadowRows());
-            o.put("buckets", v.buckets());
             o.put("pending_keys_excluded", v.pendingKeysExcluded());
             o.put("ms", v.millis());
             m.put("verify", o);

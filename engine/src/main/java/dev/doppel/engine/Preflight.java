@@ -346,7 +346,7 @@ final class Preflight {
         Long[] none = new Long[0];
         s.execute(sql.createLog());
         s.execute(sql.createCaptureFunction());
-        s.execute("EXPLAIN " + sql.copyChunk(true, false).replace("LIMIT ?", "LIMIT 0"));
+        s.execute("EXPLAIN " + sql.copyChunk(true, false).replace("OFFSET ?", "OFFSET 0"));
         if (change.orderBy() != null) {
             try {
                 s.execute(sql.createOrderIndex(change.orderBy()));
@@ -378,8 +378,10 @@ final class Preflight {
                     + " refer only to key columns", e);
         }
         for (MigrationSql.Rows rows : MigrationSql.Rows.values()) {
-            s.execute("EXPLAIN " + sql.digest(true, MigrationSql.Digest.TEXT, null, 2, Set.of(), rows));
-            s.execute("EXPLAIN " + sql.digest(false, MigrationSql.Digest.TEXT, null, 2, Set.of(), rows));
+            for (boolean sourceSide : new boolean[] {true, false}) {
+                s.execute("EXPLAIN " + sql.total(sourceSide, MigrationSql.Digest.TEXT, Set.of(), rows));
+                s.execute("EXPLAIN " + sql.digest(sourceSide, MigrationSql.Digest.TEXT, null, 2, Set.of(), rows));
+            }
         }
         return sample;
     }
@@ -420,11 +422,7 @@ final class Preflight {
             return;
         }
         String refused = null;
-        if (options.capture() == Options.Capture.LOGICAL) {
-            refused = "--capture logical: a publication of a partitioned table sends each change as its partition's"
-                    + " (unless publish_via_partition_root), and the relay reads one table's changes; use the default"
-                    + " --capture trigger, which captures every partition through one trigger on " + source.display();
-        } else if (!options.revertWindow().isZero() && !options.keepOld().isZero()) {
+        if (!options.revertWindow().isZero() && !options.keepOld().isZero()) {
             refused = "--revert-window: the way back would swap a partition tree back, which is not implemented;"
                     + " run without it (the old tree is kept as a snapshot in schema doppel)";
         } else if (change.orderBy() != null) {

@@ -26,13 +26,14 @@ record Sample(long rows, long copyNanos, long indexNanos, long readNanos) {
     /** Runs inside a savepoint the caller rolls back to if it fails (a USING error on these rows, duplicates). */
     static Sample ofRewrite(Session s, MigrationSql sql, List<DeferredObject> deferred) throws SQLException {
         long start = System.nanoTime();
-        Long rows = s.one(sql.copyChunk(true, false), rs -> rs.getLong(1), ROWS);
+        Long rows = s.one(sql.copyChunk(true, false), rs -> rs.getLong(1),
+                MigrationSql.copyChunkParams(null, null, ROWS));
         long copied = System.nanoTime();
         for (DeferredObject d : deferred) {
             s.execute(d.create());
         }
         long indexed = System.nanoTime();
-        s.query(sql.digest(false, MigrationSql.Digest.TEXT, null, 256, Set.of(), MigrationSql.Rows.ALL), rs -> null);
+        s.query(sql.total(false, MigrationSql.Digest.TEXT, Set.of(), MigrationSql.Rows.ALL), rs -> null);
         return new Sample(rows == null ? 0 : rows, copied - start, indexed - copied, System.nanoTime() - indexed);
     }
 

@@ -7,6 +7,8 @@ import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -154,24 +156,27 @@ class PartitioningTest {
         assertEquals(100, db.count("SELECT count(*) FROM listed.accounts_default"), "br went to the default");
     }
 
-    @Test
-    void unpartitionedUnderWritersEqualsThePlainTable(TestDatabase db) throws Exception {
-        PartitionedMirror.create(db, "tree", "tree_mirror", 3_000, 9);
+    @ParameterizedTest
+    @EnumSource(Options.Capture.class)
+    void unpartitionedUnderWritersEqualsThePlainTable(Options.Capture capture, TestDatabase db) throws Exception {
+        String tree = "tree_" + capture.name().toLowerCase();
+        String plain = "plain_" + capture.name().toLowerCase();
+        PartitionedMirror.create(db, tree, tree + "_mirror", 3_000, 9);
         Result result;
-        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, "tree.events",
-                "tree_mirror.events", 3_001).start(2, 9, 1)) {
+        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, tree + ".events",
+                tree + "_mirror.events", 3_001).start(2, 9, 1)) {
             Thread.sleep(200);
-            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("tree.events").unpartition()
-                    .options(OnlineSchemaChangeEndToEndTest.busyTableOptions()).build().run();
+            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(tree + ".events").unpartition()
+                    .options(OnlineSchemaChangeEndToEndTest.busyTableOptions().withCapture(capture)).build().run();
             Thread.sleep(200);
             writers.close();
             PartitionedOracleTest.assertOnlyPartitionMoveConflicts(writers);
         }
         assertEquals(Outcome.SUCCEEDED, result.outcome());
-        db.execute("CREATE SCHEMA plain", PartitionedMirror.SHAPE.createTable("plain.events"),
-                "CREATE INDEX events_c0_idx ON plain.events (c0)",
-                "INSERT INTO plain.events SELECT * FROM tree_mirror.events");
-        PartitionedMirror.assertSameTree(db, "tree", "plain");
+        db.execute("CREATE SCHEMA " + plain, PartitionedMirror.SHAPE.createTable(plain + ".events"),
+                "CREATE INDEX events_c0_idx ON " + plain + ".events (c0)",
+                "INSERT INTO " + plain + ".events SELECT * FROM " + tree + "_mirror.events");
+        PartitionedMirror.assertSameTree(db, tree, plain);
     }
 
     @Test

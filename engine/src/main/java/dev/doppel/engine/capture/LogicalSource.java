@@ -19,7 +19,8 @@ import java.util.List;
 
 /**
  * Capture by logical decoding, with no trigger on the application's write path: a publication of the source table
- * alone and a pgoutput slot, created before the copy's first chunk so that every write the copy does not see is
+ * alone (a tree's through its root, with a TRUNCATE trigger on each partition, which that publication does not
+ * send when a partition is truncated by its own name) and a pgoutput slot, created before the copy's first chunk so that every write the copy does not see is
  * in the stream; a {@link LogicalRelay} moves the stream's keys into the same change log the triggers fill, so the
  * re-sync, verification and resume work as in trigger mode.
  */
@@ -79,9 +80,19 @@ public final class LogicalSource implements ChangeSource {
     @Override
     public void install() throws SQLException {
         session.execute(sql.createLog());
-        // ShareUpdateExclusive on the source: an autovacuum may hold it, so in short attempts.
+        boolean tree = sql.partitions().partitioned();
+        if (tree) {
+            session.execute(sql.createCaptureFunction());
+        }
+        // ShareUpdateExclusive on the source: an autovacuum may hold it, so in short attempts. A tree's TRUNCATE
+        // triggers take SHARE ROW EXCLUSIVE on each partition, in the same attempts.
         lock.run("adding " + sql.src() + " to publication " + sql.names().publication(), s -> {
-            s.execute(LogicalSql.createPublication(sql.names(), sql.src()));
+            if (tree) {
+                for (String statement : sql.truncateTriggers()) {
+                    s.execute(statement);
+                }
+            }
+            s.execute(LogicalSql.createPublication(sql.names(), sql.src(), tree));
             return Boolean.TRUE;
         }, LockRetry.NOTHING_BETWEEN);
         log.info("creating replication slot {}; it waits for transactions already running to end", slot);

@@ -78,12 +78,6 @@ public final class RowCopier {
     }
 
     private Chunk copyChunk(String[] from, String[] end, int limit, long rate) throws SQLException {
-        List<Object> params = new ArrayList<>();
-        if (from != null) {
-            params.addAll(Arrays.asList(from));
-        }
-        params.addAll(Arrays.asList(end));
-        params.add(limit);
         try {
             return session.transaction(s -> {
                 Chunk c = s.one(sql.copyChunk(from == null, true), rs -> {
@@ -92,7 +86,7 @@ public final class RowCopier {
                         key[i] = rs.getString(i + 2);
                     }
                     return new Chunk(rs.getLong(1), key);
-                }, params.toArray());
+                }, MigrationSql.copyChunkParams(from, end, limit));
                 if (c == null) {
                     return new Chunk(0, from);
                 }

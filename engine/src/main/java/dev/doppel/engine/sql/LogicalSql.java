@@ -18,8 +18,13 @@ public final class LogicalSql {
         return "SELECT oid FROM pg_database WHERE datname = current_database()";
     }
 
-    public static String createPublication(ObjectNames names, String table) {
-        return "CREATE PUBLICATION " + quote(names.publication()) + " FOR TABLE " + table;
+    /**
+     * The source's own publication. A partitioned table's is published through its root: every partition's
+     * changes, present and attached later, come as rows of the table itself, with its columns.
+     */
+    public static String createPublication(ObjectNames names, String table, boolean partitioned) {
+        return "CREATE PUBLICATION " + quote(names.publication()) + " FOR TABLE " + table
+                + (partitioned ? " WITH (publish_via_partition_root = true)" : "");
     }
 
     public static String dropPublication(ObjectNames names) {

@@ -75,6 +75,11 @@ public final class MigrationSql {
         return names;
     }
 
+    /** The source's partitions; {@link PartitionTree#NONE} for a plain table. */
+    public PartitionTree partitions() {
+        return partitions;
+    }
+
     /** The partitions the target is built with and the swap puts in place. */
     public PartitionTree targetPartitions() {
         return targetPartitions;
@@ -189,17 +194,27 @@ public final class MigrationSql {
 
     /**
      * The capture's triggers. On a partitioned table PostgreSQL clones the row trigger to every partition, present
-     * and attached later, and ENABLE ALWAYS reaches the clones; a statement trigger is not cloned, and a partition
-     * truncated by its own name fires only its own, so each partition gets a TRUNCATE trigger too (the function
-     * drops them all with it).
+     * and attached later, and ENABLE ALWAYS reaches the clones; the TRUNCATE triggers are {@link #truncateTriggers}.
      */
     public List<String> createTriggers() {
         List<String> out = new ArrayList<>(List.of(
                 "CREATE TRIGGER " + quote(capture.rowTrigger()) + " AFTER INSERT OR UPDATE OR DELETE ON " + src()
                         + " FOR EACH ROW EXECUTE FUNCTION " + capture.function() + "()",
-                PartitionSql.truncateTrigger(capture.truncateTrigger(), src(), capture.function()),
                 // Writes applied by logical replication or with session_replication_role = replica are changes too.
-                PartitionSql.enableAlways(src(), capture.rowTrigger()),
+                PartitionSql.enableAlways(src(), capture.rowTrigger())));
+        out.addAll(truncateTriggers());
+        return out;
+    }
+
+    /**
+     * The capture's TRUNCATE triggers: a statement trigger is not cloned, and a partition truncated by its own name
+     * fires only its own, so each partition of a tree gets one too (the function drops them all with it). Logical
+     * capture of a tree needs them as well: a publication through the root does not send a TRUNCATE of one
+     * partition by its own name.
+     */
+    public List<String> truncateTriggers() {
+        List<String> out = new ArrayList<>(List.of(
+                PartitionSql.truncateTrigger(capture.truncateTrigger(), src(), capture.function()),
                 PartitionSql.enableAlways(src(), capture.truncateTrigger())));
         for (PartitionTree.Partition p : partitions.partitions()) {
             out.add(PartitionSql.truncateTrigger(capture.truncateTrigger(), p.qualified(), capture.function()));
@@ -211,7 +226,8 @@ public final class MigrationSql {
     /**
      * The capture's triggers that no longer fire for every write, by name (null when all do): {@code ALTER TABLE
      * ... DISABLE TRIGGER USER | ALL}, as bulk loaders and {@code pg_restore --disable-triggers} run, turns them off,
-     * and the ENABLE that follows leaves them firing only for origin writes. None exist with logical capture.
+     * and the ENABLE that follows leaves them firing only for origin writes. Logical capture has only a tree's
+     * TRUNCATE triggers.
      */
     public String disabledCapture() {
         String relations = partitions.partitioned() ? "IN (SELECT relid FROM pg_partition_tree("
@@ -334,8 +350,9 @@ public final class MigrationSql {
 
     /**
      * Copies the next chunk after the given key (or from the start), no further than the end key when
-     * {@code capped}, and returns the row count and the chunk's last key as text. Parameters: the previous key's
-     * columns (if {@code first} is false), the end key's columns (if {@code capped}), then the limit.
+     * {@code capped}, and returns the row count and the chunk's last key as text. The chunk's last key is found
+     * first, reading only the key's index, and the rows up to it are copied in one range scan: materializing the
+     * chunk to count it and find its end cost a third more. Parameters: {@link #copyChunkParams}.
      */
     public String copyChunk(boolean first, boolean capped) {
         List<String> bounds = new ArrayList<>();
@@ -346,14 +363,40 @@ public final class MigrationSql {
             bounds.add(row(null) + " <= (" + keyParams() + ")");
         }
         String where = bounds.isEmpty() ? "" : " WHERE " + String.join(" AND ", bounds);
+        String keys = keyList(null);
+        String past = capped ? "SELECT " + keyParams() + ", 1"
+                : "SELECT " + keys + ", 1 FROM (SELECT " + keys + " FROM " + src() + " ORDER BY "
+                + key().stream().map(k -> quote(k) + " DESC").collect(Collectors.joining(", ")) + " LIMIT 1) l";
         String lastKey = key().stream().map(k -> quote(k) + "::text").collect(Collectors.joining(", "));
-        String order = Identifiers.list(key());
-        // Qualified, so ORDER BY reads the key and not the same-named text output column.
-        String orderDesc = key().stream().map(k -> "chunk." + quote(k) + " DESC").collect(Collectors.joining(", "));
-        return "WITH chunk AS MATERIALIZED (SELECT * FROM " + src() + where + " ORDER BY " + order + " LIMIT ?),"
-                + " copied AS (" + insertInto() + " SELECT " + copiedExpressions() + " FROM chunk)"
-                + " SELECT (SELECT count(*) FROM chunk), " + lastKey
-                + " FROM chunk ORDER BY " + orderDesc + " LIMIT 1";
+        return "WITH upper AS (SELECT " + keys + " FROM " + src() + where + " ORDER BY " + keys + " OFFSET ? LIMIT 1),"
+                + " bound AS (SELECT " + keys + " FROM (SELECT " + keys + ", 0 AS o FROM upper UNION ALL " + past
+                + ") z ORDER BY o LIMIT 1),"
+                + " copied AS (" + insertInto() + " SELECT " + copiedExpressions() + " FROM " + src()
+                + (first ? " WHERE " : " WHERE " + row(null) + " > (" + keyParams() + ") AND ") + row(null)
+                + " <= (SELECT " + keys + " FROM bound) RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM copied), " + lastKey + " FROM bound";
+    }
+
+    /**
+     * {@link #copyChunk}'s parameters: the chunk after {@code from} (null: from the start), up to {@code end} (null:
+     * to the last row), of at most {@code limit} rows.
+     */
+    public static Object[] copyChunkParams(String[] from, String[] end, int limit) {
+        List<Object> params = new ArrayList<>();
+        if (from != null) {
+            params.addAll(List.of(from));
+        }
+        if (end != null) {
+            params.addAll(List.of(end));
+        }
+        params.add(limit - 1);
+        if (end != null) {
+            params.addAll(List.of(end));
+        }
+        if (from != null) {
+            params.addAll(List.of(from));
+        }
+        return params.toArray();
     }
 
     /**
@@ -534,29 +577,47 @@ public final class MigrationSql {
         }
     }
 
-    /** One side's rows: bucket, row hash and (for naming differing keys) the key as text. */
+    /**
+     * One side's rows: row hash, then (with {@code buckets}, to find which keys differ) bucket and the key as
+     * text.
+     */
     private String side(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText,
                         Rows rows) {
         if (sourceSide) {
             String values = mapping.copied().stream().map(t -> spelled(t.typedExpression(), t.name(), byText))
                     .collect(Collectors.joining(", "));
-            return "SELECT " + bucket(digest, keyHash, mappedKey(), buckets) + " AS b, " + hashRow(digest, values)
-                    + " AS h, ROW(" + mappedKey() + ")::text AS k FROM " + src() + " s" + (rows == Rows.ALL ? ""
-                    : rows.filter + "(SELECT 1 FROM " + capture.log() + " l WHERE " + row("l") + " = " + row("s")
-                    + ")");
+            return "SELECT " + hashRow(digest, values) + " AS h" + bucketed(digest, keyHash, mappedKey(), buckets)
+                    + " FROM " + src() + " s" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM "
+                    + capture.log() + " l WHERE " + row("l") + " = " + row("s") + ")");
         }
         String values = mapping.copied().stream()
                 .map(t -> spelled("t." + quote(t.name()), t.name(), byText)).collect(Collectors.joining(", "));
         String key = Identifiers.list("t", mapping.targetKey());
-        return "SELECT " + bucket(digest, keyHash, key, buckets) + " AS b, " + hashRow(digest, values) + " AS h, ROW("
-                + key + ")::text AS k FROM " + target + " t" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM "
-                + capture.log() + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))");
+        return "SELECT " + hashRow(digest, values) + " AS h" + bucketed(digest, keyHash, key, buckets) + " FROM "
+                + target + " t" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM " + capture.log()
+                + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))");
+    }
+
+    private static String bucketed(Digest digest, String keyHash, String keyValues, int buckets) {
+        return buckets == 0 ? "" : ", " + bucket(digest, keyHash, keyValues, buckets) + " AS b, ROW(" + keyValues
+                + ")::text AS k";
     }
 
     /**
-     * Per-bucket row counts and digests, buckets by a hash of the target key; run once per side. {@code byText}:
-     * the {@link #spelledColumns()}, hashed by their text form. The digest of every row less the digest of the
-     * rows whose key is pending is the digest of the settled rows, without testing each row against the log.
+     * A side's row count and sum of row hashes, in one scan with no grouping: grouping every row into buckets by a
+     * hash of its key costs more than hashing the rows. {@link #digest} finds the differing buckets once the sums
+     * differ. {@code byText}: the {@link #spelledColumns()}, hashed by their text form.
+     */
+    public String total(boolean sourceSide, Digest digest, Set<String> byText, Rows rows) {
+        return "SELECT count(*), coalesce(sum(h), 0)::text FROM (" + side(sourceSide, digest, null, 0, byText, rows)
+                + ") x";
+    }
+
+    /**
+     * Per-bucket row counts and digests, buckets by a hash of the target key: where the {@link #total}s differ,
+     * which buckets do. {@code byText}: the {@link #spelledColumns()}, hashed by their text form. The digest of
+     * every row less the digest of the rows whose key is pending is the digest of the settled rows, without testing
+     * each row against the log.
      */
     public String digest(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText,
                          Rows rows) {
@@ -565,13 +626,13 @@ public final class MigrationSql {
     }
 
     /**
-     * {@link #digest} of every row in a range of the side's blocks, read by a TID range scan: a paced verification
+     * {@link #total} of every row in a range of the side's blocks, read by a TID range scan: a paced verification
      * reads a side range by range in one snapshot. Parameters: the first block's and the end block's tids.
      */
-    public String digestBlocks(boolean sourceSide, Digest digest, String keyHash, int buckets, Set<String> byText) {
+    public String totalOfBlocks(boolean sourceSide, Digest digest, Set<String> byText) {
         String alias = sourceSide ? "s" : "t";
-        return "SELECT b, count(*), sum(h)::text FROM (" + side(sourceSide, digest, keyHash, buckets, byText, Rows.ALL)
-                + " WHERE " + alias + ".ctid >= CAST(? AS tid) AND " + alias + ".ctid < CAST(? AS tid)) x GROUP BY b";
+        return "SELECT count(*), coalesce(sum(h), 0)::text FROM (" + side(sourceSide, digest, null, 0, byText,
+                Rows.ALL) + " WHERE " + alias + ".ctid >= CAST(? AS tid) AND " + alias + ".ctid < CAST(? AS tid)) x";
     }
 
     /**

@@ -24,11 +24,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Compares source (through the column mapping) and shadow in one snapshot: per-bucket row counts and digest sums,
- * buckets by a hash of the target key, keys with pending log entries left out on both sides (subtracted: every
- * row's digest less the digest of the pending keys' rows, read by key). The two sides are
- * read at the same time on two connections sharing an exported snapshot. A mismatch names the differing keys and
- * stops the migration before any swap.
+ * Compares source (through the column mapping) and shadow in one snapshot: each side's row count and sum of row
+ * hashes, keys with pending log entries left out on both sides (subtracted: every row's sum less the sum of the
+ * pending keys' rows, read by key). The two sides are read at the same time on two connections sharing an exported
+ * snapshot. When the sums differ, both sides are read again in the same snapshot in buckets by a hash of the target
+ * key, to name the differing keys; the migration stops before any swap.
  */
 public final class Checksummer {
 
@@ -43,13 +43,16 @@ public final class Checksummer {
     /** Past the largest block number a relation can have. */
     private static final String LAST_TID = "(4294967295,0)";
 
-    private record Bucket(long rows, BigInteger digest) {
-        Bucket plus(Bucket other) {
-            return new Bucket(rows + other.rows, digest.add(other.digest));
+    /** Rows and the sum of their hashes: of a whole side, or of one bucket. */
+    private record Sum(long rows, BigInteger digest) {
+        static final Sum NONE = new Sum(0, BigInteger.ZERO);
+
+        Sum plus(Sum other) {
+            return new Sum(rows + other.rows, digest.add(other.digest));
         }
 
-        Bucket less(Bucket pending) {
-            return pending == null ? this : new Bucket(rows - pending.rows, digest.subtract(pending.digest));
+        Sum less(Sum pending) {
+            return pending == null ? this : new Sum(rows - pending.rows, digest.subtract(pending.digest));
         }
 
         boolean empty() {
@@ -101,16 +104,12 @@ public final class Checksummer {
             // The catalog is read as it is now, not in the snapshot: a TRUNCATE (which empties the table for older
             // snapshots too) committed before the scan takes its lock gives the table a new file.
             String files = s.text(sql.dataFiles());
-            String keyHash = keyHash(s);
             Set<String> byText = Set.copyOf(s.query(sql.spelledColumns(), rs -> rs.getString(1)));
             Digest digest = Digest.BINARY;
-            Map<Integer, Bucket> source;
-            Map<Integer, Bucket> shadow;
+            List<Sum> sides;
             Savepoint sp = s.connection().setSavepoint();
             try {
-                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest, keyHash, byText);
-                source = sides.get(0);
-                shadow = sides.get(1);
+                sides = bothSides(s, snapshot, digest, byText);
             } catch (SQLException e) {
                 if (!UNDEFINED_FUNCTION.equals(e.getSQLState())) {
                     throw e;
@@ -118,59 +117,68 @@ public final class Checksummer {
                 // A column type without a hash function: compare the rows' text instead.
                 s.connection().rollback(sp);
                 digest = Digest.TEXT;
-                List<Map<Integer, Bucket>> sides = bothSides(s, snapshot, digest, keyHash, byText);
-                source = sides.get(0);
-                shadow = sides.get(1);
+                sides = bothSides(s, snapshot, digest, byText);
             }
             if (!files.equals(s.text(sql.dataFiles()))) {
                 return null;
             }
-            List<Integer> differing = new ArrayList<>();
-            for (int b = 0; b < BUCKETS; b++) {
-                if (!Objects.equals(source.get(b), shadow.get(b))) {
-                    differing.add(b);
-                }
+            Sum source = sides.get(0);
+            Sum shadow = sides.get(1);
+            if (!source.equals(shadow)) {
+                throw mismatch(s, digest, byText, source, shadow, pending);
             }
-            long sourceRows = source.values().stream().mapToLong(Bucket::rows).sum();
-            long shadowRows = shadow.values().stream().mapToLong(Bucket::rows).sum();
-            if (!differing.isEmpty()) {
-                KeyResync.refuseDisabledCapture(s, sql);
-                Integer[] buckets = differing.toArray(Integer[]::new);
-                List<String> keys = s.query(sql.differingKeys(digest, keyHash, BUCKETS, KEYS_SHOWN, byText),
-                        rs -> rs.getString(1) + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
-                                ? " (missing from the shadow)" : " (values differ)"),
-                        s.connection().createArrayOf("int", buckets), s.connection().createArrayOf("int", buckets));
-                throw new DoppelException(Reason.VERIFY_MISMATCH, "verification failed for " + table + ": source has "
-                        + sourceRows + " rows, shadow " + shadowRows + " (outside " + pending + " pending changes); "
-                        + "differing keys: " + String.join(", ", keys) + ". Nothing was swapped; the source is"
-                        + " untouched. Please report this with the migration's log");
-            }
-            return new VerifyResult(sourceRows, shadowRows, BUCKETS, pending, (System.nanoTime() - t0) / 1_000_000);
+            return new VerifyResult(source.rows(), shadow.rows(), pending, (System.nanoTime() - t0) / 1_000_000);
         });
+    }
+
+    /**
+     * The sums differ: both sides read again in buckets, in the same snapshot (this transaction's), to name up to
+     * {@link #KEYS_SHOWN} keys in the buckets that differ.
+     */
+    private DoppelException mismatch(Session s, Digest digest, Set<String> byText, Sum source, Sum shadow,
+                                     long pending) throws SQLException {
+        KeyResync.refuseDisabledCapture(s, sql);
+        String keyHash = keyHash(s);
+        Map<Integer, Sum> sourceBuckets = buckets(s, true, digest, keyHash, byText);
+        Map<Integer, Sum> shadowBuckets = buckets(s, false, digest, keyHash, byText);
+        List<Integer> differing = new ArrayList<>();
+        for (int b = 0; b < BUCKETS; b++) {
+            if (!Objects.equals(sourceBuckets.get(b), shadowBuckets.get(b))) {
+                differing.add(b);
+            }
+        }
+        Integer[] buckets = differing.toArray(Integer[]::new);
+        List<String> keys = s.query(sql.differingKeys(digest, keyHash, BUCKETS, KEYS_SHOWN, byText),
+                rs -> rs.getString(1) + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
+                        ? " (missing from the shadow)" : " (values differ)"),
+                s.connection().createArrayOf("int", buckets), s.connection().createArrayOf("int", buckets));
+        return new DoppelException(Reason.VERIFY_MISMATCH, "verification failed for " + table + ": source has "
+                + source.rows() + " rows, shadow " + shadow.rows() + " (outside " + pending + " pending changes); "
+                + "differing keys: " + String.join(", ", keys) + ". Nothing was swapped; the source is"
+                + " untouched. Please report this with the migration's log");
     }
 
     /**
      * The source side on this transaction, the shadow side on the helper in the same snapshot: concurrently, or
      * one after the other when paced.
      */
-    private List<Map<Integer, Bucket>> bothSides(Session s, String snapshot, Digest digest, String keyHash,
-                                                 Set<String> byText) throws SQLException {
+    private List<Sum> bothSides(Session s, String snapshot, Digest digest, Set<String> byText) throws SQLException {
         if (pacer != null) {
-            Map<Integer, Bucket> sourceSide = digest(s, true, digest, keyHash, byText);
+            Sum sourceSide = settled(s, true, digest, byText);
             return List.of(sourceSide, helper.transaction(Connection.TRANSACTION_REPEATABLE_READ,
-                    h -> inSnapshot(h, snapshot, () -> digest(h, false, digest, keyHash, byText))));
+                    h -> inSnapshot(h, snapshot, () -> settled(h, false, digest, byText))));
         }
-        CompletableFuture<Map<Integer, Bucket>> shadowSide = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Sum> shadowSide = CompletableFuture.supplyAsync(() -> {
             try {
                 return helper.transaction(Connection.TRANSACTION_REPEATABLE_READ,
-                        h -> inSnapshot(h, snapshot, () -> digest(h, false, digest, keyHash, byText)));
+                        h -> inSnapshot(h, snapshot, () -> settled(h, false, digest, byText)));
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }
         });
-        Map<Integer, Bucket> sourceSide;
+        Sum sourceSide;
         try {
-            sourceSide = digest(s, true, digest, keyHash, byText);
+            sourceSide = settled(s, true, digest, byText);
         } finally {
             try {
                 shadowSide.join();
@@ -207,7 +215,6 @@ public final class Checksummer {
         h.execute("SET TRANSACTION READ ONLY");
         h.execute("SET TRANSACTION SNAPSHOT '" + snapshot.replace("'", "''") + "'");
         h.execute("SET LOCAL statement_timeout = 0");
-        h.execute(SMALL_GROUPS);
         return read.run();
     }
 
@@ -216,17 +223,47 @@ public final class Checksummer {
         T run() throws SQLException;
     }
 
-    /** The settled rows' buckets: every row's less the pending keys' rows' (an index lookup per pending key). */
-    private Map<Integer, Bucket> digest(Session s, boolean sourceSide, Digest digest, String keyHash,
-                                        Set<String> byText) throws SQLException {
-        Map<Integer, Bucket> all = pacer == null
-                ? buckets(s, sql.digest(sourceSide, digest, keyHash, BUCKETS, byText, Rows.ALL))
-                : paced(s, sourceSide, digest, keyHash, byText);
-        Map<Integer, Bucket> pending = buckets(s, sql.digest(sourceSide, digest, keyHash, BUCKETS, byText,
+    /** The settled rows' sum: every row's less the pending keys' rows' (an index lookup per pending key). */
+    private Sum settled(Session s, boolean sourceSide, Digest digest, Set<String> byText) throws SQLException {
+        Sum all = pacer == null ? sum(s, sql.total(sourceSide, digest, byText, Rows.ALL))
+                : paced(s, sourceSide, digest, byText);
+        return all.less(sum(s, sql.total(sourceSide, digest, byText, Rows.PENDING)));
+    }
+
+    /**
+     * Every row's sum, read range of blocks by range at the pace the copy keeps: each range holds about the rows
+     * the pacer allows, judged by the side's rows per block.
+     */
+    private Sum paced(Session s, boolean sourceSide, Digest digest, Set<String> byText) throws SQLException {
+        long blocks = s.number(sql.blocks(sourceSide));
+        double rowsPerBlock = Math.max(1, s.number(sql.rowsPerBlock(sourceSide)));
+        String range = sql.totalOfBlocks(sourceSide, digest, byText);
+        Sum out = Sum.NONE;
+        for (long from = 0; from < blocks; ) {
+            DoppelException.stopIfInterrupted("verifying " + table);
+            long to = Math.min(blocks, from + Math.max(1, (long) (pacer.next() / rowsPerBlock)));
+            // The last range is open-ended: a snapshot sees no row past the blocks counted after it was taken.
+            Sum part = sum(s, range, "(" + from + ",0)", to == blocks ? LAST_TID : "(" + to + ",0)");
+            out = out.plus(part);
+            pacer.done(part.rows());
+            from = to;
+        }
+        return out;
+    }
+
+    private static Sum sum(Session s, String totalSql, Object... params) throws SQLException {
+        return s.one(totalSql, rs -> new Sum(rs.getLong(1), new BigInteger(rs.getString(2))), params);
+    }
+
+    /** The settled rows' sums per bucket, both read on {@code s}: every row's less the pending keys' rows'. */
+    private Map<Integer, Sum> buckets(Session s, boolean sourceSide, Digest digest, String keyHash,
+                                      Set<String> byText) throws SQLException {
+        Map<Integer, Sum> all = bucketSums(s, sql.digest(sourceSide, digest, keyHash, BUCKETS, byText, Rows.ALL));
+        Map<Integer, Sum> pending = bucketSums(s, sql.digest(sourceSide, digest, keyHash, BUCKETS, byText,
                 Rows.PENDING));
-        Map<Integer, Bucket> settled = new HashMap<>();
+        Map<Integer, Sum> settled = new HashMap<>();
         all.forEach((b, bucket) -> {
-            Bucket rest = bucket.less(pending.get(b));
+            Sum rest = bucket.less(pending.get(b));
             if (!rest.empty()) {
                 settled.put(b, rest);
             }
@@ -234,34 +271,11 @@ public final class Checksummer {
         return settled;
     }
 
-    /**
-     * Every row's buckets, read range of blocks by range at the pace the copy keeps: each range holds about the rows
-     * the pacer allows, judged by the side's rows per block.
-     */
-    private Map<Integer, Bucket> paced(Session s, boolean sourceSide, Digest digest, String keyHash,
-                                       Set<String> byText) throws SQLException {
-        long blocks = s.number(sql.blocks(sourceSide));
-        double rowsPerBlock = Math.max(1, s.number(sql.rowsPerBlock(sourceSide)));
-        String range = sql.digestBlocks(sourceSide, digest, keyHash, BUCKETS, byText);
-        Map<Integer, Bucket> out = new HashMap<>();
-        for (long from = 0; from < blocks; ) {
-            DoppelException.stopIfInterrupted("verifying " + table);
-            long to = Math.min(blocks, from + Math.max(1, (long) (pacer.next() / rowsPerBlock)));
-            // The last range is open-ended: a snapshot sees no row past the blocks counted after it was taken.
-            Map<Integer, Bucket> part = buckets(s, range, "(" + from + ",0)", to == blocks ? LAST_TID : "(" + to + ",0)");
-            part.forEach((b, bucket) -> out.merge(b, bucket, Bucket::plus));
-            pacer.done(part.values().stream().mapToLong(Bucket::rows).sum());
-            from = to;
-        }
-        return out;
-    }
-
-    private static Map<Integer, Bucket> buckets(Session s, String digestSql, Object... params) throws SQLException {
-        Map<Integer, Bucket> out = new HashMap<>();
+    private static Map<Integer, Sum> bucketSums(Session s, String digestSql) throws SQLException {
+        Map<Integer, Sum> out = new HashMap<>();
         for (Object[] row : s.query(digestSql,
-                rs -> new Object[] {rs.getInt(1), new Bucket(rs.getLong(2), new BigInteger(rs.getString(3)))},
-                params)) {
-            out.put((Integer) row[0], (Bucket) row[1]);
+                rs -> new Object[] {rs.getInt(1), new Sum(rs.getLong(2), new BigInteger(rs.getString(3)))})) {
+            out.put((Integer) row[0], (Sum) row[1]);
         }
         return out;
     }

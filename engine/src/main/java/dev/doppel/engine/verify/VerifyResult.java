@@ -1,8 +1,8 @@
 package dev.doppel.engine.verify;
 
 /**
- * What verification compared: rows on each side (outside keys with pending changes), the digest buckets, and the
- * keys left out because a change for them was still pending.
+ * What verification compared: rows on each side (outside keys with pending changes), and the keys left out because
+ * a change for them was still pending.
  */
-public record VerifyResult(long sourceRows, long shadowRows, int buckets, long pendingKeysExcluded, long millis) {
+public record VerifyResult(long sourceRows, long shadowRows, long pendingKeysExcluded, long millis) {
 }

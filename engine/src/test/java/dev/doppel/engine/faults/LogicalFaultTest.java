@@ -5,8 +5,11 @@ import dev.doppel.engine.Migrations;
 import dev.doppel.engine.Options;
 import dev.doppel.engine.Phase;
 import dev.doppel.engine.Result;
+import dev.doppel.engine.PartitionedOracleTest;
+import dev.doppel.engine.oracle.CatalogFingerprint;
 import dev.doppel.engine.oracle.Oracle;
 import dev.doppel.engine.oracle.OracleWriters;
+import dev.doppel.engine.oracle.PartitionedMirror;
 import dev.doppel.engine.state.MigrationRecord;
 import dev.doppel.engine.testing.PostgresTest;
 import dev.doppel.engine.testing.TestDatabase;
@@ -87,6 +90,41 @@ class LogicalFaultTest {
         List<String> report = Migrations.on(db.dataSource()).cleanup();
         assertTrue(report.stream().anyMatch(l -> l.startsWith("removed what failed migration " + killed.id())),
                 report.toString());
+        assertNothingLeft(db);
+    }
+
+    @Test
+    void aTreeKilledDuringTheCopyIsResumedFromTheSlotAndAnotherAbortedLeavesNoTrigger(TestDatabase db)
+            throws Exception {
+        String change = "ALTER COLUMN c0 TYPE bigint";
+        PartitionedMirror.create(db, "ltree", "ltree_mirror", 4_000, 23);
+        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, "ltree.events",
+                "ltree_mirror.events", 4_001).start(2, 23, 2)) {
+            killIn(db, "ltree.events", Phase.COPY, Options.Capture.LOGICAL, change);
+            MigrationRecord stopped = latest(db);
+            assertTrue(db.count("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                    + " WHERE c.relnamespace = 'ltree'::regnamespace AND t.tgname LIKE 'doppel%'") > 1,
+                    "each partition has its TRUNCATE trigger");
+            Thread.sleep(300);
+            Result r = Migrations.on(db.dataSource()).options(FaultMatrixTest.smallChunks()).resume(stopped.id());
+            assertEquals(Outcome.SUCCEEDED, r.outcome());
+            Thread.sleep(100);
+            writers.close();
+            PartitionedOracleTest.assertOnlyPartitionMoveConflicts(writers);
+        }
+        Oracle.blockingAlter(db, "ltree_mirror.events", change);
+        PartitionedMirror.assertSameTree(db, "ltree", "ltree_mirror");
+        assertNothingLeft(db);
+
+        PartitionedMirror.create(db, "labort", "labort_mirror", 2_000, 24);
+        String before = CatalogFingerprint.of(db, "labort", "events");
+        killIn(db, "labort.events", Phase.COPY, Options.Capture.LOGICAL, change);
+        Migrations.on(db.dataSource()).abort(latest(db).id());
+        assertEquals(Outcome.ABORTED, latest(db).outcome());
+        assertEquals(before, CatalogFingerprint.of(db, "labort", "events"), "the tree's catalog is as before");
+        assertEquals(0, db.count("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                + " WHERE c.relnamespace = 'labort'::regnamespace AND t.tgname LIKE 'doppel%'"), "no trigger is left");
+        Oracle.assertSameRows(db, "labort.events", "labort_mirror.events");
         assertNothingLeft(db);
     }
 

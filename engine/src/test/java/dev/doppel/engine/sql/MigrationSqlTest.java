@@ -52,17 +52,23 @@ class MigrationSqlTest {
         try (ShadowFixture f = ShadowFixture.of(db, "num", "ALTER COLUMN v TYPE text USING (v * 2)::text")) {
             assertEquals("10", f.session.one(f.sql.endKey(), rs -> rs.getString(1)), "the largest key, not as text");
             List<String> first = f.session.one(f.sql.copyChunk(true, false), rs -> List.of(rs.getString(1),
-                    rs.getString(2)), 4);
+                    rs.getString(2)), MigrationSql.copyChunkParams(null, null, 4));
             assertEquals(List.of("4", "4"), first);
             List<String> next = f.session.one(f.sql.copyChunk(false, false), rs -> List.of(rs.getString(1),
-                    rs.getString(2)), 4, 4);
+                    rs.getString(2)), MigrationSql.copyChunkParams(new String[] {"4"}, null, 4));
             assertEquals(List.of("4", "8"), next);
             List<String> capped = f.session.one(f.sql.copyChunk(false, true), rs -> List.of(rs.getString(1),
-                    rs.getString(2)), 8, 9, 4);
+                    rs.getString(2)), MigrationSql.copyChunkParams(new String[] {"8"}, new String[] {"9"}, 4));
             assertEquals(List.of("1", "9"), capped, "no row past the end key");
+            List<String> none = f.session.one(f.sql.copyChunk(false, true), rs -> List.of(rs.getString(1),
+                    rs.getString(2)), MigrationSql.copyChunkParams(new String[] {"9"}, new String[] {"9"}, 4));
+            assertEquals(List.of("0", "9"), none, "an empty range ends at the end key");
             assertEquals(List.of(List.of("1", "2"), List.of("8", "16")), db.rows("SELECT id, v FROM "
                     + f.names.shadow() + " WHERE id IN (1, 8) ORDER BY id"));
             assertEquals(9, db.count("SELECT count(*) FROM " + f.names.shadow()));
+            List<String> rest = f.session.one(f.sql.copyChunk(false, false), rs -> List.of(rs.getString(1),
+                    rs.getString(2)), MigrationSql.copyChunkParams(new String[] {"9"}, null, 4));
+            assertEquals(List.of("1", "10"), rest, "fewer rows than the limit: up to the last row");
         }
     }
 
