@@ -367,7 +367,8 @@ final class Rewrite {
         LeafSwap leafSwap = leaf == null ? null : new LeafSwap(source, leaf, names, swap);
         drain(options.cutoverBacklog());
         BoundedCutover.Held held = new BoundedCutover(w.control, w.lockRetry, options.snapshotWait(),
-                options.maxLockHeld()).lockingFirst(leaf == null ? List.of() : leaf.lockedFirst()).run("cut-over of " + source.display(), source, names.shadow(), "migrating",
+                options.maxLockHeld()).lockingFirst(leaf == null ? List.of() : leaf.lockedFirst())
+                .run("cut-over of " + source.display(), source, names.shadow(), "migrating",
                 this::drain, (s, deadline) -> capture.catchUp(Duration.ofNanos(deadline - System.nanoTime()))
                         ? resync.applyAllBefore(s, deadline) : null, s -> {
                     Revert.endEarlier(s, id, source);

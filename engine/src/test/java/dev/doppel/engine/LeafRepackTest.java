@@ -52,7 +52,8 @@ class LeafRepackTest {
             PartitionedOracleTest.assertOnlyPartitionMoveConflicts(writers);
         }
         assertEquals(Outcome.SUCCEEDED, result.outcome());
-        assertTrue(db.count("SELECT '" + schema + "." + leaf + "'::regclass::oid") != oid, "the partition was rewritten");
+        assertTrue(db.count("SELECT '" + schema + "." + leaf + "'::regclass::oid") != oid,
+                "the partition was rewritten");
         assertEquals(tree, tree(db, schema), "the tree's partitions, bounds and indexes are as before");
         PartitionedMirror.assertSameTree(db, schema, schema + "_mirror");
         assertNull(db.scalar("SELECT string_agg(relname, ', ') FROM pg_class WHERE relnamespace ="
@@ -126,7 +127,8 @@ class LeafRepackTest {
         assertEquals(Reason.PARTITIONED_UNSUPPORTED, logical.reason());
         assertEquals(withKey, tree(db, "rf"));
         assertEquals(0, db.count("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = 'doppel' AND c.relname ~ ('_(' || (SELECT string_agg(oid::text, '|') FROM pg_class"
+                + " WHERE n.nspname = 'doppel' AND c.relname ~ ('_(' || (SELECT string_agg(oid::text, '|')"
+                + " FROM pg_class"
                 + " WHERE relnamespace = 'rf'::regnamespace) || ')(_|$)')"), "doppel created nothing");
     }
 
@@ -139,7 +141,8 @@ class LeafRepackTest {
     void whatHangsOffThePartitionIsCarried(TestDatabase db) {
         PartitionedMirror.create(db, "car", "car_mirror", 2_000, 8);
         for (String s : new String[] {"car", "car_mirror"}) {
-            db.execute("CREATE FUNCTION " + s + ".touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$",
+            db.execute("CREATE FUNCTION " + s + ".touch() RETURNS trigger LANGUAGE plpgsql"
+                            + " AS $$BEGIN RETURN NEW; END$$",
                     "CREATE TRIGGER on_tree BEFORE INSERT ON " + s + ".events FOR EACH ROW EXECUTE FUNCTION "
                             + s + ".touch()",
                     "CREATE TRIGGER on_leaf BEFORE UPDATE ON " + s + ".events_a FOR EACH ROW EXECUTE FUNCTION "
@@ -219,7 +222,8 @@ class LeafRepackTest {
         Result result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("idt.t_1").repack(null)
                 .options(Options.defaults().withSnapshotWait(Duration.ofSeconds(1))).build().run();
         assertEquals(Outcome.SUCCEEDED, result.outcome());
-        db.execute("INSERT INTO idt.t (at, v) VALUES (5, 'after')", "INSERT INTO idt_mirror.t (at, v) VALUES (5, 'after')");
+        db.execute("INSERT INTO idt.t (at, v) VALUES (5, 'after')",
+                "INSERT INTO idt_mirror.t (at, v) VALUES (5, 'after')");
         for (String t : new String[] {"t", "t_1", "t_2"}) {
             assertEquals(CatalogFingerprint.of(db, "idt_mirror", t), CatalogFingerprint.of(db, "idt", t), t);
             Oracle.assertSameRows(db, "idt." + t, "idt_mirror." + t);
@@ -232,7 +236,8 @@ class LeafRepackTest {
                 + " i.relname || '<' || coalesce((SELECT p.relname FROM pg_inherits h JOIN pg_class p"
                 + " ON p.oid = h.inhparent WHERE h.inhrelid = i.oid), '-'), ',' ORDER BY i.relname) FROM pg_index x"
                 + " JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid) FROM pg_class c"
-                + " WHERE c.relnamespace = '" + schema + "'::regnamespace AND c.relkind IN ('r', 'p') AND c.relname LIKE 'events%'"
+                + " WHERE c.relnamespace = '" + schema + "'::regnamespace AND c.relkind IN ('r', 'p')"
+                + " AND c.relname LIKE 'events%'"
                 + " ORDER BY 1")
                 .stream().map(r -> String.join(" ", r) + "\n" + CatalogFingerprint.of(db, schema, r.get(0)))
                 .collect(Collectors.joining("\n"));

@@ -196,8 +196,9 @@ public final class PartitionSql {
      * negate. No row for a table that is no partition.
      */
     public static String partitionOf() {
-        return "SELECT pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid), pg_get_partition_constraintdef(c.oid),"
-                + " dn.nspname, d.relname, coalesce(d.relkind = 'r' AND NOT p.relispartition"
+        return "SELECT pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid),"
+                + " pg_get_partition_constraintdef(c.oid), dn.nspname, d.relname,"
+                + " coalesce(d.relkind = 'r' AND NOT p.relispartition"
                 + " AND pg_get_partition_constraintdef(c.oid) IS NOT NULL, false)"
                 + " FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid"
                 + " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace"
