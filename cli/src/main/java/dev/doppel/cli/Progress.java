@@ -22,6 +22,8 @@ final class Progress implements MigrationListener {
     private long lastPlainLine = started;
     private int openLineLength;
     private String heldFor;
+    /** The leaf a partitioned table's copy is in, as "events_p202603 (4 of 24)"; null for a plain table. */
+    private String partition;
 
     Progress(PrintWriter err, boolean terminal) {
         this(err, terminal, "copy");
@@ -57,7 +59,7 @@ final class Progress implements MigrationListener {
     @Override
     public void copied(long rows, long estimatedTotal, double rowsPerSecond) {
         String line = String.format(Locale.ROOT, "%7.1fs  %-9s ", elapsedSeconds(), label)
-                + line(rows, estimatedTotal, rowsPerSecond);
+                + line(rows, estimatedTotal, rowsPerSecond) + (partition == null ? "" : "  in " + partition);
         if (terminal) {
             err.print("\r" + line + " ".repeat(Math.max(0, openLineLength - line.length())));
             openLineLength = line.length();
@@ -66,6 +68,15 @@ final class Progress implements MigrationListener {
             err.println(line);
             err.flush();
             lastPlainLine = System.nanoTime();
+        }
+    }
+
+    /** Named on the copy's line from its next chunk on; a line of its own when the leaves go by slowly. */
+    @Override
+    public void copyingPartition(String name, int number, int count) {
+        partition = String.format(Locale.ROOT, "%s (%d of %d)", name, number, count);
+        if (System.nanoTime() - lastPlainLine >= PLAIN_EVERY_NANOS) {
+            line("copying " + partition);
         }
     }
 

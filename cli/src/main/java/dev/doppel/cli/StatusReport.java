@@ -6,6 +6,7 @@ import dev.doppel.engine.Phase;
 import dev.doppel.engine.batch.DataJobs;
 import dev.doppel.engine.capture.ReplicationSlot;
 import dev.doppel.engine.state.MigrationRecord;
+import dev.doppel.engine.state.PartitionCopy;
 import dev.doppel.engine.throttle.ThrottleSettings;
 
 import java.time.Instant;
@@ -93,6 +94,9 @@ final class StatusReport {
         RunReport.row(sb, "capture", r.capture() + (r.slot() == null ? "" : m.slot() == null
                 ? ", slot " + r.slot() + " dropped" : ", slot " + m.slot().describe()));
         RunReport.row(sb, DataJobs.isJob(r) ? "rows changed" : "rows copied", copied(r));
+        if (!m.partitions().isEmpty()) {
+            RunReport.row(sb, "partitions", partitions(m.partitions()));
+        }
         if (m.backlog() >= 0) {
             RunReport.row(sb, "backlog", String.format(Locale.ROOT, "%,d logged changes to re-sync", m.backlog()));
         }
@@ -165,6 +169,7 @@ final class StatusReport {
         o.put("pid", r.pid());
         o.put("estimated_rows", r.estimatedRows());
         o.put("copy_rate", r.copyRate());
+        o.put("partitions", m.partitions().stream().map(StatusReport::json).toList());
         o.put("backlog", m.backlog() < 0 ? null : m.backlog());
         o.put("capture", r.capture());
         o.put("slot", m.slot() == null ? null : m.slot().name());
@@ -182,6 +187,31 @@ final class StatusReport {
         o.put("throttle_critical_pause_ms", t.criticalPause() == null ? null : t.criticalPause().toMillis());
         o.put("throttle_reason", r.throttleReason());
         o.put("throttled_since", instant(r.throttledSince()));
+        return o;
+    }
+
+    /**
+     * A partitioned table's copy, leaf by leaf: how many are copied, and the one being copied with its rows so far
+     * and the last key copied.
+     */
+    private static String partitions(List<PartitionCopy> partitions) {
+        long copied = partitions.stream().filter(p -> p.state() == PartitionCopy.State.COPIED).count();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d of %d copied", copied, partitions.size()));
+        partitions.stream().filter(p -> p.state() == PartitionCopy.State.COPYING).findFirst().ifPresent(p ->
+                sb.append(String.format(Locale.ROOT, "; in %s (%d of %d): %,d rows%s", p.partition(), p.position(),
+                        partitions.size(), p.rowsCopied(), p.checkpoint() == null ? ""
+                                : ", after key " + String.join(", ", p.checkpoint()))));
+        return sb.toString();
+    }
+
+    private static Map<String, Object> json(PartitionCopy p) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("partition", p.partition());
+        o.put("position", p.position());
+        o.put("state", p.state().word());
+        o.put("rows_copied", p.rowsCopied());
+        o.put("checkpoint", p.checkpoint());
+        o.put("end_key", p.endKey());
         return o;
     }
 

@@ -43,4 +43,16 @@ class ProgressTest {
         assertFalse(sw.toString().contains("\r"));
         assertEquals(1, sw.toString().lines().count(), sw.toString());
     }
+
+    @Test
+    void thePartitionBeingCopiedIsNamedOnTheCopyLine() {
+        StringWriter sw = new StringWriter();
+        Progress p = new Progress(new PrintWriter(sw), true);
+        p.phase(Phase.COPY, "copying about 1000 rows partition by partition (24)");
+        p.copyingPartition("public.events_p202603", 4, 24);
+        p.copied(100, 1000, 50);
+        String s = sw.toString();
+        assertTrue(s.contains("100 rows  10%  50 rows/s  ETA 0:18  in public.events_p202603 (4 of 24)"), s);
+        assertFalse(s.contains("copying public.events"), "no line of its own right after the phase's: " + s);
+    }
 }

@@ -18,6 +18,13 @@ public interface MigrationListener {
     }
 
     /**
+     * The copy of a partitioned table moves on to one of its leaves: {@code number} of {@code count} in the copy's
+     * order (a resumed copy skips the leaves it finished, so numbers may start past 1).
+     */
+    default void copyingPartition(String partition, int number, int count) {
+    }
+
+    /**
      * The copy is held, and why; called again while it stays held (the reason's numbers change).
      *
      * @param cause what holds it: a throttle measure's label ("replica-lag"), that label with "-unreadable",

@@ -88,7 +88,7 @@ public final class Migrations {
         boolean running = !r.finished() && AdvisoryLock.held(s, new ObjectNames(r.tableOid()));
         return new MigrationStatus(r, running, r.finished() ? -1 : store.backlog(r.tableOid()),
                 slots.stream().filter(slot -> slot.name().equals(r.slot())).findFirst().orElse(null),
-                r.revertable() ? store.revertBacklog(r.tableOid()) : -1);
+                r.revertable() ? store.revertBacklog(r.tableOid()) : -1, MigrationStore.partitions(s, r.id()));
     }
 
     /** Every doppel replication slot on the server, with the WAL each keeps. */

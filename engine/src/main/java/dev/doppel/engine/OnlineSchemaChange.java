@@ -153,6 +153,12 @@ public final class OnlineSchemaChange {
             }
 
             @Override
+            public void copyingPartition(String partition, int number, int count) {
+                a.copyingPartition(partition, number, count);
+                b.copyingPartition(partition, number, count);
+            }
+
+            @Override
             public void throttled(String cause, String reason) {
                 a.throttled(cause, reason);
                 b.throttled(cause, reason);

@@ -14,6 +14,8 @@ import dev.doppel.engine.sql.Session;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What PostgreSQL requires of a table to partition it, and what doppel does not offer with it, checked before
@@ -46,11 +48,6 @@ final class PartitioningCheck {
             }
             return;
         }
-        if (source.partitions().partitioned()) {
-            throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, source.display() + " is partitioned already ("
-                    + source.partitions().key() + "); doppel partitions a plain table: run --unpartition first, then"
-                    + " partition it anew");
-        }
         PartitionTree tree = partitioning.tree(source);
         List<String> problems = new ArrayList<>();
         List<String> keyColumns = partitioning.keyColumns();
@@ -68,14 +65,18 @@ final class PartitioningCheck {
             }
         }
         for (ConstraintInfo fk : source.constraints()) {
-            if (fk.type() == 'f') {
-                problems.add("foreign key " + fk.name() + " of " + source.display() + ": PostgreSQL cannot add a"
-                        + " foreign key NOT VALID to a partitioned table before version 18, and the swap's lock would"
-                        + " scan every row to validate it; drop it before the migration and add it again after");
+            if (fk.type() == 'f' && s.number("SELECT count(*) FROM pg_constraint WHERE conrelid = ? AND conname = ?"
+                    + " AND confrelid = conrelid", source.oid(), fk.name()) > 0) {
+                problems.add("foreign key " + fk.name() + " of " + source.display() + " references the table"
+                        + " itself, which doppel does not carry to a partition tree; drop it before the migration and"
+                        + " add it again after");
             }
         }
+        // A tree partitioned anew may reuse its partitions' names: the swap moves the old ones away first.
+        Set<String> retired = source.partitions().partitions().stream().map(PartitionTree.Partition::qualified)
+                .collect(Collectors.toSet());
         for (PartitionTree.Partition p : tree.partitions()) {
-            if (s.exists(p.qualified())) {
+            if (!retired.contains(p.qualified()) && s.exists(p.qualified())) {
                 problems.add("partition " + p.display() + " would take the name of an existing relation; rename or"
                         + " drop it, or name the partitions otherwise");
             }

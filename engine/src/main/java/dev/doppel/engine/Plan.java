@@ -114,7 +114,7 @@ public record Plan(TableInfo source, AlterChange change, Strategy strategy, Stri
             sb.append("  ").append(d.name()).append(d.key() ? " (key)" : "").append('\n');
         }
         for (ForeignKey fk : shadow.foreignKeys()) {
-            boolean onLeaves = source.partitions().partitioned() && fk.definition().startsWith("FOREIGN KEY");
+            boolean onLeaves = change.targetTree(source).partitioned() && fk.definition().startsWith("FOREIGN KEY");
             sb.append("  ").append(onLeaves ? "foreign key " + fk.name() + " (NOT VALID on each partition at the swap, "
                     + (fk.validate() ? "validated after, then" : "then") + " added to the table without a scan)"
                     : fk.validate() ? "foreign key " + fk.name() + " (NOT VALID at the swap, validated after)"

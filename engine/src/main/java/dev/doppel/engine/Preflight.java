@@ -164,7 +164,7 @@ final class Preflight {
         if (options.capture() == Options.Capture.LOGICAL) {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
         }
-        List<Plan.Step> steps = Schedule.rewrite(source, shadow, names, options, sample[0]);
+        List<Plan.Step> steps = Schedule.rewrite(source, change, shadow, names, options, sample[0]);
         if (leaf != null) {
             steps = Schedule.leafCutover(steps, source, leaf, options);
         }

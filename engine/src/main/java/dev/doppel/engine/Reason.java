@@ -35,9 +35,8 @@ public enum Reason {
     /** A revert window's trigger asked for together with logical capture, which keeps triggers off the write path. */
     REVERT_WINDOW_LOGICAL(Kind.REFUSED),
     /**
-     * What doppel does not offer for partitioned tables yet: a revert window (of a tree,
-     * or of a change that partitions a table), a repack order, one partition changed alone, or partitioning a table
-     * that already is.
+     * What doppel does not offer for partitioned tables yet: a revert window (of a tree, or of a change that
+     * partitions a table), a repack order.
      */
     PARTITIONED_UNSUPPORTED(Kind.REFUSED),
     /** A migration file does not lex; lint reports it as a syntax-error finding instead. */

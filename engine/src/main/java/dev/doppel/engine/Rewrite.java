@@ -5,6 +5,7 @@ import dev.doppel.engine.capture.ChangeSource;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
 import dev.doppel.engine.catalog.LeafPartition;
+import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.copy.ChunkPacer;
 import dev.doppel.engine.copy.KeyResync;
@@ -42,6 +43,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -254,14 +256,24 @@ final class Rewrite {
         clock.held(capture.installLock(), w.lockRetry.lastHeldMillis(), w.lockRetry.lastAttempts());
     }
 
+    /**
+     * Copies the rows; a partitioned source leaf by leaf, except when a copy an earlier doppel started through the
+     * root stopped after its first chunk (its checkpoint is a key of the whole tree): that one goes on as it began.
+     */
     private void copy() throws SQLException {
-        clock.enter(w.store, id, Phase.COPY, checkpoint == null ? "copying about " + source.estimatedRows() + " rows"
+        List<PartitionTree.Partition> leaves = source.partitions().partitioned() && checkpoint == null
+                ? source.partitions().leaves().stream().sorted(Comparator.comparing(PartitionTree.Partition::display))
+                .toList() : null;
+        clock.enter(w.store, id, Phase.COPY, leaves != null ? "copying about " + source.estimatedRows() + " rows"
+                + " partition by partition (" + leaves.size() + ")" + (copied > 0 ? ", " + copied + " rows done" : "")
+                : checkpoint == null ? "copying about " + source.estimatedRows() + " rows"
                 : "copying on after " + String.join(", ", checkpoint) + " (" + copied + " rows done)");
         try (Session signals = Session.open(dataSource, "throttle");
              Throttler throttler = new Throttler(signals, source.oid(), source.display(), throttle,
                      new OperatorRequests(w.worker, id), id, listener)) {
-            copied += new RowCopier(w.worker, sql, options, id, source.display(), throttler)
-                    .copyAll(checkpoint, copied, source.estimatedRows(), listener);
+            RowCopier copier = new RowCopier(w.worker, sql, options, id, source.display(), throttler);
+            copied += leaves != null ? copier.copyPartitions(leaves, copied, source.estimatedRows(), listener)
+                    : copier.copyAll(checkpoint, copied, source.estimatedRows(), listener);
             throttler.done();
         }
     }

@@ -31,8 +31,8 @@ final class Schedule {
                 ? "rewrite through the shadow table, with the rest of the change" : InPlaceSteps.route(sub))).toList();
     }
 
-    static List<Plan.Step> rewrite(TableInfo source, ShadowTable shadow, ObjectNames names, Options options,
-                                   Sample sample) {
+    static List<Plan.Step> rewrite(TableInfo source, AlterChange change, ShadowTable shadow, ObjectNames names,
+                                   Options options, Sample sample) {
         String attempts = String.format(ATTEMPTS, options.lockTimeout().toMillis());
         long rows = Math.max(source.estimatedRows(), 0);
         List<Plan.Step> out = new ArrayList<>();
@@ -57,7 +57,7 @@ final class Schedule {
         }
         out.add(new Plan.Step("cut-over: drain the last keys and swap the names", "ACCESS EXCLUSIVE, " + attempts
                 + ", held at most " + options.maxLockHeld().toMillis() + " ms", "catalog only (renames)", 0L));
-        if (source.partitions().partitioned() && shadow.foreignKeys().stream()
+        if (change.targetTree(source).partitioned() && shadow.foreignKeys().stream()
                 .anyMatch(fk -> fk.definition().startsWith("FOREIGN KEY"))) {
             out.add(new Plan.Step("validate the foreign keys on each partition", "SHARE UPDATE EXCLUSIVE on the"
                     + " partition, ROW SHARE on the referenced table; writers go on", "scans each partition", null));

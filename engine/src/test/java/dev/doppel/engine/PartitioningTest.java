@@ -127,6 +127,57 @@ class PartitioningTest {
     }
 
     @Test
+    void aTreePartitionedAnewUnderWritersEqualsTheTableCreatedThatWay(TestDatabase db) throws Exception {
+        PartitionedMirror.create(db, "regrow", "regrow_mirror", 3_000, 12);
+        Result result;
+        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, "regrow.events",
+                "regrow_mirror.events", 3_001).start(3, 12, 0)) {
+            Thread.sleep(200);
+            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("regrow.events")
+                    .partitionBy("HASH (k0)", "4").options(OnlineSchemaChangeEndToEndTest.busyTableOptions())
+                    .build().run();
+            Thread.sleep(200);
+            writers.close();
+            PartitionedOracleTest.assertOnlyPartitionMoveConflicts(writers);
+        }
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        List<String> partitions = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            partitions.add("events_p" + r + " FOR VALUES WITH (MODULUS 4, REMAINDER " + r + ")");
+        }
+        Partitioned.createExpected(db, "regrow_expected", "events", "CREATE TABLE %s (k0 int NOT NULL, c0 int,"
+                + " c1 text, PRIMARY KEY (k0))", "HASH (k0)", partitions,
+                List.of("CREATE INDEX events_c0_idx ON %s (c0)"), "regrow_mirror.events");
+        PartitionedMirror.assertSameTree(db, "regrow", "regrow_expected");
+        assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'regrow'::regnamespace"
+                + " AND relname IN ('events_a', 'events_b', 'events_b0', 'events_b1', 'events_rest')"),
+                "the old partitions left the table's schema");
+    }
+
+    @Test
+    void aTwoLevelTreeFlattenedIntoRangesReusingItsPartitionsNamesEqualsTheTableCreatedThatWay(TestDatabase db)
+            throws Exception {
+        PartitionedMirror.create(db, "flat", "flat_mirror", 3_000, 13);
+        Result result;
+        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, "flat.events",
+                "flat_mirror.events", 3_001).start(2, 13, 0)) {
+            Thread.sleep(200);
+            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("flat.events")
+                    .partitionBy("RANGE (k0)", "a: FROM (MINVALUE) TO (1500); b: FROM (1500) TO (3001); default")
+                    .options(OnlineSchemaChangeEndToEndTest.busyTableOptions()).build().run();
+            Thread.sleep(200);
+            writers.close();
+            PartitionedOracleTest.assertOnlyPartitionMoveConflicts(writers);
+        }
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        Partitioned.createExpected(db, "flat_expected", "events", "CREATE TABLE %s (k0 int NOT NULL, c0 int,"
+                + " c1 text, PRIMARY KEY (k0))", "RANGE (k0)", List.of("events_a FOR VALUES FROM (MINVALUE) TO (1500)",
+                "events_b FOR VALUES FROM (1500) TO (3001)", "events_default DEFAULT"),
+                List.of("CREATE INDEX events_c0_idx ON %s (c0)"), "flat_mirror.events");
+        PartitionedMirror.assertSameTree(db, "flat", "flat_expected");
+    }
+
+    @Test
     void dailyRangesAndListPartitionsEqualTheTablesCreatedPartitioned(TestDatabase db) {
         Partitioned.createDated(db, "daily", 500);
         OnlineSchemaChange.builder().dataSource(db.dataSource()).table("daily.events")
@@ -194,6 +245,38 @@ class PartitioningTest {
                 + " WHERE con.conname = 'tickets_event_fkey' AND con.conparentid = 0"));
         assertThrows(RuntimeException.class, () -> db.execute("INSERT INTO fk.tickets VALUES (999, 999,"
                 + " date '2026-01-01')"));
+    }
+
+    @Test
+    void theTablesOwnForeignKeyIsCarriedToTheTreeAndKeepsChecking(TestDatabase db) {
+        Partitioned.createDated(db, "own", 300);
+        db.execute("CREATE TABLE own.venues (id int PRIMARY KEY)",
+                "INSERT INTO own.venues SELECT g FROM generate_series(0, 9) g",
+                "ALTER TABLE own.events ADD COLUMN venue int DEFAULT 1 CONSTRAINT events_venue_fkey REFERENCES own.venues",
+                "UPDATE own.events SET venue = id % 10");
+        OnlineSchemaChange change = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("own.events")
+                .partitionBy("RANGE (day)", "monthly from 2026-01-01 to 2026-04-01; default").build();
+        String plan = change.plan().toText();
+        assertTrue(plan.contains("foreign key events_venue_fkey (NOT VALID on each partition at the swap, validated"
+                + " after, then added to the table without a scan)"), plan);
+        Result result = change.run();
+        assertEquals(Outcome.SUCCEEDED, result.outcome());
+        assertEquals("true FOREIGN KEY (venue) REFERENCES own.venues(id) p", db.scalar("SELECT"
+                + " con.convalidated::text || ' ' || pg_get_constraintdef(con.oid) || ' ' || c.relkind::text"
+                + " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
+                + " WHERE con.conname = 'events_venue_fkey' AND con.conparentid = 0"));
+        assertEquals(0, db.count("SELECT count(*) FROM pg_constraint con JOIN pg_inherits i ON i.inhrelid ="
+                + " con.conrelid WHERE i.inhparent = 'own.events'::regclass AND con.contype = 'f'"
+                + " AND con.conparentid = 0"), "each partition's key belongs to the tree's");
+        assertThrows(RuntimeException.class, () -> db.execute("INSERT INTO own.events (id, day, venue)"
+                + " VALUES (9999, date '2026-02-01', 42)"));
+
+        db.execute("CREATE TABLE own.chain (id int PRIMARY KEY, day date NOT NULL, previous int REFERENCES own.chain)");
+        DoppelException self = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
+                .dataSource(db.dataSource()).table("own.chain").partitionBy("RANGE (day)", "default").build().plan());
+        assertEquals(Reason.INVALID_ALTER, self.reason());
+        assertTrue(self.getMessage().contains("foreign key chain_previous_fkey of own.chain references the table"
+                + " itself"), self.getMessage());
     }
 
     @Test

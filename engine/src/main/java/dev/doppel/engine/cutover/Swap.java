@@ -143,11 +143,12 @@ public final class Swap {
         }
         List<String[]> validate = new ArrayList<>();
         List<TreeForeignKey> attach = new ArrayList<>();
-        List<String> leaves = source.partitions().leaves().stream().map(PartitionTree.Partition::qualified).toList();
+        List<String> leaves = sql.targetPartitions().leaves().stream().map(PartitionTree.Partition::qualified)
+                .toList();
         for (int i = 0; i < shadow.foreignKeys().size(); i++) {
             ForeignKey fk = shadow.foreignKeys().get(i);
             String comment = r.foreignKeyComments().get(i);
-            if (source.partitions().partitioned() && fk.definition().startsWith("FOREIGN KEY")) {
+            if (sql.targetPartitions().partitioned() && fk.definition().startsWith("FOREIGN KEY")) {
                 TreeForeignKey onTree = new TreeForeignKey(newTable, fk.name(), fk.definition(), fk.validate(),
                         comment);
                 onTree.addToLeaves(s, leaves);

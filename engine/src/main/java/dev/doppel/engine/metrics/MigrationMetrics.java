@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Records a migration's progress in a Micrometer registry: rows copied, the copy rate, time per phase and the
- * current phase, chunk sizes and times, the change log's backlog and replay, whether the copy is held and the time
+ * Records a migration's progress in a Micrometer registry: rows copied, the copy rate, the leaf a partitioned
+ * table's copy is in, time per phase and the current phase, chunk sizes and times, the change log's backlog and replay, whether the copy is held and the time
  * it was held per cause ("replica-lag", "paused", ...), lock hold times and attempts, and errors by reason. Meters
  * are tagged with the table so several migrations can share one registry. Gauges hold
  * their values strongly: the registry outlives the migration, and a collected value would read as NaN.
@@ -27,6 +27,8 @@ public final class MigrationMetrics implements MigrationListener {
     private final AtomicLong phaseOrdinal = new AtomicLong(-1);
     private final AtomicLong throttledNow = new AtomicLong();
     private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong partition = new AtomicLong();
+    private final AtomicLong partitions = new AtomicLong();
     private final DistributionSummary chunkRows;
     private final Timer chunkTime;
     private final Counter replayed;
@@ -43,6 +45,12 @@ public final class MigrationMetrics implements MigrationListener {
                 .description("rows copied from the source into the shadow").register(registry);
         Gauge.builder("doppel.copy.rate", rowsPerSecond, AtomicLong::get).tag("table", table)
                 .description("copy rate, rows per second").baseUnit("rows/s").strongReference(true).register(registry);
+        Gauge.builder("doppel.copy.partition", partition, AtomicLong::get).tag("table", table)
+                .description("the leaf a partitioned table's copy is in, by its number in the copy's order; 0 before")
+                .strongReference(true).register(registry);
+        Gauge.builder("doppel.copy.partitions", partitions, AtomicLong::get).tag("table", table)
+                .description("the leaves a partitioned table's copy goes through; 0 for a plain table")
+                .strongReference(true).register(registry);
         Gauge.builder("doppel.phase", phaseOrdinal, AtomicLong::get).tag("table", table)
                 .description("current phase, as its position in dev.doppel.engine.Phase").strongReference(true)
                 .register(registry);
@@ -76,6 +84,12 @@ public final class MigrationMetrics implements MigrationListener {
         rowsCopied.increment(rows - lastRows);
         lastRows = rows;
         rowsPerSecond.set(Math.round(rate));
+    }
+
+    @Override
+    public void copyingPartition(String name, int number, int count) {
+        partition.set(number);
+        partitions.set(count);
     }
 
     @Override

@@ -169,7 +169,7 @@ public final class ShadowTableBuilder {
         for (ConstraintInfo fk : source.constraints()) {
             if (foreignKeys && fk.type() == 'f') {
                 session.execute("ALTER TABLE " + names.shadow() + " ADD CONSTRAINT " + quote(fk.name()) + " "
-                        + withoutNotValid(fk.definition()) + (source.partitions().partitioned() ? "" : " NOT VALID"));
+                        + withoutNotValid(fk.definition()) + (tree.partitioned() ? "" : " NOT VALID"));
             }
         }
         return shadowOid;

@@ -106,6 +106,17 @@ public final class MigrationSql {
         return "(" + keyList(prefix) + ")";
     }
 
+    /**
+     * The copy's statements for one leaf of a partitioned source: they read the leaf itself (one index, no merge
+     * over every partition) and write its copy in the shadow tree when the target keeps the source's partitions, or
+     * the target's root when the change gives it others (or none), so that PostgreSQL routes each row.
+     */
+    public MigrationSql copyOf(PartitionTree.Partition leaf) {
+        String into = targetPartitions.equals(partitions) ? leaf.shadow() : target;
+        return new MigrationSql(leaf.qualified(), into, capture, names, mapping, PartitionTree.NONE,
+                PartitionTree.NONE, replaceRows);
+    }
+
     // ---- after the swap -------------------------------------------------------------------------------------
 
     /** 1 when constraint (name, parameter 2) of table (parameter 1) exists NOT VALID, else 0. */
@@ -587,15 +598,20 @@ public final class MigrationSql {
             String values = mapping.copied().stream().map(t -> spelled(t.typedExpression(), t.name(), byText))
                     .collect(Collectors.joining(", "));
             return "SELECT " + hashRow(digest, values) + " AS h" + bucketed(digest, keyHash, mappedKey(), buckets)
-                    + " FROM " + src() + " s" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM "
+                    + leaf("s", partitions, buckets) + " FROM " + src() + " s" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM "
                     + capture.log() + " l WHERE " + row("l") + " = " + row("s") + ")");
         }
         String values = mapping.copied().stream()
                 .map(t -> spelled("t." + quote(t.name()), t.name(), byText)).collect(Collectors.joining(", "));
         String key = Identifiers.list("t", mapping.targetKey());
-        return "SELECT " + hashRow(digest, values) + " AS h" + bucketed(digest, keyHash, key, buckets) + " FROM "
-                + target + " t" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM " + capture.log()
+        return "SELECT " + hashRow(digest, values) + " AS h" + bucketed(digest, keyHash, key, buckets)
+                + leaf("t", targetPartitions, buckets) + " FROM " + target + " t" + (rows == Rows.ALL ? "" : rows.filter + "(SELECT 1 FROM " + capture.log()
                 + " l WHERE " + targetKeyRow("t") + " = (" + mappedKey() + "))");
+    }
+
+    /** With the buckets, for naming a differing key: the leaf a partitioned side's row is in (p), else null. */
+    private static String leaf(String alias, PartitionTree tree, int buckets) {
+        return buckets == 0 ? "" : tree.partitioned() ? ", " + alias + ".tableoid AS p" : ", NULL::oid AS p";
     }
 
     private static String bucketed(Digest digest, String keyHash, String keyValues, int buckets) {
@@ -661,9 +677,15 @@ public final class MigrationSql {
                 : "(" + side + "::regclass)";
     }
 
-    /** Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}. */
+    /**
+     * Keys that differ in the given buckets (int[] parameter, twice), at most {@code limit}: the key, whether it is
+     * only in the target, only in the source, and the leaf it is in (the source's, else the target's; null for plain
+     * tables).
+     */
     public String differingKeys(Digest digest, String keyHash, int buckets, int limit, Set<String> byText) {
-        return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL FROM (SELECT * FROM ("
+        return "SELECT coalesce(s.k, t.k), s.k IS NULL, t.k IS NULL, (SELECT n.nspname || '.' || c.relname"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = coalesce(s.p, t.p))"
+                + " FROM (SELECT * FROM ("
                 + side(true, digest, keyHash, buckets, byText, Rows.SETTLED) + ") x WHERE b = ANY(?)) s FULL JOIN"
                 + " (SELECT * FROM (" + side(false, digest, keyHash, buckets, byText, Rows.SETTLED)
                 + ") y WHERE b = ANY(?)) t ON s.k = t.k"

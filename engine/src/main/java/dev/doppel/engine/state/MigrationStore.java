@@ -23,15 +23,17 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import static dev.doppel.engine.sql.Identifiers.quote;
 
 /**
  * The {@code doppel} schema's state: one row per migration (phase, copy checkpoint, outcome), a history of phase
- * events, and the migration's plan (column mapping, deferred indexes, foreign keys) so that a resume continues
- * exactly the migration that was started. The copy checkpoint is written in the same transaction as its chunk,
- * and the old table's name in the same transaction as the swap.
+ * events, the migration's plan (column mapping, deferred indexes, foreign keys) so that a resume continues
+ * exactly the migration that was started, and a partitioned table's copy per leaf. The copy checkpoint (a leaf's,
+ * for a partitioned table) is written in the same transaction as its chunk, and the old table's name in the same
+ * transaction as the swap.
  */
 public final class MigrationStore {
 
@@ -40,6 +42,7 @@ public final class MigrationStore {
     private static final String EVENTS = SCHEMA + ".migration_events";
     private static final String COLUMNS = SCHEMA + ".migration_columns";
     private static final String OBJECTS = SCHEMA + ".migration_objects";
+    private static final String PARTITIONS = SCHEMA + ".migration_partitions";
 
     private final Session session;
 
@@ -89,6 +92,10 @@ public final class MigrationStore {
             s.execute("CREATE TABLE IF NOT EXISTS " + OBJECTS + " (migration_id bigint NOT NULL REFERENCES " + MIGRATIONS
                     + " ON DELETE CASCADE, position int NOT NULL, kind text NOT NULL, name text NOT NULL,"
                     + " definition text NOT NULL, flag boolean NOT NULL, PRIMARY KEY (migration_id, position))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + PARTITIONS + " (migration_id bigint NOT NULL REFERENCES "
+                    + MIGRATIONS + " ON DELETE CASCADE, partition text NOT NULL, position int NOT NULL,"
+                    + " state text NOT NULL, end_key text[], checkpoint text[], rows_copied bigint NOT NULL DEFAULT 0,"
+                    + " PRIMARY KEY (migration_id, partition))");
             return null;
         });
     }
@@ -128,10 +135,15 @@ public final class MigrationStore {
         }
     }
 
-    /** Forgets the shadow a resume must build again: its column mapping and deferred objects. */
+    /**
+     * Forgets the shadow a resume must build again: its column mapping, deferred objects and what was copied into
+     * it (a copy checkpoint, the partitions copied).
+     */
     public void forgetShadow(long id) throws SQLException {
         session.execute("DELETE FROM " + COLUMNS + " WHERE migration_id = ?", id);
         session.execute("DELETE FROM " + OBJECTS + " WHERE migration_id = ?", id);
+        session.execute("DELETE FROM " + PARTITIONS + " WHERE migration_id = ?", id);
+        session.update("UPDATE " + MIGRATIONS + " SET checkpoint = NULL, rows_copied = 0 WHERE id = ?", id);
     }
 
     public ShadowTable loadShadow(long id) throws SQLException {
@@ -266,6 +278,50 @@ public final class MigrationStore {
     public static String checkpointSql() {
         return "UPDATE " + MIGRATIONS + " SET checkpoint = ?, rows_copied = rows_copied + ?, copy_rate = ?,"
                 + " updated_at = now() WHERE id = ?";
+    }
+
+    /**
+     * The leaves a partitioned source's copy goes through, in its order: recorded as waiting unless already recorded
+     * (a resumed copy keeps what its partitions did).
+     */
+    public static void planPartitions(Session s, long id, List<String> partitions) throws SQLException {
+        s.update("INSERT INTO " + PARTITIONS + " (migration_id, partition, position, state) SELECT ?, p, o, 'waiting'"
+                + " FROM unnest(?::text[]) WITH ORDINALITY u(p, o) ON CONFLICT DO NOTHING", id,
+                partitions.toArray(String[]::new));
+    }
+
+    /** Every leaf's copy of a migration, in the copy's order; empty for a plain table or an earlier doppel's state. */
+    public static List<PartitionCopy> partitions(Session s, long id) throws SQLException {
+        if (!s.exists(PARTITIONS)) {
+            return List.of();
+        }
+        return s.query("SELECT partition, position, state, end_key, checkpoint, rows_copied FROM " + PARTITIONS
+                + " WHERE migration_id = ? ORDER BY position", rs -> new PartitionCopy(rs.getString(1), rs.getInt(2),
+                PartitionCopy.State.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)),
+                rs.getArray(4) == null ? null : Session.strings(rs.getArray(4)),
+                rs.getArray(5) == null ? null : Session.strings(rs.getArray(5)), rs.getLong(6)), id);
+    }
+
+    /** A leaf's copy starts with the end key taken now; a leaf that was empty then ({@code endKey} null) is done. */
+    public static void partitionStarted(Session s, long id, String partition, String[] endKey) throws SQLException {
+        s.update("UPDATE " + PARTITIONS + " SET state = ?, end_key = ? WHERE migration_id = ? AND partition = ?",
+                endKey == null ? "copied" : "copying", endKey, id, partition);
+    }
+
+    /** A leaf's copy reached its end key. */
+    public static void partitionCopied(Session s, long id, String partition) throws SQLException {
+        s.update("UPDATE " + PARTITIONS + " SET state = 'copied' WHERE migration_id = ? AND partition = ?", id,
+                partition);
+    }
+
+    /**
+     * The checkpoint update a copy chunk of one leaf runs in its own transaction: the leaf's key and rows, and the
+     * migration's rows and rate. Parameters: key (text[]), rows, id, partition, rows, rate (rows/s), id.
+     */
+    public static String partitionCheckpointSql() {
+        return "WITH leaf AS (UPDATE " + PARTITIONS + " SET checkpoint = ?, rows_copied = rows_copied + ?"
+                + " WHERE migration_id = ? AND partition = ?) UPDATE " + MIGRATIONS + " SET rows_copied = rows_copied"
+                + " + ?, copy_rate = ?, updated_at = now() WHERE id = ?";
     }
 
     /**

@@ -150,7 +150,8 @@ public final class Checksummer {
         Integer[] buckets = differing.toArray(Integer[]::new);
         List<String> keys = s.query(sql.differingKeys(digest, keyHash, BUCKETS, KEYS_SHOWN, byText),
                 rs -> rs.getString(1) + (rs.getBoolean(2) ? " (only in the shadow)" : rs.getBoolean(3)
-                        ? " (missing from the shadow)" : " (values differ)"),
+                        ? " (missing from the shadow)" : " (values differ)")
+                        + (rs.getString(4) == null ? "" : " in partition " + rs.getString(4)),
                 s.connection().createArrayOf("int", buckets), s.connection().createArrayOf("int", buckets));
         return new DoppelException(Reason.VERIFY_MISMATCH, "verification failed for " + table + ": source has "
                 + source.rows() + " rows, shadow " + shadow.rows() + " (outside " + pending + " pending changes); "

@@ -157,8 +157,14 @@ class FaultMatrixTest {
 
     static void killIn(TestDatabase db, String table, Phase phase, Options.Capture capture, String change)
             throws Exception {
+        killIn(db, table, phase, capture, change, 0);
+    }
+
+    /** The same, in the copy of a partitioned table: in its {@code partition}th leaf (0: in the first chunk). */
+    static void killIn(TestDatabase db, String table, Phase phase, Options.Capture capture, String change,
+                       int partition) throws Exception {
         ChildProcess child = ChildProcess.start(db, MigrationChild.class, table, change,
-                phase == Phase.DONE ? Phase.FAILED.name() : phase.name(), capture.name());
+                phase == Phase.DONE ? Phase.FAILED.name() : phase.name(), capture.name(), String.valueOf(partition));
         String outcome = child.reached();
         if (phase == Phase.DONE) {
             assertEquals("FINISHED", outcome);

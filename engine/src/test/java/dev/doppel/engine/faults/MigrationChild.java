@@ -8,7 +8,8 @@ import dev.doppel.engine.testing.ChildProcess;
 
 /**
  * A doppel process for fault tests: runs one migration and, on reaching the phase it is told, says "PAUSED" and
- * waits to be killed. Arguments: jdbc-url user password table alter pause-phase capture.
+ * waits to be killed. Arguments: jdbc-url user password table alter pause-phase capture, and optionally the number
+ * of the partition whose copy it pauses in (after that partition's first chunk; default: the first chunk of all).
  */
 public final class MigrationChild {
 
@@ -17,7 +18,15 @@ public final class MigrationChild {
 
     public static void main(String[] args) {
         Phase pauseAt = Phase.valueOf(args[5]);
+        int pauseInPartition = args.length > 7 ? Integer.parseInt(args[7]) : 0;
         MigrationListener pause = new MigrationListener() {
+            private int partition;
+
+            @Override
+            public void copyingPartition(String name, int number, int count) {
+                partition = number;
+            }
+
             @Override
             public void phase(Phase phase, String detail) {
                 if (phase == pauseAt && phase != Phase.COPY) {
@@ -27,7 +36,7 @@ public final class MigrationChild {
 
             @Override
             public void copied(long rows, long estimatedTotal, double rowsPerSecond) {
-                if (pauseAt == Phase.COPY) {
+                if (pauseAt == Phase.COPY && partition >= pauseInPartition) {
                     ChildProcess.pauseHere();
                 }
             }

@@ -2,15 +2,10 @@ package dev.doppel.engine.oracle;
 
 import dev.doppel.engine.testing.TestDatabase;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -57,32 +52,17 @@ public final class Partitioned {
     }
 
     /** Writers on a {@link #DATED} table and its plain mirror, each operation one transaction on both. */
-    public static final class DatedWriters implements AutoCloseable {
+    public static final class DatedWriters extends MirroredWriters {
 
-        private final TestDatabase db;
-        private final String table;
-        private final String mirror;
-        private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong nextId;
-        private final AtomicLong ok = new AtomicLong();
-        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        private final List<Thread> threads = new ArrayList<>();
 
         public DatedWriters(TestDatabase db, String table, String mirror, long firstFreeId) {
-            this.db = db;
-            this.table = table;
-            this.mirror = mirror;
+            super(db, table, mirror);
             this.nextId = new AtomicLong(firstFreeId);
         }
 
         public DatedWriters start(int count, long seed) {
-            for (int t = 0; t < count; t++) {
-                Random random = new Random(seed * 31 + t);
-                Thread thread = new Thread(() -> write(random), "dated-writer-" + t);
-                thread.setDaemon(true);
-                threads.add(thread);
-                thread.start();
-            }
+            startThreads(count, seed, 1, "dated-writer");
             return this;
         }
 
@@ -91,54 +71,20 @@ public final class Partitioned {
             return "date '" + LocalDate.of(2026, 1, 1).plusDays(r.nextInt(260)) + "'";
         }
 
-        private void write(Random r) {
-            try (Connection c = db.connect(); Statement st = c.createStatement()) {
-                c.setAutoCommit(false);
-                while (running.get()) {
-                    long existing = 1 + (long) (r.nextDouble() * (nextId.get() - 1));
-                    int pick = r.nextInt(100);
-                    String op;
-                    if (pick < 35) {
-                        long id = nextId.getAndIncrement();
-                        op = "INSERT INTO %T VALUES (" + id + ", " + day(r) + ", 'n" + id + "', " + r.nextInt(50) + ")";
-                    } else if (pick < 60) {
-                        op = "UPDATE %T SET amount = " + r.nextInt(500) + " WHERE id = " + existing;
-                    } else if (pick < 85) {
-                        op = "UPDATE %T SET day = " + day(r) + " WHERE id = " + existing;
-                    } else {
-                        op = "DELETE FROM %T WHERE id = " + existing;
-                    }
-                    try {
-                        if (st.executeUpdate(op.replace("%T", table)) > 0) {
-                            st.executeUpdate(op.replace("%T", mirror));
-                        }
-                        c.commit();
-                        ok.incrementAndGet();
-                    } catch (SQLException e) {
-                        failures.add(e.getMessage());
-                        c.rollback();
-                    }
-                    Thread.sleep(1);
-                }
-            } catch (SQLException | InterruptedException e) {
-                failures.add("writer stopped: " + e);
-            }
-        }
-
-        public long committed() {
-            return ok.get();
-        }
-
-        public List<String> failures() {
-            return List.copyOf(failures);
-        }
-
         @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            for (Thread t : threads) {
-                t.join(30_000);
+        protected List<String> operation(Random r, int writer) {
+            long existing = 1 + (long) (r.nextDouble() * (nextId.get() - 1));
+            int pick = r.nextInt(100);
+            if (pick < 35) {
+                long id = nextId.getAndIncrement();
+                return List.of("INSERT INTO %T VALUES (" + id + ", " + day(r) + ", 'n" + id + "', " + r.nextInt(50)
+                        + ")");
+            } else if (pick < 60) {
+                return List.of("UPDATE %T SET amount = " + r.nextInt(500) + " WHERE id = " + existing);
+            } else if (pick < 85) {
+                return List.of("UPDATE %T SET day = " + day(r) + " WHERE id = " + existing);
             }
+            return List.of("DELETE FROM %T WHERE id = " + existing);
         }
     }
 }
