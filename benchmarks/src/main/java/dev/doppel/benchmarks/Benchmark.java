@@ -26,7 +26,7 @@ import java.util.Optional;
 final class Benchmark {
 
     static final List<String> SCENARIOS = List.of("baseline", "alter", "copy", "doppel", "doppel-logical",
-            "doppel-throttled", "doppel-wal-throttled", "pg_repack", "pg-osc");
+            "doppel-throttled", "doppel-wal-throttled", "doppel-partition", "pg_repack", "pg-osc");
 
     private final Target target;
     private final Settings settings;
@@ -83,6 +83,7 @@ final class Benchmark {
                     "doppel, --limit wal-rate=%.1fMB", settings.throttleWalBytesPerSecond() / 1048576.0),
                     Options.defaults().withThrottle(ThrottleSettings.none().withLimit(Measure.WAL_RATE,
                             new Threshold(settings.throttleWalBytesPerSecond(), 0))));
+            case "doppel-partition" -> new PartitionRepackScenario();
             case "pg_repack" -> new PgRepackScenario(settings.pgRepack());
             case "pg-osc" -> new PgOscScenario(settings.pgOsc());
             default -> throw new IllegalArgumentException("unknown scenario '" + id + "'; scenarios: " + SCENARIOS);

@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
                 + " time, the workload's latency and failed writes, and heap.",
                 "Scenarios: baseline (workload alone), alter (blocking ALTER TABLE), copy (one INSERT ... SELECT, no"
                         + " workload), doppel (trigger capture), doppel-logical (--capture logical), doppel-throttled,"
-                        + " doppel-wal-throttled (not run unless named), pg_repack and pg-osc (each when installed)."},
+                        + " doppel-wal-throttled and doppel-partition (a repack of the last partition alone, events"
+                        + " fixture; these two not run unless named), pg_repack and pg-osc (each when installed)."},
         footer = {"", "Examples:",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar",
                 "  java -jar benchmarks/target/doppel-benchmarks.jar --rows 10000000 --repeat 3",

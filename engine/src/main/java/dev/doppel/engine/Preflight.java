@@ -9,6 +9,7 @@ import dev.doppel.engine.catalog.Column;
 import dev.doppel.engine.catalog.DiskHeadroom;
 import dev.doppel.engine.catalog.DistributedTables;
 import dev.doppel.engine.catalog.IndexInfo;
+import dev.doppel.engine.catalog.LeafPartition;
 import dev.doppel.engine.catalog.Replication;
 import dev.doppel.engine.catalog.ServerState;
 import dev.doppel.engine.catalog.TableInfo;
@@ -74,6 +75,7 @@ final class Preflight {
         change.tableName().ifPresent(named -> checkSameTable(named, source));
         ObjectNames names = new ObjectNames(source.oid());
         checkNoLeftovers(source, names);
+        LeafPartition leaf = LeafPartition.read(session, source.oid());
         String why;
         if (change.changesPartitioning()) {
             why = change.isUnpartition() ? "unpartitioning: the partitioned table is rewritten into a plain one with"
@@ -83,6 +85,10 @@ final class Preflight {
         } else if (change.isRepack()) {
             why = "online repack: the table is rewritten as it is, shedding its bloat" + (change.orderBy() == null
                     ? "" : ", its rows written in the order of " + change.orderBy());
+            if (leaf != null) {
+                why += "; a partition of " + leaf.parentDisplay() + " alone: its copy is a plain table that takes its"
+                        + " place by DETACH and ATTACH PARTITION " + leaf.bound() + " at the swap";
+            }
         } else {
             InPlaceSteps steps = InPlaceSteps.of(change);
             String rebuilds = rebuilds(source, change, steps, names);
@@ -117,6 +123,7 @@ final class Preflight {
         if (!change.isRepack()) {
             refuseDroppingDepended(source, change.subcommands(Subcommand.Kind.DROP_CONSTRAINT), names, false);
         }
+        refuseLeafChange(source, leaf, change);
         List<String> blockers = DependentObjects.blockers(session, source);
         if (!blockers.isEmpty()) {
             throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, "doppel cannot migrate " + source.display()
@@ -157,9 +164,40 @@ final class Preflight {
         if (options.capture() == Options.Capture.LOGICAL) {
             warnings.addAll(new LogicalPreflight(session).check(source, shadow.mapping().sourceKey()));
         }
+        List<Plan.Step> steps = Schedule.rewrite(source, change, shadow, names, options, sample[0]);
+        if (leaf != null) {
+            steps = Schedule.leafCutover(steps, source, leaf, options);
+        }
         return new Plan(source, change, Plan.Strategy.REWRITE, why, shadow, null, carried, warnings, inverse[0],
-                Schedule.routes(change, Plan.Strategy.REWRITE), Schedule.rewrite(source, change, shadow, names,
-                options, sample[0]), server, options.capture(), options.revertWindow());
+                Schedule.routes(change, Plan.Strategy.REWRITE), steps, server, options.capture(),
+                options.revertWindow());
+    }
+
+    /**
+     * A partition is rewritten only to repack it alone: its columns must stay its parent's, and doppel swaps it
+     * in with a copy through DETACH and ATTACH, which neither logical capture nor a revert window follow yet.
+     */
+    private void refuseLeafChange(TableInfo source, LeafPartition leaf, AlterChange change) {
+        if (leaf == null) {
+            return;
+        }
+        if (!change.isRepack()) {
+            throw new DoppelException(Reason.UNSUPPORTED_DEPENDENTS, source.display() + " is a partition of "
+                    + leaf.parentDisplay() + ", and a partition's columns must match its parent's: run it on the"
+                    + " partitioned table, which doppel changes as a whole (a partition alone can be repacked:"
+                    + " no --alter, optionally --order-by)");
+        }
+        String refused = null;
+        if (options.capture() == Options.Capture.LOGICAL) {
+            refused = "--capture logical; use the default --capture trigger";
+        } else if (!options.revertWindow().isZero() && !options.keepOld().isZero()) {
+            refused = "--revert-window: the way back would swap the partition back, which is not implemented; run"
+                    + " without it (the old partition is kept as a snapshot in schema doppel)";
+        }
+        if (refused != null) {
+            throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, source.display() + " is a partition of "
+                    + leaf.parentDisplay() + ", and a repack of one partition alone does not offer " + refused);
+        }
     }
 
     /**
@@ -386,7 +424,8 @@ final class Preflight {
         if (change.orderBy() != null) {
             throw new DoppelException(Reason.PARTITIONED_UNSUPPORTED, source.display() + " is partitioned, and doppel"
                     + " does not offer a repack order (--order-by): CLUSTER of a partitioned table is not available"
-                    + " on every supported PostgreSQL version; repack without an order");
+                    + " on every supported PostgreSQL version; repack without an order, or each partition alone with"
+                    + " it (--table <partition> --order-by ...)");
         }
     }
 

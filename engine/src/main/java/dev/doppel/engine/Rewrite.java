@@ -4,6 +4,7 @@ import dev.doppel.engine.capture.Captures;
 import dev.doppel.engine.capture.ChangeSource;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.DependentObjects;
+import dev.doppel.engine.catalog.LeafPartition;
 import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.copy.ChunkPacer;
@@ -12,6 +13,7 @@ import dev.doppel.engine.copy.RowCopier;
 import dev.doppel.engine.cutover.AfterSwap;
 import dev.doppel.engine.cutover.BoundedCutover;
 import dev.doppel.engine.cutover.OldTableDrop;
+import dev.doppel.engine.cutover.LeafSwap;
 import dev.doppel.engine.cutover.LockRetry;
 import dev.doppel.engine.cutover.MaterializedViews;
 import dev.doppel.engine.cutover.Swap;
@@ -231,6 +233,10 @@ final class Rewrite {
         LockRetry retry = options.lockRetry(w.worker);
         shadow = retry.run("building " + names.shadow(), s -> {
             ShadowTable built = new ShadowTableBuilder(s, names).build(source, change);
+            LeafPartition leaf = LeafPartition.read(s, source.oid());
+            if (leaf != null) {
+                LeafSwap.prepare(s, leaf, names);
+            }
             for (String heap : MigrationSql.shadowHeaps(names, change.targetTree(source))) {
                 s.execute(MigrationSql.holdAutovacuum(heap));
             }
@@ -350,6 +356,12 @@ final class Rewrite {
             }
         }
         DependentObjects.refuseAppeared(w.control, source, id);
+        LeafPartition leaf = LeafPartition.read(w.control, source.oid());
+        if (leaf != null && leaf.guardsDefault()) {
+            clock.enter(w.store, id, Phase.CUTOVER, "checking that the default partition holds none of the"
+                    + " partition's rows");
+            LeafSwap.guardDefault(w.control, w.worker, w.lockRetry, leaf, names);
+        }
         // Built from the shadow as late as can be, so that their rows are as fresh as the swap allows.
         MaterializedViews matviews = MaterializedViews.read(w.control, source, names);
         if (!matviews.isEmpty()) {
@@ -363,13 +375,17 @@ final class Rewrite {
         }
         Swap swap = new Swap(source, shadow, sql, names.oldTableName(Instant.now()), options.widenSequences(),
                 matviews);
+        // A partition repacked alone leaves and rejoins its tree around the plain swap, its parent locked too.
+        LeafSwap leafSwap = leaf == null ? null : new LeafSwap(source, leaf, names, swap);
         drain(options.cutoverBacklog());
         BoundedCutover.Held held = new BoundedCutover(w.control, w.lockRetry, options.snapshotWait(),
-                options.maxLockHeld()).run("cut-over of " + source.display(), source, names.shadow(), "migrating",
+                options.maxLockHeld()).lockingFirst(leaf == null ? List.of() : leaf.lockedFirst())
+                .run("cut-over of " + source.display(), source, names.shadow(), "migrating",
                 this::drain, (s, deadline) -> capture.catchUp(Duration.ofNanos(deadline - System.nanoTime()))
                         ? resync.applyAllBefore(s, deadline) : null, s -> {
                     Revert.endEarlier(s, id, source);
-                    MigrationStore.recordSwap(s, id, swap.oldTable(), swap.run(s));
+                    MigrationStore.recordSwap(s, id, swap.oldTable(), leafSwap == null ? swap.run(s)
+                            : leafSwap.run(s));
                     Revert.prepare(s, id, source, sql.targetPartitions(), swap.retiredPartitionIndexes(), inverse,
                             swap.oldTable());
                 });

@@ -1,5 +1,6 @@
 package dev.doppel.engine;
 
+import dev.doppel.engine.catalog.LeafPartition;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.plan.AlterChange;
 import dev.doppel.engine.plan.ConcurrentIndex;
@@ -62,6 +63,27 @@ final class Schedule {
                     + " partition, ROW SHARE on the referenced table; writers go on", "scans each partition", null));
             out.add(new Plan.Step("add the foreign keys to " + source.display() + ", adopting the partitions' keys",
                     "SHARE ROW EXCLUSIVE on the tree and the referenced tables, " + attempts, "catalog only", 0L));
+        }
+        return out;
+    }
+
+    /**
+     * A partition repacked alone swaps by DETACH and ATTACH PARTITION: its parent (and its default partition) is
+     * locked too, for the swap's few statements.
+     */
+    static List<Plan.Step> leafCutover(List<Plan.Step> steps, TableInfo source, LeafPartition leaf, Options options) {
+        String attempts = String.format(ATTEMPTS, options.lockTimeout().toMillis());
+        List<Plan.Step> out = new ArrayList<>();
+        for (Plan.Step step : steps) {
+            out.add(!step.action().startsWith("cut-over:") ? step : new Plan.Step("cut-over: drain the last keys,"
+                    + " DETACH PARTITION " + source.display() + " from " + leaf.parentDisplay() + ", ATTACH the copy "
+                    + leaf.bound(), "ACCESS EXCLUSIVE on " + leaf.parentDisplay() + (leaf.defaultDisplay() == null ? ""
+                    : ", " + leaf.defaultDisplay()) + " and "
+                    + source.display() + " (the whole tree waits for the swap), " + attempts + ", held at most "
+                    + options.maxLockHeld().toMillis() + " ms", leaf.defaultPartition() == null ? "catalog only"
+                    : leaf.guardsDefault() ? "catalog only (a CHECK on the default partition " + leaf.defaultDisplay()
+                    + ", validated before while writers go on, spares ATTACH its scan)" : "catalog, and a scan of the"
+                    + " default partition " + leaf.defaultDisplay() + " by ATTACH", 0L));
         }
         return out;
     }

@@ -41,17 +41,15 @@ public final class DependentObjects {
                     + " partitioned tables only; views and foreign tables are not supported");
         }
         if (s.number("SELECT count(*) FROM pg_class WHERE oid = ? AND relispartition", t.oid()) > 0) {
-            out.add(t.display() + " is a partition of " + s.text("SELECT inhparent::regclass::text FROM pg_inherits"
-                    + " WHERE inhrelid = ?", t.oid()) + "; doppel changes a partitioned table as a whole: run it on"
-                    + " the partitioned table (a repack of one partition alone, with or without --order-by, is not"
-                    + " offered yet)");
+            // A repack of the partition alone; the preflight refuses any other rewrite of one.
+            out.addAll(LeafPartition.blockers(s, t));
         } else if (s.number("SELECT count(*) FROM pg_class WHERE oid = ? AND reloftype <> 0", t.oid()) > 0) {
             out.add(t.display() + " is a typed table; doppel cannot swap it");
         } else if (s.number("SELECT count(*) FROM pg_inherits WHERE inhrelid = ? OR (inhparent = ? AND NOT ?)", t.oid(),
                 t.oid(), t.partitions().partitioned()) > 0) {
             out.add(t.display() + " takes part in table inheritance; doppel cannot swap it");
         }
-        if (t.partitions().partitioned()) {
+        if (t.partitions().partitioned() && out.isEmpty()) {
             out.addAll(t.partitions().blockers(s, t.display()));
             for (ConstraintInfo fk : t.constraints()) {
                 if (fk.type() == 'f' && s.number("SELECT count(*) FROM pg_constraint WHERE conrelid = ? AND conname = ?"

@@ -5,12 +5,14 @@ import dev.doppel.engine.Reason;
 import dev.doppel.engine.catalog.CatalogReader;
 import dev.doppel.engine.catalog.TableInfo;
 import dev.doppel.engine.sql.CutoverSql;
+import dev.doppel.engine.sql.PartitionSql;
 import dev.doppel.engine.sql.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The one bounded swap that the cut-over and a revert share. Before each attempt it waits out older snapshots and
@@ -57,11 +59,24 @@ public final class BoundedCutover {
     private final Duration snapshotWait;
     private final Duration maxLockHeld;
 
+    /** Tables (quoted) locked alone after the incoming table and before the live one; none by default. */
+    private List<String> lockedBetween = List.of();
+
     public BoundedCutover(Session control, LockRetry lockRetry, Duration snapshotWait, Duration maxLockHeld) {
         this.control = control;
         this.lockRetry = lockRetry;
         this.snapshotWait = snapshotWait;
         this.maxLockHeld = maxLockHeld;
+    }
+
+    /**
+     * Also locks {@code tables} (quoted), each without its partitions, after the incoming table and before the live
+     * one: a partition swapped alone has its parent (and default partition) locked first, as the application's
+     * writes through the parent lock them.
+     */
+    public BoundedCutover lockingFirst(List<String> tables) {
+        this.lockedBetween = List.copyOf(tables);
+        return this;
     }
 
     /**
@@ -87,6 +102,9 @@ public final class BoundedCutover {
             // doppel commits again, flushing, before it reports the swap.
             s.execute("SET LOCAL synchronous_commit = off");
             s.execute(CutoverSql.lock(incoming));
+            if (!lockedBetween.isEmpty()) {
+                s.execute(PartitionSql.lockOnly(lockedBetween));
+            }
             s.execute(CutoverSql.lockInOrder(s, live));
             lockedAt[0] = System.nanoTime();
             Long n = catchUp.apply(s, lockedAt[0] + maxLockHeld.toNanos() / 2);

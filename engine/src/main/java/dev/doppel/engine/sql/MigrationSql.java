@@ -160,6 +160,15 @@ public final class MigrationSql {
         return serial ? "SET max_parallel_maintenance_workers = 0" : "RESET max_parallel_maintenance_workers";
     }
 
+    /**
+     * 'lz4' when the server leaves WAL compression off and has lz4 (PostgreSQL 15 on, built with it); no row
+     * otherwise.
+     */
+    public static String walCompressionMethod() {
+        return "SELECT 'lz4' FROM pg_settings WHERE name = 'wal_compression' AND setting = 'off'"
+                + " AND 'lz4' = ANY(enumvals)";
+    }
+
     /** Statistics for the shadow before the swap, so the first queries on the new table are planned with them. */
     public String analyzeShadow() {
         return "ANALYZE " + target;

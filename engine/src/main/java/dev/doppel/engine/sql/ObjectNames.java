@@ -112,6 +112,22 @@ public record ObjectNames(long oid) {
         return "doppel_key_" + oid;
     }
 
+    /**
+     * The CHECK on the copy of a partition repacked alone that equals the partition's constraint: ATTACH PARTITION
+     * skips its scan for it, and the swap drops it.
+     */
+    public String boundCheck() {
+        return "doppel_bound_" + oid;
+    }
+
+    /**
+     * The CHECK on the default partition beside a partition repacked alone, validated before the swap, that no row
+     * there belongs to the partition: ATTACH PARTITION skips its scan of the default partition for it.
+     */
+    public String defaultGuard() {
+        return "doppel_outside_" + oid;
+    }
+
     /** Advisory lock key: one migration per table, across every doppel process. */
     public long advisoryKey() {
         return (0x646f70L << 32) | oid;

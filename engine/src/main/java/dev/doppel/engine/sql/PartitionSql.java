@@ -188,4 +188,111 @@ public final class PartitionSql {
     public static String enableAlways(String table, String trigger) {
         return "ALTER TABLE " + table + " ENABLE ALWAYS TRIGGER " + quote(trigger);
     }
+
+    /**
+     * The partition with the OID given, when it is one: its parent's schema and name, its bound, its partition
+     * constraint (null when it has none), the schema and name of its parent's default partition when that is
+     * another partition, and whether that default partition is a plain table of the root's with a constraint to
+     * negate. No row for a table that is no partition.
+     */
+    public static String partitionOf() {
+        return "SELECT pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid),"
+                + " pg_get_partition_constraintdef(c.oid), dn.nspname, d.relname,"
+                + " coalesce(d.relkind = 'r' AND NOT p.relispartition"
+                + " AND pg_get_partition_constraintdef(c.oid) IS NOT NULL, false)"
+                + " FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid"
+                + " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+                + " JOIN pg_partitioned_table pt ON pt.partrelid = p.oid"
+                + " LEFT JOIN pg_class d ON d.oid = pt.partdefid AND d.oid <> c.oid"
+                + " LEFT JOIN pg_namespace dn ON dn.oid = d.relnamespace WHERE c.oid = ? AND c.relispartition";
+    }
+
+    /** The root of the tree a partition (parameter: OID) belongs to, as schema.name. */
+    public static String rootOf() {
+        return "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.oid = pg_partition_root(?::oid::regclass)";
+    }
+
+    /**
+     * The foreign keys that reference a partitioned table above a partition (parameters: the partition's OID,
+     * twice), as "name of table".
+     */
+    public static String foreignKeysIntoPartition() {
+        return "SELECT con.conname || ' of ' || con.conrelid::regclass::text FROM pg_constraint con"
+                + " WHERE con.contype = 'f' AND con.conparentid = 0 AND con.confrelid IN (SELECT a.relid"
+                + " FROM pg_partition_ancestors(?::oid::regclass) a WHERE a.relid <> ?::oid) ORDER BY 1";
+    }
+
+    /**
+     * A CHECK NOT VALID on a default partition alone that no row of the partition {@code constraint} is for: once
+     * validated, ATTACH PARTITION of that partition's copy need not scan the default partition.
+     */
+    public static String addOutsideCheck(String defaultPartition, String name, String constraint) {
+        return "ALTER TABLE ONLY " + defaultPartition + " ADD CONSTRAINT " + quote(name) + " CHECK (NOT ("
+                + constraint + ")) NOT VALID";
+    }
+
+    public static String dropConstraintIfExists(String table, String name) {
+        return "ALTER TABLE ONLY " + table + " DROP CONSTRAINT IF EXISTS " + quote(name);
+    }
+
+    public static String validateConstraint(String table, String name) {
+        return "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + quote(name);
+    }
+
+    /** A constraint's table (schema, name) and whether it is validated (parameter: the constraint's name). */
+    public static String constraintNamed() {
+        return "SELECT n.nspname, c.relname, con.convalidated FROM pg_constraint con JOIN pg_class c"
+                + " ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE con.conname = ?";
+    }
+
+    /**
+     * The identity columns of a table (parameter 1: its name) that are identity columns of a partition's parent too
+     * (parameter 2: the partition's OID).
+     */
+    public static String parentsIdentities() {
+        return "SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attidentity <> ''"
+                + " AND EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_attribute pa ON pa.attrelid = i.inhparent"
+                + " AND pa.attname = a.attname WHERE i.inhrelid = ? AND pa.attidentity <> '') ORDER BY a.attnum";
+    }
+
+    public static String dropIdentity(String table, String column) {
+        return "ALTER TABLE " + table + " ALTER COLUMN " + quote(column) + " DROP IDENTITY";
+    }
+
+    /** The foreign keys of a table (parameter: OID), those a partition holds as its parent's included. */
+    public static String foreignKeysOf() {
+        return "SELECT conname FROM pg_constraint WHERE conrelid = ? AND contype = 'f' ORDER BY conname";
+    }
+
+    /**
+     * The tables above a partition (parameters: its OID, twice) that carry a doppel capture trigger, as
+     * schema.name: a migration of the tree is under way.
+     */
+    public static String ancestorsCaptured() {
+        return "SELECT DISTINCT n.nspname || '.' || c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.tgname ~ '^doppel_capture_[0-9]+$'"
+                + " AND t.tgrelid IN (SELECT a.relid FROM pg_partition_ancestors(?::oid::regclass) a"
+                + " WHERE a.relid <> ?::oid) ORDER BY 1";
+    }
+
+    /** Locks the tables named (quoted) alone, without their partitions, as LOCK TABLE ONLY does. */
+    public static String lockOnly(List<String> tables) {
+        return "LOCK TABLE " + String.join(", ", tables.stream().map(t -> "ONLY " + t).toList())
+                + " IN ACCESS EXCLUSIVE MODE";
+    }
+
+    public static String detach(String parent, String partition) {
+        return "ALTER TABLE " + parent + " DETACH PARTITION " + partition;
+    }
+
+    /** {@code bound} as PostgreSQL prints it: "FOR VALUES ..." or "DEFAULT". */
+    public static String attach(String parent, String partition, String bound) {
+        return "ALTER TABLE " + parent + " ATTACH PARTITION " + partition + " " + bound;
+    }
+
+    /** The CHECK that tells ATTACH PARTITION the rows fit the bound, so that it skips its scan. */
+    public static String addBoundCheck(String table, String name, String constraint) {
+        return "ALTER TABLE " + table + " ADD CONSTRAINT " + quote(name) + " CHECK (" + constraint + ")";
+    }
 }
