@@ -32,8 +32,9 @@ import java.util.List;
  * Puts the old table back after a swap, with nothing lost: drains the revert log (every write to the new table
  * since the swap) into the retained old table through the inverse mapping, then the same {@link BoundedCutover} as
  * the forward swap, in reverse. A value the old types cannot hold refuses the revert, naming the row; nothing is
- * swapped then. The new table is retired to the doppel schema and kept like an old table. The forward swap calls
- * {@link #endEarlier} and {@link #prepare} in its transaction so that this is possible.
+ * swapped then. The new table is retired to the doppel schema and kept like an old table. A partitioned old table
+ * gets its own partitions back ({@link PartitionsBack}). The forward swap calls {@link #endEarlier} and
+ * {@link #prepare} in its transaction so that this is possible.
  */
 final class Revert {
 
@@ -117,6 +118,7 @@ final class Revert {
                         Swap.makeShadow(s, r.oldTable(), indexNames, names);
                         partitions.run(s);
                         AfterSwap.ForeignKeys carried = swap.run(s);
+                        // The table is back under its OID: its next migration's swap uses those names again.
                         for (String rename : s.query(SwapSql.retiredRenames(), rs -> rs.getString(1),
                                 swap.oldTable(), "doppel_reverted_" + r.id() + "_")) {
                             s.execute(rename);
