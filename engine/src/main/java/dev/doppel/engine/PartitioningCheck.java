@@ -1,6 +1,5 @@
 package dev.doppel.engine;
 
-import dev.doppel.engine.catalog.ConstraintInfo;
 import dev.doppel.engine.catalog.IndexInfo;
 import dev.doppel.engine.catalog.PartitionTree;
 import dev.doppel.engine.catalog.TableInfo;
@@ -64,14 +63,6 @@ final class PartitioningCheck {
                             ? "constraint" : "index") + " first (" + fix(index, missing, source) + ")"
                             + referencedBy(s, source, index));
                 }
-            }
-        }
-        for (ConstraintInfo fk : source.constraints()) {
-            if (fk.type() == 'f' && s.number("SELECT count(*) FROM pg_constraint WHERE conrelid = ? AND conname = ?"
-                    + " AND confrelid = conrelid", source.oid(), fk.name()) > 0) {
-                problems.add("foreign key " + fk.name() + " of " + source.display() + " references the table"
-                        + " itself, which doppel does not carry to a partition tree; drop it before the migration and"
-                        + " add it again after");
             }
         }
         // A tree partitioned anew may reuse its partitions' names: the swap moves the old ones away first.

@@ -271,12 +271,19 @@ class PartitioningTest {
         assertThrows(RuntimeException.class, () -> db.execute("INSERT INTO own.events (id, day, venue)"
                 + " VALUES (9999, date '2026-02-01', 42)"));
 
-        db.execute("CREATE TABLE own.chain (id int PRIMARY KEY, day date NOT NULL, previous int REFERENCES own.chain)");
-        DoppelException self = assertThrows(DoppelException.class, () -> OnlineSchemaChange.builder()
-                .dataSource(db.dataSource()).table("own.chain").partitionBy("RANGE (day)", "default").build().plan());
-        assertEquals(Reason.INVALID_ALTER, self.reason());
-        assertTrue(self.getMessage().contains("foreign key chain_previous_fkey of own.chain references the table"
-                + " itself"), self.getMessage());
+        db.execute("CREATE TABLE own.chain (id int, day date, previous_id int, previous_day date,"
+                + " PRIMARY KEY (id, day), CONSTRAINT chain_previous FOREIGN KEY (previous_id, previous_day)"
+                + " REFERENCES own.chain)", "INSERT INTO own.chain SELECT g, date '2026-01-01' + g,"
+                + " nullif(g - 1, 0), CASE WHEN g > 1 THEN date '2026-01-01' + g - 1 END FROM generate_series(1, 90) g");
+        assertEquals(Outcome.SUCCEEDED, OnlineSchemaChange.builder().dataSource(db.dataSource()).table("own.chain")
+                .partitionBy("RANGE (day)", "monthly from 2026-01-01 to 2026-04-01; default").build().run().outcome(),
+                "a key of the table to itself is carried too");
+        assertEquals("true FOREIGN KEY (previous_id, previous_day) REFERENCES own.chain(id, day) p", db.scalar("SELECT"
+                + " con.convalidated::text || ' ' || pg_get_constraintdef(con.oid) || ' ' || c.relkind::text"
+                + " FROM pg_constraint con JOIN pg_class c ON c.oid = con.confrelid"
+                + " WHERE con.conname = 'chain_previous' AND con.conparentid = 0"));
+        assertThrows(RuntimeException.class, () -> db.execute("INSERT INTO own.chain VALUES (500, date '2026-02-01',"
+                + " 499, date '2026-02-01')"));
     }
 
     @Test

@@ -51,14 +51,6 @@ public final class DependentObjects {
         }
         if (t.partitions().partitioned() && out.isEmpty()) {
             out.addAll(t.partitions().blockers(s, t.display()));
-            for (ConstraintInfo fk : t.constraints()) {
-                if (fk.type() == 'f' && s.number("SELECT count(*) FROM pg_constraint WHERE conrelid = ? AND conname = ?"
-                        + " AND confrelid = conrelid", t.oid(), fk.name()) > 0) {
-                    out.add("foreign key " + fk.name() + " of partitioned table " + t.display() + " references the"
-                            + " table itself, which doppel does not carry to a new partition tree; drop it before the"
-                            + " migration and add it again after");
-                }
-            }
         }
         // Views are recreated at the swap; anything hanging off them that is not a plain view would be lost.
         // Materialized views reading the table itself are built again (MaterializedViews); not those reading it
