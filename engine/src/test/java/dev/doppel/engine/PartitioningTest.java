@@ -78,11 +78,20 @@ class PartitioningTest {
         }
         db.execute(PartitionedMirror.SHAPE.fill("hashed.events", 3_000, 5).toArray(String[]::new));
         db.execute("INSERT INTO hash_mirror.events SELECT * FROM hashed.events", "ANALYZE hashed.events");
+        assertHashedUnderWritersAsCreatedThatWay(db, "hashed", "hash_mirror", 5);
+    }
+
+    /**
+     * Partitions {@code schema.events} by HASH (k0) into 4 under 3 writers (also writing {@code mirror.events}), then
+     * compares it with the table a user creates that way and fills from the mirror.
+     */
+    private static void assertHashedUnderWritersAsCreatedThatWay(TestDatabase db, String schema, String mirror,
+                                                                  long seed) throws Exception {
         Result result;
-        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, "hashed.events",
-                "hash_mirror.events", 3_001).start(3, 5, 0)) {
+        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, schema + ".events",
+                mirror + ".events", 3_001).start(3, seed, 0)) {
             Thread.sleep(200);
-            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("hashed.events")
+            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table(schema + ".events")
                     .partitionBy("HASH (k0)", "4").options(OnlineSchemaChangeEndToEndTest.busyTableOptions())
                     .build().run();
             Thread.sleep(200);
@@ -94,10 +103,10 @@ class PartitioningTest {
         for (int r = 0; r < 4; r++) {
             partitions.add("events_p" + r + " FOR VALUES WITH (MODULUS 4, REMAINDER " + r + ")");
         }
-        Partitioned.createExpected(db, "hash_expected", "events", "CREATE TABLE %s (k0 int NOT NULL, c0 int,"
+        Partitioned.createExpected(db, schema + "_expected", "events", "CREATE TABLE %s (k0 int NOT NULL, c0 int,"
                 + " c1 text, PRIMARY KEY (k0))", "HASH (k0)", partitions,
-                List.of("CREATE INDEX events_c0_idx ON %s (c0)"), "hash_mirror.events");
-        PartitionedMirror.assertSameTree(db, "hashed", "hash_expected");
+                List.of("CREATE INDEX events_c0_idx ON %s (c0)"), mirror + ".events");
+        PartitionedMirror.assertSameTree(db, schema, schema + "_expected");
     }
 
     @Test
@@ -129,26 +138,7 @@ class PartitioningTest {
     @Test
     void aTreePartitionedAnewUnderWritersEqualsTheTableCreatedThatWay(TestDatabase db) throws Exception {
         PartitionedMirror.create(db, "regrow", "regrow_mirror", 3_000, 12);
-        Result result;
-        try (OracleWriters writers = new OracleWriters(db, PartitionedMirror.SHAPE, "regrow.events",
-                "regrow_mirror.events", 3_001).start(3, 12, 0)) {
-            Thread.sleep(200);
-            result = OnlineSchemaChange.builder().dataSource(db.dataSource()).table("regrow.events")
-                    .partitionBy("HASH (k0)", "4").options(OnlineSchemaChangeEndToEndTest.busyTableOptions())
-                    .build().run();
-            Thread.sleep(200);
-            writers.close();
-            PartitionedOracleTest.assertOnlyPartitionMoveConflicts(writers);
-        }
-        assertEquals(Outcome.SUCCEEDED, result.outcome());
-        List<String> partitions = new ArrayList<>();
-        for (int r = 0; r < 4; r++) {
-            partitions.add("events_p" + r + " FOR VALUES WITH (MODULUS 4, REMAINDER " + r + ")");
-        }
-        Partitioned.createExpected(db, "regrow_expected", "events", "CREATE TABLE %s (k0 int NOT NULL, c0 int,"
-                + " c1 text, PRIMARY KEY (k0))", "HASH (k0)", partitions,
-                List.of("CREATE INDEX events_c0_idx ON %s (c0)"), "regrow_mirror.events");
-        PartitionedMirror.assertSameTree(db, "regrow", "regrow_expected");
+        assertHashedUnderWritersAsCreatedThatWay(db, "regrow", "regrow_mirror", 12);
         assertEquals(0, db.count("SELECT count(*) FROM pg_class WHERE relnamespace = 'regrow'::regnamespace"
                 + " AND relname IN ('events_a', 'events_b', 'events_b0', 'events_b1', 'events_rest')"),
                 "the old partitions left the table's schema");
