@@ -1,17 +1,12 @@
 package dev.doppel.benchmarks;
 
-import dev.doppel.engine.MigrationListener;
 import dev.doppel.engine.OnlineSchemaChange;
 import dev.doppel.engine.Options;
-import dev.doppel.engine.Phase;
 import dev.doppel.engine.Result;
 
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * doppel repacking one partition of a partitioned fixture alone (no change of shape): the last leaf by name, the
@@ -46,23 +41,11 @@ record PartitionRepackScenario() implements Scenario {
         if (partition == null) {
             throw new IllegalArgumentException("scenario doppel-partition needs a partitioned fixture (events)");
         }
-        MigrationListener listener = new MigrationListener() {
-            @Override
-            public void phase(Phase phase, String detail) {
-                context.timeline().mark(phase.name().toLowerCase(Locale.ROOT),
-                        phase == Phase.CUTOVER ? LatencyLog.Window.CUTOVER : LatencyLog.Window.DURING);
-            }
-        };
         Result r = OnlineSchemaChange.builder().dataSource(context.dataSource())
                 .table(partition.contains(".") ? partition : ScenarioContext.SCHEMA + "." + partition).repack(null)
-                .options(Options.defaults().withKeepOld(Duration.ZERO)).listener(listener).build().run();
-        Map<String, Long> phases = new LinkedHashMap<>();
-        r.phaseMillis().forEach((p, ms) -> phases.put(p.name().toLowerCase(Locale.ROOT), ms));
-        double cutover = r.locks().stream().filter(l -> l.what().startsWith("cut-over"))
-                .mapToLong(Result.LockHeld::millis).max().orElse(0);
-        return new Outcome(r.rowsCopied(), cutover,
-                r.locks().stream().map(l -> new Lock(l.what(), l.millis(), l.attempts())).toList(), phases,
-                String.format("partition %s; copy phase %,.0f rows/s; %,d changes replayed", partition,
-                        r.rowsPerSecond(), r.changesReplayed()));
+                .options(Options.defaults().withKeepOld(Duration.ZERO)).listener(DoppelScenario.phaseMarks(context))
+                .build().run();
+        return DoppelScenario.outcome(r, String.format("partition %s; copy phase %,.0f rows/s; %,d changes replayed",
+                partition, r.rowsPerSecond(), r.changesReplayed()));
     }
 }
